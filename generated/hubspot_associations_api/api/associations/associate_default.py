@@ -1,0 +1,297 @@
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_response_public_default_association import BatchResponsePublicDefaultAssociation
+from ...models.error import Error
+from ...models.rate_limit_error import RateLimitError
+from ...types import Response, http_status
+
+
+def _get_kwargs(
+    from_object_type: str,
+    from_object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/crm/v4/objects/{from_object_type}/{from_object_id}/associations/default/{to_object_type}/{to_object_id}".format(
+            from_object_type=quote(str(from_object_type), safe=""),
+            from_object_id=quote(str(from_object_id), safe=""),
+            to_object_type=quote(str(to_object_type), safe=""),
+            to_object_id=quote(str(to_object_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BatchResponsePublicDefaultAssociation | Error | RateLimitError | None:
+    # hubspot-associations template: a body that does not match its schema (an HTML page from Cloudflare, an
+    # empty or truncated body, a field missing from a real HubSpot error) leaves `parsed` as None and the raw
+    # bytes in Response.content, instead of raising and losing the response.
+    if client.raise_on_unexpected_status and not _is_documented_status(response.status_code):
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    try:
+        return _parse_documented_response(response)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _is_documented_status(status_code: int) -> bool:
+    if status_code == 200:
+        return True
+    if status_code == 400:
+        return True
+    if status_code == 401:
+        return True
+    if status_code == 403:
+        return True
+    if status_code == 404:
+        return True
+    if status_code == 429:
+        return True
+    if 500 <= status_code <= 599:
+        return True
+    return False
+
+
+def _parse_documented_response(
+    response: httpx.Response,
+) -> BatchResponsePublicDefaultAssociation | Error | RateLimitError | None:
+    if response.status_code == 200:
+        response_200 = BatchResponsePublicDefaultAssociation.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = RateLimitError.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BatchResponsePublicDefaultAssociation | Error | RateLimitError]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    from_object_type: str,
+    from_object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[BatchResponsePublicDefaultAssociation | Error | RateLimitError]:
+    """Associate two records with the default association type
+
+     Creates the default (unlabelled, most generic) HubSpot-defined association between two records, for
+    example contact → company type `279`. HubSpot creates both directions, so the response lists the
+    association in each direction (contact → company `279` and company → contact `280`).
+
+    The request has no body. The call is idempotent: associating an already associated pair succeeds
+    again.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`). The security section lists the contact ↔ company pair as the example.
+
+    Args:
+        from_object_type (str):
+        from_object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponsePublicDefaultAssociation | Error | RateLimitError]
+    """
+
+    kwargs = _get_kwargs(
+        from_object_type=from_object_type,
+        from_object_id=from_object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    from_object_type: str,
+    from_object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> BatchResponsePublicDefaultAssociation | Error | RateLimitError | None:
+    """Associate two records with the default association type
+
+     Creates the default (unlabelled, most generic) HubSpot-defined association between two records, for
+    example contact → company type `279`. HubSpot creates both directions, so the response lists the
+    association in each direction (contact → company `279` and company → contact `280`).
+
+    The request has no body. The call is idempotent: associating an already associated pair succeeds
+    again.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`). The security section lists the contact ↔ company pair as the example.
+
+    Args:
+        from_object_type (str):
+        from_object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponsePublicDefaultAssociation | Error | RateLimitError
+    """
+
+    return sync_detailed(
+        from_object_type=from_object_type,
+        from_object_id=from_object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    from_object_type: str,
+    from_object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[BatchResponsePublicDefaultAssociation | Error | RateLimitError]:
+    """Associate two records with the default association type
+
+     Creates the default (unlabelled, most generic) HubSpot-defined association between two records, for
+    example contact → company type `279`. HubSpot creates both directions, so the response lists the
+    association in each direction (contact → company `279` and company → contact `280`).
+
+    The request has no body. The call is idempotent: associating an already associated pair succeeds
+    again.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`). The security section lists the contact ↔ company pair as the example.
+
+    Args:
+        from_object_type (str):
+        from_object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchResponsePublicDefaultAssociation | Error | RateLimitError]
+    """
+
+    kwargs = _get_kwargs(
+        from_object_type=from_object_type,
+        from_object_id=from_object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    from_object_type: str,
+    from_object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> BatchResponsePublicDefaultAssociation | Error | RateLimitError | None:
+    """Associate two records with the default association type
+
+     Creates the default (unlabelled, most generic) HubSpot-defined association between two records, for
+    example contact → company type `279`. HubSpot creates both directions, so the response lists the
+    association in each direction (contact → company `279` and company → contact `280`).
+
+    The request has no body. The call is idempotent: associating an already associated pair succeeds
+    again.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`). The security section lists the contact ↔ company pair as the example.
+
+    Args:
+        from_object_type (str):
+        from_object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchResponsePublicDefaultAssociation | Error | RateLimitError
+    """
+
+    return (
+        await asyncio_detailed(
+            from_object_type=from_object_type,
+            from_object_id=from_object_id,
+            to_object_type=to_object_type,
+            to_object_id=to_object_id,
+            client=client,
+        )
+    ).parsed

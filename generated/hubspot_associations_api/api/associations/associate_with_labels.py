@@ -1,0 +1,347 @@
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.association_spec import AssociationSpec
+from ...models.error import Error
+from ...models.labels_between_object_pair import LabelsBetweenObjectPair
+from ...models.rate_limit_error import RateLimitError
+from ...types import Response, http_status
+
+
+def _get_kwargs(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    body: list[AssociationSpec],
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/crm/v4/objects/{object_type}/{object_id}/associations/{to_object_type}/{to_object_id}".format(
+            object_type=quote(str(object_type), safe=""),
+            object_id=quote(str(object_id), safe=""),
+            to_object_type=quote(str(to_object_type), safe=""),
+            to_object_id=quote(str(to_object_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = []
+    for body_item_data in body:
+        body_item = body_item_data.to_dict()
+        _kwargs["json"].append(body_item)
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | LabelsBetweenObjectPair | RateLimitError | None:
+    # hubspot-associations template: a body that does not match its schema (an HTML page from Cloudflare, an
+    # empty or truncated body, a field missing from a real HubSpot error) leaves `parsed` as None and the raw
+    # bytes in Response.content, instead of raising and losing the response.
+    if client.raise_on_unexpected_status and not _is_documented_status(response.status_code):
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    try:
+        return _parse_documented_response(response)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _is_documented_status(status_code: int) -> bool:
+    if status_code == 201:
+        return True
+    if status_code == 400:
+        return True
+    if status_code == 401:
+        return True
+    if status_code == 403:
+        return True
+    if status_code == 404:
+        return True
+    if status_code == 429:
+        return True
+    if 500 <= status_code <= 599:
+        return True
+    return False
+
+
+def _parse_documented_response(response: httpx.Response) -> Error | LabelsBetweenObjectPair | RateLimitError | None:
+    if response.status_code == 201:
+        response_201 = LabelsBetweenObjectPair.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = RateLimitError.from_dict(response.json())
+
+        return response_429
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = Error.from_dict(response.json())
+
+        return response_5xx
+
+    return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | LabelsBetweenObjectPair | RateLimitError]:
+    return Response(
+        status_code=http_status(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Response[Error | LabelsBetweenObjectPair | RateLimitError]:
+    """Associate two records with one or more association types (labels)
+
+     Creates associations of the given types between two records. The body is a **top-level JSON array**
+    of
+    association specs (no wrapper object), each naming a category and a type id, for example the
+    HubSpot-defined contact → company type `279` plus the primary-company type `1`, or a label defined
+    in the
+    portal (`USER_DEFINED`). Type ids are directional: contact → company is `279`, company → contact is
+    `280`.
+
+    The call is idempotent: types that already exist between the pair are kept, not duplicated.
+
+    Note that the path parameters of the source record are named `objectType` and `objectId` here, while
+    the
+    default operation names them `fromObjectType` and `fromObjectId`. Both names are HubSpot's.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`).
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | LabelsBetweenObjectPair | RateLimitError]
+    """
+
+    kwargs = _get_kwargs(
+        object_type=object_type,
+        object_id=object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Error | LabelsBetweenObjectPair | RateLimitError | None:
+    """Associate two records with one or more association types (labels)
+
+     Creates associations of the given types between two records. The body is a **top-level JSON array**
+    of
+    association specs (no wrapper object), each naming a category and a type id, for example the
+    HubSpot-defined contact → company type `279` plus the primary-company type `1`, or a label defined
+    in the
+    portal (`USER_DEFINED`). Type ids are directional: contact → company is `279`, company → contact is
+    `280`.
+
+    The call is idempotent: types that already exist between the pair are kept, not duplicated.
+
+    Note that the path parameters of the source record are named `objectType` and `objectId` here, while
+    the
+    default operation names them `fromObjectType` and `fromObjectId`. Both names are HubSpot's.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`).
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | LabelsBetweenObjectPair | RateLimitError
+    """
+
+    return sync_detailed(
+        object_type=object_type,
+        object_id=object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Response[Error | LabelsBetweenObjectPair | RateLimitError]:
+    """Associate two records with one or more association types (labels)
+
+     Creates associations of the given types between two records. The body is a **top-level JSON array**
+    of
+    association specs (no wrapper object), each naming a category and a type id, for example the
+    HubSpot-defined contact → company type `279` plus the primary-company type `1`, or a label defined
+    in the
+    portal (`USER_DEFINED`). Type ids are directional: contact → company is `279`, company → contact is
+    `280`.
+
+    The call is idempotent: types that already exist between the pair are kept, not duplicated.
+
+    Note that the path parameters of the source record are named `objectType` and `objectId` here, while
+    the
+    default operation names them `fromObjectType` and `fromObjectId`. Both names are HubSpot's.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`).
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | LabelsBetweenObjectPair | RateLimitError]
+    """
+
+    kwargs = _get_kwargs(
+        object_type=object_type,
+        object_id=object_id,
+        to_object_type=to_object_type,
+        to_object_id=to_object_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    object_type: str,
+    object_id: str,
+    to_object_type: str,
+    to_object_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: list[AssociationSpec],
+) -> Error | LabelsBetweenObjectPair | RateLimitError | None:
+    """Associate two records with one or more association types (labels)
+
+     Creates associations of the given types between two records. The body is a **top-level JSON array**
+    of
+    association specs (no wrapper object), each naming a category and a type id, for example the
+    HubSpot-defined contact → company type `279` plus the primary-company type `1`, or a label defined
+    in the
+    portal (`USER_DEFINED`). Type ids are directional: contact → company is `279`, company → contact is
+    `280`.
+
+    The call is idempotent: types that already exist between the pair are kept, not duplicated.
+
+    Note that the path parameters of the source record are named `objectType` and `objectId` here, while
+    the
+    default operation names them `fromObjectType` and `fromObjectId`. Both names are HubSpot's.
+
+    **Scopes:** `crm.objects.<type>.write` for the object types on both ends (custom objects:
+    `crm.objects.custom.write`).
+
+    Args:
+        object_type (str):
+        object_id (str):
+        to_object_type (str):
+        to_object_id (str):
+        body (list[AssociationSpec]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | LabelsBetweenObjectPair | RateLimitError
+    """
+
+    return (
+        await asyncio_detailed(
+            object_type=object_type,
+            object_id=object_id,
+            to_object_type=to_object_type,
+            to_object_id=to_object_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,39 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .association_spec import AssociationSpec
+from .association_spec_association_category import AssociationSpecAssociationCategory
+from .batch_response_public_default_association import BatchResponsePublicDefaultAssociation
+from .batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
+from .batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
+from .error import Error
+from .error_context import ErrorContext
+from .error_detail import ErrorDetail
+from .error_detail_context import ErrorDetailContext
+from .error_links import ErrorLinks
+from .labels_between_object_pair import LabelsBetweenObjectPair
+from .public_default_association import PublicDefaultAssociation
+from .public_object_id import PublicObjectId
+from .rate_limit_error import RateLimitError
+from .standard_error import StandardError
+from .standard_error_context import StandardErrorContext
+from .standard_error_links import StandardErrorLinks
+
+__all__ = (
+    "AssociationSpec",
+    "AssociationSpecAssociationCategory",
+    "BatchResponsePublicDefaultAssociation",
+    "BatchResponsePublicDefaultAssociationLinks",
+    "BatchResponsePublicDefaultAssociationStatus",
+    "Error",
+    "ErrorContext",
+    "ErrorDetail",
+    "ErrorDetailContext",
+    "ErrorLinks",
+    "LabelsBetweenObjectPair",
+    "PublicDefaultAssociation",
+    "PublicObjectId",
+    "RateLimitError",
+    "StandardError",
+    "StandardErrorContext",
+    "StandardErrorLinks",
+)

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
+    from ..models.public_default_association import PublicDefaultAssociation
+    from ..models.standard_error import StandardError
+
+
+T = TypeVar("T", bound="BatchResponsePublicDefaultAssociation")
+
+
+@_attrs_define
+class BatchResponsePublicDefaultAssociation:
+    """The result of the default association operation. HubSpot processes it as a one-item batch, hence the batch
+    fields; a successful call answers with `status: COMPLETE` and the association in both directions.
+
+        Example:
+            {'status': 'COMPLETE', 'results': [{'associationSpec': {'associationCategory': 'HUBSPOT_DEFINED',
+                'associationTypeId': 279}, 'from': {'id': '101'}, 'to': {'id': '202'}}], 'startedAt':
+                '2026-11-23T09:30:00.113Z', 'completedAt': '2026-11-23T09:30:00.161Z'}
+
+    """
+
+    status: BatchResponsePublicDefaultAssociationStatus
+    """ State of the batch. **Clients must accept values not listed here.** (HubSpot's description spells
+    the value `CANCELLED`; the value sent is `CANCELED`.)
+     """
+    results: list[PublicDefaultAssociation]
+    """ The associations that now exist, one per direction. """
+    started_at: datetime.datetime
+    """ When processing started (ISO 8601). """
+    completed_at: datetime.datetime
+    """ When processing finished (ISO 8601). """
+    errors: list[StandardError] | Unset = UNSET
+    """ Errors for parts of the batch that failed, if any. """
+    num_errors: int | Unset = UNSET
+    """ Number of entries in `errors`. """
+    links: BatchResponsePublicDefaultAssociationLinks | Unset = UNSET
+    """ Links related to the batch, by name. """
+    requested_at: datetime.datetime | Unset = UNSET
+    """ When the request was received (ISO 8601). """
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        status = self.status.value
+
+        results = []
+        for results_item_data in self.results:
+            results_item = results_item_data.to_dict()
+            results.append(results_item)
+
+        started_at = self.started_at.isoformat()
+
+        completed_at = self.completed_at.isoformat()
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
+
+        num_errors = self.num_errors
+
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
+        requested_at: str | Unset = UNSET
+        if not isinstance(self.requested_at, Unset):
+            requested_at = self.requested_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "status": status,
+                "results": results,
+                "startedAt": started_at,
+                "completedAt": completed_at,
+            }
+        )
+        if errors is not UNSET:
+            field_dict["errors"] = errors
+        if num_errors is not UNSET:
+            field_dict["numErrors"] = num_errors
+        if links is not UNSET:
+            field_dict["links"] = links
+        if requested_at is not UNSET:
+            field_dict["requestedAt"] = requested_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
+        from ..models.public_default_association import PublicDefaultAssociation
+        from ..models.standard_error import StandardError
+
+        d = dict(src_dict)
+        status = BatchResponsePublicDefaultAssociationStatus(d.pop("status"))
+
+        results = []
+        _results = d.pop("results")
+        for results_item_data in _results:
+            results_item = PublicDefaultAssociation.from_dict(results_item_data)
+
+            results.append(results_item)
+
+        started_at = datetime.datetime.fromisoformat(d.pop("startedAt"))
+
+        completed_at = datetime.datetime.fromisoformat(d.pop("completedAt"))
+
+        _errors = d.pop("errors", UNSET)
+        errors: list[StandardError] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = StandardError.from_dict(errors_item_data)
+
+                errors.append(errors_item)
+
+        num_errors = d.pop("numErrors", UNSET)
+
+        _links = d.pop("links", UNSET)
+        links: BatchResponsePublicDefaultAssociationLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = BatchResponsePublicDefaultAssociationLinks.from_dict(_links)
+
+        _requested_at = d.pop("requestedAt", UNSET)
+        requested_at: datetime.datetime | Unset
+        if isinstance(_requested_at, Unset):
+            requested_at = UNSET
+        else:
+            requested_at = datetime.datetime.fromisoformat(_requested_at)
+
+        batch_response_public_default_association = cls(
+            status=status,
+            results=results,
+            started_at=started_at,
+            completed_at=completed_at,
+            errors=errors,
+            num_errors=num_errors,
+            links=links,
+            requested_at=requested_at,
+        )
+
+        batch_response_public_default_association.additional_properties = d
+        return batch_response_public_default_association
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

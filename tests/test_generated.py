@@ -1,0 +1,127 @@
+"""The generated package alone must survive what real HubSpot sends (fixed by openapi/templates/)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from hubspot_associations_api import AuthenticatedClient
+from hubspot_associations_api.api.associations import associate_default, associate_with_labels
+from hubspot_associations_api.models import (
+    AssociationSpec,
+    AssociationSpecAssociationCategory,
+    BatchResponsePublicDefaultAssociation,
+    BatchResponsePublicDefaultAssociationStatus,
+    Error,
+    LabelsBetweenObjectPair,
+)
+
+DEFAULT_BODY = {
+    "status": "COMPLETE",
+    "results": [
+        {
+            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
+            "from": {"id": "101"},
+            "to": {"id": "202"},
+        }
+    ],
+    "startedAt": "2026-11-23T09:30:00.113Z",
+    "completedAt": "2026-11-23T09:30:00.161Z",
+}
+
+
+def client_answering(status: int, content: bytes | str, content_type: str = "application/json") -> AuthenticatedClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=content, headers={"content-type": content_type})
+
+    client = AuthenticatedClient(base_url="https://api.hubapi.com", token="test-token")
+    client.set_httpx_client(httpx.Client(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler)))
+    return client
+
+
+def test_unknown_enum_values_are_kept_not_raised() -> None:
+    body = dict(DEFAULT_BODY, status="ARCHIVED")
+    body["results"] = [dict(body["results"][0], associationSpec={"associationCategory": "TEAM", "associationTypeId": 9})]
+    parsed = BatchResponsePublicDefaultAssociation.from_dict(body)
+
+    assert parsed.status == "ARCHIVED"
+    assert not parsed.status.is_known
+    category = parsed.results[0].association_spec.association_category
+    assert category.value == "TEAM" and not category.is_known
+    assert isinstance(category, AssociationSpecAssociationCategory)
+    assert AssociationSpecAssociationCategory("WORK").is_known
+    assert BatchResponsePublicDefaultAssociationStatus.COMPLETE.is_known
+    # The unknown value serialises back unchanged.
+    assert parsed.to_dict()["status"] == "ARCHIVED"
+
+
+def test_unknown_enum_value_keeps_the_detailed_response() -> None:
+    body = b'{"fromObjectTypeId":"0-1","fromObjectId":"1","toObjectTypeId":"0-2","toObjectId":"2","labels":[]}'
+    client = client_answering(201, body)
+    spec = AssociationSpec(AssociationSpecAssociationCategory("FUTURE_CATEGORY"), 7)
+    response = associate_with_labels.sync_detailed("contacts", "1", "companies", "2", client=client, body=[spec])
+    assert isinstance(response.parsed, LabelsBetweenObjectPair)
+
+
+def test_numeric_ids_are_read_as_strings() -> None:
+    pair = LabelsBetweenObjectPair.from_dict(
+        {"fromObjectTypeId": "0-1", "fromObjectId": 3_000_000_001, "toObjectTypeId": "0-2", "toObjectId": 7, "labels": []}
+    )
+    assert pair.from_object_id == "3000000001"
+    assert pair.to_object_id == "7"
+
+
+@pytest.mark.parametrize("status", [499, 520, 527, 599])
+def test_non_standard_status_does_not_raise(status: int) -> None:
+    response = associate_default.sync_detailed("contacts", "1", "companies", "2", client=client_answering(status, b""))
+    assert response.status_code == status
+    assert response.parsed is None
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "content_type"),
+    [
+        (502, "<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>", "text/html"),
+        (520, "<html><body>Web server is returning an unknown error</body></html>", "text/html"),
+        (500, "", "application/json"),
+        (400, '{"status":"error","message":"truncated', "application/json"),
+        (400, '{"status":"error","message":"Unable to infer object type from: foo","correlationId":"x"}', "application/json"),
+        (429, '{"status":"error","message":"You have reached your daily limit."}', "application/json"),
+        (403, "[1, 2]", "application/json"),
+        (200, "not json at all", "text/plain"),
+    ],
+)
+def test_odd_bodies_keep_the_raw_response(status: int, content: str, content_type: str) -> None:
+    response = associate_default.sync_detailed(
+        "contacts", "1", "companies", "2", client=client_answering(status, content, content_type)
+    )
+    assert response.status_code == status
+    assert response.content == content.encode()
+    assert response.parsed is None
+
+
+def test_documented_error_body_is_parsed() -> None:
+    body = (
+        b'{"status":"error","message":"One or more associations are invalid","correlationId":"c-1",'
+        b'"category":"VALIDATION_ERROR","context":{"INVALID_OBJECT_IDS":["CONTACT=9"]}}'
+    )
+    response = associate_default.sync_detailed("contacts", "9", "companies", "2", client=client_answering(400, body))
+    assert isinstance(response.parsed, Error)
+    assert response.parsed.category == "VALIDATION_ERROR"
+    assert response.parsed.additional_properties == {"status": "error"}
+
+
+def test_success_body_is_parsed_and_path_is_quoted() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=DEFAULT_BODY)
+
+    client = AuthenticatedClient(base_url="https://api.hubapi.com", token="t")
+    client.set_httpx_client(httpx.Client(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler)))
+    response = associate_default.sync_detailed("p_cars", "1", "2-99", "2", client=client)
+    assert isinstance(response.parsed, BatchResponsePublicDefaultAssociation)
+    assert response.parsed.results[0].from_.id == "101"
+    assert seen[0].method == "PUT"
+    assert seen[0].url.path == "/crm/v4/objects/p_cars/1/associations/default/2-99/2"
+    assert seen[0].content == b""
