@@ -39,3 +39,31 @@ check-generated: $(VENV)/.installed ## Fail if generated/ differs from what the 
 	$(GENERATE) --output-path "$$tmp/$(PKG)" >/dev/null && touch "$$tmp/$(PKG)/py.typed" && \
 	if diff -r -x __pycache__ "$$tmp/$(PKG)" $(GEN_OUT); then echo "generated/ is up to date with $(SPEC)"; \
 	else echo "generated/ differs from the spec: run 'make generate' (never edit generated/ by hand)"; exit 1; fi
+
+.PHONY: spec-lint
+spec-lint: $(VENV)/.installed node_modules/.installed ## Validate the spec (openapi-spec-validator + Redocly, warnings fail)
+	$(PYTHON) -m openapi_spec_validator $(SPEC)
+	@# The banner about Node 20's end of life is boxed (║); it is not a lint finding, so it is dropped first.
+	@out=$$(REDOCLY_TELEMETRY=off node_modules/.bin/redocly lint $(SPEC) --format=stylish 2>&1); status=$$?; \
+	out=$$(echo "$$out" | grep -v -E '^\s*(║|╔|╚)'); echo "$$out"; \
+	if [ $$status -ne 0 ] || echo "$$out" | grep -qiE '\bwarning\b'; then echo "spec-lint: Redocly found problems"; exit 1; fi
+
+.PHONY: spec-docs
+spec-docs: node_modules/.installed ## Build the self-contained HTML reference in spec-docs/index.html
+	REDOCLY_TELEMETRY=off node_modules/.bin/redocly build-docs $(SPEC) -o spec-docs/index.html
+
+.PHONY: lint
+lint: $(VENV)/.installed ## ruff check and format check on all Python code, generated included
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+.PHONY: typecheck
+typecheck: $(VENV)/.installed ## mypy --strict on the generated and overlay packages (and tools, tests)
+	$(BIN)/mypy generated/$(PKG) overlays/hubspot_associations tools
+
+.PHONY: test
+test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
+	$(BIN)/pytest
+
+.PHONY: check
+check: check-generated spec-lint lint typecheck test ## Everything CI runs: the README's test command

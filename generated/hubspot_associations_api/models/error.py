@@ -19,9 +19,9 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """HubSpot's error body. **Real traffic** also carries `"status": "error"`, which HubSpot's spec does not
-    list, and often omits `category` (for example "Unable to infer object type from: …"), although HubSpot's
-    spec marks it required. Values in `context` are usually lists of strings but are not guaranteed to be.
+    """HubSpot's error body. **Real traffic** often omits `category` (for example "Unable to infer object type
+    from: …"), although HubSpot's spec marks it required. Values in `context` are usually lists of strings but are not
+    guaranteed to be.
 
         Example:
             {'status': 'error', 'message': 'One or more associations are invalid', 'correlationId':
@@ -36,6 +36,9 @@ class Error:
     """ HubSpot's id for this request (a UUID); equal to the `X-HubSpot-Correlation-Id` header. """
     message: str
     """ A human-readable message. """
+    status: str | Unset = UNSET
+    """ Always `error`. Sent on every real error body, though HubSpot's spec does not list it.
+     """
     sub_category: str | Unset = UNSET
     """ A more specific category, when HubSpot gives one. """
     context: ErrorContext | Unset = UNSET
@@ -52,6 +55,8 @@ class Error:
         correlation_id = self.correlation_id
 
         message = self.message
+
+        status = self.status
 
         sub_category = self.sub_category
 
@@ -79,6 +84,8 @@ class Error:
                 "message": message,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
         if sub_category is not UNSET:
             field_dict["subCategory"] = sub_category
         if context is not UNSET:
@@ -102,6 +109,8 @@ class Error:
         correlation_id = str_from_json(d.pop("correlationId"))
 
         message = str_from_json(d.pop("message"))
+
+        status = str_from_json(d.pop("status", UNSET))
 
         sub_category = str_from_json(d.pop("subCategory", UNSET))
 
@@ -132,6 +141,7 @@ class Error:
             category=category,
             correlation_id=correlation_id,
             message=message,
+            status=status,
             sub_category=sub_category,
             context=context,
             links=links,
