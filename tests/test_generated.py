@@ -107,7 +107,8 @@ def test_documented_error_body_is_parsed() -> None:
     response = associate_default.sync_detailed("contacts", "9", "companies", "2", client=client_answering(400, body))
     assert isinstance(response.parsed, Error)
     assert response.parsed.category == "VALIDATION_ERROR"
-    assert response.parsed.additional_properties == {"status": "error"}
+    assert response.parsed.status == "error"
+    assert response.parsed.context is not None
 
 
 def test_success_body_is_parsed_and_path_is_quoted() -> None:
