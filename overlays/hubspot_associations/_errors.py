@@ -1,0 +1,674 @@
+"""The SDK's one exception tree, and the one function that turns an HTTP response into an error.
+
+Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
+
+    HubSpotError
+      APIConnectionError          transport failure, no HTTP status
+        APITimeoutError
+      APIStatusError              any non-2xx answer
+        BadRequestError           400 (HubSpot also uses it for unknown record ids)
+        AuthenticationError       401
+        PermissionDeniedError     403
+        NotFoundError             404
+        ConflictError             409
+        RateLimitError            429
+        ServerError               500-599 (Cloudflare 520-527 included)
+        UnexpectedStatusError     anything else
+      UnexpectedResponseError     a 2xx whose body is not the documented result
+
+HubSpot error bodies have no single shape (see ``real-api-quirks.md`` §4-5): 429 bodies carry ``errorType`` and
+no ``category``, "Unable to infer object type" has no ``category``, ``context`` may be a dict of lists, a dict of
+strings or a Java ``Map.toString()`` string, and Cloudflare answers 5xx with HTML. :func:`error_from_response`
+therefore parses leniently and never raises.
+
+These classes are pure data: whether to retry belongs to the retry policy, not here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+import math
+import re
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "HubSpotError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "UnexpectedResponseError",
+    "UnexpectedStatusError",
+    "error_from_parts",
+    "error_from_response",
+    "redact_headers",
+]
+
+_REDACTED = "[redacted]"
+# Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
+_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_CORRELATION_HEADER = "x-hubspot-correlation-id"
+_RATE_LIMIT_INTERVAL_HEADER = "x-hubspot-ratelimit-interval-milliseconds"
+# The three places HubSpot has put missing scopes over the years (newest first).
+_SCOPE_KEYS = ("requiredGranularScopes", "requiredScopes", "missingScopes")
+_MAX_MESSAGE_CHARS = 500
+
+# Cloudflare's own status codes; httpx knows no reason phrase for them.
+_EXTRA_REASON_PHRASES = {
+    520: "Web Server Returned an Unknown Error",
+    521: "Web Server Is Down",
+    522: "Connection Timed Out",
+    523: "Origin Is Unreachable",
+    524: "A Timeout Occurred",
+    525: "SSL Handshake Failed",
+    526: "Invalid SSL Certificate",
+    527: "Railgun Error",
+}
+
+_HTML_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_WHITESPACE_RE = re.compile(r"\s+")
+# One entry of Java's Map.toString(): ``key=[a, b]`` or ``key=value``; HubSpot's spec documents context this way.
+_JAVA_MAP_ENTRY_RE = re.compile(r"\s*([^=,{}\[\]]+?)\s*=\s*(\[[^\]]*\]|[^,}]*)")
+_LIST_SPLIT_RE = re.compile(r"\s*,\s*")
+_SCOPE_SPLIT_RE = re.compile(r"[\s,]+")
+# Old-style message: "... does not have proper permissions! (requires any of [contacts])".
+_SCOPES_IN_MESSAGE_RE = re.compile(r"requires any of \[([^\]]*)\]")
+
+
+def redact_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers:
+    """Return a copy of ``headers`` with ``Authorization``, ``Cookie`` and ``Set-Cookie`` values replaced.
+
+    >>> redact_headers({"Authorization": "Bearer pat-na1-x", "X-A": "1"})["authorization"]
+    '[redacted]'
+    """
+    if headers is None:
+        return httpx.Headers()
+    try:
+        items: Iterable[tuple[str, str]] = (
+            headers.multi_items() if isinstance(headers, httpx.Headers) else list(headers.items())
+        )
+        return httpx.Headers(
+            [(name, _REDACTED if str(name).lower() in _SENSITIVE_HEADERS else value) for name, value in items]
+        )
+    except Exception:
+        # Malformed header input must not turn error reporting into a second error.
+        return httpx.Headers()
+
+
+def _rebuild(cls: type[HubSpotError], state: dict[str, Any]) -> HubSpotError:
+    """Unpickle without calling ``__init__`` (whose signature differs per class)."""
+    error = cls.__new__(cls)
+    if isinstance(state.get("headers"), list):
+        state = {**state, "headers": httpx.Headers(state["headers"])}
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
+
+
+class HubSpotError(Exception):
+    """Root of every error this SDK raises on purpose.
+
+    Attributes:
+        message: a human-readable description.
+    """
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # httpx requests/responses may hold open streams and credentials: they do not travel through pickle.
+        state: dict[str, Any] = {k: None if k in ("request", "response") else v for k, v in self.__dict__.items()}
+        headers = state.get("headers")
+        if isinstance(headers, httpx.Headers):
+            state["headers"] = list(headers.multi_items())
+        return (_rebuild, (type(self), state))
+
+
+class APIConnectionError(HubSpotError):
+    """The request never got an HTTP answer (DNS, refused connection, TLS, reset...).
+
+    Attributes:
+        request: the request that failed, when known. It is not shown in ``repr`` (it carries the token).
+    """
+
+    request: httpx.Request | None
+
+    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r})"
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out before HubSpot answered."""
+
+    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+
+class APIStatusError(HubSpotError):
+    """HubSpot (or something in front of it) answered with a non-2xx status.
+
+    Attributes:
+        status_code: the HTTP status.
+        category: body ``category`` (e.g. ``VALIDATION_ERROR``), else body ``errorType`` (``RATE_LIMIT``), else None.
+        sub_category: body ``subCategory`` when it is a string.
+        correlation_id: body ``correlationId``, else the ``X-HubSpot-Correlation-Id`` header; quote it to support.
+        message: body ``message``, else a fallback such as ``"HTTP 502 Bad Gateway (non-JSON body)"``.
+        context: body ``context`` as a dict (string forms are parsed; unparseable shapes kept under ``"_raw"``).
+        errors: body ``errors`` items that are objects (their ``context`` normalised the same way).
+        error_type: body ``errorType`` when present.
+        json_body: the parsed JSON body, or None when the body was not JSON.
+        headers: the response headers with credentials redacted.
+        body: the raw response body.
+        response: the :class:`httpx.Response`, when the error was built from one.
+        request: the :class:`httpx.Request`, when known (never shown in ``repr``).
+    """
+
+    status_code: int
+    category: str | None
+    sub_category: str | None
+    correlation_id: str | None
+    context: dict[str, Any]
+    errors: list[dict[str, Any]]
+    error_type: str | None
+    json_body: Any
+    headers: httpx.Headers
+    body: bytes | str
+    response: httpx.Response | None
+    request: httpx.Request | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        category: str | None = None,
+        sub_category: str | None = None,
+        correlation_id: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        error_type: str | None = None,
+        json_body: Any = None,
+        headers: httpx.Headers | Mapping[str, str] | None = None,
+        body: bytes | str = b"",
+        response: httpx.Response | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.category = category
+        self.sub_category = sub_category
+        self.correlation_id = correlation_id
+        self.context = dict(context) if context else {}
+        self.errors = list(errors) if errors else []
+        self.error_type = error_type
+        self.json_body = json_body
+        self.headers = redact_headers(headers)
+        self.body = body
+        self.response = response
+        self.request = request
+
+    def __str__(self) -> str:
+        prefix = f"{self.status_code} {self.category}" if self.category else str(self.status_code)
+        # Fallback messages already start with "HTTP <status>"; don't say it twice.
+        text = self.message if self.message.startswith(f"HTTP {self.status_code}") else f"{prefix}: {self.message}"
+        if self.correlation_id:
+            text += f" (correlation id {self.correlation_id})"
+        return text
+
+    def __repr__(self) -> str:
+        # Deliberately field-by-field: the request (and its Authorization header) must never leak into logs.
+        return (
+            f"{type(self).__name__}(status_code={self.status_code!r}, category={self.category!r}, "
+            f"message={self.message!r}, correlation_id={self.correlation_id!r})"
+        )
+
+
+class BadRequestError(APIStatusError):
+    """400. HubSpot also answers 400 ``VALIDATION_ERROR`` (not 404) for unknown or wrong-type record ids.
+
+    Attributes:
+        invalid_object_ids: values of ``context["INVALID_OBJECT_IDS"]`` (top level and ``errors[]``), as sent,
+            e.g. ``("CONTACT=123",)``.
+        invalid_association_type_ids: values of ``context["INVALID_ASSOCIATION_TYPE_ID"]``.
+    """
+
+    invalid_object_ids: tuple[str, ...]
+    invalid_association_type_ids: tuple[str, ...]
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        contexts = _all_contexts(self.context, self.errors)
+        self.invalid_object_ids = _collect(contexts, ("INVALID_OBJECT_IDS",), _LIST_SPLIT_RE)
+        self.invalid_association_type_ids = _collect(
+            contexts, ("INVALID_ASSOCIATION_TYPE_ID", "INVALID_ASSOCIATION_TYPE_IDS"), _LIST_SPLIT_RE
+        )
+
+
+class AuthenticationError(APIStatusError):
+    """401: the token is missing, invalid (``INVALID_AUTHENTICATION``) or expired (``EXPIRED_AUTHENTICATION``)."""
+
+    @property
+    def expired(self) -> bool:
+        """True when HubSpot says the (OAuth) token expired, i.e. a refresh may help."""
+        return self.category == "EXPIRED_AUTHENTICATION"
+
+
+class PermissionDeniedError(APIStatusError):
+    """403, usually ``MISSING_SCOPES``.
+
+    Attributes:
+        missing_scopes: scopes HubSpot says are required, gathered from ``requiredGranularScopes``,
+            ``requiredScopes`` and ``missingScopes`` in the top-level ``context``, in ``errors[].context`` and at the
+            top level of the body; de-duplicated, first-seen order.
+    """
+
+    missing_scopes: tuple[str, ...]
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        sources = _all_contexts(self.context, self.errors)
+        if isinstance(self.json_body, dict):
+            sources.append(self.json_body)
+        scopes = list(_collect(sources, _SCOPE_KEYS, _SCOPE_SPLIT_RE))
+        for match in _SCOPES_IN_MESSAGE_RE.finditer(self.message):
+            scopes.extend(_split_items(match.group(1), _SCOPE_SPLIT_RE))
+        self.missing_scopes = tuple(dict.fromkeys(scopes))
+
+
+class NotFoundError(APIStatusError):
+    """404. Note that unknown *records* come back as 400 (see :class:`BadRequestError`)."""
+
+
+class ConflictError(APIStatusError):
+    """409."""
+
+
+class RateLimitError(APIStatusError):
+    """429: a HubSpot rate limit (or a proxy's) was hit.
+
+    Attributes:
+        policy_name: body ``policyName`` (``DAILY``, ``TEN_SECONDLY_ROLLING``, ``SECONDLY``...), or None.
+        is_daily: the daily cap was hit; waiting seconds will not help (it resets at the account's midnight).
+        retry_after: seconds to wait, from ``Retry-After`` (seconds or HTTP-date) when present, else
+            ``X-HubSpot-RateLimit-Interval-Milliseconds`` / 1000 unless daily, else None. HubSpot documents no
+            ``Retry-After``, so it is usually derived from the interval header.
+    """
+
+    policy_name: str | None
+    is_daily: bool
+    retry_after: float | None
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        policy = self.json_body.get("policyName") if isinstance(self.json_body, dict) else None
+        self.policy_name = policy if isinstance(policy, str) and policy else None
+        if self.policy_name is not None:
+            self.is_daily = self.policy_name.upper() == "DAILY"
+        else:
+            self.is_daily = "daily limit" in self.message.lower()
+        retry_after = _parse_retry_after(self.headers.get("retry-after"))
+        if retry_after is None and not self.is_daily:
+            interval_ms = _parse_non_negative_float(self.headers.get(_RATE_LIMIT_INTERVAL_HEADER))
+            if interval_ms is not None and interval_ms > 0:
+                retry_after = interval_ms / 1000.0
+        self.retry_after = retry_after
+
+
+class ServerError(APIStatusError):
+    """500-599, including Cloudflare's 520-527 (whose bodies are HTML)."""
+
+
+class UnexpectedStatusError(APIStatusError):
+    """Any status without a dedicated class (e.g. 3xx, 405, 422, 499)."""
+
+
+class UnexpectedResponseError(HubSpotError):
+    """HubSpot answered 2xx but the body is not the documented result (not JSON, or the wrong shape).
+
+    Not an :class:`APIStatusError`: the request may well have succeeded, so callers should not treat it as a refusal.
+
+    Attributes:
+        status_code: the (2xx) HTTP status.
+        correlation_id: the ``X-HubSpot-Correlation-Id`` header, when present.
+        headers: the response headers with credentials redacted.
+        body: the raw response body.
+        response: the :class:`httpx.Response`.
+        request: the :class:`httpx.Request`, when known (never shown in ``repr``).
+    """
+
+    status_code: int
+    correlation_id: str | None
+    headers: httpx.Headers
+    body: bytes
+    response: httpx.Response | None
+    request: httpx.Request | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        headers: httpx.Headers | Mapping[str, str] | None = None,
+        body: bytes = b"",
+        response: httpx.Response | None = None,
+        request: httpx.Request | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.headers = redact_headers(headers)
+        self.correlation_id = _first_text(self.headers.get(_CORRELATION_HEADER))
+        self.body = body
+        self.response = response
+        self.request = request
+
+    @classmethod
+    def from_response(cls, response: httpx.Response, message: str) -> UnexpectedResponseError:
+        """Build the error for a 2xx ``response`` whose body could not be understood. Never raises."""
+        return cls(
+            message,
+            status_code=response.status_code,
+            headers=response.headers,
+            body=_read_body(response),
+            response=response,
+            request=_request_of(response),
+        )
+
+    def __str__(self) -> str:
+        if self.correlation_id:
+            return f"{self.message} (correlation id {self.correlation_id})"
+        return self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code!r}, message={self.message!r}, "
+            f"correlation_id={self.correlation_id!r})"
+        )
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+def _class_for_status(status_code: int) -> type[APIStatusError]:
+    if 500 <= status_code <= 599:
+        return ServerError
+    return _STATUS_CLASSES.get(status_code, UnexpectedStatusError)
+
+
+def error_from_response(response: httpx.Response) -> APIStatusError:
+    """Turn a non-2xx :class:`httpx.Response` into the matching :class:`APIStatusError` subclass. Never raises.
+
+    >>> err = error_from_response(httpx.Response(404, json={"message": "nope", "category": "OBJECT_NOT_FOUND"}))
+    >>> type(err).__name__, str(err)
+    ('NotFoundError', '404 OBJECT_NOT_FOUND: nope')
+    """
+    return error_from_parts(
+        response.status_code, response.headers, _read_body(response), _request_of(response), response=response
+    )
+
+
+def _read_body(response: httpx.Response) -> bytes:
+    try:
+        return response.content
+    except Exception:
+        # A streamed response that was not read yet (or an async one read from sync code): read what we can.
+        try:
+            return response.read()
+        except Exception:
+            return b""
+
+
+def _request_of(response: httpx.Response) -> httpx.Request | None:
+    try:
+        return response.request
+    except RuntimeError:  # httpx raises when the response was built without a request
+        return None
+
+
+def error_from_parts(
+    status_code: int,
+    headers: httpx.Headers | Mapping[str, str] | None,
+    body: bytes | str,
+    request: httpx.Request | None = None,
+    *,
+    response: httpx.Response | None = None,
+) -> APIStatusError:
+    """Build the error for ``status_code`` from raw headers and body (for callers that hold only bytes).
+
+    Never raises: anything unparseable becomes a fallback message.
+    """
+    try:
+        status = int(status_code)
+    except Exception:
+        status = 0
+    cls = _class_for_status(status)
+    try:
+        fields = _parse_error_fields(status, headers, body)
+    except Exception:  # pragma: no cover - belt and braces; the parsers below are already defensive
+        fields = {"message": f"HTTP {status} (unreadable error body)"}
+    try:
+        return cls(
+            fields.pop("message"),
+            status_code=status,
+            headers=headers,
+            body=body,
+            response=response,
+            request=request,
+            **fields,
+        )
+    except Exception:  # pragma: no cover - a subclass hook failed on an exotic body; keep the class, drop details
+        return cls(f"HTTP {status} (unreadable error body)", status_code=status, body=body, response=response)
+
+
+def _parse_error_fields(
+    status: int, headers: httpx.Headers | Mapping[str, str] | None, body: bytes | str
+) -> dict[str, Any]:
+    """Read HubSpot's error fields out of ``body`` (any shape) into constructor keyword arguments."""
+    text = _decode(body)
+    parsed, is_json = _parse_json(text)
+    data: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
+
+    raw_errors: Any = data.get("errors") if data else parsed if isinstance(parsed, list) else None
+    errors = (
+        [_normalize_error_item(item) for item in raw_errors if isinstance(item, dict)]
+        if isinstance(raw_errors, list)
+        else []
+    )
+
+    message = _first_text(data.get("message"), data.get("error_description"), data.get("error"))
+    if message is None:
+        message = next((m for m in (_first_text(e.get("message")) for e in errors) if m), None)
+    if message is None:
+        message = _fallback_message(status, text, is_json, parsed)
+
+    error_type = _first_text(data.get("errorType"))
+    correlation_id = _first_text(data.get("correlationId")) or _first_text(_header(headers, _CORRELATION_HEADER))
+    return {
+        "message": _truncate(message),
+        "category": _first_text(data.get("category")) or error_type,
+        "sub_category": _first_text(data.get("subCategory")),
+        "correlation_id": correlation_id,
+        "context": _normalize_context(data.get("context")),
+        "errors": errors,
+        "error_type": error_type,
+        "json_body": parsed if is_json else None,
+    }
+
+
+def _decode(body: bytes | str) -> str:
+    if isinstance(body, str):
+        return body
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body).decode("utf-8-sig", errors="replace")
+    return ""
+
+
+def _parse_json(text: str) -> tuple[Any, bool]:
+    stripped = text.strip()
+    if not stripped:
+        return None, False
+    try:
+        return json.loads(stripped), True
+    except (ValueError, RecursionError):
+        return None, False
+
+
+def _header(headers: httpx.Headers | Mapping[str, str] | None, name: str) -> str | None:
+    if headers is None:
+        return None
+    try:
+        if isinstance(headers, httpx.Headers):
+            found: str | None = headers.get(name)
+            return found
+        for key, value in headers.items():
+            if str(key).lower() == name:
+                return str(value)
+    except Exception:
+        return None
+    return None
+
+
+def _first_text(*values: Any) -> str | None:
+    """The first value that is a non-blank string, stripped."""
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _truncate(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE_CHARS else message[: _MAX_MESSAGE_CHARS - 3] + "..."
+
+
+def _reason_phrase(status: int) -> str:
+    return httpx.codes.get_reason_phrase(status) or _EXTRA_REASON_PHRASES.get(status, "")
+
+
+def _fallback_message(status: int, text: str, is_json: bool, parsed: Any) -> str:
+    reason = _reason_phrase(status)
+    head = f"HTTP {status} {reason}" if reason else f"HTTP {status}"
+    if not text.strip():
+        return f"{head} (empty body)"
+    if is_json:
+        return f"{head} (JSON body without a message)"
+    title = _HTML_TITLE_RE.search(text)
+    if title:
+        cleaned = _WHITESPACE_RE.sub(" ", title.group(1)).strip()
+        if cleaned:
+            return f"{head} (non-JSON body: {cleaned})"
+    return f"{head} (non-JSON body)"
+
+
+def _normalize_error_item(item: dict[Any, Any]) -> dict[str, Any]:
+    normalized = {str(key): value for key, value in item.items()}
+    if "context" in normalized:
+        normalized["context"] = _normalize_context(normalized["context"])
+    return normalized
+
+
+def _normalize_context(value: Any) -> dict[str, Any]:
+    """Context as a dict, whatever HubSpot sent.
+
+    A dict is copied (keys as str, values untouched); a string is parsed as JSON or as Java ``Map.toString()``
+    (``{a=[x, y], b=[z]}`` → ``{"a": ["x", "y"], "b": ["z"]}``); anything else is kept under ``"_raw"``.
+    """
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(key): item for key, item in value.items()}
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            return {}
+        parsed, is_json = _parse_json(stripped)
+        if is_json and isinstance(parsed, dict):
+            return {str(key): item for key, item in parsed.items()}
+        if stripped.startswith("{") and stripped.endswith("}"):
+            entries: dict[str, Any] = {}
+            for match in _JAVA_MAP_ENTRY_RE.finditer(stripped[1:-1]):
+                key, raw = match.group(1).strip(), match.group(2).strip()
+                if key:
+                    entries[key] = _split_items(raw, _LIST_SPLIT_RE)
+            if entries:
+                return entries
+    return {"_raw": value}
+
+
+def _split_items(value: Any, separator: re.Pattern[str]) -> list[str]:
+    """Flatten a context value (list, single string, ``"[a, b]"``, number) into non-empty strings."""
+    if value is None or isinstance(value, bool):
+        return []
+    if isinstance(value, list | tuple):
+        return [piece for item in value for piece in _split_items(item, separator)]
+    if isinstance(value, int | float):
+        return [str(value)]
+    if not isinstance(value, str):
+        return []
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [piece.strip().strip("'\"") for piece in separator.split(text) if piece.strip().strip("'\"")]
+
+
+def _all_contexts(context: dict[str, Any], errors: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
+    contexts: list[Mapping[str, Any]] = [context]
+    contexts.extend(error["context"] for error in errors if isinstance(error.get("context"), dict))
+    return contexts
+
+
+def _collect(sources: list[Mapping[str, Any]], keys: tuple[str, ...], separator: re.Pattern[str]) -> tuple[str, ...]:
+    values: list[str] = []
+    for source in sources:
+        for key in keys:
+            if key in source:
+                values.extend(_split_items(source[key], separator))
+    return tuple(dict.fromkeys(values))
+
+
+def _parse_non_negative_float(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value.strip())
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    seconds = _parse_non_negative_float(value)
+    if seconds is not None or value is None:
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000" means UTC with unknown local zone; don't let the host's zone shift it
+        when = when.replace(tzinfo=datetime.UTC)
+    return max(0.0, when.timestamp() - time.time())
