@@ -1,0 +1,225 @@
+"""The shared pacer, driven by a fake clock (no real sleeping)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from hubspot_associations._pacing import Pacer
+from hubspot_associations._policy import RateLimitInfo
+
+
+class FakeClock:
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def send_times(pacer: Pacer, clock: FakeClock, count: int) -> list[float]:
+    """Reserve ``count`` slots at the current time and return when each request would be sent."""
+    return [clock.now + pacer.reserve() for _ in range(count)]
+
+
+def max_in_any_window(times: list[float], window: float) -> int:
+    ordered = sorted(times)
+    best = 0
+    start = 0
+    for end, t in enumerate(ordered):
+        while ordered[start] <= t - window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def test_validation() -> None:
+    with pytest.raises(ValueError):
+        Pacer(limit=0)
+    with pytest.raises(ValueError):
+        Pacer(limit=10, window_s=0)
+    with pytest.raises(ValueError):
+        Pacer(limit=10, headroom=-1)
+
+
+def test_unknown_limit_never_waits() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    assert pacer.limit is None
+    assert all(pacer.reserve() == 0.0 for _ in range(5000))
+
+
+def test_burst_of_limit_fits_at_once_then_waits() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=10, window_s=10.0, headroom=0.0, clock=clock)
+    assert [pacer.reserve() for _ in range(10)] == [0.0] * 10
+    assert pacer.reserve() == pytest.approx(10.0)
+    assert pacer.reserve() == pytest.approx(10.0)
+    clock.advance(10.0)
+    # slots 11 and 12 were taken for t=10, so 8 more go now and the 21st waits for the second window
+    assert [pacer.reserve() for _ in range(8)] == [0.0] * 8
+    assert pacer.reserve() == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize("limit", [1, 3, 100, 190])
+def test_never_more_than_limit_in_any_window(limit: int) -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=limit, window_s=10.0, clock=clock)
+    times: list[float] = []
+    for step in range(400):
+        times.extend(send_times(pacer, clock, 1 + step % 7))
+        clock.advance(0.013 * (step % 5))
+    assert max_in_any_window(times, 10.0) <= limit
+
+
+def test_throughput_at_least_95_percent() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=190, window_s=10.0, clock=clock)
+    times = send_times(pacer, clock, 190 * 20)
+    rate = len(times) / (max(times) - min(times) + 10.2)
+    assert rate >= 0.95 * 19.0
+    assert max_in_any_window(times, 10.0) <= 190
+
+
+def test_headroom_stretches_the_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=2, window_s=10.0, headroom=0.02, clock=clock)
+    send_times(pacer, clock, 2)
+    assert pacer.reserve() == pytest.approx(10.2)
+    assert pacer.window_s == pytest.approx(10.0)
+
+
+def test_observe_adopts_server_limit_when_unconfigured() -> None:
+    clock = FakeClock()
+    pacer = Pacer(headroom=0.0, clock=clock)
+    pacer.observe(RateLimitInfo(max=5, remaining=4, interval_ms=2000))
+    assert pacer.limit == 5
+    assert pacer.window_s == pytest.approx(2.0)
+    assert [pacer.reserve() for _ in range(5)] == [0.0] * 5
+    assert pacer.reserve() == pytest.approx(2.0)
+
+
+def test_observe_counts_sends_made_before_the_limit_was_known() -> None:
+    clock = FakeClock()
+    pacer = Pacer(headroom=0.0, clock=clock)
+    send_times(pacer, clock, 3)  # three requests in flight before any header arrived
+    pacer.observe(RateLimitInfo(max=5, remaining=4, interval_ms=10_000))  # server has seen one of them
+    assert [pacer.reserve() for _ in range(2)] == [0.0, 0.0]
+    assert pacer.reserve() == pytest.approx(10.0)
+
+
+def test_explicit_limit_is_kept_but_tightened_by_server() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=100, window_s=10.0, clock=clock)
+    pacer.observe(RateLimitInfo(max=190, remaining=189, interval_ms=1000))
+    assert pacer.limit == 100
+    assert pacer.window_s == pytest.approx(10.0)
+    pacer.observe(RateLimitInfo(max=50, remaining=49, interval_ms=10_000))
+    assert pacer.limit == 50
+
+
+def test_observe_ignores_headers_without_max() -> None:
+    pacer = Pacer(clock=FakeClock())
+    pacer.observe(RateLimitInfo(daily=10, daily_remaining=5))
+    assert pacer.limit is None
+
+
+def test_own_burst_does_not_slow_us_down() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=10, window_s=10.0, headroom=0.0, clock=clock)
+    send_times(pacer, clock, 8)
+    clock.advance(0.1)
+    # responses arrive out of order; the server has counted only some of our own requests
+    for remaining in (5, 9, 2, 7):
+        pacer.observe(RateLimitInfo(max=10, remaining=remaining, interval_ms=10_000))
+    assert [pacer.reserve() for _ in range(2)] == [0.0, 0.0]
+    assert pacer.reserve() > 0
+
+
+def test_foreign_traffic_leaves_room_for_others() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=100, window_s=10.0, headroom=0.0, clock=clock)
+    send_times(pacer, clock, 10)
+    clock.advance(0.5)
+    # the server has counted 60 requests while we sent 10: another process uses ~50 of the app's budget
+    pacer.observe(RateLimitInfo(max=100, remaining=40, interval_ms=10_000))
+    assert [pacer.reserve() for _ in range(40)] == [0.0] * 40
+    assert pacer.reserve() > 0  # 50 of ours would have exceeded the shared budget
+
+
+def test_foreign_estimate_decays_gradually() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=100, window_s=10.0, headroom=0.0, clock=clock)
+    pacer.observe(RateLimitInfo(max=100, remaining=20, interval_ms=10_000))  # 80 foreign
+    pacer.observe(RateLimitInfo(max=100, remaining=100, interval_ms=10_000))  # one calm header
+    allowed = sum(1 for _ in range(100) if pacer.reserve() == 0.0)
+    assert allowed == 60  # halfway from 80 to 0 foreign, not all the way
+
+
+def test_small_discrepancies_are_noise() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=10, window_s=10.0, headroom=0.0, clock=clock)
+    pacer.observe(RateLimitInfo(max=10, remaining=8, interval_ms=10_000))
+    assert sum(1 for _ in range(20) if pacer.reserve() == 0.0) == 10
+
+
+def test_on_rate_limited_pushes_next_slot() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=100, clock=clock)
+    assert pacer.reserve() == 0.0
+    pacer.on_rate_limited(3.0)
+    assert pacer.reserve() == pytest.approx(3.0)
+    pacer.on_rate_limited(1.0)  # never pulls the hold earlier
+    assert pacer.reserve() == pytest.approx(3.0)
+    pacer.on_rate_limited(0.0)
+    clock.advance(3.0)
+    assert pacer.reserve() == 0.0
+
+
+def test_on_rate_limited_applies_without_known_limit() -> None:
+    clock = FakeClock()
+    pacer = Pacer(clock=clock)
+    pacer.on_rate_limited(2.0)
+    assert pacer.reserve() == pytest.approx(2.0)
+
+
+def test_threads_never_over_admit() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=50, window_s=10.0, clock=clock)
+    barrier = threading.Barrier(16)
+    results: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        barrier.wait()
+        local = [pacer.reserve() for _ in range(100)]
+        with lock:
+            results.extend(local)
+
+    threads = [threading.Thread(target=worker) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 1600
+    assert results.count(0.0) == 50
+    times = [clock.now + wait for wait in results]
+    assert max_in_any_window(times, 10.0) <= 50
+
+
+def test_reserve_is_cheap() -> None:
+    pacer = Pacer(limit=190)
+    start = time.perf_counter()
+    for _ in range(20_000):
+        pacer.reserve()
+    per_call = (time.perf_counter() - start) / 20_000
+    assert per_call < 20e-6
+
+
+def test_repr() -> None:
+    assert repr(Pacer(limit=5, window_s=1.0)) == "Pacer(limit=5, window_s=1.0)"
