@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
+
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.api.associations import associate_default, associate_with_labels
 from hubspot_associations_api.models import (
@@ -15,7 +18,7 @@ from hubspot_associations_api.models import (
     LabelsBetweenObjectPair,
 )
 
-DEFAULT_BODY = {
+DEFAULT_BODY: dict[str, Any] = {
     "status": "COMPLETE",
     "results": [
         {
@@ -40,7 +43,9 @@ def client_answering(status: int, content: bytes | str, content_type: str = "app
 
 def test_unknown_enum_values_are_kept_not_raised() -> None:
     body = dict(DEFAULT_BODY, status="ARCHIVED")
-    body["results"] = [dict(body["results"][0], associationSpec={"associationCategory": "TEAM", "associationTypeId": 9})]
+    body["results"] = [
+        dict(body["results"][0], associationSpec={"associationCategory": "TEAM", "associationTypeId": 9})
+    ]
     parsed = BatchResponsePublicDefaultAssociation.from_dict(body)
 
     assert parsed.status == "ARCHIVED"
@@ -64,7 +69,13 @@ def test_unknown_enum_value_keeps_the_detailed_response() -> None:
 
 def test_numeric_ids_are_read_as_strings() -> None:
     pair = LabelsBetweenObjectPair.from_dict(
-        {"fromObjectTypeId": "0-1", "fromObjectId": 3_000_000_001, "toObjectTypeId": "0-2", "toObjectId": 7, "labels": []}
+        {
+            "fromObjectTypeId": "0-1",
+            "fromObjectId": 3_000_000_001,
+            "toObjectTypeId": "0-2",
+            "toObjectId": 7,
+            "labels": [],
+        }
     )
     assert pair.from_object_id == "3000000001"
     assert pair.to_object_id == "7"
@@ -84,7 +95,11 @@ def test_non_standard_status_does_not_raise(status: int) -> None:
         (520, "<html><body>Web server is returning an unknown error</body></html>", "text/html"),
         (500, "", "application/json"),
         (400, '{"status":"error","message":"truncated', "application/json"),
-        (400, '{"status":"error","message":"Unable to infer object type from: foo","correlationId":"x"}', "application/json"),
+        (
+            400,
+            '{"status":"error","message":"Unable to infer object type from: foo","correlationId":"x"}',
+            "application/json",
+        ),
         (429, '{"status":"error","message":"You have reached your daily limit."}', "application/json"),
         (403, "[1, 2]", "application/json"),
         (200, "not json at all", "text/plain"),

@@ -1,0 +1,84 @@
+"""hubspot_associations: create HubSpot CRM v4 associations from Python.
+
+>>> from hubspot_associations import HubSpotAssociations, AssociationSpec, AssociationCategory
+>>> from hubspot_associations.association_types import CONTACT_TO_COMPANY
+>>> with HubSpotAssociations() as client:  # doctest: +SKIP
+...     client.associate_default("contacts", "101", "companies", "202")
+...     client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)
+
+The generated, typed transport underneath is ``hubspot_associations_api``; this package adds validation,
+authentication, timeouts, retries, pacing and one tree of typed errors.
+"""
+
+from . import association_types, object_types
+from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
+from ._client import (
+    AsyncHubSpotAssociations,
+    AsyncHubSpotAssociationsWithRawResponse,
+    HubSpotAssociations,
+    HubSpotAssociationsWithRawResponse,
+)
+from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    HubSpotError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    UnexpectedResponseError,
+    UnexpectedStatusError,
+)
+from ._models import (
+    APIResponse,
+    AssociationCategory,
+    AssociationSpec,
+    BatchResponsePublicDefaultAssociation,
+    LabelsBetweenObjectPair,
+)
+from ._policy import RateLimitInfo
+from ._validation import InvalidInputError
+from ._version import __version__
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "APIConnectionError",
+    "APIResponse",
+    "APIStatusError",
+    "APITimeoutError",
+    "AssociationCategory",
+    "AssociationSpec",
+    "AsyncHubSpotAssociations",
+    "AsyncHubSpotAssociationsWithRawResponse",
+    "AuthenticationError",
+    "BadRequestError",
+    "BatchResponsePublicDefaultAssociation",
+    "BearerToken",
+    "ConflictError",
+    "HubSpotAssociations",
+    "HubSpotAssociationsWithRawResponse",
+    "HubSpotError",
+    "InvalidInputError",
+    "LabelsBetweenObjectPair",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "OAuthRefresh",
+    "OAuthRefreshError",
+    "OAuthTokens",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RateLimitInfo",
+    "ServerError",
+    "UnexpectedResponseError",
+    "UnexpectedStatusError",
+    "__version__",
+    "association_types",
+    "object_types",
+]

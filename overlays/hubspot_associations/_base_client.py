@@ -1,0 +1,227 @@
+"""Everything the sync and async clients share: configuration, request building, and every policy decision.
+
+The two clients differ only in how they send a request and how they wait (see ``_client.py``). Each attempt's
+outcome goes through :meth:`BaseClient._outcome`, which either accepts the response, returns how long to wait
+before the next attempt, or raises the typed error, so retries, pacing and error mapping live here once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from hubspot_associations_api.api.associations import associate_default as _default_op
+from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
+from . import _logging
+from ._auth import BearerToken, MissingCredentialsError, token_from_env
+from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    RateLimitError,
+    UnexpectedResponseError,
+    error_from_response,
+)
+from ._models import APIResponse, coerce_specs
+from ._pacing import Pacer
+from ._policy import rate_limit_info, retry_delay, should_retry
+from ._validation import InvalidInputError, validate_object_id, validate_object_type
+
+T = TypeVar("T")
+
+TimeoutLike = float | httpx.Timeout | None
+
+
+@attrs.frozen(slots=True)
+class PreparedCall(Generic[T]):
+    """A validated call, ready to be sent as often as retries need: the request and how to read its answer."""
+
+    request: httpx.Request
+    parse: Callable[[Any], T]
+
+
+def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
+    return BatchResponsePublicDefaultAssociation.from_dict(data)
+
+
+def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
+    # From 2025-09 to 2026-02 HubSpot's spec wrapped the pair as {"createdResourceId", "entity", "location"}.
+    if isinstance(data, dict) and "entity" in data and "fromObjectId" not in data:
+        data = data["entity"]
+    return LabelsBetweenObjectPair.from_dict(data)
+
+
+def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    if isinstance(value, httpx.Timeout):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise InvalidInputError("timeout", f"must be a positive number of seconds or an httpx.Timeout, got {value!r}")
+    # A plain number is the total budget; connecting never gets longer than the default 5 s.
+    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
+
+
+def _base_url(value: str) -> str:
+    url = httpx.URL(value)
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidInputError("base_url", f"must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}")
+    return str(url).rstrip("/")
+
+
+def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
+    if auth is not None and access_token is not None:
+        raise InvalidInputError("auth", "pass either access_token or auth, not both")
+    if auth is not None:
+        if not isinstance(auth, httpx.Auth):
+            raise InvalidInputError("auth", f"must be an httpx.Auth such as OAuthRefresh, got {type(auth).__name__}")
+        return auth
+    try:
+        return BearerToken(access_token if access_token is not None else token_from_env())
+    except MissingCredentialsError:
+        raise
+    except ValueError as exc:  # BearerToken's message never contains the token itself
+        raise InvalidInputError("access_token", str(exc)) from None
+
+
+class BaseClient:
+    """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`."""
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        *,
+        auth: httpx.Auth | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: int | None = None,
+        rate_limit_window: float = 10.0,
+    ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidInputError("max_retries", f"must be an int >= 0, got {max_retries!r}")
+        if rate_limit is not None and (
+            isinstance(rate_limit, bool) or not isinstance(rate_limit, int) or rate_limit < 1
+        ):
+            raise InvalidInputError(
+                "rate_limit", f"must be a positive int (requests per window) or None, got {rate_limit!r}"
+            )
+        self.base_url = _base_url(base_url)
+        self.timeout = _timeout(timeout)
+        self.max_retries = max_retries
+        self.auth = _auth(access_token, auth)
+        self.pacer = Pacer(rate_limit, rate_limit_window)
+        self._rng = random.Random()
+        _logging.configure_from_env()
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r}, "
+            f"max_retries={self.max_retries}, pacer={self.pacer!r})"
+        )
+
+    # -- building requests -------------------------------------------------------------------------------------
+
+    def _request(
+        self, client: httpx.Client | httpx.AsyncClient, kwargs: dict[str, Any], timeout: TimeoutLike
+    ) -> httpx.Request:
+        return client.build_request(
+            kwargs["method"],
+            self.base_url + kwargs["url"],
+            json=kwargs.get("json"),
+            headers=kwargs.get("headers"),
+            timeout=self.timeout if timeout is None else _timeout(timeout),
+        )
+
+    def _prepare_default(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        timeout: TimeoutLike,
+    ) -> PreparedCall[BatchResponsePublicDefaultAssociation]:
+        kwargs = _default_op._get_kwargs(
+            validate_object_type(from_object_type, "from_object_type"),
+            validate_object_id(from_object_id, "from_object_id"),
+            validate_object_type(to_object_type, "to_object_type"),
+            validate_object_id(to_object_id, "to_object_id"),
+        )
+        return PreparedCall(self._request(client, kwargs, timeout), _parse_default)
+
+    def _prepare_labelled(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        specs: object,
+        timeout: TimeoutLike,
+    ) -> PreparedCall[LabelsBetweenObjectPair]:
+        kwargs = _labelled_op._get_kwargs(
+            validate_object_type(from_object_type, "from_object_type"),
+            validate_object_id(from_object_id, "from_object_id"),
+            validate_object_type(to_object_type, "to_object_type"),
+            validate_object_id(to_object_id, "to_object_id"),
+            body=[spec.to_wire() for spec in coerce_specs(specs)],
+        )
+        return PreparedCall(self._request(client, kwargs, timeout), _parse_labelled)
+
+    # -- deciding what an attempt's outcome means ------------------------------------------------------------
+
+    def _outcome(self, call: PreparedCall[T], response: httpx.Response, attempt: int) -> APIResponse[T] | float:
+        """The result of a successful attempt, or the seconds to wait before retrying; raises when final."""
+        info = rate_limit_info(response.headers)
+        if info is not None:
+            self.pacer.observe(info)
+        status = response.status_code
+        request = call.request
+        _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)
+        if 200 <= status < 300:
+            return APIResponse(self._parse(call, response), response, attempt + 1)
+        error = error_from_response(response)
+        policy_name = error.policy_name if isinstance(error, RateLimitError) else None
+        if not should_retry(status=status, policy_name=policy_name, attempt=attempt, max_retries=self.max_retries):
+            raise error
+        wait = retry_delay(
+            attempt=attempt, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
+        )
+        if status == 429:
+            self.pacer.on_rate_limited(wait)
+        _logging.log_retry(
+            request.method, request.url, status=status, attempt=attempt, wait=wait, headers=response.headers
+        )
+        return wait
+
+    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.TransportError, attempt: int) -> float:
+        """Seconds to wait before retrying after a transport error; raises the typed error when final."""
+        request = call.request
+        _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
+        if not should_retry(
+            status=None, policy_name=None, attempt=attempt, max_retries=self.max_retries, exception=exc
+        ):
+            kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+            raise kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request) from exc
+        wait = retry_delay(attempt=attempt, headers=None, status=None, policy_name=None, rng=self._rng)
+        _logging.log_retry(request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc)
+        return wait
+
+    @staticmethod
+    def _parse(call: PreparedCall[T], response: httpx.Response) -> T:
+        # Any 2xx with the documented body is success, whatever the exact code (HubSpot has moved 201 <-> 200).
+        try:
+            return call.parse(response.json())
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise UnexpectedResponseError.from_response(
+                response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
+            ) from None
+
+
+__all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

@@ -1,0 +1,281 @@
+"""The clients users import. Sync and async differ only in how they send and how they wait."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from functools import cached_property
+from typing import Self, TypeVar
+
+import httpx
+
+from ._base_client import BaseClient, PreparedCall, TimeoutLike
+from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+
+T = TypeVar("T")
+
+
+class HubSpotAssociations(BaseClient):
+    """Create HubSpot CRM associations, with timeouts, retries, pacing and typed errors built in.
+
+    >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
+    >>> client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)  # doctest: +SKIP
+
+    One ``httpx.Client`` (one connection pool) per instance; use it as a context manager or call :meth:`close`.
+    An ``http_client`` you pass in is used as is (its timeouts are overridden per request) and not closed here.
+    """
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        *,
+        auth: httpx.Auth | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: int | None = None,
+        rate_limit_window: float = 10.0,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            access_token,
+            auth=auth,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            rate_limit_window=rate_limit_window,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client(timeout=self.timeout)
+
+    def associate_default(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> BatchResponsePublicDefaultAssociation:
+        """Create the default (unlabelled) association between two records, in both directions."""
+        return self.with_raw_response.associate_default(
+            from_object_type, from_object_id, to_object_type, to_object_id, timeout=timeout
+        ).parsed
+
+    def associate(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        specs: SpecsLike,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> LabelsBetweenObjectPair:
+        """Create associations of the given types (a bare int is a HUBSPOT_DEFINED type id)."""
+        return self.with_raw_response.associate(
+            from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout=timeout
+        ).parsed
+
+    @cached_property
+    def with_raw_response(self) -> HubSpotAssociationsWithRawResponse:
+        """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
+        return HubSpotAssociationsWithRawResponse(self)
+
+    def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        attempt = 0
+        while True:
+            wait = self.pacer.reserve()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                response = self._http.send(call.request, auth=self.auth)
+            except httpx.TransportError as exc:
+                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            else:
+                outcome = self._outcome(call, response, attempt)
+            if isinstance(outcome, APIResponse):
+                return outcome
+            time.sleep(outcome)
+            attempt += 1
+
+    def close(self) -> None:
+        """Close the connection pool (unless it was passed in)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class HubSpotAssociationsWithRawResponse:
+    """``client.with_raw_response``: each method returns an :class:`APIResponse` wrapping the parsed result."""
+
+    def __init__(self, client: HubSpotAssociations) -> None:
+        self._client = client
+
+    def associate_default(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> APIResponse[BatchResponsePublicDefaultAssociation]:
+        client = self._client
+        call = client._prepare_default(
+            client._http, from_object_type, from_object_id, to_object_type, to_object_id, timeout
+        )
+        return client._send(call)
+
+    def associate(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        specs: SpecsLike,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> APIResponse[LabelsBetweenObjectPair]:
+        client = self._client
+        call = client._prepare_labelled(
+            client._http, from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout
+        )
+        return client._send(call)
+
+
+class AsyncHubSpotAssociations(BaseClient):
+    """The asyncio twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods."""
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        *,
+        auth: httpx.Auth | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        rate_limit: int | None = None,
+        rate_limit_window: float = 10.0,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            access_token,
+            auth=auth,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            rate_limit_window=rate_limit_window,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout)
+
+    async def associate_default(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> BatchResponsePublicDefaultAssociation:
+        """Create the default (unlabelled) association between two records, in both directions."""
+        raw = await self.with_raw_response.associate_default(
+            from_object_type, from_object_id, to_object_type, to_object_id, timeout=timeout
+        )
+        return raw.parsed
+
+    async def associate(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        specs: SpecsLike,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> LabelsBetweenObjectPair:
+        """Create associations of the given types (a bare int is a HUBSPOT_DEFINED type id)."""
+        raw = await self.with_raw_response.associate(
+            from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout=timeout
+        )
+        return raw.parsed
+
+    @cached_property
+    def with_raw_response(self) -> AsyncHubSpotAssociationsWithRawResponse:
+        """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
+        return AsyncHubSpotAssociationsWithRawResponse(self)
+
+    async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        attempt = 0
+        while True:
+            wait = self.pacer.reserve()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                response = await self._http.send(call.request, auth=self.auth)
+            except httpx.TransportError as exc:
+                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            else:
+                outcome = self._outcome(call, response, attempt)
+            if isinstance(outcome, APIResponse):
+                return outcome
+            await asyncio.sleep(outcome)
+            attempt += 1
+
+    async def close(self) -> None:
+        """Close the connection pool (unless it was passed in)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+class AsyncHubSpotAssociationsWithRawResponse:
+    """``client.with_raw_response`` for the async client."""
+
+    def __init__(self, client: AsyncHubSpotAssociations) -> None:
+        self._client = client
+
+    async def associate_default(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> APIResponse[BatchResponsePublicDefaultAssociation]:
+        client = self._client
+        call = client._prepare_default(
+            client._http, from_object_type, from_object_id, to_object_type, to_object_id, timeout
+        )
+        return await client._send(call)
+
+    async def associate(
+        self,
+        from_object_type: str,
+        from_object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        specs: SpecsLike,
+        *,
+        timeout: TimeoutLike = None,
+    ) -> APIResponse[LabelsBetweenObjectPair]:
+        client = self._client
+        call = client._prepare_labelled(
+            client._http, from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout
+        )
+        return await client._send(call)

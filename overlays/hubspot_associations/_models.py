@@ -1,0 +1,134 @@
+"""Values users build (association specs) and the raw-response wrapper every call can return."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+import attrs
+import httpx
+
+from hubspot_associations_api.models import AssociationSpec as _WireAssociationSpec
+from hubspot_associations_api.models import (
+    AssociationSpecAssociationCategory,
+    BatchResponsePublicDefaultAssociation,
+    LabelsBetweenObjectPair,
+)
+
+from ._constants import HEADER_CORRELATION_ID
+from ._policy import RateLimitInfo, rate_limit_info
+from ._validation import InvalidInputError, validate_category, validate_type_id
+
+__all__ = [
+    "APIResponse",
+    "AssociationCategory",
+    "AssociationSpec",
+    "BatchResponsePublicDefaultAssociation",
+    "LabelsBetweenObjectPair",
+    "SpecsLike",
+    "coerce_specs",
+]
+
+AssociationCategory = AssociationSpecAssociationCategory
+"""Who defined an association type. The generated enum: values HubSpot adds later are kept (``is_known`` False)."""
+
+
+def _to_category(value: object) -> AssociationSpecAssociationCategory:
+    return AssociationSpecAssociationCategory(validate_category(value, "association_category"))
+
+
+def _check_type_id(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    validate_type_id(value, "association_type_id")
+
+
+@attrs.frozen(slots=True)
+class AssociationSpec:
+    """One association type to create: a category and a type id, validated on construction.
+
+    >>> AssociationSpec(AssociationCategory.HUBSPOT_DEFINED, 279)
+    AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279)
+    >>> AssociationSpec("USER_DEFINED", 36).association_category is AssociationCategory.USER_DEFINED
+    True
+    """
+
+    association_category: AssociationSpecAssociationCategory = attrs.field(converter=_to_category)
+    association_type_id: int = attrs.field(validator=_check_type_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"AssociationSpec(association_category={self.association_category.value!r}, "
+            f"association_type_id={self.association_type_id})"
+        )
+
+    @classmethod
+    def hubspot_defined(cls, type_id: int) -> AssociationSpec:
+        """A HubSpot-defined type, e.g. ``AssociationSpec.hubspot_defined(CONTACT_TO_COMPANY)``."""
+        return cls(AssociationSpecAssociationCategory.HUBSPOT_DEFINED, type_id)
+
+    def to_wire(self) -> _WireAssociationSpec:
+        """The generated model the request body is built from."""
+        return _WireAssociationSpec(self.association_category, self.association_type_id)
+
+
+SpecsLike = AssociationSpec | int | Iterable[AssociationSpec | int]
+"""What ``associate`` accepts: one spec, a bare int (a HUBSPOT_DEFINED type id), or a non-empty list of them."""
+
+
+def coerce_specs(specs: object, argument: str = "specs") -> list[AssociationSpec]:
+    """Turn what the caller passed into a non-empty list of validated specs (bare ints are HUBSPOT_DEFINED)."""
+    items: Iterable[object]
+    if isinstance(specs, AssociationSpec | int | str | bytes):
+        items = (specs,)
+    elif isinstance(specs, Iterable):
+        items = specs
+    else:
+        raise InvalidInputError(
+            argument, f"expected an AssociationSpec, an int type id or a list of them, got {specs!r}"
+        )
+    result: list[AssociationSpec] = []
+    for index, item in enumerate(items):
+        if isinstance(item, AssociationSpec):
+            result.append(item)
+        elif isinstance(item, int) and not isinstance(item, bool):
+            result.append(AssociationSpec(AssociationSpecAssociationCategory.HUBSPOT_DEFINED, item))
+        else:
+            raise InvalidInputError(
+                f"{argument}[{index}]", f"expected an AssociationSpec or an int type id, got {item!r}"
+            )
+    if not result:
+        raise InvalidInputError(argument, "at least one association spec is required")
+    return result
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen(slots=True)
+class APIResponse(Generic[T]):
+    """A parsed result together with the HTTP response it came from (``client.with_raw_response.<method>``).
+
+    ``attempts`` counts every try, so ``attempts - 1`` retries were absorbed.
+    """
+
+    parsed: T
+    http_response: httpx.Response = attrs.field(repr=False)
+    attempts: int
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def correlation_id(self) -> str | None:
+        """HubSpot's request id (``X-HubSpot-Correlation-Id``); quote it to HubSpot support."""
+        value: str | None = self.http_response.headers.get(HEADER_CORRELATION_ID)
+        return value
+
+    @property
+    def rate_limit(self) -> RateLimitInfo | None:
+        """The ``X-HubSpot-RateLimit-*`` headers of this response, parsed."""
+        return rate_limit_info(self.http_response.headers)
