@@ -1,0 +1,328 @@
+"""The Starlette app: association PUTs, OAuth token refresh and ``/_emulator`` inspection routes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import _errors
+from ._catalog import ObjectType
+from ._config import EmulatorConfig
+from ._faults import DroppedResponse, cloudflare_html
+from ._specs import parse_specs
+from ._state import Association, EmulatorState, TokenGrant
+
+_CORRELATION = "X-HubSpot-Correlation-Id"
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _iso(epoch_s: float) -> str:
+    """ISO 8601 in UTC with milliseconds and ``Z``, as HubSpot writes timestamps."""
+    moment = datetime.fromtimestamp(epoch_s, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _error(error: _errors.ErrorBody, correlation_id: str, headers: dict[str, str]) -> JSONResponse:
+    status, body = error
+    body = {"status": body.pop("status"), "message": body.pop("message"), "correlationId": correlation_id, **body}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class _Emulator:
+    """Request handlers bound to one :class:`EmulatorState`."""
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+        self.config = state.config
+        self.catalog = state.catalog
+
+    def recorded(self, handler: Handler) -> Handler:
+        """Wrap a handler so every answer (or drop, as status 0) lands in the request log."""
+
+        async def endpoint(request: Request) -> Response:
+            response = await handler(request)
+            status = 0 if isinstance(response, DroppedResponse) else response.status_code
+            self.state.record(request.method, request.scope["path"], status)
+            return response
+
+        return endpoint
+
+    # -- association PUTs ----------------------------------------------------------------------------------------
+
+    async def put_default(self, request: Request) -> Response:
+        """``PUT .../associations/default/{toObjectType}/{toObjectId}``."""
+        return await self._put(request, labelled=False)
+
+    async def put_labelled(self, request: Request) -> Response:
+        """``PUT .../associations/{toObjectType}/{toObjectId}`` with a JSON array of specs."""
+        return await self._put(request, labelled=True)
+
+    async def _put(self, request: Request, *, labelled: bool) -> Response:
+        started = time.time()
+        correlation_id = str(uuid.uuid4())
+        headers = {_CORRELATION: correlation_id}
+        if self.config.latency_s > 0:
+            await asyncio.sleep(self.config.latency_s)
+        grant = self._authenticate(request, headers)
+        if not isinstance(grant, TokenGrant):
+            return _error(grant, correlation_id, headers)
+        decision = self.state.consume_quota(grant)
+        headers.update(decision.headers)
+        if decision.policy is not None:
+            return _error(_errors.rate_limited(decision.policy, self.config.portal_id), correlation_id, headers)
+        fault = self.state.draw_fault()
+        if fault == "500_html":
+            return cloudflare_html(500, headers)
+        if fault == "502_html":
+            return cloudflare_html(502, headers)
+        if fault == "503":
+            return _error(_errors.service_unavailable(), correlation_id, headers)
+        if fault == "drop":
+            return DroppedResponse(headers)
+        response = await self._associate(request, grant, labelled, started, correlation_id, headers)
+        if fault == "drop_after_commit":
+            return DroppedResponse(headers)
+        return response
+
+    def _authenticate(self, request: Request, headers: dict[str, str]) -> TokenGrant | _errors.ErrorBody:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        grant = self.state.token(token.strip()) if scheme.lower() == "bearer" else None
+        if grant is None:
+            headers["x-hubspot-auth-failure"] = "401 Unauthorized"
+            return _errors.invalid_authentication()
+        now = time.time()
+        if grant.expires_at is not None and grant.expires_at <= now:
+            headers["x-hubspot-auth-failure"] = "401 Unauthorized"
+            return _errors.expired_authentication(int(now - grant.expires_at), _iso(grant.expires_at))
+        return grant
+
+    async def _associate(
+        self,
+        request: Request,
+        grant: TokenGrant,
+        labelled: bool,
+        started: float,
+        correlation_id: str,
+        headers: dict[str, str],
+    ) -> Response:
+        params = request.path_params
+        from_segment = params["from_type"]
+        to_segment = params["to_type"]
+        from_type = self.catalog.object_type(from_segment)
+        if from_type is None:
+            return _error(_errors.unknown_object_type(from_segment), correlation_id, headers)
+        to_type = self.catalog.object_type(to_segment)
+        if to_type is None:
+            return _error(_errors.unknown_object_type(to_segment), correlation_id, headers)
+        required = [t.write_scope for t in (from_type, to_type) if t.write_scope not in grant.scopes]
+        if required:
+            return _error(_errors.missing_scopes(sorted(set(required))), correlation_id, headers)
+        specs: list[tuple[str, int]] = []
+        if labelled:
+            parsed = parse_specs(await request.body())
+            if not isinstance(parsed, list):
+                return _error(parsed, correlation_id, headers)
+            specs = parsed
+        from_id: str = params["from_id"]
+        to_id: str = params["to_id"]
+        invalid = [
+            f"{object_type.error_name}={object_id}"
+            for object_type, object_id in ((from_type, from_id), (to_type, to_id))
+            if not self.catalog.has_record(object_type, object_id)
+        ]
+        if invalid:
+            return _error(_errors.invalid_object_ids(invalid), correlation_id, headers)
+        from_id, to_id = str(int(from_id)), str(int(to_id))
+        if labelled:
+            return self._labelled(request, from_type, from_id, to_type, to_id, specs, correlation_id, headers)
+        return self._default(from_type, from_id, to_type, to_id, started, correlation_id, headers)
+
+    def _default(
+        self,
+        from_type: ObjectType,
+        from_id: str,
+        to_type: ObjectType,
+        to_id: str,
+        started: float,
+        correlation_id: str,
+        headers: dict[str, str],
+    ) -> Response:
+        type_id = self.catalog.default_type(from_type.type_id, to_type.type_id)
+        if type_id is None:
+            error = _errors.no_default_association(from_type.error_name, to_type.error_name)
+            return _error(error, correlation_id, headers)
+        self.state.apply([Association(from_type.type_id, from_id, to_type.type_id, to_id, "HUBSPOT_DEFINED", type_id)])
+        results = [_default_result(from_id, to_id, type_id)]
+        reverse_type_id = self.catalog.default_type(to_type.type_id, from_type.type_id)
+        if reverse_type_id is not None:
+            results.append(_default_result(to_id, from_id, reverse_type_id))
+        body = {"status": "COMPLETE", "results": results, "startedAt": _iso(started), "completedAt": _iso(time.time())}
+        return JSONResponse(body, headers=headers)
+
+    def _labelled(
+        self,
+        request: Request,
+        from_type: ObjectType,
+        from_id: str,
+        to_type: ObjectType,
+        to_id: str,
+        specs: list[tuple[str, int]],
+        correlation_id: str,
+        headers: dict[str, str],
+    ) -> Response:
+        pair = (from_type.type_id, to_type.type_id)
+        bad = [str(type_id) for category, type_id in specs if not self.catalog.is_known(*pair, category, type_id)]
+        if bad:
+            return _error(_errors.invalid_association_types(bad), correlation_id, headers)
+        labels: list[str] = []
+        for category, type_id in specs:
+            label = self.catalog.label(*pair, category, type_id)
+            if label is not None and label not in labels:
+                labels.append(label)
+        self.state.apply(
+            Association(pair[0], from_id, pair[1], to_id, category, type_id) for category, type_id in specs
+        )
+        path = f"crm/v4/objects/{pair[0]}/{from_id}/associations/{pair[1]}/{to_id}"
+        headers["Location"] = f"{request.base_url}{path}"
+        body = {
+            "fromObjectTypeId": pair[0],
+            "fromObjectId": int(from_id),
+            "toObjectTypeId": pair[1],
+            "toObjectId": int(to_id),
+            "labels": labels,
+        }
+        return JSONResponse(body, status_code=201, headers=headers)
+
+    # -- OAuth ---------------------------------------------------------------------------------------------------
+
+    async def oauth_token(self, request: Request) -> Response:
+        """``POST /oauth/v1/token`` and ``/oauth/v3/token`` with ``grant_type=refresh_token``."""
+        correlation_id = str(uuid.uuid4())
+        headers = {_CORRELATION: correlation_id}
+        form = dict(request.query_params)  # v1 also took query parameters
+        form.update(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+        client_id = form.get("client_id", "")
+        secret = self.config.oauth_clients.get(client_id)
+        if secret is None or form.get("client_secret") != secret:
+            error = _errors.oauth_error("BAD_CLIENT_ID", "missing or unknown client id", "invalid_client")
+            return _oauth_error(error, correlation_id, headers)
+        if form.get("grant_type") != "refresh_token":
+            message = "grant_type must be refresh_token"
+            error = _errors.oauth_error("BAD_GRANT_TYPE", message, "unsupported_grant_type")
+            return _oauth_error(error, correlation_id, headers)
+        refresh_token = form.get("refresh_token", "")
+        if refresh_token not in self.config.oauth_refresh_tokens:
+            error = _errors.oauth_error("BAD_REFRESH_TOKEN", "missing or unknown refresh token", "invalid_grant")
+            return _oauth_error(error, correlation_id, headers)
+        access_token, grant = self.state.issue_token(client_id)
+        body = {
+            "token_type": "bearer",
+            "refresh_token": refresh_token,
+            "access_token": access_token,
+            "expires_in": self.config.oauth_token_lifetime_s,
+            "token_use": "access_token",
+            "hub_id": self.config.portal_id,
+            "scopes": sorted(grant.scopes),
+        }
+        return JSONResponse(body, headers=headers)
+
+    # -- inspection ----------------------------------------------------------------------------------------------
+
+    async def list_associations(self, request: Request) -> Response:
+        """``GET /_emulator/associations``: every stored association."""
+        body = [
+            {
+                "fromObjectTypeId": row.from_type_id,
+                "fromObjectId": row.from_id,
+                "toObjectTypeId": row.to_type_id,
+                "toObjectId": row.to_id,
+                "associationCategory": row.category,
+                "associationTypeId": row.type_id,
+            }
+            for row in self.state.all_associations()
+        ]
+        return JSONResponse(body)
+
+    async def stats(self, request: Request) -> Response:
+        """``GET /_emulator/stats``: PUT and grant counters, status counts, association count."""
+        rows = self.state.all_associations()
+        body = {
+            "put_count": self.state.put_count,
+            "token_grants": self.state.token_grants,
+            "counts_by_status": {str(status): n for status, n in sorted(self.state.counts_by_status.items())},
+            "unique_associations": len(rows),
+            "unique_pairs": len({(r.from_type_id, r.from_id, r.to_type_id, r.to_id) for r in rows}),
+        }
+        return JSONResponse(body)
+
+    async def reset(self, request: Request) -> Response:
+        """``POST /_emulator/reset``: back to the configured initial state."""
+        self.state.reset()
+        return JSONResponse({"status": "reset"})
+
+    async def http_error(self, request: Request, exc: Exception) -> Response:
+        """JSON bodies for 404/405 so even unknown routes look like HubSpot."""
+        correlation_id = str(uuid.uuid4())
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        if status == 405:
+            error = _errors.method_not_allowed(request.method)
+        else:
+            error = _errors.not_found(request.scope["path"])
+        self.state.record(request.method, request.scope["path"], error[0])
+        return _error(error, correlation_id, {_CORRELATION: correlation_id})
+
+
+def _default_result(from_id: str, to_id: str, type_id: int) -> dict[str, Any]:
+    return {
+        "from": {"id": from_id},
+        "to": {"id": to_id},
+        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id},
+    }
+
+
+def _oauth_error(error: _errors.ErrorBody, correlation_id: str, headers: dict[str, str]) -> JSONResponse:
+    status, body = error
+    return JSONResponse({**body, "correlationId": correlation_id}, status_code=status, headers=headers)
+
+
+def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None = None) -> Starlette:
+    """Build the emulator app; ``app.state.emulator`` is its :class:`EmulatorState`.
+
+    Pass ``state`` to share or pre-build the store (its config then wins; passing a different ``config`` too is
+    an error).
+
+    Example::
+
+        app = create_app(EmulatorConfig(seed=1))
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator")
+    """
+    if state is None:
+        state = EmulatorState(config)
+    elif config is not None and config is not state.config:
+        raise ValueError("pass either config or a state built from it, not two different configs")
+    emulator = _Emulator(state)
+    objects = "/crm/v4/objects/{from_type}/{from_id}/associations"
+    routes = [
+        Route(f"{objects}/default/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_default), methods=["PUT"]),
+        Route(f"{objects}/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_labelled), methods=["PUT"]),
+        Route("/oauth/v1/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
+        Route("/oauth/v3/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
+        Route("/_emulator/associations", emulator.list_associations, methods=["GET"]),
+        Route("/_emulator/stats", emulator.stats, methods=["GET"]),
+        Route("/_emulator/reset", emulator.reset, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={404: emulator.http_error, 405: emulator.http_error})
+    app.state.emulator = state
+    return app

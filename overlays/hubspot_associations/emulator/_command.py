@@ -1,0 +1,73 @@
+"""``python -m hubspot_associations.emulator``: parse options into an :class:`EmulatorConfig` and serve."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+
+from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, FAULT_KINDS, EmulatorConfig
+from ._server import serve
+
+
+def _rate_limit(text: str) -> tuple[int | None, float]:
+    if text.lower() in ("none", "off", "0"):
+        return None, 10.0
+    count, _, seconds = text.partition("/")
+    try:
+        return int(count), float(seconds or "10")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected N/SECONDS such as 190/10, got {text!r}") from None
+
+
+def _faults(text: str) -> tuple[str, ...]:
+    kinds = tuple(kind.strip() for kind in text.split(",") if kind.strip())
+    unknown = sorted(set(kinds) - FAULT_KINDS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown fault kinds {unknown}; choose from {sorted(FAULT_KINDS)}")
+    return kinds
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The emulator's command-line options."""
+    parser = argparse.ArgumentParser(prog="python -m hubspot_associations.emulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--rate-limit", type=_rate_limit, default=(190, 10.0), metavar="N/SECONDS")
+    parser.add_argument("--daily-limit", type=int, default=None, metavar="N")
+    parser.add_argument("--fault-rate", type=float, default=0.0, metavar="P")
+    parser.add_argument("--faults", type=_faults, default=("500_html", "502_html", "503", "drop"), metavar="KINDS")
+    parser.add_argument("--latency-ms", type=float, default=0.0, metavar="N")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--token", default=DEFAULT_TOKEN, help="static access token with all default scopes")
+    return parser
+
+
+def config_from_args(argv: list[str] | None = None) -> tuple[EmulatorConfig, str, int]:
+    """Parse ``argv`` into ``(config, host, port)``; exits with status 2 on bad options."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    rate_limit, window_s = args.rate_limit
+    try:
+        config = EmulatorConfig(
+            tokens={args.token: DEFAULT_SCOPES},
+            rate_limit=rate_limit,
+            rate_window_s=window_s,
+            daily_limit=args.daily_limit,
+            fault_rate=args.fault_rate,
+            faults=args.faults,
+            latency_s=args.latency_ms / 1000.0,
+            seed=args.seed,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+    return config, args.host, args.port
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the emulator until Ctrl-C; returns the process exit status."""
+    config, host, port = config_from_args(argv)
+    print(f"HubSpot emulator: http://{host}:{port}", flush=True)
+    print(f"Access token: {next(iter(config.tokens))}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(config, host=host, port=port)
+    return 0

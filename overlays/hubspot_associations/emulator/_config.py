@@ -1,0 +1,89 @@
+"""Configuration of the emulator: tokens, seeded records, limits, faults and OAuth clients."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+FAULT_KINDS: frozenset[str] = frozenset({"500_html", "502_html", "503", "drop", "drop_after_commit"})
+"""Every fault kind the emulator knows how to inject."""
+
+ASSOCIATION_CATEGORIES: frozenset[str] = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
+"""Values accepted for ``associationCategory`` in request bodies."""
+
+DEFAULT_SCOPES: frozenset[str] = frozenset(
+    f"crm.objects.{kind}.{access}"
+    for kind in ("contacts", "companies", "deals", "tickets", "custom")
+    for access in ("read", "write")
+)
+"""Read and write scopes for contacts, companies, deals, tickets and custom objects."""
+
+DEFAULT_TOKEN = "emulator-token"
+"""The static (private-app style) access token configured by default."""
+
+
+@attrs.frozen
+class PortalLabel:
+    """An association type defined by the emulated portal for one object pair.
+
+    ``label`` is ``None`` for an unlabeled type; a ``HUBSPOT_DEFINED`` unlabeled entry is the pair's default
+    association type (used for custom objects, whose defaults are portal-specific).
+    """
+
+    category: str
+    type_id: int
+    label: str | None = None
+
+
+def _default_portal_labels() -> dict[tuple[str, str], tuple[PortalLabel, ...]]:
+    return {
+        ("0-1", "0-2"): (PortalLabel("USER_DEFINED", 36, "Manager"),),
+        ("0-2", "0-1"): (PortalLabel("USER_DEFINED", 35, "Managed company"),),
+        ("0-1", "2-3456"): (PortalLabel("HUBSPOT_DEFINED", 5001), PortalLabel("USER_DEFINED", 5003, "Driver")),
+        ("2-3456", "0-1"): (PortalLabel("HUBSPOT_DEFINED", 5002), PortalLabel("USER_DEFINED", 5004, "Car driven")),
+    }
+
+
+def _check_fault_rate(_instance: object, _attribute: object, value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"fault_rate must be within 0..1, got {value}")
+
+
+def _check_faults(_instance: object, _attribute: object, value: tuple[str, ...]) -> None:
+    unknown = sorted(set(value) - FAULT_KINDS)
+    if unknown:
+        raise ValueError(f"unknown fault kinds {unknown}; choose from {sorted(FAULT_KINDS)}")
+
+
+@attrs.frozen
+class EmulatorConfig:
+    """How the emulated HubSpot portal behaves.
+
+    Records are seeded per object type: ``seed_objects["0-1"] = 5000`` creates contacts with ids
+    ``1000001..1005000`` (see :meth:`EmulatorState.object_ids`). Rate limiting uses a rolling window of
+    ``rate_window_s`` seconds; ``None`` disables a limit.
+
+    Example::
+
+        EmulatorConfig(rate_limit=10, rate_window_s=1.0, fault_rate=0.2, faults=("503",), seed=7)
+    """
+
+    tokens: Mapping[str, frozenset[str]] = attrs.field(factory=lambda: {DEFAULT_TOKEN: DEFAULT_SCOPES})
+    seed_objects: Mapping[str, int] = attrs.field(
+        factory=lambda: {"0-1": 5000, "0-2": 5000, "0-3": 2000, "0-5": 2000, "2-3456": 1000}
+    )
+    custom_objects: Mapping[str, str] = attrs.field(factory=lambda: {"2-3456": "cars"})
+    portal_id: int = 12345
+    rate_limit: int | None = 190
+    rate_window_s: float = 10.0
+    daily_limit: int | None = None
+    fault_rate: float = attrs.field(default=0.0, validator=_check_fault_rate)
+    faults: tuple[str, ...] = attrs.field(default=("500_html", "502_html", "503", "drop"), validator=_check_faults)
+    latency_s: float = 0.0
+    seed: int | None = None
+    oauth_clients: Mapping[str, str] = attrs.field(factory=lambda: {"emulator-client": "emulator-secret"})
+    oauth_refresh_tokens: frozenset[str] = frozenset({"emulator-refresh"})
+    oauth_token_lifetime_s: int = 1800
+    portal_labels: Mapping[tuple[str, str], tuple[PortalLabel, ...]] = attrs.field(factory=_default_portal_labels)
+    default_scopes: frozenset[str] = DEFAULT_SCOPES

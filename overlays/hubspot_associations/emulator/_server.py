@@ -1,0 +1,85 @@
+"""Serving the emulator with uvicorn: blocking, or in a background thread on a free loopback port."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import attrs
+import uvicorn
+from starlette.applications import Starlette
+
+from ._app import create_app
+from ._config import EmulatorConfig
+from ._faults import DropLogFilter
+from ._state import EmulatorState
+
+_STARTUP_TIMEOUT_S = 10.0
+
+
+@attrs.frozen
+class RunningEmulator:
+    """A live emulator: where it listens, its state and one configured access token."""
+
+    base_url: str
+    state: EmulatorState
+    app: Starlette
+
+    @property
+    def token(self) -> str:
+        """The first configured static access token."""
+        return next(iter(self.state.config.tokens))
+
+
+def _quiet_drops() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, DropLogFilter) for f in logger.filters):
+        logger.addFilter(DropLogFilter())
+
+
+def _uvicorn_config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False)
+
+
+@contextmanager
+def run_emulator_in_thread(
+    config: EmulatorConfig | None = None, *, host: str = "127.0.0.1"
+) -> Iterator[RunningEmulator]:
+    """Serve an emulator on a free port in a background thread for the duration of the ``with`` block.
+
+    Example::
+
+        with run_emulator_in_thread(EmulatorConfig(seed=1)) as emulator:
+            httpx.put(f"{emulator.base_url}/crm/v4/...", headers={"Authorization": f"Bearer {emulator.token}"})
+    """
+    _quiet_drops()
+    state = EmulatorState(config)
+    app = create_app(state=state)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(_uvicorn_config(app, host, port, "warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="hubspot-emulator", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + _STARTUP_TIMEOUT_S
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the HubSpot emulator did not start")
+            time.sleep(0.01)
+        yield RunningEmulator(f"http://{host}:{port}", state, app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=_STARTUP_TIMEOUT_S)
+        sock.close()
+
+
+def serve(config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Serve the emulator in the foreground until interrupted (Ctrl-C)."""
+    _quiet_drops()
+    uvicorn.Server(_uvicorn_config(create_app(config), host, port, "info")).run()

@@ -1,0 +1,172 @@
+"""The emulator's in-memory store: associations, tokens, quotas, fault RNG and request counters."""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import attrs
+
+from ._catalog import Catalog
+from ._config import EmulatorConfig
+from ._faults import draw_fault
+from ._rate_limit import RateDecision, RateLimiter
+
+_REQUEST_LOG_SIZE = 100_000
+
+
+class Association(NamedTuple):
+    """One stored, directional association (ids as decimal strings)."""
+
+    from_type_id: str
+    from_id: str
+    to_type_id: str
+    to_id: str
+    category: str
+    type_id: int
+
+
+@attrs.frozen
+class TokenGrant:
+    """What an access token may do: its scopes, expiry (epoch seconds, ``None`` = never) and quota key."""
+
+    scopes: frozenset[str]
+    expires_at: float | None
+    app_key: str
+    oauth: bool
+
+
+class EmulatorState:
+    """Thread-safe in-memory state of one emulated portal.
+
+    Only the directions a client asked for are stored: the reverse association HubSpot creates automatically is
+    reported in responses but not stored, so :meth:`all_associations` holds one row per requested association.
+    Dropped connections are logged with status ``0``.
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.catalog = Catalog(self.config)
+        self._lock = threading.Lock()
+        self._limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_s, self.config.daily_limit)
+        self._init_mutable()
+
+    def _init_mutable(self) -> None:
+        self._associations: dict[Association, None] = {}
+        self._by_from: dict[tuple[str, str], dict[Association, None]] = {}
+        self._put_count = 0
+        self._token_grants = 0
+        self._request_log: deque[tuple[str, str, int]] = deque(maxlen=_REQUEST_LOG_SIZE)
+        self._counts: Counter[int] = Counter()
+        self._tokens: dict[str, TokenGrant] = {
+            token: TokenGrant(frozenset(scopes), None, f"private-app:{token}", False)
+            for token, scopes in self.config.tokens.items()
+        }
+        self._rng = random.Random(self.config.seed)
+        self._limiter.reset()
+
+    def reset(self) -> None:
+        """Return to the freshly configured state (associations, counters, issued tokens, quotas, RNG)."""
+        with self._lock:
+            self._init_mutable()
+
+    # -- records and associations ------------------------------------------------------------------------------
+
+    def object_ids(self, type_id: str) -> list[str]:
+        """The seeded record ids of an object type id (``"0-1"`` → ``["1000001", ...]``)."""
+        return [str(number) for number in self.catalog.object_ids(type_id)]
+
+    def associations(self, from_type_id: str, from_id: str) -> list[Association]:
+        """Associations stored from one record, in insertion order."""
+        with self._lock:
+            return list(self._by_from.get((from_type_id, str(from_id)), ()))
+
+    def all_associations(self) -> list[Association]:
+        """Every stored association, in insertion order."""
+        with self._lock:
+            return list(self._associations)
+
+    def apply(self, rows: Iterable[Association]) -> None:
+        """Store associations idempotently and count one applied PUT."""
+        with self._lock:
+            self._put_count += 1
+            for row in rows:
+                if row not in self._associations:
+                    self._associations[row] = None
+                    self._by_from.setdefault((row.from_type_id, row.from_id), {})[row] = None
+
+    @property
+    def put_count(self) -> int:
+        """How many association PUTs were applied, repeats included."""
+        with self._lock:
+            return self._put_count
+
+    # -- requests ------------------------------------------------------------------------------------------------
+
+    def record(self, method: str, path: str, status: int) -> None:
+        """Log one answered (or dropped, status 0) request."""
+        with self._lock:
+            self._request_log.append((method, path, status))
+            self._counts[status] += 1
+
+    @property
+    def request_log(self) -> list[tuple[str, str, int]]:
+        """The last requests as ``(method, path, status)``, oldest first."""
+        with self._lock:
+            return list(self._request_log)
+
+    @property
+    def counts_by_status(self) -> dict[int, int]:
+        """How many requests were answered with each status (0 = dropped connection)."""
+        with self._lock:
+            return dict(self._counts)
+
+    def consume_quota(self, grant: TokenGrant) -> RateDecision:
+        """Count one request against the token's app window and the account's daily limit."""
+        with self._lock:
+            return self._limiter.consume(grant.app_key, time.monotonic(), daily_headers=not grant.oauth)
+
+    # -- tokens --------------------------------------------------------------------------------------------------
+
+    def token(self, access_token: str) -> TokenGrant | None:
+        """The grant behind an access token, or ``None`` when it is unknown."""
+        with self._lock:
+            return self._tokens.get(access_token)
+
+    def issue_token(self, client_id: str) -> tuple[str, TokenGrant]:
+        """Issue a new OAuth access token for ``client_id`` and count the grant."""
+        access_token = "emu-" + secrets.token_urlsafe(24)
+        grant = TokenGrant(
+            self.config.default_scopes,
+            time.time() + self.config.oauth_token_lifetime_s,
+            f"oauth:{client_id}",
+            True,
+        )
+        with self._lock:
+            self._tokens[access_token] = grant
+            self._token_grants += 1
+        return access_token, grant
+
+    def expire_token(self, access_token: str) -> None:
+        """Make a known token expired as of now (static tokens too); raises ``KeyError`` for unknown tokens."""
+        with self._lock:
+            grant = self._tokens[access_token]
+            self._tokens[access_token] = attrs.evolve(grant, expires_at=time.time() - 1.0)
+
+    @property
+    def token_grants(self) -> int:
+        """How many OAuth access tokens were issued (refreshes)."""
+        with self._lock:
+            return self._token_grants
+
+    # -- faults --------------------------------------------------------------------------------------------------
+
+    def draw_fault(self) -> str | None:
+        """Draw the fault (if any) for one association PUT from the seeded RNG."""
+        with self._lock:
+            return draw_fault(self._rng, self.config.fault_rate, self.config.faults)

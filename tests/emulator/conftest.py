@@ -1,0 +1,44 @@
+"""Fixtures for emulator tests: an in-process client bound to a fresh emulator app."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+try:
+    import hubspot_associations.emulator  # noqa: F401
+except ImportError:  # not installed: test the source tree
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "overlays"))
+
+from emulator_support import ClientFactory
+
+from hubspot_associations.emulator import EmulatorConfig, EmulatorState, create_app
+
+
+@asynccontextmanager
+async def _emulator_client(
+    config: EmulatorConfig | None = None,
+) -> AsyncIterator[tuple[httpx.AsyncClient, EmulatorState]]:
+    state = EmulatorState(config)
+    app = create_app(state=state)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as client:
+        yield client, state
+
+
+@pytest.fixture
+def emulator_client() -> ClientFactory:
+    """``async with emulator_client(config) as (client, state)``: a client talking to a fresh app in process."""
+    return _emulator_client
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """A client for an emulator with the default configuration."""
+    async with _emulator_client() as (http, _state):
+        yield http

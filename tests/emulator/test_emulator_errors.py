@@ -1,0 +1,166 @@
+"""Error answers: authentication, scopes, object types, record ids, association types, malformed bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from emulator_support import AUTH, COMPANY, CONTACT, DEAL, ClientFactory, default_url, labelled_url
+
+from hubspot_associations.emulator import EmulatorConfig
+
+AUTH_MESSAGE = (
+    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more "
+    "details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+)
+
+
+def assert_correlated(response: httpx.Response) -> dict[str, Any]:
+    body: dict[str, Any] = response.json()
+    assert body["correlationId"] == response.headers["X-HubSpot-Correlation-Id"]
+    assert body["status"] == "error"
+    return body
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic emulator-token"}])
+async def test_missing_or_unknown_token_is_401(client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+    response = await client.put(default_url("contact", CONTACT, "company", COMPANY), headers=headers)
+
+    assert response.status_code == 401
+    assert response.headers["x-hubspot-auth-failure"] == "401 Unauthorized"
+    assert "X-HubSpot-RateLimit-Max" not in response.headers
+    body = assert_correlated(response)
+    assert body["message"] == AUTH_MESSAGE
+    assert body["category"] == "INVALID_AUTHENTICATION"
+
+
+async def test_missing_scope_is_403(emulator_client: ClientFactory) -> None:
+    config = EmulatorConfig(tokens={"narrow": frozenset({"crm.objects.contacts.write"})})
+    async with emulator_client(config) as (client, state):
+        response = await client.put(
+            default_url("contact", CONTACT, "company", COMPANY), headers={"Authorization": "Bearer narrow"}
+        )
+
+        assert response.status_code == 403
+        body = assert_correlated(response)
+        assert body["category"] == "MISSING_SCOPES"
+        assert body["message"].startswith("This app hasn't been granted all required scopes")
+        assert body["errors"] == [
+            {
+                "message": "One or more of the following scopes are required.",
+                "context": {"requiredGranularScopes": ["crm.objects.companies.write"]},
+            }
+        ]
+        assert body["links"] == {"scopes": "https://developers.hubspot.com/scopes"}
+        assert state.all_associations() == []
+
+
+async def test_custom_objects_need_custom_scope(emulator_client: ClientFactory) -> None:
+    config = EmulatorConfig(tokens={"std": frozenset({"crm.objects.contacts.write"})})
+    async with emulator_client(config) as (client, state):
+        car = state.object_ids("2-3456")[0]
+        response = await client.put(
+            default_url("contact", CONTACT, "p_cars", car), headers={"Authorization": "Bearer std"}
+        )
+
+        assert response.status_code == 403
+        assert response.json()["errors"][0]["context"]["requiredGranularScopes"] == ["crm.objects.custom.write"]
+
+
+async def test_unknown_object_type_has_no_category(client: httpx.AsyncClient) -> None:
+    response = await client.put(default_url("contact", CONTACT, "foo", COMPANY), headers=AUTH)
+
+    assert response.status_code == 400
+    body = assert_correlated(response)
+    assert body == {
+        "status": "error",
+        "message": "Unable to infer object type from: foo",
+        "correlationId": body["correlationId"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("from_id", "to_id", "invalid"),
+    [
+        ("99999999", COMPANY, ["CONTACT=99999999"]),
+        (CONTACT, "abc", ["COMPANY=abc"]),
+        (COMPANY, CONTACT, ["CONTACT=2000001", "COMPANY=1000001"]),
+    ],
+)
+async def test_unknown_record_ids_are_400(
+    client: httpx.AsyncClient, from_id: str, to_id: str, invalid: list[str]
+) -> None:
+    response = await client.put(default_url("contacts", from_id, "companies", to_id), headers=AUTH)
+
+    assert response.status_code == 400
+    body = assert_correlated(response)
+    assert body["message"] == "One or more associations are invalid"
+    assert body["category"] == "VALIDATION_ERROR"
+    assert body["context"] == {"INVALID_OBJECT_IDS": invalid}
+
+
+@pytest.mark.parametrize(
+    ("specs", "invalid"),
+    [
+        ([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280}], ["280"]),  # wrong direction
+        ([{"associationCategory": "USER_DEFINED", "associationTypeId": 279}], ["279"]),  # wrong category
+        ([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 4}], ["4"]),  # contact→deal type
+        (
+            [
+                {"associationCategory": "USER_DEFINED", "associationTypeId": 999},
+                {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
+                {"associationCategory": "INTEGRATOR_DEFINED", "associationTypeId": 36},
+            ],
+            ["999", "36"],
+        ),
+    ],
+)
+async def test_invalid_association_type_ids_are_400(
+    emulator_client: ClientFactory, specs: list[dict[str, Any]], invalid: list[str]
+) -> None:
+    async with emulator_client() as (client, state):
+        response = await client.put(labelled_url("contact", CONTACT, "company", COMPANY), headers=AUTH, json=specs)
+
+        assert response.status_code == 400
+        body = assert_correlated(response)
+        assert body["category"] == "VALIDATION_ERROR"
+        assert body["context"] == {"INVALID_ASSOCIATION_TYPE_ID": invalid}
+        count = len(invalid)
+        expected = "1 association type id is not valid" if count == 1 else f"{count} association type ids are not valid"
+        assert body["message"] == expected
+        assert state.all_associations() == []
+        assert state.put_count == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (b"", "Expecting value"),
+        (b"{not json", "Expecting property name"),
+        (b'{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":279}', "java.util.ArrayList"),
+        (b"[]", "At least one association spec"),
+        (b'[{"associationCategory":"HUBSPOT_DEFINED"}]', "'associationTypeId'"),
+        (b'[{"associationTypeId":279}]', "'associationCategory'"),
+        (b'[{"associationCategory":"FRIENDS","associationTypeId":279}]', '"FRIENDS"'),
+        (b'[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":"x"}]', "`int`"),
+        (b"[279]", "AssociationSpec"),
+    ],
+)
+async def test_malformed_body_is_400(client: httpx.AsyncClient, content: bytes, detail: str) -> None:
+    response = await client.put(labelled_url("contact", CONTACT, "company", COMPANY), headers=AUTH, content=content)
+
+    assert response.status_code == 400
+    body = assert_correlated(response)
+    assert body["category"] == "VALIDATION_ERROR"
+    assert body["message"].startswith("Invalid input JSON on line 1, column ")
+    assert detail in body["message"]
+
+
+async def test_pair_without_default_type_is_400(emulator_client: ClientFactory) -> None:
+    async with emulator_client(EmulatorConfig(portal_labels={})) as (client, state):
+        car = state.object_ids("2-3456")[0]
+        response = await client.put(default_url("deal", DEAL, "2-3456", car), headers=AUTH)
+
+        assert response.status_code == 400
+        assert response.json()["message"] == "There is no default association type from DEAL to CARS"
