@@ -19,6 +19,7 @@ import attrs
 import httpx
 
 from ._constants import OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
+from ._errors import HubSpotError
 
 __all__ = [
     "BearerToken",
@@ -137,7 +138,7 @@ class OAuthTokens:
         )
 
 
-class OAuthRefreshError(Exception):
+class OAuthRefreshError(HubSpotError):
     """The token endpoint refused to refresh (e.g. 400 ``BAD_REFRESH_TOKEN`` / ``invalid_grant``).
 
     Carries the HTTP ``status_code``, HubSpot's ``status`` code and OAuth ``error`` code, the server's ``message``
@@ -155,7 +156,6 @@ class OAuthRefreshError(Exception):
         correlation_id: str | None = None,
     ) -> None:
         super().__init__(message)
-        self.message = message
         self.status_code = status_code
         self.status = status
         self.error = error
@@ -373,6 +373,7 @@ class OAuthRefresh(httpx.Auth):
             raise
         old = self._state
         self._state = _State(old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at)
+        self._failure = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)
 
@@ -403,13 +404,14 @@ class OAuthRefresh(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Unlocked flow for callers that drive ``auth_flow`` directly; clients use the locked variants below."""
-        self._raise_if_failed()
         if self.needs_refresh():
+            self._raise_if_failed()
             self._adopt((yield self.build_refresh_request(request)))
         generation = self._authorize(request)
         response = yield request
         if self.is_expired_token_response(response):
             if self._state.generation == generation:
+                self._raise_if_failed()
                 self._adopt((yield self.build_refresh_request(request)))
             self._authorize(request)
             yield request
@@ -417,11 +419,11 @@ class OAuthRefresh(httpx.Auth):
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """The flow for :class:`httpx.Client`: one refresh at a time across threads."""
         request.read()
-        self._raise_if_failed()
         if self.needs_refresh():
+            self._raise_if_failed()
             with self._thread_lock:
-                self._raise_if_failed()
                 if self.needs_refresh():  # another thread may have refreshed while we waited
+                    self._raise_if_failed()
                     token_response = yield self.build_refresh_request(request)
                     token_response.read()
                     self._adopt(token_response)
@@ -433,8 +435,8 @@ class OAuthRefresh(httpx.Auth):
         if not self.is_expired_token_response(response):
             return
         with self._thread_lock:
-            self._raise_if_failed()
             if self._state.generation == generation:  # nobody refreshed since our token was issued
+                self._raise_if_failed()
                 token_response = yield self.build_refresh_request(request)
                 token_response.read()
                 self._adopt(token_response)
@@ -452,11 +454,11 @@ class OAuthRefresh(httpx.Auth):
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         """The flow for :class:`httpx.AsyncClient`: one refresh at a time across the tasks of an event loop."""
         await request.aread()
-        self._raise_if_failed()
         if self.needs_refresh():
+            self._raise_if_failed()
             async with self._async_lock():
-                self._raise_if_failed()
                 if self.needs_refresh():
+                    self._raise_if_failed()
                     token_response = yield self.build_refresh_request(request)
                     await token_response.aread()
                     self._adopt(token_response)
@@ -468,8 +470,8 @@ class OAuthRefresh(httpx.Auth):
         if not self.is_expired_token_response(response):
             return
         async with self._async_lock():
-            self._raise_if_failed()
             if self._state.generation == generation:
+                self._raise_if_failed()
                 token_response = yield self.build_refresh_request(request)
                 await token_response.aread()
                 self._adopt(token_response)

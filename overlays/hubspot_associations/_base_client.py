@@ -7,6 +7,7 @@ before the next attempt, or raises the typed error, so retries, pacing and error
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -47,21 +48,47 @@ class PreparedCall(Generic[T]):
     parse: Callable[[Any], T]
 
 
+def _require(condition: bool, what: str) -> None:
+    # The generated from_dict trusts field types (an id of null or true would come back as None/True); a body
+    # that parses but has the wrong field types is not the documented result either.
+    if not condition:
+        raise TypeError(what)
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_type_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
-    return BatchResponsePublicDefaultAssociation.from_dict(data)
+    parsed = BatchResponsePublicDefaultAssociation.from_dict(data)
+    for item in parsed.results:
+        _require(_is_str(item.from_.id) and _is_str(item.to.id), "result ids must be strings or integers")
+        _require(_is_type_id(item.association_spec.association_type_id), "associationTypeId must be an integer")
+    return parsed
 
 
 def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
     # From 2025-09 to 2026-02 HubSpot's spec wrapped the pair as {"createdResourceId", "entity", "location"}.
     if isinstance(data, dict) and "entity" in data and "fromObjectId" not in data:
         data = data["entity"]
-    return LabelsBetweenObjectPair.from_dict(data)
+    parsed = LabelsBetweenObjectPair.from_dict(data)
+    ids = (parsed.from_object_type_id, parsed.from_object_id, parsed.to_object_type_id, parsed.to_object_id)
+    _require(all(_is_str(value) for value in ids), "object type ids and ids must be strings or integers")
+    _require(
+        isinstance(parsed.labels, list) and all(_is_str(label) for label in parsed.labels),
+        "labels must be a list of strings",
+    )
+    return parsed
 
 
 def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
         raise InvalidInputError("timeout", f"must be a positive number of seconds or an httpx.Timeout, got {value!r}")
     # A plain number is the total budget; connecting never gets longer than the default 5 s.
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
@@ -85,7 +112,7 @@ def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
         return BearerToken(access_token if access_token is not None else token_from_env())
     except MissingCredentialsError:
         raise
-    except ValueError as exc:  # BearerToken's message never contains the token itself
+    except (TypeError, ValueError) as exc:  # BearerToken's message never contains the token itself
         raise InvalidInputError("access_token", str(exc)) from None
 
 
@@ -218,7 +245,7 @@ class BaseClient:
         # Any 2xx with the documented body is success, whatever the exact code (HubSpot has moved 201 <-> 200).
         try:
             return call.parse(response.json())
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             raise UnexpectedResponseError.from_response(
                 response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
             ) from None

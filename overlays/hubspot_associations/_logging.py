@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("hubspot_associations")
+# A library must not print through logging's last-resort handler: nothing is shown until the application
+# configures logging or sets HUBSPOT_ASSOCIATIONS_LOG.
+logger.addHandler(logging.NullHandler())
 """The SDK's logger; configure it like any other, or via ``HUBSPOT_ASSOCIATIONS_LOG``."""
 
 LOGGED_HEADERS: tuple[str, ...] = (

@@ -77,7 +77,8 @@ SpecsLike = AssociationSpec | int | Iterable[AssociationSpec | int]
 def coerce_specs(specs: object, argument: str = "specs") -> list[AssociationSpec]:
     """Turn what the caller passed into a non-empty list of validated specs (bare ints are HUBSPOT_DEFINED)."""
     items: Iterable[object]
-    if isinstance(specs, AssociationSpec | int | str | bytes):
+    single = isinstance(specs, AssociationSpec | int | str | bytes)
+    if single:
         items = (specs,)
     elif isinstance(specs, Iterable):
         items = specs
@@ -90,7 +91,9 @@ def coerce_specs(specs: object, argument: str = "specs") -> list[AssociationSpec
         if isinstance(item, AssociationSpec):
             result.append(item)
         elif isinstance(item, int) and not isinstance(item, bool):
-            result.append(AssociationSpec(AssociationSpecAssociationCategory.HUBSPOT_DEFINED, item))
+            # Validate here so the error names the caller's argument ("specs"), not the spec's field.
+            type_id = validate_type_id(item, argument if single else f"{argument}[{index}]")
+            result.append(AssociationSpec(AssociationSpecAssociationCategory.HUBSPOT_DEFINED, type_id))
         else:
             raise InvalidInputError(
                 f"{argument}[{index}]", f"expected an AssociationSpec or an int type id, got {item!r}"

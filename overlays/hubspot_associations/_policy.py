@@ -166,37 +166,58 @@ def _header(headers: HeadersLike, name: str) -> str | None:
     return None
 
 
-def _non_negative_int(value: str | None) -> int | None:
+def _non_negative_int(value: str | bytes | None) -> int | None:
     if value is None:
         return None
     try:
-        number = int(value.strip())
+        number = int(value)  # int() accepts str and bytes and strips surrounding whitespace itself
     except ValueError:
         return None
     return number if number >= 0 else None
 
 
+_RATE_LIMIT_PREFIX = "x-hubspot-ratelimit-"
+_RATE_LIMIT_FIELDS = {
+    HEADER_RATE_LIMIT_MAX.lower(): "max",
+    HEADER_RATE_LIMIT_REMAINING.lower(): "remaining",
+    HEADER_RATE_LIMIT_INTERVAL_MS.lower(): "interval_ms",
+    HEADER_RATE_LIMIT_DAILY.lower(): "daily",
+    HEADER_RATE_LIMIT_DAILY_REMAINING.lower(): "daily_remaining",
+}
+_RAW_PREFIX = _RATE_LIMIT_PREFIX.encode()
+_RAW_FIELDS = {key.encode(): field for key, field in _RATE_LIMIT_FIELDS.items()}
+
+
 def rate_limit_info(headers: HeadersLike | None) -> RateLimitInfo | None:
-    """Parse the ``X-HubSpot-RateLimit-*`` headers; ``None`` when none of them is usable (e.g. search endpoints)."""
+    """Parse the ``X-HubSpot-RateLimit-*`` headers; ``None`` when none of them is usable (e.g. search endpoints).
+
+    Runs on every response, so it makes one pass over the raw headers instead of one lookup per field.
+    """
     if headers is None:
         return None
+    found: dict[str, str | bytes] = {}
     if isinstance(headers, httpx.Headers):
-        lookup: HeadersLike = headers
+        prefix_length = len(_RAW_PREFIX)
+        for raw_key, raw_value in headers.raw:
+            if raw_key[:prefix_length].lower() == _RAW_PREFIX:
+                raw_field = _RAW_FIELDS.get(raw_key.lower())
+                if raw_field is not None:
+                    found[raw_field] = raw_value
     else:
-        lookup = {key.lower(): value for key, value in headers.items()}
-    info = RateLimitInfo(
-        max=_non_negative_int(_header(lookup, HEADER_RATE_LIMIT_MAX.lower())),
-        remaining=_non_negative_int(_header(lookup, HEADER_RATE_LIMIT_REMAINING.lower())),
-        interval_ms=_non_negative_int(_header(lookup, HEADER_RATE_LIMIT_INTERVAL_MS.lower())) or None,
-        daily=_non_negative_int(_header(lookup, HEADER_RATE_LIMIT_DAILY.lower())),
-        daily_remaining=_non_negative_int(_header(lookup, HEADER_RATE_LIMIT_DAILY_REMAINING.lower())),
-    )
-    if info == _EMPTY_INFO:
+        for key, value in headers.items():
+            field = _RATE_LIMIT_FIELDS.get(key.lower())
+            if field is not None:
+                found[field] = value
+    if not found:
         return None
-    return info
-
-
-_EMPTY_INFO = RateLimitInfo()
+    maximum = _non_negative_int(found.get("max"))
+    remaining = _non_negative_int(found.get("remaining"))
+    interval_ms = _non_negative_int(found.get("interval_ms")) or None
+    daily = _non_negative_int(found.get("daily"))
+    daily_remaining = _non_negative_int(found.get("daily_remaining"))
+    if maximum is None and remaining is None and interval_ms is None and daily is None and daily_remaining is None:
+        return None
+    return RateLimitInfo(maximum, remaining, interval_ms, daily, daily_remaining)
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
