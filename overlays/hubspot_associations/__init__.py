@@ -12,6 +12,7 @@ authentication, timeouts, retries, pacing and one tree of typed errors.
 
 from . import association_types, object_types
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
+from ._bulk import AssociationOutcome, AssociationRow
 from ._client import (
     AsyncHubSpotAssociations,
     AsyncHubSpotAssociationsWithRawResponse,
@@ -54,6 +55,8 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AssociationCategory",
+    "AssociationOutcome",
+    "AssociationRow",
     "AssociationSpec",
     "AsyncHubSpotAssociations",
     "AsyncHubSpotAssociationsWithRawResponse",

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from functools import cached_property
 from typing import Self, TypeVar
 
 import httpx
 
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
+from ._bulk import (
+    DEFAULT_CONCURRENCY,
+    AssociationOutcome,
+    AssociationRow,
+    associate_many_async,
+    associate_many_sync,
+)
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+from ._validation import InvalidInputError
 
 T = TypeVar("T")
 
@@ -47,6 +56,8 @@ class HubSpotAssociations(BaseClient):
             rate_limit=rate_limit,
             rate_limit_window=rate_limit_window,
         )
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise InvalidInputError("http_client", f"must be an httpx.Client, got {type(http_client).__name__}")
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client(timeout=self.timeout)
 
@@ -112,6 +123,20 @@ class HubSpotAssociations(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def associate_many(
+        self, rows: Iterable[AssociationRow], *, concurrency: int = DEFAULT_CONCURRENCY
+    ) -> Iterator[AssociationOutcome]:
+        """Create many associations, yielding one :class:`AssociationOutcome` per row as each completes.
+
+        ``rows`` is consumed lazily (at most ``concurrency`` rows in flight, so memory stays flat for any number of
+        rows); every attempt goes through this client's pacer and retry policy. A row that fails (invalid, refused,
+        out of retries) yields a failed outcome with the typed error; the others carry on.
+
+        >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
+        >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
+        """
+        return associate_many_sync(self, rows, concurrency=concurrency)
+
 
 class HubSpotAssociationsWithRawResponse:
     """``client.with_raw_response``: each method returns an :class:`APIResponse` wrapping the parsed result."""
@@ -175,6 +200,8 @@ class AsyncHubSpotAssociations(BaseClient):
             rate_limit=rate_limit,
             rate_limit_window=rate_limit_window,
         )
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise InvalidInputError("http_client", f"must be an httpx.AsyncClient, got {type(http_client).__name__}")
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout)
 
@@ -241,6 +268,18 @@ class AsyncHubSpotAssociations(BaseClient):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    def associate_many(
+        self,
+        rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> AsyncIterator[AssociationOutcome]:
+        """The async twin of :meth:`HubSpotAssociations.associate_many`: ``async for outcome in ...``.
+
+        Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight.
+        """
+        return associate_many_async(self, rows, concurrency=concurrency)
 
 
 class AsyncHubSpotAssociationsWithRawResponse:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import httpx
 import pytest
 
-try:
-    import hubspot_associations.emulator  # noqa: F401
-except ImportError:  # not installed: test the source tree
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "overlays"))
-
-from emulator_support import ClientFactory
-
 from hubspot_associations.emulator import EmulatorConfig, EmulatorState, create_app
+from tests.emulator.emulator_support import ClientFactory
 
 
 @asynccontextmanager

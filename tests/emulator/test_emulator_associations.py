@@ -7,9 +7,18 @@ import uuid
 
 import httpx
 import pytest
-from emulator_support import AUTH, COMPANY, CONTACT, DEAL, TICKET, ClientFactory, default_url, labelled_url
 
 from hubspot_associations.emulator import Association, EmulatorConfig, EmulatorState, create_app
+from tests.emulator.emulator_support import (
+    AUTH,
+    COMPANY,
+    CONTACT,
+    DEAL,
+    TICKET,
+    ClientFactory,
+    default_url,
+    labelled_url,
+)
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

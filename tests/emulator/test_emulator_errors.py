@@ -6,9 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
-from emulator_support import AUTH, COMPANY, CONTACT, DEAL, ClientFactory, default_url, labelled_url
 
 from hubspot_associations.emulator import EmulatorConfig
+from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, DEAL, ClientFactory, default_url, labelled_url
 
 AUTH_MESSAGE = (
     "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more "

@@ -6,9 +6,9 @@ import time
 
 import httpx
 import pytest
-from emulator_support import AUTH, COMPANY, CONTACT, ClientFactory, default_url
 
 from hubspot_associations.emulator import ConnectionDropped, EmulatorConfig
+from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, ClientFactory, default_url
 
 URL = default_url("contact", CONTACT, "company", COMPANY)
 

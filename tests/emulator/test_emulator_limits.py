@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from emulator_support import AUTH, COMPANY, CONTACT, ClientFactory, default_url
-
 from hubspot_associations.emulator import EmulatorConfig
+from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, ClientFactory, default_url
 
 URL = default_url("contact", CONTACT, "company", COMPANY)
 

@@ -6,9 +6,9 @@ import asyncio
 import re
 
 import pytest
-from emulator_support import COMPANY, CONTACT, ClientFactory, default_url
 
 from hubspot_associations.emulator import DEFAULT_SCOPES, EmulatorConfig
+from tests.emulator.emulator_support import COMPANY, CONTACT, ClientFactory, default_url
 
 URL = default_url("contact", CONTACT, "company", COMPANY)
 FORM = {

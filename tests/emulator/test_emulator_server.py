@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from emulator_support import AUTH, COMPANY, CONTACT, default_url
 
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 from hubspot_associations.emulator._command import config_from_args
+from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, default_url
 
 URL = default_url("contact", CONTACT, "company", COMPANY)
 

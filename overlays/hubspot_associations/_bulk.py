@@ -1,0 +1,318 @@
+"""``associate_many``: create many associations, one outcome per row, at the rate the pacer allows.
+
+Design (shared by the sync and async clients):
+
+* **Lazy input, flat memory.** The rows iterable is pulled one row at a time, only when a slot is free, so at most
+  ``concurrency`` rows are in flight and nothing else is held: a generator of ten million rows costs what ten rows
+  cost. The input is never ``list()``-ed.
+* **Outcomes as they complete**, not in input order: a row that is retrying with backoff never holds back the
+  rows behind it, which keeps the pacer's budget in use. Each outcome carries its input ``index`` (and the row's
+  ``line``, for files), so callers that need the input order (a journal keyed by line number does not) can sort.
+* **One outcome per row, nothing dropped.** A row that fails validation, is refused by HubSpot, or runs out of
+  retries becomes a failed :class:`AssociationOutcome` holding the typed error; the other rows carry on.
+  Programming errors (anything not in :data:`RowError`) still propagate.
+* **Pacing.** Every attempt, retries included, reserves a slot from the client's :class:`~._pacing.Pacer` before it
+  is sent, so the client's limit (configured, or adopted from HubSpot's ``X-HubSpot-RateLimit-*`` headers) is used
+  fully and 429s are the exception, and absorbed by the retry policy when they happen.
+
+Example::
+
+    rows = (AssociationRow("contacts", c, "companies", k) for c, k in pairs)
+    for outcome in client.associate_many(rows, concurrency=8):
+        if not outcome.ok:
+            print(outcome.row, outcome.error)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._auth import OAuthRefreshError
+from ._base_client import BaseClient, PreparedCall
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    BadRequestError,
+    HubSpotError,
+    RateLimitError,
+    UnexpectedResponseError,
+)
+from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from ._policy import should_retry
+from ._validation import InvalidInputError
+
+if TYPE_CHECKING:
+    from ._client import AsyncHubSpotAssociations, HubSpotAssociations
+
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "AssociationOutcome",
+    "AssociationResult",
+    "AssociationRow",
+    "RowError",
+    "associate_many_async",
+    "associate_many_sync",
+]
+
+DEFAULT_CONCURRENCY = 8
+"""Rows in flight at once. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency; the pacer, not this
+number, decides the request rate."""
+
+RowError = HubSpotError | InvalidInputError | OAuthRefreshError
+"""What a failed row carries: invalid input (nothing sent), an API error, or a refused OAuth refresh."""
+
+AssociationResult = BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair
+"""What a confirmed row carries: the default association's batch response, or the labelled pair."""
+
+
+def _specs(value: Iterable[AssociationSpec | int] | AssociationSpec | int) -> tuple[AssociationSpec, ...]:
+    items = (value,) if isinstance(value, AssociationSpec | int) else value
+    return tuple(item if isinstance(item, AssociationSpec) else AssociationSpec.hubspot_defined(item) for item in items)
+
+
+@attrs.frozen(slots=True)
+class AssociationRow:
+    """One association to create. ``specs`` empty means the default (unlabelled) association.
+
+    Ids and types are *not* validated here (bad rows become failed outcomes, with the reason, when sent); ``specs``
+    are :class:`AssociationSpec` values, already validated (bare ints become ``HUBSPOT_DEFINED``). ``line`` is
+    where the row came from in an input file, for reports.
+
+    >>> AssociationRow("contacts", 101, "companies", 202).specs
+    ()
+    >>> AssociationRow("contacts", 101, "companies", 202, specs=[279]).specs
+    (AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279),)
+    """
+
+    from_object_type: str
+    from_object_id: str | int
+    to_object_type: str
+    to_object_id: str | int
+    specs: tuple[AssociationSpec, ...] = attrs.field(default=(), converter=_specs)
+    line: int | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def is_default(self) -> bool:
+        """True when this row asks for the default association (no specs)."""
+        return not self.specs
+
+
+@attrs.frozen(slots=True)
+class AssociationOutcome:
+    """What happened to one row: ``result`` when HubSpot confirmed it, else ``error``.
+
+    Attributes:
+        row: the input row.
+        index: its 0-based position in the input iterable.
+        result: the parsed response of a confirmed row, else None.
+        error: the typed error of a failed row, else None.
+        attempts: requests sent for this row (0 when validation failed, ``attempts - 1`` retries were absorbed).
+            Exact for confirmed rows; for failed rows it is the count the retry policy implies for the final
+            error (exact unless earlier attempts failed differently).
+        correlation_id: HubSpot's request id of the final answer, when there was one.
+    """
+
+    row: AssociationRow
+    index: int
+    result: AssociationResult | None
+    error: RowError | None
+    attempts: int
+    correlation_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when HubSpot confirmed the association."""
+        return self.error is None
+
+    @property
+    def status_code(self) -> int | None:
+        """The HTTP status of the final answer for a failed row (None when no HTTP answer was involved)."""
+        error = self.error
+        if isinstance(error, APIStatusError | UnexpectedResponseError):
+            return error.status_code
+        if isinstance(error, OAuthRefreshError):
+            return error.status_code
+        return None
+
+    @property
+    def error_category(self) -> str | None:
+        """A short machine-readable kind of failure: HubSpot's ``category`` when it sent one, else our own label."""
+        error = self.error
+        if error is None:
+            return None
+        if isinstance(error, APIStatusError) and error.category:
+            return error.category
+        if isinstance(error, InvalidInputError):
+            return "INVALID_INPUT"
+        if isinstance(error, OAuthRefreshError):
+            return "OAUTH_REFRESH"
+        return type(error).__name__
+
+    @property
+    def message(self) -> str | None:
+        """A human-readable reason for a failed row (naming the ids HubSpot says do not exist, when it does)."""
+        error = self.error
+        if error is None:
+            return None
+        text = str(error)
+        if isinstance(error, BadRequestError) and error.invalid_object_ids:
+            text += f"; invalid object ids: {', '.join(error.invalid_object_ids)}"
+        return text
+
+
+# -- the row -> call mapping both clients share ------------------------------------------------------------------
+
+
+def _prepare(client: BaseClient, http: Any, row: AssociationRow) -> PreparedCall[Any]:
+    """Validate one row and build its request (raises :class:`InvalidInputError`)."""
+    if not isinstance(row, AssociationRow):
+        raise InvalidInputError("row", f"expected an AssociationRow, got {type(row).__name__}")
+    if row.is_default:
+        return client._prepare_default(
+            http, row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, None
+        )
+    return client._prepare_labelled(
+        http, row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, row.specs, None
+    )
+
+
+def _confirmed(row: AssociationRow, index: int, response: APIResponse[Any]) -> AssociationOutcome:
+    return AssociationOutcome(row, index, response.parsed, None, response.attempts, response.correlation_id)
+
+
+def _failed(client: BaseClient, row: Any, index: int, error: RowError) -> AssociationOutcome:
+    if not isinstance(row, AssociationRow):
+        row = AssociationRow(repr(row), "", "", "")
+    correlation_id = getattr(error, "correlation_id", None)
+    return AssociationOutcome(row, index, None, error, _attempts_of(client, error), correlation_id)
+
+
+def _attempts_of(client: BaseClient, error: RowError) -> int:
+    known = getattr(error, "attempts", None)
+    if isinstance(known, int):
+        return known
+    if isinstance(error, InvalidInputError):
+        return 0
+    if isinstance(error, APIStatusError):
+        policy = error.policy_name if isinstance(error, RateLimitError) else None
+        retried = should_retry(status=error.status_code, policy_name=policy, attempt=0, max_retries=client.max_retries)
+    elif isinstance(error, APIConnectionError):
+        return _attempts_in_message(error.message)
+    else:
+        retried = False
+    return client.max_retries + 1 if retried else 1
+
+
+def _attempts_in_message(message: str) -> int:
+    # The client words a final transport error as "<ExceptionName> after <n> attempt(s): ...".
+    head, sep, _ = message.partition(" attempt(s)")
+    count = head.rsplit(" ", 1)[-1]
+    return int(count) if sep and count.isdigit() else 1
+
+
+# -- sync ---------------------------------------------------------------------------------------------------------
+
+
+def _run_sync(client: HubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+    try:
+        call = _prepare(client, client._http, row)
+        return _confirmed(row, index, client._send(call))
+    except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
+        return _failed(client, row, index, error)
+
+
+def associate_many_sync(
+    client: HubSpotAssociations, rows: Iterable[AssociationRow], *, concurrency: int = DEFAULT_CONCURRENCY
+) -> Iterator[AssociationOutcome]:
+    """The engine behind :meth:`HubSpotAssociations.associate_many` (a bounded thread pool)."""
+    _check_concurrency(concurrency)
+    return _sync_outcomes(client, rows, concurrency)
+
+
+def _sync_outcomes(
+    client: HubSpotAssociations, rows: Iterable[AssociationRow], concurrency: int
+) -> Iterator[AssociationOutcome]:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hubspot-bulk")
+    pending: set[concurrent.futures.Future[AssociationOutcome]] = set()
+    try:
+        for index, row in enumerate(rows):
+            pending.add(pool.submit(_run_sync, client, index, row))
+            if len(pending) >= concurrency:
+                done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        while pending:
+            done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            for future in done:
+                yield future.result()
+    finally:
+        # Closed early (break, Ctrl-C): rows already sent finish (their outcome is lost to the caller, and a PUT
+        # repeated later is harmless); nothing new starts.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- async --------------------------------------------------------------------------------------------------------
+
+
+async def _run_async(client: AsyncHubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+    try:
+        call = _prepare(client, client._http, row)
+        return _confirmed(row, index, await client._send(call))
+    except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
+        return _failed(client, row, index, error)
+
+
+async def _aiterate(rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow]) -> AsyncIterator[AssociationRow]:
+    if isinstance(rows, AsyncIterable):
+        async for row in rows:
+            yield row
+    else:
+        for row in rows:
+            yield row
+
+
+def associate_many_async(
+    client: AsyncHubSpotAssociations,
+    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+) -> AsyncIterator[AssociationOutcome]:
+    """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (a bounded set of tasks)."""
+    _check_concurrency(concurrency)
+    return _async_outcomes(client, rows, concurrency)
+
+
+async def _async_outcomes(
+    client: AsyncHubSpotAssociations,
+    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    concurrency: int,
+) -> AsyncIterator[AssociationOutcome]:
+    pending: set[asyncio.Task[AssociationOutcome]] = set()
+    index = 0
+    try:
+        async for row in _aiterate(rows):
+            pending.add(asyncio.create_task(_run_async(client, index, row)))
+            index += 1
+            if len(pending) >= concurrency:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    yield task.result()
+        while pending:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                yield task.result()
+    finally:
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+def _check_concurrency(concurrency: object) -> None:
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise InvalidInputError("concurrency", f"must be a positive int, got {concurrency!r}")

@@ -1,0 +1,5 @@
+"""``python -m hubspot_associations.cli``: the same as the ``hubspot-associations`` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,136 @@
+"""Options every API command shares (credentials, base URL, retries, pacing) and the client built from them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import httpx
+import typer
+
+from .._auth import BearerToken, OAuthRefresh
+from .._client import HubSpotAssociations
+from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
+
+__all__ = [
+    "BaseUrlOption",
+    "ClientIdOption",
+    "ClientSecretOption",
+    "MaxRetriesOption",
+    "RateLimitOption",
+    "RefreshTokenOption",
+    "TokenOption",
+    "build_client",
+    "parse_rate_limit",
+]
+
+_AUTH = "Authentication"
+_CONNECTION = "Connection"
+
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        "--token", envvar=TOKEN_ENV_VAR, show_default=False, rich_help_panel=_AUTH, help="Private-app or access token."
+    ),
+]
+ClientIdOption = Annotated[
+    str | None,
+    typer.Option(envvar="HUBSPOT_CLIENT_ID", show_default=False, rich_help_panel=_AUTH, help="OAuth client id."),
+]
+ClientSecretOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="HUBSPOT_CLIENT_SECRET", show_default=False, rich_help_panel=_AUTH, help="OAuth client secret."
+    ),
+]
+RefreshTokenOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="HUBSPOT_REFRESH_TOKEN", show_default=False, rich_help_panel=_AUTH, help="OAuth refresh token."
+    ),
+]
+BaseUrlOption = Annotated[
+    str,
+    typer.Option(
+        envvar="HUBSPOT_BASE_URL", rich_help_panel=_CONNECTION, help="API root: the emulator's URL, or a proxy."
+    ),
+]
+MaxRetriesOption = Annotated[
+    int, typer.Option(min=0, rich_help_panel=_CONNECTION, help="Retries per request after the first attempt.")
+]
+RateLimitOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="N/SECONDS",
+        show_default=False,
+        rich_help_panel=_CONNECTION,
+        help="Client-side pace, e.g. 190/10. Default: adopt the limit HubSpot reports in its headers.",
+    ),
+]
+
+
+def parse_rate_limit(text: str | None) -> tuple[int | None, float]:
+    """``"190/10"`` → ``(190, 10.0)``; ``None`` → no configured limit (adopt the server's)."""
+    if text is None:
+        return None, 10.0
+    count, _, seconds = text.partition("/")
+    try:
+        limit, window = int(count), float(seconds or "10")
+    except ValueError:
+        message = f"expected N/SECONDS such as 190/10, got {text!r}"
+        raise typer.BadParameter(message, param_hint="--rate-limit") from None
+    if limit < 1 or window <= 0:
+        raise typer.BadParameter("N and SECONDS must be positive", param_hint="--rate-limit")
+    return limit, window
+
+
+def _auth(
+    token: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    refresh_token: str | None,
+    base_url: str,
+) -> httpx.Auth:
+    if token:
+        try:
+            return BearerToken(token.strip())
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--token") from None
+    oauth = {"--client-id": client_id, "--client-secret": client_secret, "--refresh-token": refresh_token}
+    if not any(oauth.values()):
+        raise typer.BadParameter(
+            f"no credentials: pass --token (or set {TOKEN_ENV_VAR}), or --client-id, --client-secret and "
+            "--refresh-token (or HUBSPOT_CLIENT_ID, HUBSPOT_CLIENT_SECRET, HUBSPOT_REFRESH_TOKEN)",
+            param_hint="--token",
+        )
+    missing = [name for name, value in oauth.items() if not value]
+    if missing:
+        raise typer.BadParameter(f"OAuth also needs {', '.join(missing)}", param_hint="--client-id")
+    # Against the emulator or a proxy, refresh there too (a path resolves against the request's origin).
+    token_url = OAUTH_TOKEN_PATH_V1 if base_url.rstrip("/") != DEFAULT_BASE_URL else None
+    try:
+        if token_url is None:
+            return OAuthRefresh(str(client_id), str(client_secret), str(refresh_token))
+        return OAuthRefresh(str(client_id), str(client_secret), str(refresh_token), token_url=token_url)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--client-id") from None
+
+
+def build_client(
+    *,
+    token: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    refresh_token: str | None,
+    base_url: str = DEFAULT_BASE_URL,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    rate_limit: str | None = None,
+) -> HubSpotAssociations:
+    """The sync client for a command; bad options raise :class:`typer.BadParameter` (exit status 2)."""
+    limit, window = parse_rate_limit(rate_limit)
+    auth = _auth(token, client_id, client_secret, refresh_token, base_url)
+    try:
+        return HubSpotAssociations(
+            auth=auth, base_url=base_url, max_retries=max_retries, rate_limit=limit, rate_limit_window=window
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None

@@ -1,0 +1,177 @@
+"""Streaming readers for bulk input files: CSV with a header, or JSON Lines, each row tagged with its line number.
+
+Both formats carry the same fields: ``from_type, from_id, to_type, to_id`` (required) and ``type_id``,
+``category`` (optional; a ``type_id`` without ``category`` is ``HUBSPOT_DEFINED``; neither means the default
+association). Other CSV columns are ignored, so a failure report can be fed back in as input.
+
+Readers yield :class:`ParsedRow` (a validated :class:`AssociationRow`) or :class:`RowProblem` (what is wrong, with
+the line number) one at a time, so a file of any size is read in constant memory. A problem with the file as a
+whole (no header, missing columns, not UTF-8) raises :class:`InputFileError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+
+from .._bulk import AssociationRow
+from .._models import AssociationSpec
+from .._validation import InvalidInputError, validate_category, validate_object_id, validate_object_type
+
+__all__ = [
+    "OPTIONAL_FIELDS",
+    "REQUIRED_FIELDS",
+    "InputFileError",
+    "InputFormat",
+    "ParsedRow",
+    "RowProblem",
+    "detect_format",
+    "read_rows",
+    "row_fingerprint",
+]
+
+REQUIRED_FIELDS = ("from_type", "from_id", "to_type", "to_id")
+OPTIONAL_FIELDS = ("type_id", "category")
+InputFormat = Literal["csv", "jsonl"]
+_JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
+
+
+class InputFileError(Exception):
+    """The file as a whole cannot be read as bulk input (nothing is sent)."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
+
+
+@attrs.frozen(slots=True)
+class ParsedRow:
+    """A valid row and the fields it was read from (for reports)."""
+
+    line: int
+    row: AssociationRow
+    fields: Mapping[str, str]
+
+
+@attrs.frozen(slots=True)
+class RowProblem:
+    """A row that cannot be sent, and why."""
+
+    line: int
+    message: str
+    fields: Mapping[str, str]
+
+
+def detect_format(path: Path) -> InputFormat:
+    """JSON Lines for ``.jsonl``/``.ndjson``/``.json``, else CSV."""
+    return "jsonl" if path.suffix.lower() in _JSONL_SUFFIXES else "csv"
+
+
+def read_rows(path: Path, input_format: InputFormat | None = None) -> Iterator[ParsedRow | RowProblem]:
+    """Stream the rows of ``path``; raises :class:`InputFileError` for an empty file or a bad header."""
+    fmt = input_format or detect_format(path)
+    reader = _read_csv if fmt == "csv" else _read_jsonl
+    return reader(path)
+
+
+def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
+    # utf-8-sig: spreadsheets often start CSV files with a byte-order mark.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+            if header is None or not any(cell.strip() for cell in header):
+                raise InputFileError(f"{path.name} is empty: expected a header line with {', '.join(REQUIRED_FIELDS)}")
+            columns = [cell.strip().lower() for cell in header]
+            missing = [name for name in REQUIRED_FIELDS if name not in columns]
+            if missing:
+                raise InputFileError(
+                    f"header is missing column(s) {', '.join(missing)} (found: {', '.join(columns)})", line=1
+                )
+            previous_end = reader.line_num
+            seen = False
+            for record in reader:
+                start, previous_end = previous_end + 1, reader.line_num
+                if not any(cell.strip() for cell in record):
+                    continue  # blank lines are not rows
+                seen = True
+                if len(record) > len(columns):
+                    fields = dict(zip(columns, record, strict=False))
+                    yield RowProblem(start, f"{len(record)} values but the header has {len(columns)} columns", fields)
+                    continue
+                fields = {name: value.strip() for name, value in zip(columns, record, strict=False)}
+                yield _parse(start, fields)
+        except UnicodeDecodeError as exc:
+            raise InputFileError(f"not UTF-8 text ({exc.reason})", line=reader.line_num + 1) from None
+        except csv.Error as exc:
+            raise InputFileError(f"malformed CSV: {exc}", line=reader.line_num) from None
+    if not seen:
+        raise InputFileError(f"{path.name} has a header but no rows")
+
+
+def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
+    seen = False
+    line_number = 0
+    with path.open("rb") as handle:
+        for line_number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8-sig" if line_number == 1 else "utf-8").strip()
+            except UnicodeDecodeError as exc:
+                raise InputFileError(f"not UTF-8 text ({exc.reason})", line=line_number) from None
+            if not text:
+                continue
+            seen = True
+            try:
+                value: Any = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield RowProblem(line_number, f"not valid JSON ({exc.msg})", {"raw": text})
+                continue
+            if not isinstance(value, dict):
+                yield RowProblem(line_number, f"expected a JSON object, got {type(value).__name__}", {"raw": text})
+                continue
+            fields = {str(k): "" if v is None else str(v) for k, v in value.items()}
+            if any(isinstance(value.get(name), bool | float | list | dict) for name in (*REQUIRED_FIELDS, "type_id")):
+                yield RowProblem(line_number, "ids and type_id must be strings or integers", fields)
+                continue
+            yield _parse(line_number, fields)
+    if not seen:
+        raise InputFileError(f"{path.name} is empty: expected one JSON object per line")
+
+
+def _parse(line: int, fields: dict[str, str]) -> ParsedRow | RowProblem:
+    missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
+    if missing:
+        return RowProblem(line, f"missing value(s) for {', '.join(missing)}", fields)
+    try:
+        from_type = validate_object_type(fields["from_type"], "from_type")
+        from_id = validate_object_id(fields["from_id"], "from_id")
+        to_type = validate_object_type(fields["to_type"], "to_type")
+        to_id = validate_object_id(fields["to_id"], "to_id")
+        specs = _specs(fields.get("type_id", ""), fields.get("category", "").upper())
+    except InvalidInputError as exc:
+        return RowProblem(line, str(exc), fields)
+    return ParsedRow(line, AssociationRow(from_type, from_id, to_type, to_id, specs, line=line), fields)
+
+
+def _specs(type_id: str, category: str) -> tuple[AssociationSpec, ...]:
+    if not type_id:
+        if category:
+            raise InvalidInputError("category", f"given ({category!r}) without a type_id")
+        return ()
+    if not (type_id.isascii() and type_id.isdigit()):
+        raise InvalidInputError("type_id", f"must be a positive integer, got {type_id!r}")
+    validate_category(category or "HUBSPOT_DEFINED", "category")
+    return (AssociationSpec(category or "HUBSPOT_DEFINED", int(type_id)),)
+
+
+def row_fingerprint(row: AssociationRow) -> str:
+    """A short, stable hash of what a row asks for (not where it is), so a journal can tell if the input changed."""
+    specs = ",".join(f"{s.association_category.value}:{s.association_type_id}" for s in row.specs)
+    text = f"{row.from_object_type}|{row.from_object_id}|{row.to_object_type}|{row.to_object_id}|{specs}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,224 @@
+"""associate_many: one outcome per row, lazy input, typed errors, pacing (MockTransport and the emulator)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from hubspot_associations import (
+    AssociationOutcome,
+    AssociationRow,
+    AssociationSpec,
+    AsyncHubSpotAssociations,
+    BadRequestError,
+    HubSpotAssociations,
+    InvalidInputError,
+    LabelsBetweenObjectPair,
+)
+from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
+
+_DEFAULT_BODY = {
+    "status": "COMPLETE",
+    "results": [
+        {
+            "from": {"id": "1"},
+            "to": {"id": "2"},
+            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
+        }
+    ],
+    "startedAt": "2026-01-01T00:00:00.000Z",
+    "completedAt": "2026-01-01T00:00:00.001Z",
+}
+
+
+def _handler(request: httpx.Request) -> httpx.Response:
+    parts = request.url.path.split("/")
+    from_id, to_id = parts[5], parts[-1]
+    headers = {"X-HubSpot-Correlation-Id": f"corr-{from_id}"}
+    if to_id == "404404":
+        body = {
+            "status": "error",
+            "message": "nope",
+            "category": "VALIDATION_ERROR",
+            "correlationId": f"c-{from_id}",
+            "context": {"INVALID_OBJECT_IDS": [f"COMPANY={to_id}"]},
+        }
+        return httpx.Response(400, json=body, headers=headers)
+    if "/default/" in request.url.path:
+        return httpx.Response(200, json=_DEFAULT_BODY, headers=headers)
+    specs = json.loads(request.content)
+    assert specs[0]["associationCategory"] in ("HUBSPOT_DEFINED", "USER_DEFINED")
+    body = {"fromObjectTypeId": "0-1", "fromObjectId": from_id, "toObjectTypeId": "0-2", "toObjectId": to_id}
+    return httpx.Response(201, json={**body, "labels": []}, headers=headers)
+
+
+def _sync_client(handler: object = _handler, **kwargs: object) -> HubSpotAssociations:
+    http = httpx.Client(transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
+    return HubSpotAssociations("pat-test-token", http_client=http, **kwargs)  # type: ignore[arg-type]
+
+
+def _async_client(**kwargs: object) -> AsyncHubSpotAssociations:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(_handler))
+    return AsyncHubSpotAssociations("pat-test-token", http_client=http, **kwargs)  # type: ignore[arg-type]
+
+
+def _mixed_rows() -> list[AssociationRow]:
+    return [
+        AssociationRow("contacts", 1, "companies", 2),
+        AssociationRow("contacts", "3", "companies", "4", [1]),
+        AssociationRow("contacts", 5, "companies", 6, AssociationSpec("USER_DEFINED", 36), line=7),
+        AssociationRow("contacts", "abc", "companies", 6),
+        AssociationRow("cars", 1, "companies", 6),
+        AssociationRow("contacts", 8, "companies", 404404),
+    ]
+
+
+def _check_mixed(outcomes: list[AssociationOutcome]) -> None:
+    by_index = {o.index: o for o in outcomes}
+    assert sorted(by_index) == list(range(6))
+    assert [by_index[i].ok for i in range(6)] == [True, True, True, False, False, False]
+    assert by_index[0].attempts == 1 and by_index[0].correlation_id == "corr-1"
+    assert isinstance(by_index[1].result, LabelsBetweenObjectPair)
+    assert by_index[2].row.line == 7
+    invalid = by_index[3]
+    assert isinstance(invalid.error, InvalidInputError) and invalid.error.argument == "from_object_id"
+    assert invalid.attempts == 0 and invalid.error_category == "INVALID_INPUT" and invalid.status_code is None
+    assert isinstance(by_index[4].error, InvalidInputError)
+    refused = by_index[5]
+    assert isinstance(refused.error, BadRequestError)
+    assert refused.status_code == 400 and refused.error_category == "VALIDATION_ERROR"
+    assert refused.correlation_id == "c-8" and refused.attempts == 1
+    assert refused.message is not None and "COMPANY=404404" in refused.message
+
+
+def test_row_defaults_and_spec_coercion() -> None:
+    row = AssociationRow("contacts", 1, "companies", 2, [279, AssociationSpec("USER_DEFINED", 36)])
+    assert row.specs == (AssociationSpec.hubspot_defined(279), AssociationSpec("USER_DEFINED", 36))
+    assert not row.is_default and AssociationRow("contacts", 1, "companies", 2).is_default
+    with pytest.raises(InvalidInputError):
+        AssociationRow("contacts", 1, "companies", 2, [0])
+
+
+def test_sync_one_outcome_per_row_with_typed_errors() -> None:
+    with _sync_client() as client:
+        outcomes = list(client.associate_many(_mixed_rows(), concurrency=3))
+    _check_mixed(outcomes)
+
+
+async def test_async_one_outcome_per_row_with_typed_errors() -> None:
+    async with _async_client() as client:
+        outcomes = [o async for o in client.associate_many(_mixed_rows(), concurrency=3)]
+    _check_mixed(outcomes)
+
+
+async def test_async_accepts_async_iterables() -> None:
+    async def rows() -> AsyncIterator[AssociationRow]:
+        for number in range(1, 21):
+            yield AssociationRow("contacts", number, "companies", number)
+
+    async with _async_client() as client:
+        outcomes = [o async for o in client.associate_many(rows(), concurrency=4)]
+    assert sorted(o.index for o in outcomes) == list(range(20)) and all(o.ok for o in outcomes)
+
+
+def test_not_a_row_is_a_failed_outcome() -> None:
+    with _sync_client() as client:
+        [outcome] = client.associate_many([("contacts", 1, "companies", 2)])  # type: ignore[list-item]
+    assert isinstance(outcome.error, InvalidInputError) and outcome.error.argument == "row"
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, True, 1.5])
+def test_concurrency_is_validated(concurrency: object) -> None:
+    with _sync_client() as client, pytest.raises(InvalidInputError):
+        client.associate_many([], concurrency=concurrency)  # type: ignore[arg-type]
+
+
+def test_retried_rows_report_their_attempts() -> None:
+    calls: dict[str, int] = {}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls[request.url.path] = calls.get(request.url.path, 0) + 1
+        if calls[request.url.path] == 1:
+            return httpx.Response(503, json={"status": "error", "message": "busy"})
+        return _handler(request)
+
+    with _sync_client(flaky) as client:
+        [outcome] = client.associate_many([AssociationRow("contacts", 1, "companies", 2)])
+    assert outcome.ok and outcome.attempts == 2
+
+
+class _CountingRows:
+    """A generator of rows that records how many were pulled."""
+
+    def __init__(self, count: int | None) -> None:
+        self.pulled = 0
+        self._count = count
+
+    def __iter__(self) -> Iterator[AssociationRow]:
+        numbers = itertools.count(1) if self._count is None else range(1, self._count + 1)
+        for number in numbers:
+            self.pulled += 1
+            yield AssociationRow("contacts", number, "companies", number)
+
+
+def test_sync_50k_row_generator_is_consumed_lazily() -> None:
+    concurrency = 16
+    rows = _CountingRows(50_000)
+    seen = 0
+    with _sync_client() as client:
+        outcomes = client.associate_many(iter(rows), concurrency=concurrency)
+        for outcome in outcomes:
+            assert outcome.ok
+            seen += 1
+            # Never more than the rows in flight pulled ahead of the outcomes: the input is not materialised.
+            assert rows.pulled - seen <= concurrency
+            if seen == 3_000:
+                break
+        outcomes.close()  # type: ignore[attr-defined]
+    assert rows.pulled <= 3_000 + concurrency
+
+
+def test_sync_every_row_gets_exactly_one_outcome() -> None:
+    rows = _CountingRows(2_000)
+    with _sync_client() as client:
+        indexes = [o.index for o in client.associate_many(iter(rows), concurrency=8)]
+    assert sorted(indexes) == list(range(2_000))
+
+
+def test_sync_infinite_input_can_be_stopped() -> None:
+    rows = _CountingRows(None)
+    with _sync_client() as client:
+        outcomes = client.associate_many(iter(rows), concurrency=4)
+        first = list(itertools.islice(outcomes, 100))
+        outcomes.close()  # type: ignore[attr-defined]
+    assert len(first) == 100 and rows.pulled <= 104
+
+
+async def test_async_input_is_consumed_lazily() -> None:
+    concurrency = 8
+    rows = _CountingRows(2_000)
+    seen = 0
+    async with _async_client() as client:
+        async for outcome in client.associate_many(iter(rows), concurrency=concurrency):
+            assert outcome.ok
+            seen += 1
+            assert rows.pulled - seen <= concurrency
+    assert seen == 2_000
+
+
+def test_paced_to_the_servers_limit_without_429s() -> None:
+    config = EmulatorConfig(rate_limit=20, rate_window_s=1.0, seed=1)
+    with run_emulator_in_thread(config) as emulator:
+        contacts = emulator.state.object_ids("0-1")[:50]
+        companies = emulator.state.object_ids("0-2")[:50]
+        rows = [AssociationRow("contacts", c, "companies", k) for c, k in zip(contacts, companies, strict=True)]
+        # No configured limit: the client adopts 20/1 s from the first responses' headers.
+        with HubSpotAssociations(emulator.token, base_url=emulator.base_url) as client:
+            outcomes = list(client.associate_many(rows, concurrency=8))
+        assert all(o.ok for o in outcomes)
+        assert emulator.state.counts_by_status.get(429, 0) == 0
+        assert emulator.state.put_count == 50
