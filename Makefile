@@ -58,12 +58,34 @@ lint: $(VENV)/.installed ## ruff check and format check on all Python code, gene
 	$(BIN)/ruff format --check .
 
 .PHONY: typecheck
-typecheck: $(VENV)/.installed ## mypy --strict on the generated and overlay packages (and tools, tests)
-	$(BIN)/mypy generated/$(PKG) overlays/hubspot_associations tools
+typecheck: $(VENV)/.installed ## mypy --strict on generated/, overlays/, tools/, examples/ and tests/
+	$(BIN)/mypy generated/$(PKG) overlays/hubspot_associations tools examples tests
 
 .PHONY: test
 test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
 	$(BIN)/pytest
 
 .PHONY: check
-check: check-generated spec-lint lint typecheck test ## Everything CI runs: the README's test command
+check: check-generated spec-lint spec-diff lint typecheck test ## Everything CI runs: the README's test command
+
+.PHONY: demo
+demo: $(VENV)/.installed ## The main job: emulator + one association of each kind + a 2,000-row bulk run under faults
+	$(PYTHON) examples/demo.py
+
+BASE ?= HEAD~1
+.PHONY: spec-diff
+spec-diff: $(VENV)/.installed ## What changed in the spec since BASE (default HEAD~1), breaking or not; exit 1 on unacknowledged breaks
+	$(PYTHON) tools/spec_diff.py --base $(BASE) --spec $(SPEC)
+
+# tools/vendor.py is stdlib-only (Python >= 3.11): it runs without `make install`, e.g. in a consumer's CI.
+VENDOR_PY := $(if $(wildcard $(PYTHON)),$(PYTHON),python3)
+
+.PHONY: vendor
+vendor: ## Copy the SDK into DEST/hubspot_associations with relative imports (DEST=myapp/_vendor)
+	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/your/package/_vendor"; exit 2; }
+	$(VENDOR_PY) tools/vendor.py write "$(DEST)"
+
+.PHONY: vendor-check
+vendor-check: ## Fail if the vendored copy in DEST is stale against this checkout
+	@test -n "$(DEST)" || { echo "usage: make vendor-check DEST=path/to/your/package/_vendor"; exit 2; }
+	@$(VENDOR_PY) tools/vendor.py check "$(DEST)"
