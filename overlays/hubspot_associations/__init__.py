@@ -19,7 +19,7 @@ from ._client import (
     HubSpotAssociations,
     HubSpotAssociationsWithRawResponse,
 )
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, OAUTH_TOKEN_URL_V1, OAUTH_TOKEN_URL_V3
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -50,6 +50,8 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "OAUTH_TOKEN_URL_V1",
+    "OAUTH_TOKEN_URL_V3",
     "APIConnectionError",
     "APIResponse",
     "APIStatusError",
