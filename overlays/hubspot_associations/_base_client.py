@@ -85,6 +85,18 @@ def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
     return parsed
 
 
+def _path_args(
+    from_object_type: object, from_object_id: object, to_object_type: object, to_object_id: object
+) -> tuple[str, str, str, str]:
+    """The four path segments, validated and normalised; raises InvalidInputError naming the argument."""
+    return (
+        validate_object_type(from_object_type, "from_object_type"),
+        validate_object_id(from_object_id, "from_object_id"),
+        validate_object_type(to_object_type, "to_object_type"),
+        validate_object_id(to_object_id, "to_object_id"),
+    )
+
+
 def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     if isinstance(value, httpx.Timeout):
         return value
@@ -174,12 +186,7 @@ class BaseClient:
         to_object_id: str | int,
         timeout: TimeoutLike,
     ) -> PreparedCall[BatchResponsePublicDefaultAssociation]:
-        kwargs = _default_op._get_kwargs(
-            validate_object_type(from_object_type, "from_object_type"),
-            validate_object_id(from_object_id, "from_object_id"),
-            validate_object_type(to_object_type, "to_object_type"),
-            validate_object_id(to_object_id, "to_object_id"),
-        )
+        kwargs = _default_op._get_kwargs(*_path_args(from_object_type, from_object_id, to_object_type, to_object_id))
         return PreparedCall(self._request(client, kwargs, timeout), _parse_default)
 
     def _prepare_labelled(
@@ -193,10 +200,7 @@ class BaseClient:
         timeout: TimeoutLike,
     ) -> PreparedCall[LabelsBetweenObjectPair]:
         kwargs = _labelled_op._get_kwargs(
-            validate_object_type(from_object_type, "from_object_type"),
-            validate_object_id(from_object_id, "from_object_id"),
-            validate_object_type(to_object_type, "to_object_type"),
-            validate_object_id(to_object_id, "to_object_id"),
+            *_path_args(from_object_type, from_object_id, to_object_type, to_object_id),
             body=[spec.to_wire() for spec in coerce_specs(specs)],
         )
         return PreparedCall(self._request(client, kwargs, timeout), _parse_labelled)
