@@ -89,3 +89,13 @@ vendor: ## Copy the SDK into DEST/hubspot_associations with relative imports (DE
 vendor-check: ## Fail if the vendored copy in DEST is stale against this checkout
 	@test -n "$(DEST)" || { echo "usage: make vendor-check DEST=path/to/your/package/_vendor"; exit 2; }
 	@$(VENDOR_PY) tools/vendor.py check "$(DEST)"
+
+.PHONY: record
+record: $(VENV)/.installed ## Re-record tests/cassettes against the offline emulator (review the diff before committing)
+	HUBSPOT_RECORD=emulator $(BIN)/pytest tests/test_cassettes.py
+
+.PHONY: record-live
+record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can produce (a test portal; never in CI)
+	@test -n "$$HUBSPOT_ACCESS_TOKEN" -a -n "$$HUBSPOT_RECORD_FROM_ID" -a -n "$$HUBSPOT_RECORD_TO_ID" || \
+	{ echo "record-live needs HUBSPOT_ACCESS_TOKEN, HUBSPOT_RECORD_FROM_ID (a contact id), HUBSPOT_RECORD_TO_ID (a company id)"; exit 1; }
+	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py

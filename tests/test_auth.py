@@ -598,3 +598,12 @@ def test_auth_flow_direct_drive() -> None:
     assert retried.headers["Authorization"] == "Bearer new-access-1"
     with pytest.raises(StopIteration):
         flow.send(hub.handler(retried))
+
+
+def test_refresh_request_inherits_the_calls_timeout() -> None:
+    auth = OAuthRefresh("client", "secret-value", "refresh-value")
+    call = httpx.Request(
+        "PUT", "https://api.hubapi.com/crm/v4/x", extensions={"timeout": {"connect": 1.0, "read": 2.0}}
+    )
+    refresh = auth.build_refresh_request(call)
+    assert refresh.extensions["timeout"] == {"connect": 1.0, "read": 2.0}

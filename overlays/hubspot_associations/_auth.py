@@ -296,6 +296,8 @@ class OAuthRefresh(httpx.Auth):
                 "refresh_token": self._state.refresh_token,
             },
             headers={"Accept": "application/json"},
+            # The refresh inherits the timeout of the call it serves; a bare Request would wait forever.
+            extensions={"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else None,
         )
 
     def _scrub(self, text: str) -> str:

@@ -172,6 +172,7 @@ class BaseClient:
         return client.build_request(
             kwargs["method"],
             self.base_url + kwargs["url"],
+            params=kwargs.get("params"),
             json=kwargs.get("json"),
             headers=kwargs.get("headers"),
             timeout=self.timeout if timeout is None else _timeout(timeout),
