@@ -117,7 +117,7 @@ class FakeAsyncio:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeAsyncio:
     fake = FakeAsyncio()
-    monkeypatch.setattr(client_module, "asyncio", fake)
+    monkeypatch.setattr(client_module, "_async_sleep", fake.sleep)
     return fake
 
 
@@ -363,7 +363,7 @@ def max_in_window(times: list[float], window: float) -> int:
 
 async def test_configured_rate_limit_shared_by_gathered_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     frozen = FakeAsyncio(advance=False)  # all tasks reserve at one instant; their waits are their slots
-    monkeypatch.setattr(client_module, "asyncio", frozen)
+    monkeypatch.setattr(client_module, "_async_sleep", frozen.sleep)
     server = Server()
     client = make(server, frozen, rate_limit=5, rate_limit_window=1.0)
     await asyncio.gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(12)))

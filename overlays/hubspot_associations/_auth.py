@@ -6,20 +6,22 @@ emulator's ASGI app, a real network).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
 
 from ._constants import OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
+
+if TYPE_CHECKING:  # imported where used: sync-only users do not pay for them at import
+    import asyncio
 
 __all__ = [
     "BearerToken",
@@ -446,6 +448,8 @@ class OAuthRefresh(httpx.Auth):
         yield request
 
     def _async_lock(self) -> asyncio.Lock:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         with self._async_locks_guard:
             lock = self._async_locks.get(loop)

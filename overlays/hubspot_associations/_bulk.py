@@ -25,8 +25,6 @@ Example::
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +44,10 @@ from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAss
 from ._policy import should_retry
 from ._validation import InvalidInputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # asyncio and concurrent.futures are imported where used, so importing the SDK stays cheap
+    import asyncio
+    import concurrent.futures
+
     from ._client import AsyncHubSpotAssociations, HubSpotAssociations
 
 __all__ = [
@@ -237,6 +238,8 @@ def associate_many_sync(
 def _sync_outcomes(
     client: HubSpotAssociations, rows: Iterable[AssociationRow], concurrency: int
 ) -> Iterator[AssociationOutcome]:
+    import concurrent.futures
+
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hubspot-bulk")
     pending: set[concurrent.futures.Future[AssociationOutcome]] = set()
     try:
@@ -292,6 +295,8 @@ async def _async_outcomes(
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     concurrency: int,
 ) -> AsyncIterator[AssociationOutcome]:
+    import asyncio
+
     pending: set[asyncio.Task[AssociationOutcome]] = set()
     index = 0
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from functools import cached_property
@@ -23,6 +22,13 @@ from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsB
 from ._validation import InvalidInputError
 
 T = TypeVar("T")
+
+
+async def _async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported on first use so that sync-only users never import asyncio (~50 ms)."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 class HubSpotAssociations(BaseClient):
@@ -246,7 +252,7 @@ class AsyncHubSpotAssociations(BaseClient):
         while True:
             wait = self.pacer.reserve()
             if wait > 0:
-                await asyncio.sleep(wait)
+                await _async_sleep(wait)
             try:
                 response = await self._http.send(call.request, auth=self.auth)
             except httpx.TransportError as exc:
@@ -255,7 +261,7 @@ class AsyncHubSpotAssociations(BaseClient):
                 outcome = self._outcome(call, response, attempt)
             if isinstance(outcome, APIResponse):
                 return outcome
-            await asyncio.sleep(outcome)
+            await _async_sleep(outcome)
             attempt += 1
 
     async def close(self) -> None:
