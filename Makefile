@@ -99,3 +99,7 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	@test -n "$$HUBSPOT_ACCESS_TOKEN" -a -n "$$HUBSPOT_RECORD_FROM_ID" -a -n "$$HUBSPOT_RECORD_TO_ID" || \
 	{ echo "record-live needs HUBSPOT_ACCESS_TOKEN, HUBSPOT_RECORD_FROM_ID (a contact id), HUBSPOT_RECORD_TO_ID (a company id)"; exit 1; }
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
+
+.PHONY: bench
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; table in bench/results/results.md
+	$(PYTHON) bench/run.py

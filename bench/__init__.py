@@ -1,0 +1,1 @@
+"""Benchmarks of hubspot_associations against raw httpx and HubSpot's official client (``make bench``)."""

@@ -1,0 +1,126 @@
+"""Cold import time: a fresh interpreter per sample, ``import hubspot_associations`` vs ``import httpx`` vs the
+official client's ``from hubspot import HubSpot``.
+
+"Cold" means a new process each time (nothing imported yet), with bytecode caches present, as after ``pip install``:
+one discarded warm-up run per candidate writes any missing ``.pyc`` (``PYTHONDONTWRITEBYTECODE`` is removed for
+the children, otherwise every sample would recompile from source). Candidates run interleaved, round by round, so
+drift on a shared machine hits them alike. The time is taken inside the child around the import statement only.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._common import ROOT, Check, Section, fmt, median, table
+
+_PROBE = "import time; t0 = time.perf_counter(); {stmt}; print((time.perf_counter() - t0) * 1000)"
+_BUDGET_MS = 15.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    python: Path
+    statement: str
+
+
+def _sample(candidate: Candidate) -> float:
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    out = subprocess.run(
+        [str(candidate.python), "-c", _PROBE.format(stmt=candidate.statement)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd="/",  # not the repo: its overlays/ must not shadow the installed package
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def top_imports(python: Path, statement: str, exclude: str, limit: int = 8) -> list[tuple[str, float]]:
+    """What ``statement`` imports beyond ``exclude``: outermost foreign modules by cumulative ms, and our own
+    modules by self ms (``-X importtime``, which inflates every number somewhat)."""
+
+    def tree(stmt: str) -> list[tuple[int, str, float, float]]:
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+        err = subprocess.run(
+            [str(python), "-X", "importtime", "-c", stmt], capture_output=True, text=True, check=True, env=env, cwd="/"
+        ).stderr
+        rows = []
+        for line in err.splitlines():
+            if not line.startswith("import time:") or "cumulative" in line:
+                continue
+            own, cumulative, name = line[len("import time:") :].split("|")
+            depth = (len(name) - len(name.lstrip())) // 2
+            rows.append((depth, name.strip(), int(own) / 1000, int(cumulative) / 1000))
+        return rows
+
+    def ours(name: str) -> bool:
+        return name.split(".")[0] in ("hubspot_associations", "hubspot_associations_api")
+
+    baseline = {name for _, name, _, _ in tree(exclude)}
+    added: list[tuple[str, float]] = []
+    stack: list[tuple[int, str]] = []
+    # -X importtime prints children before their parent: walk backwards to see each parent first.
+    for depth, name, own, cumulative in reversed(tree(statement)):
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        stack.append((depth, name))
+        if ours(name):
+            added.append((name + " (self)", own))
+        elif name not in baseline and (parent is None or parent in baseline or ours(parent)):
+            added.append((name, cumulative))
+    added.sort(key=lambda item: -item[1])
+    return added[:limit]
+
+
+def run(*, quick: bool, ours_python: Path, official_python: Path | None) -> Section:
+    samples = 2 if quick else 21
+    candidates = [
+        Candidate("hubspot_associations", ours_python, "import hubspot_associations"),
+        Candidate("httpx", ours_python, "import httpx"),
+    ]
+    if official_python is not None:
+        candidates.append(Candidate("official `hubspot`", official_python, "from hubspot import HubSpot"))
+    for candidate in candidates:
+        _sample(candidate)  # warm-up: writes .pyc files
+    times: dict[str, list[float]] = {c.label: [] for c in candidates}
+    for _ in range(samples):
+        for candidate in candidates:
+            times[candidate.label].append(_sample(candidate))
+    medians = {label: median(values) for label, values in times.items()}
+    httpx_ms = medians["httpx"]
+    rows = []
+    for candidate in candidates:
+        ms = medians[candidate.label]
+        rows.append(
+            [
+                f"`{candidate.statement}`",
+                fmt(ms),
+                f"{ms - httpx_ms:+.1f}",
+                f"{ms / httpx_ms:.2f}x",
+                f"{min(times[candidate.label]):.1f}-{max(times[candidate.label]):.1f}",
+            ]
+        )
+    ours_ms = medians["hubspot_associations"]
+    section = Section("Import time (fresh process, median)")
+    section.tables.append(table(["import", "median ms", "vs httpx ms", "vs httpx", "range ms"], rows))
+    section.checks.append(
+        Check(
+            "cold import",
+            f"≤ httpx + {_BUDGET_MS:.0f} ms",
+            f"httpx {ours_ms - httpx_ms:+.1f} ms",
+            ours_ms - httpx_ms <= _BUDGET_MS,
+        )
+    )
+    where = "bench/.venvs/ours (a plain `pip install .`)" if ours_python.is_relative_to(ROOT / "bench") else "this venv"
+    section.notes.append(f"{samples} samples per import, interleaved; ours and httpx from {where}.")
+    if ours_ms - httpx_ms > _BUDGET_MS:
+        added = top_imports(ours_python, "import hubspot_associations", "import httpx")
+        listing = ", ".join(f"`{name}` {ms:.1f}" for name, ms in added)
+        section.notes.append(f"Largest imports beyond httpx (`-X importtime` cumulative ms, inflated): {listing}.")
+    return section
