@@ -2,19 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
-    from ..models.public_default_association import PublicDefaultAssociation
-    from ..models.standard_error import StandardError
-
 
 T = TypeVar("T", bound="BatchResponsePublicDefaultAssociation")
 
@@ -103,10 +97,6 @@ class BatchResponsePublicDefaultAssociation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
-        from ..models.public_default_association import PublicDefaultAssociation
-        from ..models.standard_error import StandardError
-
         d = dict(src_dict)
         status = BatchResponsePublicDefaultAssociationStatus(d.pop("status"))
 
@@ -175,3 +165,9 @@ class BatchResponsePublicDefaultAssociation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, so that models which refer to each other can import each other.
+from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks  # noqa: E402
+from ..models.public_default_association import PublicDefaultAssociation  # noqa: E402
+from ..models.standard_error import StandardError  # noqa: E402

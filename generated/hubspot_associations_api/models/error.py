@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
-
-if TYPE_CHECKING:
-    from ..models.error_context import ErrorContext
-    from ..models.error_detail import ErrorDetail
-    from ..models.error_links import ErrorLinks
-
 
 T = TypeVar("T", bound="Error")
 
@@ -99,10 +93,6 @@ class Error:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_context import ErrorContext
-        from ..models.error_detail import ErrorDetail
-        from ..models.error_links import ErrorLinks
-
         d = dict(src_dict)
         category = str_from_json(d.pop("category"))
 
@@ -166,3 +156,9 @@ class Error:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, so that models which refer to each other can import each other.
+from ..models.error_context import ErrorContext  # noqa: E402
+from ..models.error_detail import ErrorDetail  # noqa: E402
+from ..models.error_links import ErrorLinks  # noqa: E402

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
-
-if TYPE_CHECKING:
-    from ..models.error_detail_context import ErrorDetailContext
-
 
 T = TypeVar("T", bound="ErrorDetail")
 
@@ -70,8 +66,6 @@ class ErrorDetail:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail_context import ErrorDetailContext
-
         d = dict(src_dict)
         message = str_from_json(d.pop("message"))
 
@@ -114,3 +108,7 @@ class ErrorDetail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, so that models which refer to each other can import each other.
+from ..models.error_detail_context import ErrorDetailContext  # noqa: E402

@@ -1,15 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.association_spec import AssociationSpec
-    from ..models.public_object_id import PublicObjectId
-
 
 T = TypeVar("T", bound="PublicDefaultAssociation")
 
@@ -53,9 +48,6 @@ class PublicDefaultAssociation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.association_spec import AssociationSpec
-        from ..models.public_object_id import PublicObjectId
-
         d = dict(src_dict)
         association_spec = AssociationSpec.from_dict(d.pop("associationSpec"))
 
@@ -87,3 +79,8 @@ class PublicDefaultAssociation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, so that models which refer to each other can import each other.
+from ..models.association_spec import AssociationSpec  # noqa: E402
+from ..models.public_object_id import PublicObjectId  # noqa: E402

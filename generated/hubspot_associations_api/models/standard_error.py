@@ -1,18 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
-
-if TYPE_CHECKING:
-    from ..models.error_detail import ErrorDetail
-    from ..models.standard_error_context import StandardErrorContext
-    from ..models.standard_error_links import StandardErrorLinks
-
 
 T = TypeVar("T", bound="StandardError")
 
@@ -89,10 +83,6 @@ class StandardError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_detail import ErrorDetail
-        from ..models.standard_error_context import StandardErrorContext
-        from ..models.standard_error_links import StandardErrorLinks
-
         d = dict(src_dict)
         status = str_from_json(d.pop("status"))
 
@@ -144,3 +134,9 @@ class StandardError:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported here, after the class, so that models which refer to each other can import each other.
+from ..models.error_detail import ErrorDetail  # noqa: E402
+from ..models.standard_error_context import StandardErrorContext  # noqa: E402
+from ..models.standard_error_links import StandardErrorLinks  # noqa: E402
