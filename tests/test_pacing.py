@@ -223,3 +223,14 @@ def test_reserve_is_cheap() -> None:
 
 def test_repr() -> None:
     assert repr(Pacer(limit=5, window_s=1.0)) == "Pacer(limit=5, window_s=1.0)"
+
+
+def test_log_keeps_only_one_windows_sends_under_a_huge_limit() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=100_000_000, window_s=1.0, headroom=0.0, clock=clock)
+    for _ in range(1_000):  # 100 s of 10 requests per 100 ms
+        assert send_times(pacer, clock, 10) == [clock.now] * 10
+        clock.advance(0.1)
+    assert len(pacer._sends) <= 110  # one window's worth, not all 10,000 sends (memory and bisect cost)
+    pacer.observe(RateLimitInfo(max=100_000_000, remaining=100_000_000 - 100, interval_ms=1_000))
+    assert pacer._foreign == 0  # the server's 100 in the last window match ours, so no foreign traffic assumed

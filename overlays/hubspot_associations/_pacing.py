@@ -117,6 +117,11 @@ class Pacer:
         with self._lock:
             slot = now if now > self._not_before else self._not_before
             sends = self._sends
+            # Sends a whole window old no longer limit anyone: drop them, so that the log (and the bisects in
+            # observe) stay as small as one window's traffic, even under a huge limit.
+            horizon = now - self._window
+            while sends and sends[0] <= horizon:
+                sends.popleft()
             maximum = self._effective_max()
             if maximum is not None:
                 allowed = maximum - self._foreign
