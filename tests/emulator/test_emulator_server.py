@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
+
 import httpx
 import pytest
 
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 from hubspot_associations.emulator._command import config_from_args
+from hubspot_associations.emulator._server import listening_socket
 from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, default_url
 
 URL = default_url("contact", CONTACT, "company", COMPANY)
@@ -34,6 +38,26 @@ def test_loopback_success_drop_and_inspection() -> None:
 
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{emulator.base_url}/_emulator/stats")
+
+
+def test_accepted_connections_send_without_delay() -> None:
+    # Without TCP_NODELAY each response's second write waits for the client's delayed ACK (~40 ms per request).
+    async def nodelay_of_an_accepted_connection() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(on_connect, sock=listening_socket("127.0.0.1"))
+        async with server:
+            _, writer = await asyncio.open_connection(*server.sockets[0].getsockname()[:2])
+            try:
+                return await asyncio.wait_for(accepted, timeout=10)
+            finally:
+                writer.close()
+
+    assert asyncio.run(nodelay_of_an_accepted_connection()) != 0
 
 
 def test_command_line_options() -> None:
