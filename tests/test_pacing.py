@@ -225,12 +225,80 @@ def test_repr() -> None:
     assert repr(Pacer(limit=5, window_s=1.0)) == "Pacer(limit=5, window_s=1.0)"
 
 
-def test_log_keeps_only_one_windows_sends_under_a_huge_limit() -> None:
+def test_log_keeps_only_two_windows_of_sends_under_a_huge_limit() -> None:
     clock = FakeClock()
     pacer = Pacer(limit=100_000_000, window_s=1.0, headroom=0.0, clock=clock)
     for _ in range(1_000):  # 100 s of 10 requests per 100 ms
         assert send_times(pacer, clock, 10) == [clock.now] * 10
         clock.advance(0.1)
-    assert len(pacer._sends) <= 110  # one window's worth, not all 10,000 sends (memory and bisect cost)
+    assert len(pacer._sends) <= 210  # two windows' worth, not all 10,000 sends (memory and bisect cost)
     pacer.observe(RateLimitInfo(max=100_000_000, remaining=100_000_000 - 100, interval_ms=1_000))
     assert pacer._foreign == 0  # the server's 100 in the last window match ours, so no foreign traffic assumed
+
+
+def test_a_slow_answer_delays_the_send_a_window_after_it() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=2, window_s=10.0, headroom=0.0, clock=clock)
+    first = pacer.claim()
+    pacer.claim()
+    clock.advance(0.3)  # the first request's answer took 300 ms: it may have arrived up to 300 ms after its slot
+    pacer.observe(None, first)
+    assert pacer.reserve() == pytest.approx(10.0)  # a window after the answer, not after the slot
+
+
+def test_a_request_in_flight_counts_as_late_as_the_slowest_recent_answer() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=1, window_s=1.0, headroom=0.0, clock=clock)
+    first = pacer.claim()
+    clock.advance(0.2)
+    pacer.observe(None, first)  # answered 200 ms after its slot
+    clock.advance(0.9)
+    second = pacer.claim()
+    assert second.wait == pytest.approx(0.1)  # a window after the first answer
+    assert pacer.reserve() == pytest.approx(0.1 + 0.2 + 1.0)  # the second is unanswered: assume it is 200 ms late
+
+
+def test_slow_answers_are_forgotten_after_a_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=1, window_s=1.0, headroom=0.0, clock=clock)
+    first = pacer.claim()
+    clock.advance(0.5)
+    pacer.observe(None, first)
+    clock.advance(1.5)  # that 500 ms answer is more than a window old
+    assert pacer.claim().wait == 0.0
+    assert pacer.reserve() == pytest.approx(1.0)  # the unanswered second request is not assumed late
+
+
+def test_lateness_is_capped_at_one_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=1, window_s=1.0, headroom=0.0, clock=clock)
+    first = pacer.claim()
+    clock.advance(30.0)  # a request that hung until its timeout
+    pacer.observe(None, first)
+    pacer.claim()
+    assert pacer.reserve() == pytest.approx(2.0)  # one window plus at most one window of lateness, not 30 s
+
+
+def test_a_burst_that_queued_at_the_server_spreads_out_in_the_next_window() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=5, window_s=1.0, headroom=0.0, clock=clock)
+    burst = [pacer.claim() for _ in range(5)]
+    for slot in burst:  # a server that answers one request per 10 ms
+        clock.advance(0.01)
+        pacer.observe(None, slot)
+    next_window = [pacer.claim().at - burst[0].at for _ in range(5)]
+    assert next_window == pytest.approx([1.01, 1.02, 1.03, 1.04, 1.05])
+
+
+def test_slow_answers_are_not_mistaken_for_foreign_traffic() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=50, window_s=1.0, headroom=0.0, clock=clock)
+    send_times(pacer, clock, 30)
+    clock.advance(0.9)
+    late = [pacer.claim() for _ in range(20)][-1]
+    clock.advance(0.15)
+    # The server counted all 50 when the last request arrived; by the time its answer is back, the first 30 have
+    # left our own last-second log. They are ours, not another client's.
+    pacer.observe(RateLimitInfo(max=50, remaining=0, interval_ms=1_000), late)
+    assert pacer.reserve() > 0.0
+    assert pacer._foreign == 0

@@ -31,7 +31,7 @@ from ._errors import (
     error_from_response,
 )
 from ._models import APIResponse, coerce_specs
-from ._pacing import Pacer
+from ._pacing import Pacer, Slot
 from ._policy import rate_limit_info, retry_delay, should_retry
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
@@ -208,11 +208,11 @@ class BaseClient:
 
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 
-    def _outcome(self, call: PreparedCall[T], response: httpx.Response, attempt: int) -> APIResponse[T] | float:
+    def _outcome(
+        self, call: PreparedCall[T], response: httpx.Response, attempt: int, slot: Slot
+    ) -> APIResponse[T] | float:
         """The result of a successful attempt, or the seconds to wait before retrying; raises when final."""
-        info = rate_limit_info(response.headers)
-        if info is not None:
-            self.pacer.observe(info)
+        self.pacer.observe(rate_limit_info(response.headers), slot)
         status = response.status_code
         request = call.request
         _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)

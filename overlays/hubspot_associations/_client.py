@@ -104,15 +104,15 @@ class HubSpotAssociations(BaseClient):
     def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
         attempt = 0
         while True:
-            wait = self.pacer.reserve()
-            if wait > 0:
-                time.sleep(wait)
+            slot = self.pacer.claim()
+            if slot.wait > 0:
+                time.sleep(slot.wait)
             try:
                 response = self._http.send(call.request, auth=self.auth)
             except httpx.TransportError as exc:
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             else:
-                outcome = self._outcome(call, response, attempt)
+                outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
                 return outcome
             time.sleep(outcome)
@@ -250,15 +250,15 @@ class AsyncHubSpotAssociations(BaseClient):
     async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
         attempt = 0
         while True:
-            wait = self.pacer.reserve()
-            if wait > 0:
-                await _async_sleep(wait)
+            slot = self.pacer.claim()
+            if slot.wait > 0:
+                await _async_sleep(slot.wait)
             try:
                 response = await self._http.send(call.request, auth=self.auth)
             except httpx.TransportError as exc:
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             else:
-                outcome = self._outcome(call, response, attempt)
+                outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
                 return outcome
             await _async_sleep(outcome)

@@ -3,17 +3,24 @@
 HubSpot counts requests in a *rolling* window (e.g. 190 per 10 s). A token bucket with capacity ``limit`` would
 let up to twice the limit through in the first window (the full bucket plus its refill), so :class:`Pacer` keeps a
 sliding log of the last ``limit`` send times instead: request ``n`` may go once request ``n - limit`` is a window
-(plus a little headroom for network jitter) in the past. A burst of ``limit`` goes at once, then callers are
-released as old slots age out — full throughput, and never more than ``limit`` in any window.
+in the past. A burst of ``limit`` goes at once, then callers are released as old slots age out — full throughput,
+and never more than ``limit`` in any window.
 
-The same object serves the sync client (``time.sleep(pacer.reserve())``) and the async client
-(``await asyncio.sleep(pacer.reserve())``): the lock is held only for a few arithmetic operations, never while
-sleeping.
+HubSpot counts a request when it *arrives*, which can be well after its slot (a busy event loop, a new connection,
+queueing at the server). A response proves its request has arrived, so request ``n`` waits for a window after
+request ``n - limit`` was *answered*; if that one is still in flight, after its slot plus the slowest
+slot-to-answer time of the last window. Slow answers slow the pace exactly as much as they could have pushed
+arrivals together, and a burst that queued at the server spreads itself out in the next window. A 1 % headroom on
+the window covers the rest (the server's own clock and processing order).
+
+The same object serves the sync client (``time.sleep(slot.wait)``) and the async client
+(``await asyncio.sleep(slot.wait)``): the lock is held only for a few arithmetic operations, never while sleeping.
 """
 
 from __future__ import annotations
 
 import bisect
+import operator
 import threading
 import time
 from collections import deque
@@ -21,10 +28,28 @@ from collections.abc import Callable
 
 from ._policy import RateLimitInfo
 
-__all__ = ["Pacer"]
+__all__ = ["Pacer", "Slot"]
 
 _UNKNOWN_LIMIT_HISTORY = 1024
 _NOISE = 2  # foreign-traffic estimates this small are header timing noise, not another client
+
+
+class Slot:
+    """One claimed send: when it may go (``at``, on the pacer's clock), how long to wait for that (``wait``), and
+    when its answer came back (``answered``, set by :meth:`Pacer.observe`)."""
+
+    __slots__ = ("answered", "at", "wait")
+
+    def __init__(self, at: float, wait: float) -> None:
+        self.at = at
+        self.wait = wait
+        self.answered: float | None = None
+
+    def __repr__(self) -> str:
+        return f"Slot(at={self.at!r}, wait={self.wait!r}, answered={self.answered!r})"
+
+
+_AT = operator.attrgetter("at")
 
 
 class Pacer:
@@ -35,17 +60,16 @@ class Pacer:
     them. An explicit ``limit`` (with its ``window_s``) is never overridden by headers, only tightened when the
     server's own numbers are stricter.
 
-    ``headroom`` stretches the window by that fraction (2 % → 10.2 s for a 10 s window) because the server counts
-    arrival times, which differ from our send times by varying latency; throughput stays ≥ 98 % of the limit.
+    ``headroom`` stretches the window by that fraction (1 % → 10.1 s for a 10 s window), on top of the time each
+    request took to be answered (see the module docstring), so pass each response's slot to :meth:`observe`.
 
     Example::
 
         pacer = Pacer(limit=190, window_s=10.0)
-        time.sleep(pacer.reserve())  # 0.0 for the first 190 calls of a window
+        slot = pacer.claim()
+        time.sleep(slot.wait)  # 0.0 for the first 190 calls of a window
         response = client.send(request)
-        info = rate_limit_info(response.headers)
-        if info is not None:
-            pacer.observe(info)
+        pacer.observe(rate_limit_info(response.headers), slot)
     """
 
     __slots__ = (
@@ -53,6 +77,7 @@ class Pacer:
         "_configured",
         "_foreign",
         "_headroom",
+        "_lags",
         "_limit",
         "_lock",
         "_not_before",
@@ -66,7 +91,7 @@ class Pacer:
         limit: int | None = None,
         window_s: float = 10.0,
         *,
-        headroom: float = 0.02,
+        headroom: float = 0.01,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if limit is not None and limit < 1:
@@ -84,8 +109,10 @@ class Pacer:
         self._headroom = headroom
         self._foreign = 0  # requests other clients of the same app spend in our window, estimated from headers
         self._not_before = 0.0  # nobody goes before this (set by a 429)
+        # (answered, lag) of the last window's answers, lags decreasing: lags[0] is the window's slowest answer.
+        self._lags: deque[tuple[float, float]] = deque()
         # Until a limit is known, keep enough history to compare with the first headers.
-        self._sends: deque[float] = deque(maxlen=limit or _UNKNOWN_LIMIT_HISTORY)
+        self._sends: deque[Slot] = deque(maxlen=limit or _UNKNOWN_LIMIT_HISTORY)
 
     def __repr__(self) -> str:
         return f"Pacer(limit={self.limit!r}, window_s={self.window_s!r})"
@@ -108,19 +135,24 @@ class Pacer:
         return min(self._limit, self._server_limit)
 
     def reserve(self) -> float:
-        """Claim the next free send slot and return how many seconds to wait before sending (``0.0``: go now).
+        """:meth:`claim` a slot and return only its wait, for callers that do not report answers."""
+        return self.claim().wait
 
-        The slot is recorded immediately, so concurrent callers get successive slots. Sleep for the returned time,
-        then send; do not call again for the same request.
+    def claim(self) -> Slot:
+        """Claim the next free send slot: sleep ``slot.wait`` seconds (``0.0``: go now), send, then pass the slot
+        to :meth:`observe` with the answer.
+
+        The slot is recorded immediately, so concurrent callers get successive slots; claim once per attempt.
         """
         now = self._clock()
+        window = self._window
         with self._lock:
-            slot = now if now > self._not_before else self._not_before
+            at = now if now > self._not_before else self._not_before
             sends = self._sends
-            # Sends a whole window old no longer limit anyone: drop them, so that the log (and the bisects in
-            # observe) stay as small as one window's traffic, even under a huge limit.
-            horizon = now - self._window
-            while sends and sends[0] <= horizon:
+            # Sends two windows old limit nobody (an answer counts at most a window late): drop them, so that the
+            # log (and the bisects in observe) stays as small as two windows' traffic, even under a huge limit.
+            horizon = now - 2 * window
+            while sends and sends[0].at <= horizon:
                 sends.popleft()
             maximum = self._effective_max()
             if maximum is not None:
@@ -128,28 +160,40 @@ class Pacer:
                 if allowed < 1:
                     allowed = 1
                 if len(sends) >= allowed:
-                    earliest = sends[-allowed] + self._window
-                    if earliest > slot:
-                        slot = earliest
-            if sends and sends[-1] > slot:
-                slot = sends[-1]  # keep the log sorted after a limit increase
+                    oldest = sends[-allowed]
+                    answered = oldest.answered
+                    arrived_by = oldest.at + min(window, self._lag(now) if answered is None else answered - oldest.at)
+                    if arrived_by + window > at:
+                        at = arrived_by + window
+            if sends and sends[-1].at > at:
+                at = sends[-1].at  # keep the log sorted after a limit increase
+            slot = Slot(at, at - now)
             sends.append(slot)
-        return slot - now
+        return slot
 
-    def observe(self, info: RateLimitInfo) -> None:
-        """Adapt to the rate-limit headers of a response.
+    def observe(self, info: RateLimitInfo | None, slot: Slot | None = None) -> None:
+        """Learn from one answer: when the request of ``slot`` was answered, and the rate-limit headers.
 
+        * The answer bounds when the request arrived (see the module docstring).
         * Without a configured limit, adopt the server's ``Max`` and interval.
-        * Compare the server's used budget (``Max - Remaining``) with what this pacer sent in the last window. If
-          the server counts clearly more, other processes share the app's limit: leave them that share. Our own
+        * Compare the server's used budget (``Max - Remaining``) with what this pacer sent in the window the server
+          looked at (ending when this request arrived, so starting at most a window and a lag before its slot).
+          If the server counts clearly more, other processes share the app's limit: leave them that share. Our own
           in-flight requests make the server count *less* than our log, so our own bursts never slow us down and
           the estimate errs low; a rise is therefore adopted at once, a fall only halfway per response, so one
           header never flips the pace back and forth.
         """
-        if info.max is None or info.max < 1:
-            return
         now = self._clock()
         with self._lock:
+            if slot is not None and slot.answered is None:
+                # Never before its slot (a timer may fire a hair early; a frozen test clock never moves).
+                slot.answered = now if now > slot.at else slot.at
+                lag, lags = slot.answered - slot.at, self._lags
+                while lags and lags[-1][1] <= lag:
+                    lags.pop()  # a smaller lag seen earlier can never be the maximum again
+                lags.append((now, lag))
+            if info is None or info.max is None or info.max < 1:
+                return
             if info.interval_ms and not self._configured:
                 self._window = info.interval_ms / 1000.0 * (1.0 + self._headroom)
             if info.max != self._server_limit:
@@ -160,8 +204,10 @@ class Pacer:
             if info.remaining is None:
                 return
             used_by_server = info.max - info.remaining
-            # Slots reserved for the future are not sent yet, so count only the past window.
-            ours = bisect.bisect_right(self._sends, now) - bisect.bisect_right(self._sends, now - self._window)
+            # Slots reserved for the future are not sent yet, so count only up to now.
+            since = (now if slot is None else slot.at) - self._window - self._lag(now)
+            sends = self._sends
+            ours = bisect.bisect_right(sends, now, key=_AT) - bisect.bisect_right(sends, since, key=_AT)
             foreign = used_by_server - ours
             if foreign <= _NOISE:
                 foreign = 0
@@ -170,6 +216,13 @@ class Pacer:
                 self._foreign = foreign
             else:
                 self._foreign = (self._foreign + foreign) // 2
+
+    def _lag(self, now: float) -> float:
+        """The slowest slot-to-answer time of the last window, at most a window (call with the lock held)."""
+        lags, horizon = self._lags, now - self._window
+        while lags and lags[0][0] <= horizon:
+            lags.popleft()
+        return min(lags[0][1], self._window) if lags else 0.0
 
     def on_rate_limited(self, retry_after: float) -> None:
         """Hold every caller back for ``retry_after`` seconds after a 429; slots already handed out are kept."""
