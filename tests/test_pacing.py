@@ -302,3 +302,14 @@ def test_slow_answers_are_not_mistaken_for_foreign_traffic() -> None:
     pacer.observe(RateLimitInfo(max=50, remaining=0, interval_ms=1_000), late)
     assert pacer.reserve() > 0.0
     assert pacer._foreign == 0
+
+
+def test_callers_waiting_ahead_do_not_push_past_sends_out_of_the_count() -> None:
+    clock = FakeClock()
+    pacer = Pacer(limit=50, window_s=1.0, headroom=0.0, clock=clock)
+    burst = [pacer.claim() for _ in range(50)]
+    clock.advance(0.1)
+    waiting = [pacer.claim() for _ in range(30)]  # 30 callers now sleep until the next window
+    assert all(slot.wait > 0.8 for slot in waiting)
+    pacer.observe(RateLimitInfo(max=50, remaining=0, interval_ms=1_000), burst[-1])
+    assert pacer._foreign == 0  # the server's 50 are the burst, all ours

@@ -30,7 +30,7 @@ from ._policy import RateLimitInfo
 
 __all__ = ["Pacer", "Slot"]
 
-_UNKNOWN_LIMIT_HISTORY = 1024
+_SPARE_HISTORY = 1024  # slots claimed ahead by waiting callers, and history before any limit is known
 _NOISE = 2  # foreign-traffic estimates this small are header timing noise, not another client
 
 
@@ -50,6 +50,13 @@ class Slot:
 
 
 _AT = operator.attrgetter("at")
+
+
+def _log_capacity(limit: int | None) -> int:
+    # The log must hold two windows of sends (see claim) *and* every slot claimed ahead by callers still waiting
+    # for it: with only `limit` entries, 30 waiting callers would push 30 past sends out of the log, and observe()
+    # would take the server's count of them for another client's traffic. Time-based pruning keeps it small.
+    return 2 * (limit or 0) + _SPARE_HISTORY
 
 
 class Pacer:
@@ -111,8 +118,7 @@ class Pacer:
         self._not_before = 0.0  # nobody goes before this (set by a 429)
         # (answered, lag) of the last window's answers, lags decreasing: lags[0] is the window's slowest answer.
         self._lags: deque[tuple[float, float]] = deque()
-        # Until a limit is known, keep enough history to compare with the first headers.
-        self._sends: deque[Slot] = deque(maxlen=limit or _UNKNOWN_LIMIT_HISTORY)
+        self._sends: deque[Slot] = deque(maxlen=_log_capacity(limit))
 
     def __repr__(self) -> str:
         return f"Pacer(limit={self.limit!r}, window_s={self.window_s!r})"
@@ -198,9 +204,9 @@ class Pacer:
                 self._window = info.interval_ms / 1000.0 * (1.0 + self._headroom)
             if info.max != self._server_limit:
                 self._server_limit = info.max
-                maximum = self._effective_max() or _UNKNOWN_LIMIT_HISTORY
-                if self._sends.maxlen != maximum:
-                    self._sends = deque(self._sends, maxlen=maximum)
+                capacity = _log_capacity(self._effective_max())
+                if self._sends.maxlen != capacity:
+                    self._sends = deque(self._sends, maxlen=capacity)
             if info.remaining is None:
                 return
             used_by_server = info.max - info.remaining
