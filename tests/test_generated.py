@@ -9,6 +9,7 @@ import pytest
 
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.api.associations import associate_default, associate_with_labels
+from hubspot_associations_api.types import path_segment
 from hubspot_associations_api.models import (
     AssociationSpec,
     AssociationSpecAssociationCategory,
@@ -124,6 +125,35 @@ def test_documented_error_body_is_parsed() -> None:
     assert response.parsed.category == "VALIDATION_ERROR"
     assert response.parsed.status == "error"
     assert response.parsed.context is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "segment"),
+    [
+        ("contacts", "contacts"),
+        ("2-99", "2-99"),
+        ("p123_cars", "p123_cars"),
+        (101, "101"),
+        ("a/b c", "a%2Fb%20c"),
+        ("ü?#", "%C3%BC%3F%23"),
+        ("", ""),
+    ],
+)
+def test_path_segments_are_percent_encoded_only_when_needed(value: object, segment: str) -> None:
+    assert path_segment(value) == segment
+
+
+def test_a_path_parameter_cannot_add_segments() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=DEFAULT_BODY)
+
+    client = AuthenticatedClient(base_url="https://api.hubapi.com", token="t")
+    client.set_httpx_client(httpx.Client(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler)))
+    associate_default.sync_detailed("contacts", "1/../../x", "companies", "2", client=client)
+    assert seen[0].url.raw_path == b"/crm/v4/objects/contacts/1%2F..%2F..%2Fx/associations/default/companies/2"
 
 
 def test_success_body_is_parsed_and_path_is_quoted() -> None:

@@ -1,8 +1,10 @@
 """Contains some shared types for properties"""
 
+import re
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from urllib.parse import quote
 
 from attrs import define
 
@@ -59,6 +61,20 @@ def http_status(status_code: int) -> HTTPStatus | int:
         return status_code
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def path_segment(value: object) -> str:
+    """``value`` percent-encoded as one path segment, like ``quote(str(value), safe="")``.
+
+    Ids and object type names are nearly always unreserved characters only; those skip ``quote`` (~1.5 µs each).
+    """
+    text = str(value)
+    if _UNRESERVED.fullmatch(text):
+        return text
+    return quote(text, safe="")
+
+
 def str_from_json(value: T) -> T | str:
     """Ids documented as strings often arrive as JSON numbers; keep them as str (never bool)."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -66,4 +82,14 @@ def str_from_json(value: T) -> T | str:
     return value
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "http_status", "str_from_json"]
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "http_status",
+    "path_segment",
+    "str_from_json",
+]

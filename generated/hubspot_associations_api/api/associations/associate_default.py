@@ -1,5 +1,4 @@
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -8,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.batch_response_public_default_association import BatchResponsePublicDefaultAssociation
 from ...models.error import Error
 from ...models.rate_limit_error import RateLimitError
-from ...types import Response, http_status
+from ...types import Response, http_status, path_segment
 
 
 def _get_kwargs(
@@ -20,12 +19,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "put",
-        "url": "/crm/v4/objects/{from_object_type}/{from_object_id}/associations/default/{to_object_type}/{to_object_id}".format(
-            from_object_type=quote(str(from_object_type), safe=""),
-            from_object_id=quote(str(from_object_id), safe=""),
-            to_object_type=quote(str(to_object_type), safe=""),
-            to_object_id=quote(str(to_object_id), safe=""),
-        ),
+        "url": f"/crm/v4/objects/{path_segment(from_object_type)}/{path_segment(from_object_id)}/associations/default/{path_segment(to_object_type)}/{path_segment(to_object_id)}",
     }
 
     return _kwargs

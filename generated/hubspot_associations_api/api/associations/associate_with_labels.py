@@ -1,5 +1,4 @@
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
@@ -9,7 +8,7 @@ from ...models.association_spec import AssociationSpec
 from ...models.error import Error
 from ...models.labels_between_object_pair import LabelsBetweenObjectPair
 from ...models.rate_limit_error import RateLimitError
-from ...types import Response, http_status
+from ...types import Response, http_status, path_segment
 
 
 def _get_kwargs(
@@ -24,12 +23,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "put",
-        "url": "/crm/v4/objects/{object_type}/{object_id}/associations/{to_object_type}/{to_object_id}".format(
-            object_type=quote(str(object_type), safe=""),
-            object_id=quote(str(object_id), safe=""),
-            to_object_type=quote(str(to_object_type), safe=""),
-            to_object_id=quote(str(to_object_id), safe=""),
-        ),
+        "url": f"/crm/v4/objects/{path_segment(object_type)}/{path_segment(object_id)}/associations/{path_segment(to_object_type)}/{path_segment(to_object_id)}",
     }
 
     _kwargs["json"] = []
