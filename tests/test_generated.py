@@ -9,7 +9,6 @@ import pytest
 
 from hubspot_associations_api import AuthenticatedClient
 from hubspot_associations_api.api.associations import associate_default, associate_with_labels
-from hubspot_associations_api.types import path_segment
 from hubspot_associations_api.models import (
     AssociationSpec,
     AssociationSpecAssociationCategory,
@@ -18,6 +17,7 @@ from hubspot_associations_api.models import (
     Error,
     LabelsBetweenObjectPair,
 )
+from hubspot_associations_api.types import path_segment
 
 DEFAULT_BODY: dict[str, Any] = {
     "status": "COMPLETE",
