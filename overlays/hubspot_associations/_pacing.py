@@ -209,13 +209,16 @@ class Pacer:
                     self._sends = deque(self._sends, maxlen=capacity)
             if info.remaining is None:
                 return
-            used_by_server = info.max - info.remaining
-            # Slots reserved for the future are not sent yet, so count only up to now.
-            since = (now if slot is None else slot.at) - self._window - self._lag(now)
-            sends = self._sends
-            ours = bisect.bisect_right(sends, now, key=_AT) - bisect.bisect_right(sends, since, key=_AT)
-            foreign = used_by_server - ours
-            if foreign <= _NOISE:
+            foreign = info.max - info.remaining  # what the server counted in its window, ours included
+            if foreign > _NOISE:  # else nobody else can have used more than noise: skip counting ours
+                # Slots reserved for the future are not sent yet, so count only up to now. (Bisecting a deque
+                # costs O(its length) per probe; the log stays about two windows long, see claim.)
+                since = (now if slot is None else slot.at) - self._window - self._lag(now)
+                sends = self._sends
+                foreign -= bisect.bisect_right(sends, now, key=_AT) - bisect.bisect_right(sends, since, key=_AT)
+                if foreign <= _NOISE:
+                    foreign = 0
+            else:
                 foreign = 0
             foreign = min(foreign, info.max - 1)
             if foreign >= self._foreign:
