@@ -176,7 +176,6 @@ def _non_negative_int(value: str | bytes | None) -> int | None:
     return number if number >= 0 else None
 
 
-_RATE_LIMIT_PREFIX = "x-hubspot-ratelimit-"
 _RATE_LIMIT_FIELDS = {
     HEADER_RATE_LIMIT_MAX.lower(): "max",
     HEADER_RATE_LIMIT_REMAINING.lower(): "remaining",
@@ -184,7 +183,6 @@ _RATE_LIMIT_FIELDS = {
     HEADER_RATE_LIMIT_DAILY.lower(): "daily",
     HEADER_RATE_LIMIT_DAILY_REMAINING.lower(): "daily_remaining",
 }
-_RAW_PREFIX = _RATE_LIMIT_PREFIX.encode()
 _RAW_FIELDS = {key.encode(): field for key, field in _RATE_LIMIT_FIELDS.items()}
 
 
@@ -197,12 +195,11 @@ def rate_limit_info(headers: HeadersLike | None) -> RateLimitInfo | None:
         return None
     found: dict[str, str | bytes] = {}
     if isinstance(headers, httpx.Headers):
-        prefix_length = len(_RAW_PREFIX)
+        fields = _RAW_FIELDS
         for raw_key, raw_value in headers.raw:
-            if raw_key[:prefix_length].lower() == _RAW_PREFIX:
-                raw_field = _RAW_FIELDS.get(raw_key.lower())
-                if raw_field is not None:
-                    found[raw_field] = raw_value
+            raw_field = fields.get(raw_key.lower())
+            if raw_field is not None:
+                found[raw_field] = raw_value
     else:
         for key, value in headers.items():
             field = _RATE_LIMIT_FIELDS.get(key.lower())
