@@ -448,6 +448,7 @@ def test_any_2xx_with_a_body_is_success(response: httpx.Response) -> None:
         httpx.Response(201, json={**PAIR, "fromObjectId": None}),
         httpx.Response(201, json={**PAIR, "toObjectId": True}),
         httpx.Response(201, json={**PAIR, "labels": "Manager"}),
+        httpx.Response(201, json={**PAIR, "labels": ["Manager", 7]}),
         httpx.Response(201, json={"createdResourceId": "1", "entity": None, "location": "x"}),
         httpx.Response(200, content=b"[" * 50_000),  # nesting deep enough to blow the JSON decoder's stack
     ],
@@ -474,6 +475,15 @@ def test_2xx_with_non_matching_body_is_unexpected_response(response: httpx.Respo
                 {
                     **DEFAULT_BODY["results"][0],
                     "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": "279"},
+                }
+            ],
+        },
+        {
+            **DEFAULT_BODY,
+            "results": [
+                {
+                    **DEFAULT_BODY["results"][0],
+                    "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": True},
                 }
             ],
         },

@@ -48,26 +48,17 @@ class PreparedCall(Generic[T]):
     parse: Callable[[Any], T]
 
 
-def _require(condition: bool, what: str) -> None:
-    # The generated from_dict trusts field types (an id of null or true would come back as None/True); a body
-    # that parses but has the wrong field types is not the documented result either.
-    if not condition:
-        raise TypeError(what)
-
-
-def _is_str(value: object) -> bool:
-    return isinstance(value, str)
-
-
-def _is_type_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+# The generated from_dict trusts field types (an id of null or true would come back as None/True); a body that
+# parses but has the wrong field types is not the documented result either. Plain checks: this runs on every call.
 
 
 def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
     parsed = BatchResponsePublicDefaultAssociation.from_dict(data)
     for item in parsed.results:
-        _require(_is_str(item.from_.id) and _is_str(item.to.id), "result ids must be strings or integers")
-        _require(_is_type_id(item.association_spec.association_type_id), "associationTypeId must be an integer")
+        if not (isinstance(item.from_.id, str) and isinstance(item.to.id, str)):
+            raise TypeError("result ids must be strings or integers")
+        if type(item.association_spec.association_type_id) is not int:  # not bool, not float
+            raise TypeError("associationTypeId must be an integer")
     return parsed
 
 
@@ -77,11 +68,11 @@ def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
         data = data["entity"]
     parsed = LabelsBetweenObjectPair.from_dict(data)
     ids = (parsed.from_object_type_id, parsed.from_object_id, parsed.to_object_type_id, parsed.to_object_id)
-    _require(all(_is_str(value) for value in ids), "object type ids and ids must be strings or integers")
-    _require(
-        isinstance(parsed.labels, list) and all(_is_str(label) for label in parsed.labels),
-        "labels must be a list of strings",
-    )
+    if not all(isinstance(value, str) for value in ids):
+        raise TypeError("object type ids and ids must be strings or integers")
+    labels = parsed.labels
+    if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
+        raise TypeError("labels must be a list of strings")
     return parsed
 
 
