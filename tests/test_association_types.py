@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from hubspot_associations import association_types as at
@@ -106,3 +109,14 @@ def test_describe() -> None:
 def test_table_is_read_only() -> None:
     with pytest.raises(TypeError):
         at.HUBSPOT_DEFINED["x", "y"] = at.DefaultAssociationTypes(1)  # type: ignore[index]
+
+
+def test_the_table_loads_on_first_use_not_with_the_package() -> None:
+    code = (
+        "import sys, hubspot_associations as h\n"
+        "before = {m for m in ('hubspot_associations.association_types', 'difflib') if m in sys.modules}\n"
+        "spec = h.association_types.CONTACT_TO_COMPANY\n"
+        "print(sorted(before), 'hubspot_associations.association_types' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.split() == ["[]", "True"]

@@ -10,7 +10,9 @@ The generated, typed transport underneath is ``hubspot_associations_api``; this 
 authentication, timeouts, retries, pacing and one tree of typed errors.
 """
 
-from . import association_types, object_types
+from typing import TYPE_CHECKING
+
+from . import object_types
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
 from ._bulk import AssociationOutcome, AssociationRow
 from ._client import (
@@ -45,6 +47,20 @@ from ._models import (
 from ._policy import RateLimitInfo
 from ._validation import InvalidInputError
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from . import association_types
+
+
+def __getattr__(name: str) -> object:
+    # ``hubspot_associations.association_types`` works without importing it first, but costs nothing until used:
+    # a table of ~150 type ids most callers never touch.
+    if name == "association_types":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.association_types")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -22,7 +22,6 @@ The value sent in the path is what the caller wrote (names lowercased): HubSpot 
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Final
 
@@ -215,6 +214,8 @@ def _suggestion(value: str) -> str:
     """``"did you mean ...? "`` for near-misses such as ``line-items`` or ``Compnies``, else ``""``."""
     if len(value) > _MAX_LENGTH:
         return ""
+    import difflib  # only for an error message; not worth its import time for every user
+
     matches = difflib.get_close_matches(value.lower().replace("-", "_"), _BY_NAME, n=3, cutoff=0.6)
     return f"did you mean {' or '.join(repr(m) for m in matches)}? " if matches else ""
 
