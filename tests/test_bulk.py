@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
+import threading
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -131,6 +133,33 @@ def test_not_a_row_is_a_failed_outcome() -> None:
     assert isinstance(outcome.error, InvalidInputError) and outcome.error.argument == "row"
 
 
+def test_none_rows_are_failed_outcomes_not_the_end_of_input() -> None:
+    rows = [None, AssociationRow("contacts", 1, "companies", 2), None]
+    with _sync_client() as client:
+        outcomes = sorted(client.associate_many(rows, concurrency=2), key=lambda o: o.index)  # type: ignore[arg-type]
+    assert [o.ok for o in outcomes] == [False, True, False]
+
+
+def _failing_rows() -> Iterator[AssociationRow]:
+    for number in range(1, 6):
+        yield AssociationRow("contacts", number, "companies", number)
+    raise ValueError("row source broke")
+
+
+def test_sync_a_failing_row_source_raises_and_stops_every_worker() -> None:
+    before = {thread.name for thread in threading.enumerate()}
+    with _sync_client() as client, pytest.raises(ValueError, match="row source broke"):
+        list(client.associate_many(_failing_rows(), concurrency=3))
+    assert not [t for t in threading.enumerate() if t.name.startswith("hubspot-bulk") and t.name not in before]
+
+
+async def test_async_a_failing_row_source_raises_and_stops_every_worker() -> None:
+    async with _async_client() as client:
+        with pytest.raises(ValueError, match="row source broke"):
+            [o async for o in client.associate_many(_failing_rows(), concurrency=3)]
+    assert len(asyncio.all_tasks()) == 1  # only this test's own task is left
+
+
 @pytest.mark.parametrize("concurrency", [0, -1, True, 1.5])
 def test_concurrency_is_validated(concurrency: object) -> None:
     with _sync_client() as client, pytest.raises(InvalidInputError):
@@ -174,12 +203,12 @@ def test_sync_50k_row_generator_is_consumed_lazily() -> None:
         for outcome in outcomes:
             assert outcome.ok
             seen += 1
-            # Never more than the rows in flight pulled ahead of the outcomes: the input is not materialised.
-            assert rows.pulled - seen <= concurrency
+            # Never more than the rows in flight and the outcomes waiting for us: the input is not materialised.
+            assert rows.pulled - seen <= 2 * concurrency
             if seen == 3_000:
                 break
         outcomes.close()  # type: ignore[attr-defined]
-    assert rows.pulled <= 3_000 + concurrency
+    assert rows.pulled <= 3_000 + 2 * concurrency
 
 
 def test_sync_every_row_gets_exactly_one_outcome() -> None:
@@ -195,7 +224,7 @@ def test_sync_infinite_input_can_be_stopped() -> None:
         outcomes = client.associate_many(iter(rows), concurrency=4)
         first = list(itertools.islice(outcomes, 100))
         outcomes.close()  # type: ignore[attr-defined]
-    assert len(first) == 100 and rows.pulled <= 104
+    assert len(first) == 100 and rows.pulled <= 100 + 2 * 4
 
 
 async def test_async_input_is_consumed_lazily() -> None:
@@ -206,7 +235,7 @@ async def test_async_input_is_consumed_lazily() -> None:
         async for outcome in client.associate_many(iter(rows), concurrency=concurrency):
             assert outcome.ok
             seen += 1
-            assert rows.pulled - seen <= concurrency
+            assert rows.pulled - seen <= 2 * concurrency
     assert seen == 2_000
 
 

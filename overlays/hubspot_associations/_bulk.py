@@ -2,9 +2,10 @@
 
 Design (shared by the sync and async clients):
 
-* **Lazy input, flat memory.** The rows iterable is pulled one row at a time, only when a slot is free, so at most
-  ``concurrency`` rows are in flight and nothing else is held: a generator of ten million rows costs what ten rows
-  cost. The input is never ``list()``-ed.
+* **Lazy input, flat memory.** ``concurrency`` workers pull the rows iterable one row at a time, so at most
+  ``concurrency`` rows are in flight and at most ``concurrency`` more finished outcomes wait for the caller (a
+  worker that had to wait for the caller to come back before its next request would leave its connection idle):
+  a generator of ten million rows costs what a few dozen rows cost. The input is never ``list()``-ed.
 * **Outcomes as they complete**, not in input order: a row that is retrying with backoff never holds back the
   rows behind it, which keeps the pacer's budget in use. Each outcome carries its input ``index`` (and the row's
   ``line``, for files), so callers that need the input order (a journal keyed by line number does not) can sort.
@@ -25,8 +26,9 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+import itertools
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -44,9 +46,8 @@ from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAss
 from ._policy import should_retry
 from ._validation import InvalidInputError
 
-if TYPE_CHECKING:  # asyncio and concurrent.futures are imported where used, so importing the SDK stays cheap
+if TYPE_CHECKING:  # asyncio, queue and threading are imported where used, so importing the SDK stays cheap
     import asyncio
-    import concurrent.futures
 
     from ._client import AsyncHubSpotAssociations, HubSpotAssociations
 
@@ -216,6 +217,9 @@ def _attempts_in_message(message: str) -> int:
     return int(count) if sep and count.isdigit() else 1
 
 
+_END = object()  # the end of the rows (None could be a caller's bad row, reported as a failed outcome)
+
+
 # -- sync ---------------------------------------------------------------------------------------------------------
 
 
@@ -238,25 +242,58 @@ def associate_many_sync(
 def _sync_outcomes(
     client: HubSpotAssociations, rows: Iterable[AssociationRow], concurrency: int
 ) -> Iterator[AssociationOutcome]:
-    import concurrent.futures
+    # The threaded twin of _async_outcomes: ``concurrency`` worker threads share the rows iterator (under a lock)
+    # and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``), freed when
+    # the caller comes back for the next outcome.
+    import queue
+    import threading
 
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="hubspot-bulk")
-    pending: set[concurrent.futures.Future[AssociationOutcome]] = set()
+    source = iter(rows)
+    counter = itertools.count()
+    pull = threading.Lock()
+    free = threading.Semaphore(2 * concurrency)
+    stop = threading.Event()
+    outcomes: queue.SimpleQueue[AssociationOutcome | Exception | None] = queue.SimpleQueue()  # None: one finished
+
+    def worker() -> None:
+        try:
+            while True:
+                free.acquire()
+                if stop.is_set():
+                    break
+                with pull:
+                    row = next(source, _END)
+                    index = next(counter)
+                if row is _END:
+                    break
+                outcomes.put(_run_sync(client, index, cast(AssociationRow, row)))
+        except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller
+            outcomes.put(error)
+        outcomes.put(None)
+
+    threads = [
+        threading.Thread(target=worker, name=f"hubspot-bulk-{number}", daemon=True) for number in range(concurrency)
+    ]
+    for thread in threads:
+        thread.start()
     try:
-        for index, row in enumerate(rows):
-            pending.add(pool.submit(_run_sync, client, index, row))
-            if len(pending) >= concurrency:
-                done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
-                for future in done:
-                    yield future.result()
-        while pending:
-            done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
+        running = concurrency
+        while running:
+            item = outcomes.get()
+            if item is None:
+                running -= 1
+            elif isinstance(item, Exception):
+                raise item
+            else:
+                yield item
+                free.release()
     finally:
         # Closed early (break, Ctrl-C): rows already sent finish (their outcome is lost to the caller, and a PUT
         # repeated later is harmless); nothing new starts.
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop.set()
+        free.release(concurrency)
+        for thread in threads:
+            thread.join()
 
 
 # -- async --------------------------------------------------------------------------------------------------------
@@ -270,7 +307,9 @@ async def _run_async(client: AsyncHubSpotAssociations, index: int, row: Associat
         return _failed(client, row, index, error)
 
 
-async def _aiterate(rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow]) -> AsyncIterator[AssociationRow]:
+async def _aiterate(
+    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+) -> AsyncGenerator[AssociationRow, None]:
     if isinstance(rows, AsyncIterable):
         async for row in rows:
             yield row
@@ -295,27 +334,48 @@ async def _async_outcomes(
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     concurrency: int,
 ) -> AsyncIterator[AssociationOutcome]:
+    # ``concurrency`` long-lived workers pull rows from one shared iterator and hand outcomes over a queue (no task
+    # per row). A worker takes a row only with a free slot, and a slot frees when the caller comes back for the
+    # next outcome: never more than 2 x ``concurrency`` rows pulled ahead of the caller.
     import asyncio
 
-    pending: set[asyncio.Task[AssociationOutcome]] = set()
-    index = 0
+    source = _aiterate(rows)
+    pull = asyncio.Lock()  # an async iterable may suspend inside __anext__; two workers must not enter it at once
+    free = asyncio.Semaphore(2 * concurrency)
+    outcomes: asyncio.Queue[AssociationOutcome | Exception | None] = asyncio.Queue()  # None: a worker finished
+    counter = itertools.count()
+
+    async def worker() -> None:
+        try:
+            while True:
+                await free.acquire()
+                async with pull:
+                    row = await anext(source, _END)
+                    index = next(counter)
+                if row is _END:
+                    break
+                outcomes.put_nowait(await _run_async(client, index, cast(AssociationRow, row)))
+        except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller
+            outcomes.put_nowait(error)
+        outcomes.put_nowait(None)
+
+    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
     try:
-        async for row in _aiterate(rows):
-            pending.add(asyncio.create_task(_run_async(client, index, row)))
-            index += 1
-            if len(pending) >= concurrency:
-                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    yield task.result()
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                yield task.result()
+        running = concurrency
+        while running:
+            item = await outcomes.get()
+            if item is None:
+                running -= 1
+            elif isinstance(item, Exception):
+                raise item
+            else:
+                yield item
+                free.release()
     finally:
-        for task in pending:
+        for task in workers:
             task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*workers, return_exceptions=True)
+        await source.aclose()
 
 
 def _check_concurrency(concurrency: object) -> None:
