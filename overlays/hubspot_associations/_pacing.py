@@ -10,7 +10,7 @@ HubSpot counts a request when it *arrives*, which can be well after its slot (a 
 queueing at the server). A response proves its request has arrived, so request ``n`` waits for a window after
 request ``n - limit`` was *answered*; if that one is still in flight, after its slot plus the slowest
 slot-to-answer time of the last window. Slow answers slow the pace exactly as much as they could have pushed
-arrivals together, and a burst that queued at the server spreads itself out in the next window. A 1 % headroom on
+arrivals together, and a burst that queued at the server spreads itself out in the next window. A 0.5 % headroom on
 the window covers the rest (the server's own clock and processing order).
 
 The same object serves the sync client (``time.sleep(slot.wait)``) and the async client
@@ -67,7 +67,7 @@ class Pacer:
     them. An explicit ``limit`` (with its ``window_s``) is never overridden by headers, only tightened when the
     server's own numbers are stricter.
 
-    ``headroom`` stretches the window by that fraction (1 % → 10.1 s for a 10 s window), on top of the time each
+    ``headroom`` stretches the window by that fraction (0.5 % → 10.05 s for a 10 s window), on top of the time each
     request took to be answered (see the module docstring), so pass each response's slot to :meth:`observe`.
 
     Example::
@@ -98,7 +98,7 @@ class Pacer:
         limit: int | None = None,
         window_s: float = 10.0,
         *,
-        headroom: float = 0.01,
+        headroom: float = 0.005,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if limit is not None and limit < 1:
