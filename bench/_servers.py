@@ -4,7 +4,7 @@
   status, headers and body of each answer, so every fast server answers byte-for-byte like the emulator.
 * :func:`fast_server` serves those canned answers from a **separate process** (its own core and GIL) with a raw
   ``asyncio.Protocol``: no HTTP framework, no routing beyond one ``in`` test, keep-alive, ~20 µs per request. The
-  emulator (Starlette + uvicorn + h11) spends ~5 ms per request, which would drown a client's few tens of µs;
+  emulator (Starlette + uvicorn + h11) spends ~1.5 ms per request, which would drown a client's few tens of µs;
   against this server the per-call time is mostly client time, so ratios compare clients.
 * :func:`mock_handler` is the same canned answer for ``httpx.MockTransport`` (no socket at all).
 

@@ -234,7 +234,7 @@ def _run_sync(client: HubSpotAssociations, index: int, row: AssociationRow) -> A
 def associate_many_sync(
     client: HubSpotAssociations, rows: Iterable[AssociationRow], *, concurrency: int = DEFAULT_CONCURRENCY
 ) -> Iterator[AssociationOutcome]:
-    """The engine behind :meth:`HubSpotAssociations.associate_many` (a bounded thread pool)."""
+    """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads)."""
     _check_concurrency(concurrency)
     return _sync_outcomes(client, rows, concurrency)
 
@@ -324,7 +324,7 @@ def associate_many_async(
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> AsyncIterator[AssociationOutcome]:
-    """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (a bounded set of tasks)."""
+    """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks)."""
     _check_concurrency(concurrency)
     return _async_outcomes(client, rows, concurrency)
 

@@ -216,9 +216,7 @@ class Pacer:
                 since = (now if slot is None else slot.at) - self._window - self._lag(now)
                 sends = self._sends
                 foreign -= bisect.bisect_right(sends, now, key=_AT) - bisect.bisect_right(sends, since, key=_AT)
-                if foreign <= _NOISE:
-                    foreign = 0
-            else:
+            if foreign <= _NOISE:
                 foreign = 0
             foreign = min(foreign, info.max - 1)
             if foreign >= self._foreign:
