@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -33,8 +34,14 @@ DEFAULT_BODY: dict[str, Any] = {
 }
 
 
-def client_answering(status: int, content: bytes | str, content_type: str = "application/json") -> AuthenticatedClient:
+def client_answering(
+    status: int, content: bytes | str, content_type: str = "application/json", seen: list[httpx.Request] | None = None
+) -> AuthenticatedClient:
+    """A generated client whose every request gets this answer; requests are appended to ``seen``."""
+
     def handler(request: httpx.Request) -> httpx.Response:
+        if seen is not None:
+            seen.append(request)
         return httpx.Response(status, content=content, headers={"content-type": content_type})
 
     client = AuthenticatedClient(base_url="https://api.hubapi.com", token="test-token")
@@ -145,26 +152,14 @@ def test_path_segments_are_percent_encoded_only_when_needed(value: object, segme
 
 def test_a_path_parameter_cannot_add_segments() -> None:
     seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=DEFAULT_BODY)
-
-    client = AuthenticatedClient(base_url="https://api.hubapi.com", token="t")
-    client.set_httpx_client(httpx.Client(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler)))
+    client = client_answering(200, json.dumps(DEFAULT_BODY), seen=seen)
     associate_default.sync_detailed("contacts", "1/../../x", "companies", "2", client=client)
     assert seen[0].url.raw_path == b"/crm/v4/objects/contacts/1%2F..%2F..%2Fx/associations/default/companies/2"
 
 
 def test_success_body_is_parsed_and_path_is_quoted() -> None:
     seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=DEFAULT_BODY)
-
-    client = AuthenticatedClient(base_url="https://api.hubapi.com", token="t")
-    client.set_httpx_client(httpx.Client(base_url="https://api.hubapi.com", transport=httpx.MockTransport(handler)))
+    client = client_answering(200, json.dumps(DEFAULT_BODY), seen=seen)
     response = associate_default.sync_detailed("p_cars", "1", "2-99", "2", client=client)
     assert isinstance(response.parsed, BatchResponsePublicDefaultAssociation)
     assert response.parsed.results[0].from_.id == "101"
