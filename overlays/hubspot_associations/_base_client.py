@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 import httpx
@@ -36,6 +36,7 @@ from ._policy import rate_limit_info, retry_delay, should_retry
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
 T = TypeVar("T")
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 TimeoutLike = float | httpx.Timeout | None
 
@@ -119,8 +120,14 @@ def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
         raise InvalidInputError("access_token", str(exc)) from None
 
 
-class BaseClient:
-    """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`."""
+class BaseClient(Generic[HttpT]):
+    """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`.
+
+    Each owns one ``HttpT`` (one connection pool) unless ``http_client`` is passed in: that one is used as is (its
+    timeouts are overridden per request) and not closed by the client.
+    """
+
+    _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
 
     def __init__(
         self,
@@ -132,6 +139,7 @@ class BaseClient:
         max_retries: int = DEFAULT_MAX_RETRIES,
         rate_limit: int | None = None,
         rate_limit_window: float = 10.0,
+        http_client: HttpT | None = None,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError("max_retries", f"must be an int >= 0, got {max_retries!r}")
@@ -148,6 +156,13 @@ class BaseClient:
         self.pacer = Pacer(rate_limit, rate_limit_window)
         self._rng = random.Random()
         _logging.configure_from_env()
+        http_class = self._http_class
+        if http_client is not None and not isinstance(http_client, http_class):
+            raise InvalidInputError(
+                "http_client", f"must be an httpx.{http_class.__name__}, got {type(http_client).__name__}"
+            )
+        self._owns_http = http_client is None
+        self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
 
     def __repr__(self) -> str:
         return (
@@ -157,10 +172,8 @@ class BaseClient:
 
     # -- building requests -------------------------------------------------------------------------------------
 
-    def _request(
-        self, client: httpx.Client | httpx.AsyncClient, kwargs: dict[str, Any], timeout: TimeoutLike
-    ) -> httpx.Request:
-        return client.build_request(
+    def _request(self, kwargs: dict[str, Any], timeout: TimeoutLike) -> httpx.Request:
+        return self._http.build_request(
             kwargs["method"],
             self.base_url + kwargs["url"],
             params=kwargs.get("params"),
@@ -171,7 +184,6 @@ class BaseClient:
 
     def _prepare_default(
         self,
-        client: httpx.Client | httpx.AsyncClient,
         from_object_type: str,
         from_object_id: str | int,
         to_object_type: str,
@@ -179,11 +191,10 @@ class BaseClient:
         timeout: TimeoutLike,
     ) -> PreparedCall[BatchResponsePublicDefaultAssociation]:
         kwargs = _default_op._get_kwargs(*_path_args(from_object_type, from_object_id, to_object_type, to_object_id))
-        return PreparedCall(self._request(client, kwargs, timeout), _parse_default)
+        return PreparedCall(self._request(kwargs, timeout), _parse_default)
 
     def _prepare_labelled(
         self,
-        client: httpx.Client | httpx.AsyncClient,
         from_object_type: str,
         from_object_id: str | int,
         to_object_type: str,
@@ -195,7 +206,7 @@ class BaseClient:
             *_path_args(from_object_type, from_object_id, to_object_type, to_object_id),
             body=[spec.to_wire() for spec in coerce_specs(specs)],
         )
-        return PreparedCall(self._request(client, kwargs, timeout), _parse_labelled)
+        return PreparedCall(self._request(kwargs, timeout), _parse_labelled)
 
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 

@@ -170,16 +170,16 @@ class AssociationOutcome:
 # -- the row -> call mapping both clients share ------------------------------------------------------------------
 
 
-def _prepare(client: BaseClient, http: Any, row: AssociationRow) -> PreparedCall[Any]:
+def _prepare(client: BaseClient[Any], row: AssociationRow) -> PreparedCall[Any]:
     """Validate one row and build its request (raises :class:`InvalidInputError`)."""
     if not isinstance(row, AssociationRow):
         raise InvalidInputError("row", f"expected an AssociationRow, got {type(row).__name__}")
     if row.is_default:
         return client._prepare_default(
-            http, row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, None
+            row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, None
         )
     return client._prepare_labelled(
-        http, row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, row.specs, None
+        row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, row.specs, None
     )
 
 
@@ -187,14 +187,14 @@ def _confirmed(row: AssociationRow, index: int, response: APIResponse[Any]) -> A
     return AssociationOutcome(row, index, response.parsed, None, response.attempts, response.correlation_id)
 
 
-def _failed(client: BaseClient, row: Any, index: int, error: RowError) -> AssociationOutcome:
+def _failed(client: BaseClient[Any], row: Any, index: int, error: RowError) -> AssociationOutcome:
     if not isinstance(row, AssociationRow):
         row = AssociationRow(repr(row), "", "", "")
     correlation_id = getattr(error, "correlation_id", None)
     return AssociationOutcome(row, index, None, error, _attempts_of(client, error), correlation_id)
 
 
-def _attempts_of(client: BaseClient, error: RowError) -> int:
+def _attempts_of(client: BaseClient[Any], error: RowError) -> int:
     known = getattr(error, "attempts", None)
     if isinstance(known, int):
         return known
@@ -225,7 +225,7 @@ _END = object()  # the end of the rows (None could be a caller's bad row, report
 
 def _run_sync(client: HubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
     try:
-        call = _prepare(client, client._http, row)
+        call = _prepare(client, row)
         return _confirmed(row, index, client._send(call))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
         return _failed(client, row, index, error)
@@ -301,7 +301,7 @@ def _sync_outcomes(
 
 async def _run_async(client: AsyncHubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
     try:
-        call = _prepare(client, client._http, row)
+        call = _prepare(client, row)
         return _confirmed(row, index, await client._send(call))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
         return _failed(client, row, index, error)

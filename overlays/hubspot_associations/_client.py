@@ -17,9 +17,7 @@ from ._bulk import (
     associate_many_async,
     associate_many_sync,
 )
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
-from ._validation import InvalidInputError
 
 T = TypeVar("T")
 
@@ -31,7 +29,7 @@ async def _async_sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class HubSpotAssociations(BaseClient):
+class HubSpotAssociations(BaseClient[httpx.Client]):
     """Create HubSpot CRM associations, with timeouts, retries, pacing and typed errors built in.
 
     >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
@@ -41,31 +39,7 @@ class HubSpotAssociations(BaseClient):
     An ``http_client`` you pass in is used as is (its timeouts are overridden per request) and not closed here.
     """
 
-    def __init__(
-        self,
-        access_token: str | None = None,
-        *,
-        auth: httpx.Auth | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        rate_limit: int | None = None,
-        rate_limit_window: float = 10.0,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        super().__init__(
-            access_token,
-            auth=auth,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            rate_limit=rate_limit,
-            rate_limit_window=rate_limit_window,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.Client):
-            raise InvalidInputError("http_client", f"must be an httpx.Client, got {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=self.timeout)
+    _http_class = httpx.Client
 
     def associate_default(
         self,
@@ -160,9 +134,7 @@ class HubSpotAssociationsWithRawResponse:
         timeout: TimeoutLike = None,
     ) -> APIResponse[BatchResponsePublicDefaultAssociation]:
         client = self._client
-        call = client._prepare_default(
-            client._http, from_object_type, from_object_id, to_object_type, to_object_id, timeout
-        )
+        call = client._prepare_default(from_object_type, from_object_id, to_object_type, to_object_id, timeout)
         return client._send(call)
 
     def associate(
@@ -176,40 +148,14 @@ class HubSpotAssociationsWithRawResponse:
         timeout: TimeoutLike = None,
     ) -> APIResponse[LabelsBetweenObjectPair]:
         client = self._client
-        call = client._prepare_labelled(
-            client._http, from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout
-        )
+        call = client._prepare_labelled(from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout)
         return client._send(call)
 
 
-class AsyncHubSpotAssociations(BaseClient):
+class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
     """The asyncio twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods."""
 
-    def __init__(
-        self,
-        access_token: str | None = None,
-        *,
-        auth: httpx.Auth | None = None,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        rate_limit: int | None = None,
-        rate_limit_window: float = 10.0,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        super().__init__(
-            access_token,
-            auth=auth,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=max_retries,
-            rate_limit=rate_limit,
-            rate_limit_window=rate_limit_window,
-        )
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise InvalidInputError("http_client", f"must be an httpx.AsyncClient, got {type(http_client).__name__}")
-        self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=self.timeout)
+    _http_class = httpx.AsyncClient
 
     async def associate_default(
         self,
@@ -304,9 +250,7 @@ class AsyncHubSpotAssociationsWithRawResponse:
         timeout: TimeoutLike = None,
     ) -> APIResponse[BatchResponsePublicDefaultAssociation]:
         client = self._client
-        call = client._prepare_default(
-            client._http, from_object_type, from_object_id, to_object_type, to_object_id, timeout
-        )
+        call = client._prepare_default(from_object_type, from_object_id, to_object_type, to_object_id, timeout)
         return await client._send(call)
 
     async def associate(
@@ -320,7 +264,5 @@ class AsyncHubSpotAssociationsWithRawResponse:
         timeout: TimeoutLike = None,
     ) -> APIResponse[LabelsBetweenObjectPair]:
         client = self._client
-        call = client._prepare_labelled(
-            client._http, from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout
-        )
+        call = client._prepare_labelled(from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout)
         return await client._send(call)
