@@ -28,6 +28,7 @@ from hubspot_associations import (
     APITimeoutError,
     AssociationCategory,
     AssociationSpec,
+    AsyncHubSpotAssociations,
     AuthenticationError,
     BadRequestError,
     ConflictError,
@@ -1134,3 +1135,16 @@ def test_close_is_explicit_too() -> None:
     client = HubSpotAssociations(TOKEN, timeout=httpx.Timeout(7.0))
     client.close()
     assert client._http.is_closed
+
+
+@pytest.mark.parametrize(
+    ("client_class", "wrong", "expected"),
+    [
+        (HubSpotAssociations, httpx.AsyncClient(), "must be an httpx.Client, got AsyncClient"),
+        (AsyncHubSpotAssociations, httpx.Client(), "must be an httpx.AsyncClient, got Client"),
+    ],
+)
+def test_http_client_of_the_other_kind_is_rejected(client_class: Any, wrong: Any, expected: str) -> None:
+    with pytest.raises(InvalidInputError, match=expected) as info:
+        client_class(TOKEN, http_client=wrong)
+    assert info.value.argument == "http_client"
