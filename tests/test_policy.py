@@ -88,7 +88,7 @@ def test_other_errors_not_retried(exc: BaseException | None) -> None:
 def test_parse_retry_after_seconds_and_garbage() -> None:
     assert parse_retry_after("2") == 2.0
     assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("-3") == 0.0
+    assert parse_retry_after("-3") is None  # ignored, not obeyed as "retry at once"
     assert parse_retry_after(None) is None
     assert parse_retry_after("") is None
     assert parse_retry_after("soon") is None

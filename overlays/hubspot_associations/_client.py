@@ -76,19 +76,34 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         return HubSpotAssociationsWithRawResponse(self)
 
     def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        # The policy (deadline, body cap, retries, errors) lives in BaseClient; this loop only sends and sleeps.
+        deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
             slot = self.pacer.claim()
             if slot.wait > 0:
+                self._may_wait(call, deadline, slot.wait, pacer=True)
                 time.sleep(slot.wait)
+            self._arm(call, deadline)
             try:
-                response = self._http.send(call.request, auth=self.auth)
+                response = self._http.send(call.request, auth=self.auth, stream=True)
+                try:
+                    reader = self._reader(response, deadline)
+                    try:
+                        for chunk in response.iter_bytes():
+                            reader.feed(chunk)
+                    except httpx.DecodingError as exc:
+                        raise reader.undecodable(exc) from None
+                    reader.finish()
+                finally:
+                    response.close()
             except httpx.TransportError as exc:
-                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt, deadline)
             else:
-                outcome = self._outcome(call, response, attempt, slot)
+                outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):
                 return outcome
+            self._may_wait(call, deadline, outcome, pacer=False)
             time.sleep(outcome)
             attempt += 1
 
@@ -194,19 +209,34 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
     async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
+        deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
             slot = self.pacer.claim()
             if slot.wait > 0:
+                self._may_wait(call, deadline, slot.wait, pacer=True)
                 await _async_sleep(slot.wait)
+            self._arm(call, deadline)
             try:
-                response = await self._http.send(call.request, auth=self.auth)
+                response = await self._http.send(call.request, auth=self.auth, stream=True)
+                try:
+                    reader = self._reader(response, deadline)
+                    try:
+                        async for chunk in response.aiter_bytes():
+                            reader.feed(chunk)
+                    except httpx.DecodingError as exc:
+                        raise reader.undecodable(exc) from None
+                    reader.finish()
+                finally:
+                    await response.aclose()
             except httpx.TransportError as exc:
-                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt, deadline)
             else:
-                outcome = self._outcome(call, response, attempt, slot)
+                outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):
                 return outcome
+            self._may_wait(call, deadline, outcome, pacer=False)
             await _async_sleep(outcome)
             attempt += 1
 

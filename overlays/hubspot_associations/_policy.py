@@ -23,6 +23,7 @@ from collections.abc import Mapping
 import attrs
 import httpx
 
+from ._clamps import clamp_rate_limit, clamp_retry_after
 from ._constants import (
     HEADER_RATE_LIMIT_DAILY,
     HEADER_RATE_LIMIT_DAILY_REMAINING,
@@ -102,7 +103,8 @@ def should_retry(
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP-date.
 
-    Returns ``None`` for a missing or unparseable value; a date in the past gives ``0.0``. ``now`` is a Unix time
+    Returns ``None`` for a missing, unparseable, negative or non-finite value (ignored, not obeyed); a date in the
+    past gives ``0.0``. ``now`` is a Unix time
     (defaults to :func:`time.time`) used for HTTP-dates.
 
     >>> parse_retry_after("2")
@@ -120,9 +122,9 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     except ValueError:
         pass
     else:
-        if math.isnan(seconds) or math.isinf(seconds):
+        if not math.isfinite(seconds) or seconds < 0:
             return None
-        return max(0.0, seconds)
+        return seconds
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -240,8 +242,9 @@ def retry_delay(
 
     In order of preference:
 
-    1. ``Retry-After`` (or ``retry-after-ms``) when the server sent one, capped at ``MAX_RETRY_DELAY``. HubSpot
-       documents none, but proxies and the emulator may send it.
+    1. ``Retry-After`` (or ``retry-after-ms``) when the server sent one, clamped to ``RETRY_AFTER_RANGE`` (at most
+       ``MAX_RETRY_DELAY``); a negative or non-finite value is ignored. HubSpot documents neither, but proxies and
+       the emulator may send them.
     2. A 429 whose headers say the window is exhausted (``X-HubSpot-RateLimit-Remaining: 0``) waits the whole
        ``X-HubSpot-RateLimit-Interval-Milliseconds`` plus up to 10 % jitter: in a rolling window that is the one wait
        that is sure to free a slot, and every extra 429 counts against HubSpot's 5 % error budget. A ``SECONDLY``
@@ -258,13 +261,14 @@ def retry_delay(
                 millis = float(retry_after_ms)
             except ValueError:
                 millis = math.nan
-            if math.isfinite(millis) and millis >= 0:
-                return min(millis / 1000.0, MAX_RETRY_DELAY)
-        retry_after = parse_retry_after(_header(headers, "retry-after"), now=now)
-        if retry_after is not None:
-            return min(retry_after, MAX_RETRY_DELAY)
+            wait = clamp_retry_after(millis / 1000.0)
+            if wait is not None:
+                return wait
+        wait = clamp_retry_after(parse_retry_after(_header(headers, "retry-after"), now=now))
+        if wait is not None:
+            return wait
     if status == 429:
-        info = rate_limit_info(headers)
+        info = clamp_rate_limit(rate_limit_info(headers))
         interval = info.interval_s if info is not None else None
         if interval is None and policy_name is not None and policy_name.strip().upper() == "SECONDLY":
             interval = 1.0

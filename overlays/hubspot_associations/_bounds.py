@@ -1,0 +1,190 @@
+"""What one call may cost, whatever the server does: a deadline, a body cap, and clamps on what servers tell us.
+
+* :class:`Deadline` is a call's whole time budget (``timeout=``): every attempt, every pacer wait and every retry
+  backoff comes out of it; each attempt's httpx timeouts are capped by what is left, and a body is read chunk by
+  chunk with the deadline checked between chunks, so a server that drips one byte at a time cannot stretch a call.
+  It only reads a monotonic clock (no event-loop timers), so the sync client and any async backend share it.
+* :class:`BodyReader` counts decoded bytes (after gzip/deflate/brotli) and refuses past ``max_response_bytes``.
+
+The ``clamp_*`` functions that bound what a server tells us live in ``_clamps.py``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import httpx
+
+from ._errors import APITimeoutError, HubSpotError, ResponseTooLargeError, UnexpectedResponseError
+
+__all__ = ["BodyReader", "Deadline", "budget_of"]
+
+_MIN_OPERATION_TIMEOUT = 0.001  # httpx/sockets read 0 as "non-blocking", not "no time left"
+
+
+def budget_of(timeout: httpx.Timeout) -> float | None:
+    """The whole-call budget an :class:`httpx.Timeout` stands for: its largest finite value (``None``: no limit).
+
+    ``httpx.Timeout(30, connect=5)`` is a 30 s budget, the same as ``timeout=30``.
+    """
+    values = [value for value in (timeout.connect, timeout.read, timeout.write, timeout.pool) if value is not None]
+    return max(values) if values else None
+
+
+class Deadline:
+    """One call's time budget and where it went.
+
+    ``budget`` is in seconds (``None``: unlimited, only with an all-``None`` :class:`httpx.Timeout`). The clients
+    call :meth:`attempt_timeouts` before each attempt, :meth:`end_attempt` after it, :meth:`fits` and
+    :meth:`waited` around each sleep, and :meth:`check` between body chunks; :meth:`exceeded` builds the error.
+    """
+
+    __slots__ = (
+        "_attempt_started",
+        "_clock",
+        "_start",
+        "attempt_seconds",
+        "attempts",
+        "budget",
+        "last_error",
+        "pacer_seconds",
+        "retry_seconds",
+    )
+
+    def __init__(self, budget: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.budget = budget
+        self._clock = clock
+        self._start = clock()
+        self._attempt_started: float | None = None
+        self.attempts = 0
+        self.attempt_seconds = 0.0
+        self.pacer_seconds = 0.0
+        self.retry_seconds = 0.0
+        self.last_error: HubSpotError | None = None  # why the previous attempt failed, when it is being retried
+
+    def elapsed(self) -> float:
+        """Seconds since the call started."""
+        return self._clock() - self._start
+
+    def remaining(self) -> float:
+        """Seconds left (``inf`` without a budget; may be negative once spent)."""
+        return math.inf if self.budget is None else self.budget - self.elapsed()
+
+    def fits(self, wait: float) -> bool:
+        """True when sleeping ``wait`` seconds still leaves time for an attempt."""
+        return wait < self.remaining()
+
+    def waited(self, seconds: float, *, pacer: bool) -> None:
+        """Book a sleep of ``seconds`` as a pacer wait or a retry backoff."""
+        if pacer:
+            self.pacer_seconds += seconds
+        else:
+            self.retry_seconds += seconds
+
+    def attempt_timeouts(self, timeout: httpx.Timeout) -> dict[str, float | None]:
+        """Start an attempt: httpx's per-operation timeouts, each capped by the remaining budget."""
+        self.attempts += 1
+        self._attempt_started = self._clock()
+        left = self.remaining()
+        if left == math.inf:
+            return timeout.as_dict()
+        left = max(left, _MIN_OPERATION_TIMEOUT)
+        return {name: left if value is None else min(value, left) for name, value in timeout.as_dict().items()}
+
+    def end_attempt(self) -> None:
+        """Book the time since :meth:`attempt_timeouts` as attempt time (idempotent)."""
+        if self._attempt_started is not None:
+            self.attempt_seconds += self._clock() - self._attempt_started
+            self._attempt_started = None
+
+    def check(self, request: httpx.Request | None, during: str) -> None:
+        """Raise :meth:`exceeded` if the budget is spent (called between body chunks)."""
+        if self.budget is not None and self.remaining() <= 0:
+            raise self.exceeded(request, during)
+
+    def exceeded(
+        self, request: httpx.Request | None, during: str, last_error: HubSpotError | None = None
+    ) -> APITimeoutError:
+        """The :class:`APITimeoutError` for a spent budget, saying where the time went."""
+        self.end_attempt()
+        budget = "no" if self.budget is None else f"{self.budget:g} s"
+        message = (
+            f"call ran out of its {budget} budget {during} after {self.elapsed():.2f} s: "
+            f"{self.attempts} attempt(s) took {self.attempt_seconds:.2f} s, waits took "
+            f"{self.pacer_seconds + self.retry_seconds:.2f} s (pacer {self.pacer_seconds:.2f} s, "
+            f"retry backoff {self.retry_seconds:.2f} s)"
+        )
+        if last_error is not None:
+            message += f"; last attempt: {type(last_error).__name__}: {last_error}"
+        error = APITimeoutError(message, request=request)
+        error.budget = self.budget
+        error.attempts = self.attempts
+        error.attempt_seconds = self.attempt_seconds
+        error.wait_seconds = self.pacer_seconds + self.retry_seconds
+        error.last_error = last_error
+        if last_error is not None:
+            error.__cause__ = last_error
+        return error
+
+
+class BodyReader:
+    """Collect one response's decoded body, refusing past ``limit`` bytes or past the call's deadline.
+
+    Feed it ``response.iter_bytes()`` (or ``aiter_bytes()``) chunks; :meth:`finish` stores the body on the
+    response the way :meth:`httpx.Response.read` would, so ``response.json()`` works afterwards.
+    """
+
+    __slots__ = ("_chunks", "_deadline", "_limit", "_response", "_size")
+
+    def __init__(self, response: httpx.Response, limit: int, deadline: Deadline) -> None:
+        self._response = response
+        self._limit = limit
+        self._deadline = deadline
+        self._chunks: list[bytes] = []
+        self._size = 0
+        declared = response.headers.get("content-length")
+        # Only an identity body's length is its decoded length; compressed ones are counted as they inflate.
+        if declared is not None and "content-encoding" not in response.headers:
+            try:
+                length = int(declared)
+            except ValueError:
+                length = 0
+            if length > limit:
+                raise self._too_large(f"declares {length} bytes")
+
+    def _too_large(self, what: str) -> ResponseTooLargeError:
+        response = self._response
+        return ResponseTooLargeError(
+            f"HubSpot answered {response.status_code} with a body that {what}, more than the "
+            f"{self._limit}-byte limit (max_response_bytes); it was not read",
+            status_code=response.status_code,
+            headers=response.headers,
+            response=response,
+            request=response.request,
+            limit=self._limit,
+        )
+
+    def feed(self, chunk: bytes) -> None:
+        """Take one decoded chunk; raises :class:`ResponseTooLargeError` or :class:`APITimeoutError`."""
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise self._too_large(f"exceeds {self._limit} bytes once decoded")
+        self._chunks.append(chunk)
+        self._deadline.check(self._response.request, "while reading the response body")
+
+    def undecodable(self, exc: httpx.DecodingError) -> UnexpectedResponseError:
+        """The error for a body whose Content-Encoding does not decode."""
+        response = self._response
+        return UnexpectedResponseError(
+            f"HubSpot answered {response.status_code} with a body that does not decode ({type(exc).__name__})",
+            status_code=response.status_code,
+            headers=response.headers,
+            response=response,
+            request=response.request,
+        )
+
+    def finish(self) -> None:
+        """Install the body on the response (what ``Response.read`` does after its own loop)."""
+        self._response._content = b"".join(self._chunks)
