@@ -513,3 +513,60 @@ def test_clamps_keep_sane_values_untouched() -> None:
     assert clamp_rate_limit(real) is real
     assert json.dumps(clamp_rate_limit(RateLimitInfo(5, 9, 50, None, None)).__repr__())  # remaining <= max
     assert clamp_rate_limit(RateLimitInfo(5, 9, 50, None, None)) == RateLimitInfo(5, 5, 100, None, None)
+
+
+# -- token refresh at most once per half-lifetime -----------------------------------------------------------------
+
+
+class TokenServer:
+    """A token endpoint granting ``expires_in`` tokens, and an API that accepts them; counts the grants."""
+
+    def __init__(self, expires_in: Any) -> None:
+        self.expires_in = expires_in
+        self.grants = 0
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/v1/token":
+            self.grants += 1
+            token = f"oauth-access-{self.grants:04d}-xxxxxxxxxxxx"
+            return httpx.Response(200, json={"access_token": token, "expires_in": self.expires_in})
+        return httpx.Response(201, json=PAIR)
+
+
+def oauth(now: list[float]) -> Any:
+    from hubspot_associations import OAuthRefresh
+
+    return OAuthRefresh("client-id", "client-secret-value-1234", "refresh-token-value-5678", clock=lambda: now[0])
+
+
+def test_short_lived_token_is_refreshed_once_per_half_lifetime_sync() -> None:
+    server, now = TokenServer(30), [0.0]
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    with HubSpotAssociations(auth=oauth(now), base_url="https://api.hubapi.com", http_client=http) as client:
+        for _ in range(2000):
+            client.associate(*GOOD, 279)
+            now[0] += 0.05  # 2,000 calls over 100 s of the injected clock
+    # One grant at the start, then one every 15 s (half of 30 s): 7, not 2,000.
+    assert server.grants == 7
+
+
+async def test_short_lived_token_is_refreshed_once_per_half_lifetime_async() -> None:
+    server, now = TokenServer(30), [0.0]
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server))
+    async with AsyncHubSpotAssociations(auth=oauth(now), http_client=http) as client:
+        for _ in range(2000):
+            await client.associate(*GOOD, 279)
+            now[0] += 0.05
+    assert server.grants == 7
+
+
+@pytest.mark.parametrize(("expires_in", "grants"), [(1800, 1), (0, 10), (-5, 1), ("nan", 1), (1e308, 1)])
+def test_token_lifetimes_are_bounded(expires_in: Any, grants: int) -> None:
+    # 0 s is taken as the 10 s minimum (a refresh every 5 s during the 50 s: 10 grants); negative or NaN as unknown.
+    server, now = TokenServer(expires_in), [0.0]
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    with HubSpotAssociations(auth=oauth(now), http_client=http) as client:
+        for _ in range(500):
+            client.associate(*GOOD, 279)
+            now[0] += 0.1
+    assert server.grants == grants

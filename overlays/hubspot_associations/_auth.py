@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
-from ._constants import OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
+from ._clamps import clamp_token_lifetime
+from ._constants import DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
 
 if TYPE_CHECKING:  # imported where used: sync-only users do not pay for them at import
@@ -180,13 +181,28 @@ class _State:
     access_token: str | None
     refresh_token: str
     expires_at: float | None
+    refresh_at: float | None  # when to refresh: refresh_margin before expires_at, but not before half the lifetime
+
+
+def _refresh_at(expires_at: float | None, now: float, margin: float) -> float | None:
+    """``margin`` seconds before ``expires_at``, or halfway through the remaining lifetime if that is later.
+
+    A token that lives less than twice the margin (say ``expires_in=30`` with the 60 s margin) would otherwise be
+    "about to expire" from the start and be refreshed before every request.
+    """
+    if expires_at is None:
+        return None
+    return max(expires_at - margin, now + (expires_at - now) / 2.0)
 
 
 class OAuthRefresh(httpx.Auth):
     """OAuth 2 access token that refreshes itself with ``grant_type=refresh_token``.
 
     * Refreshes before a request when there is no access token yet or ``clock() >= expires_at - refresh_margin``
-      (``expires_at`` comes from the token response's ``expires_in``; HubSpot tokens live about 30 minutes).
+      (``expires_at`` comes from the token response's ``expires_in``; HubSpot tokens live about 30 minutes), but
+      never before half the token's lifetime has passed: a token with ``expires_in`` below twice the margin is
+      refreshed at half its lifetime, so at most once per half-lifetime, not before every request. ``expires_in``
+      is bounded to ``TOKEN_LIFETIME_RANGE`` (10 s to a day); a negative or non-numeric one counts as unknown.
     * Refreshes once more when a response is 401 with ``category: EXPIRED_AUTHENTICATION`` and retries that request
       once with the new token; a second 401 is returned as it is. A 401 ``INVALID_AUTHENTICATION`` is returned
       without refreshing (HubSpot: a 401 is not by itself a reason to refresh).
@@ -224,7 +240,7 @@ class OAuthRefresh(httpx.Auth):
         expires_at: float | None = None,
         token_url: str = OAUTH_TOKEN_URL_V1,
         on_refresh: Callable[[OAuthTokens], None] | None = None,
-        refresh_margin: float = 60.0,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not isinstance(client_id, str) or not client_id.strip():
@@ -241,7 +257,11 @@ class OAuthRefresh(httpx.Auth):
         self.on_refresh = on_refresh
         self.refresh_margin = refresh_margin
         self._clock = clock
-        self._state = _State(0, access_token, refresh_token, expires_at)
+        if isinstance(refresh_margin, bool) or not isinstance(refresh_margin, int | float) or not refresh_margin >= 0:
+            raise ValueError("refresh_margin must be a number of seconds >= 0")
+        self._state = _State(
+            0, access_token, refresh_token, expires_at, _refresh_at(expires_at, clock(), refresh_margin)
+        )
         self._failure: OAuthRefreshError | None = None
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -272,15 +292,17 @@ class OAuthRefresh(httpx.Auth):
         if access_token is not None:
             _validate_token(access_token)
         # One attribute assignment, so concurrent flows see either the old or the new state, never a mix.
-        self._state = _State(old.generation + 1, access_token, new_refresh, expires_at)
+        refresh_at = _refresh_at(expires_at, self._clock(), self.refresh_margin)
+        self._state = _State(old.generation + 1, access_token, new_refresh, expires_at, refresh_at)
         self._failure = None
 
     def needs_refresh(self) -> bool:
-        """True when there is no access token or it expires within ``refresh_margin`` seconds."""
+        """True when there is no access token, or it expires within ``refresh_margin`` seconds and at least half
+        its lifetime has passed."""
         state = self._state
         if state.access_token is None:
             return True
-        return state.expires_at is not None and self._clock() >= state.expires_at - self.refresh_margin
+        return state.refresh_at is not None and self._clock() >= state.refresh_at
 
     def resolve_token_url(self, request: httpx.Request) -> httpx.URL:
         """``token_url`` as an absolute URL; a path is resolved against the origin of ``request``."""
@@ -354,8 +376,8 @@ class OAuthRefresh(httpx.Auth):
             refresh_token = self._state.refresh_token
         expires_in: float | None
         try:
-            expires_in = float(body["expires_in"])
-        except (KeyError, TypeError, ValueError):
+            expires_in = clamp_token_lifetime(float(body["expires_in"]))
+        except (KeyError, TypeError, ValueError, OverflowError):
             expires_in = None
         scopes_raw = body.get("scopes", body.get("scope"))
         if isinstance(scopes_raw, str):
@@ -376,7 +398,10 @@ class OAuthRefresh(httpx.Auth):
                 self._failure = exc.copy()
             raise
         old = self._state
-        self._state = _State(old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at)
+        refresh_at = _refresh_at(tokens.expires_at, self._clock(), self.refresh_margin)
+        self._state = _State(
+            old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at, refresh_at
+        )
         self._failure = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)
