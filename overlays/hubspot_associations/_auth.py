@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ import httpx
 from ._clamps import clamp_token_lifetime
 from ._constants import DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
+from ._secrets import Scrubber
 
 if TYPE_CHECKING:  # imported where used: sync-only users do not pay for them at import
     import asyncio
@@ -101,6 +103,10 @@ class BearerToken(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"BearerToken(token={mask_secret(self.token)})"
+
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be shown: the token (scrubbed from errors, logs and reprs by the client)."""
+        return (self.token,)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Set the ``Authorization`` header and send the request once."""
@@ -263,6 +269,7 @@ class OAuthRefresh(httpx.Auth):
             0, access_token, refresh_token, expires_at, _refresh_at(expires_at, clock(), refresh_margin)
         )
         self._failure: OAuthRefreshError | None = None
+        self._retired: deque[str] = deque(maxlen=8)
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -271,6 +278,17 @@ class OAuthRefresh(httpx.Auth):
 
     def __repr__(self) -> str:
         return f"OAuthRefresh(client_id={self.client_id!r})"
+
+    def secrets(self) -> tuple[str | None, ...]:
+        """What must never be shown: the client secret, the current tokens and the last few replaced ones (a
+        server may still echo a token it was sent just before a refresh)."""
+        state = self._state
+        return (self._client_secret, state.refresh_token, state.access_token, *self._retired)
+
+    def _retire(self, old: _State) -> None:
+        for token in (old.access_token, old.refresh_token):
+            if token and token not in self._retired:
+                self._retired.append(token)
 
     # -- state shared by the sync and async flows ---------------------------------------------------------------
 
@@ -293,6 +311,7 @@ class OAuthRefresh(httpx.Auth):
             _validate_token(access_token)
         # One attribute assignment, so concurrent flows see either the old or the new state, never a mix.
         refresh_at = _refresh_at(expires_at, self._clock(), self.refresh_margin)
+        self._retire(old)
         self._state = _State(old.generation + 1, access_token, new_refresh, expires_at, refresh_at)
         self._failure = None
 
@@ -325,11 +344,7 @@ class OAuthRefresh(httpx.Auth):
         )
 
     def _scrub(self, text: str) -> str:
-        state = self._state
-        for secret in (self._client_secret, state.refresh_token, state.access_token):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        return Scrubber(self.secrets).text(text)
 
     def parse_token_response(self, response: httpx.Response) -> OAuthTokens:
         """Turn a token-endpoint response into :class:`OAuthTokens`, or raise :class:`OAuthRefreshError`."""
@@ -398,6 +413,7 @@ class OAuthRefresh(httpx.Auth):
                 self._failure = exc.copy()
             raise
         old = self._state
+        self._retire(old)
         refresh_at = _refresh_at(tokens.expires_at, self._clock(), self.refresh_margin)
         self._state = _State(
             old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at, refresh_at

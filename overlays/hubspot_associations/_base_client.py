@@ -7,6 +7,7 @@ before the next attempt, or raises the typed error, so retries, pacing and error
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
     error_from_response,
@@ -34,6 +36,7 @@ from ._errors import (
 from ._models import APIResponse, coerce_specs
 from ._pacing import Pacer, Slot
 from ._policy import rate_limit_info, retry_delay, should_retry
+from ._secrets import Scrubber, mask_url, url_secrets
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
 T = TypeVar("T")
@@ -180,6 +183,7 @@ class BaseClient(Generic[HttpT]):
         self.max_response_bytes = _max_response_bytes(max_response_bytes)
         self.auth = _auth(access_token, auth)
         self.pacer = Pacer(rate_limit, rate_limit_window)
+        self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()
         http_class = self._http_class
@@ -191,10 +195,24 @@ class BaseClient(Generic[HttpT]):
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r}, "
+        return self._scrubber.text(
+            f"{type(self).__name__}(base_url={mask_url(self.base_url)!r}, auth={self.auth!r}, "
             f"max_retries={self.max_retries}, pacer={self.pacer!r})"
         )
+
+    def _secrets(self) -> list[str | None]:
+        """Every secret this client holds: its auth's (``secrets()``, when it has one) and ``base_url``'s userinfo."""
+        found: list[str | None] = list(url_secrets(self.base_url))
+        secrets = getattr(self.auth, "secrets", None)
+        if callable(secrets):
+            # A foreign auth's hook must not turn error reporting into another error.
+            with contextlib.suppress(Exception):
+                found.extend(value for value in secrets() if isinstance(value, str))
+        return found
+
+    def _scrubbed(self, error: HubSpotError, call: PreparedCall[Any]) -> None:
+        """Scrub ``error`` in place: this client's secrets and the bearer value the request carried."""
+        self._scrubber.error(error, call.request)
 
     # -- building requests -------------------------------------------------------------------------------------
 
@@ -267,7 +285,9 @@ class BaseClient(Generic[HttpT]):
         self.pacer.observe(rate_limit_info(response.headers), slot)
         status = response.status_code
         request = call.request
-        _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)
+        _logging.log_request(
+            request.method, request.url, status=status, attempt=attempt, headers=response.headers, scrub=self._scrub
+        )
         if 200 <= status < 300:
             return APIResponse(self._parse(call, response), response, attempt + 1)
         error = error_from_response(response)
@@ -281,7 +301,13 @@ class BaseClient(Generic[HttpT]):
         if status == 429:
             self.pacer.on_rate_limited(wait)
         _logging.log_retry(
-            request.method, request.url, status=status, attempt=attempt, wait=wait, headers=response.headers
+            request.method,
+            request.url,
+            status=status,
+            attempt=attempt,
+            wait=wait,
+            headers=response.headers,
+            scrub=self._scrub,
         )
         return wait
 
@@ -291,7 +317,7 @@ class BaseClient(Generic[HttpT]):
         """Seconds to wait before retrying after a transport error; raises the typed error when final."""
         deadline.end_attempt()
         request = call.request
-        _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
+        _logging.log_request(request.method, request.url, attempt=attempt, error=exc, scrub=self._scrub)
         if isinstance(exc, httpx.TimeoutException) and deadline.remaining() <= 0:
             # The attempt's timeouts were cut to the budget left: this is the call's deadline, not the server's.
             raise deadline.exceeded(request, f"waiting for an answer ({type(exc).__name__})") from exc
@@ -302,7 +328,9 @@ class BaseClient(Generic[HttpT]):
             raise kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request) from exc
         deadline.last_error = APIConnectionError(f"{type(exc).__name__}: {exc}", request=request)
         wait = retry_delay(attempt=attempt, headers=None, status=None, policy_name=None, rng=self._rng)
-        _logging.log_retry(request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc)
+        _logging.log_retry(
+            request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc, scrub=self._scrub
+        )
         return wait
 
     @staticmethod
@@ -314,6 +342,9 @@ class BaseClient(Generic[HttpT]):
             raise UnexpectedResponseError.from_response(
                 response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
             ) from None
+
+    def _scrub(self, text: str) -> str:
+        return self._scrubber.text(text)
 
     def _deadline(self, call: PreparedCall[Any], clock: Callable[[], float]) -> Deadline:
         return Deadline(budget_of(call.timeout), clock)

@@ -17,6 +17,7 @@ from ._bulk import (
     associate_many_async,
     associate_many_sync,
 )
+from ._errors import HubSpotError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
 T = TypeVar("T")
@@ -76,6 +77,13 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         return HubSpotAssociationsWithRawResponse(self)
 
     def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        try:
+            return self._attempts(call)
+        except HubSpotError as exc:
+            self._scrubbed(exc, call)
+            raise
+
+    def _attempts(self, call: PreparedCall[T]) -> APIResponse[T]:
         # The policy (deadline, body cap, retries, errors) lives in BaseClient; this loop only sends and sleeps.
         deadline = self._deadline(call, time.monotonic)
         attempt = 0
@@ -209,6 +217,13 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
     async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        try:
+            return await self._attempts(call)
+        except HubSpotError as exc:
+            self._scrubbed(exc, call)
+            raise
+
+    async def _attempts(self, call: PreparedCall[T]) -> APIResponse[T]:
         # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
         deadline = self._deadline(call, time.monotonic)
         attempt = 0
