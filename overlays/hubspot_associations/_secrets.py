@@ -49,8 +49,11 @@ def mask_url(url: str) -> str:
         return url
     if not parsed.userinfo:
         return url
-    user = parsed.username if len(parsed.username) < _MIN_USERNAME_SECRET else REDACTED
-    return str(parsed.copy_with(username=user, password=REDACTED if parsed.password else None))
+    raw_user = parsed.userinfo.decode("ascii", "replace").partition(":")[0]
+    user = raw_user if len(parsed.username) < _MIN_USERNAME_SECRET else REDACTED
+    shown = f"{user}:{REDACTED}" if parsed.password else user
+    # Rebuilt as text: httpx would percent-encode the brackets of the placeholder.
+    return str(parsed.copy_with(userinfo=b"")).replace("://", f"://{shown}@", 1)
 
 
 def _bearer(headers: httpx.Headers) -> str | None:
