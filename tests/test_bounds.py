@@ -50,9 +50,10 @@ PAIR: dict[str, Any] = {
 class DripServer:
     """Answers every request with a 200 whose body arrives one byte per ``interval`` (never finishing in time)."""
 
-    def __init__(self, interval: float, *, status: int = 200) -> None:
+    def __init__(self, interval: float, *, status: int = 200, in_headers: bool = False) -> None:
         self.interval = interval
         self.status = status
+        self.in_headers = in_headers  # drip the header block itself (the body never starts)
         self.connections = 0
         self._sock = socket.create_server(("127.0.0.1", 0))
         self._sock.settimeout(0.2)
@@ -80,11 +81,14 @@ class DripServer:
                 data = b""
                 while b"\r\n\r\n" not in data:
                     data += conn.recv(65536)
-                conn.sendall(f"HTTP/1.1 {self.status} OK\r\nContent-Length: 100000\r\n\r\n".encode())
+                if self.in_headers:
+                    conn.sendall(f"HTTP/1.1 {self.status} OK\r\nX-Drip: ".encode())
+                else:
+                    conn.sendall(f"HTTP/1.1 {self.status} OK\r\nContent-Length: 100000\r\n\r\n".encode())
                 for _ in range(int(10 / self.interval)):  # at most ~10 s, then the thread ends whatever happens
                     if self._stop.wait(self.interval):
                         return
-                    conn.sendall(b" ")
+                    conn.sendall(b"x")
             except OSError:
                 return  # the client hung up: that is the point
 
@@ -101,8 +105,12 @@ def drip() -> Iterator[DripServer]:
     server.close()
 
 
-def test_drip_ends_at_the_deadline_sync(drip: DripServer) -> None:
-    client = HubSpotAssociations(TOKEN, base_url=drip.url, timeout=1.0, max_retries=2)
+@pytest.mark.parametrize("pool", ["owned", "passed in"])
+def test_drip_ends_at_the_deadline_sync(drip: DripServer, pool: str) -> None:
+    # The client's own pool caps every socket read by the deadline; a pool passed in keeps httpx's per-read
+    # timeouts, and the deadline is then checked between body chunks.
+    http = None if pool == "owned" else httpx.Client()
+    client = HubSpotAssociations(TOKEN, base_url=drip.url, timeout=1.0, max_retries=2, http_client=http)
     started = time.monotonic()
     with client, pytest.raises(APITimeoutError) as caught:
         client.associate(*GOOD, 279)
@@ -113,19 +121,53 @@ def test_drip_ends_at_the_deadline_sync(drip: DripServer) -> None:
     assert error.budget == 1.0
     assert error.attempts == 1 and drip.connections == 1  # no retry: the budget was spent
     assert error.attempt_seconds is not None and error.attempt_seconds >= 0.9
-    assert "1 s budget while reading the response body" in str(error)
+    during = "waiting for an answer (ReadTimeout)" if pool == "owned" else "while reading the response body"
+    assert f"1 s budget {during}" in str(error)
     assert "1 attempt(s) took" in str(error) and "waits took" in str(error)
+    if http is not None:
+        http.close()
 
 
-async def test_drip_ends_at_the_deadline_async(drip: DripServer) -> None:
-    client = AsyncHubSpotAssociations(TOKEN, base_url=drip.url, timeout=1.0, max_retries=2)
+@pytest.mark.parametrize("pool", ["owned", "passed in"])
+async def test_drip_ends_at_the_deadline_async(drip: DripServer, pool: str) -> None:
+    http = None if pool == "owned" else httpx.AsyncClient()
+    client = AsyncHubSpotAssociations(TOKEN, base_url=drip.url, timeout=1.0, max_retries=2, http_client=http)
     started = time.monotonic()
     async with client:
         with pytest.raises(APITimeoutError) as caught:
             await client.associate(*GOOD, 279)
     assert time.monotonic() - started < 3.0
     assert caught.value.attempts == 1
-    assert "while reading the response body" in str(caught.value)
+    if http is not None:
+        assert "while reading the response body" in str(caught.value)
+        await http.aclose()
+
+
+@pytest.fixture
+def header_drip() -> Iterator[DripServer]:
+    server = DripServer(0.05, in_headers=True)
+    yield server
+    server.close()
+
+
+def test_dripped_headers_end_at_the_deadline_sync(header_drip: DripServer) -> None:
+    # httpx gives every socket read the full read timeout: only the client's own pool, whose reads are capped by
+    # the call's deadline, stops a status line that never ends.
+    with HubSpotAssociations(TOKEN, base_url=header_drip.url, timeout=1.0, max_retries=2) as client:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            client.associate(*GOOD, 279)
+    assert time.monotonic() - started < 3.0
+    assert caught.value.budget == 1.0 and header_drip.connections == 1
+
+
+async def test_dripped_headers_end_at_the_deadline_async(header_drip: DripServer) -> None:
+    async with AsyncHubSpotAssociations(TOKEN, base_url=header_drip.url, timeout=1.0, max_retries=2) as client:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError) as caught:
+            await client.associate(*GOOD, 279)
+    assert time.monotonic() - started < 3.0
+    assert caught.value.budget == 1.0
 
 
 def test_per_call_timeout_is_the_budget(drip: DripServer) -> None:

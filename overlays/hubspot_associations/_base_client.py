@@ -22,7 +22,7 @@ from hubspot_associations_api.models import BatchResponsePublicDefaultAssociatio
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, token_from_env
-from ._bounds import BodyReader, Deadline, budget_of
+from ._bounds import BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -193,6 +193,8 @@ class BaseClient(Generic[HttpT]):
             )
         self._owns_http = http_client is None
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
+        if http_client is None:
+            bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)
 
     def __repr__(self) -> str:
         return self._scrubber.text(
