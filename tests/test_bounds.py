@@ -612,3 +612,34 @@ def test_token_lifetimes_are_bounded(expires_in: Any, grants: int) -> None:
             client.associate(*GOOD, 279)
             now[0] += 0.1
     assert server.grants == grants
+
+
+@pytest.mark.parametrize("where", ["token endpoint", "401"])
+def test_oauth_answers_are_capped_too(where: str) -> None:
+    sent: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/oauth/v1/token" and where == "token endpoint":
+            return streamed(200, gzip_bomb(10_000), sent, **{"Content-Encoding": "gzip"})
+        if request.url.path == "/oauth/v1/token":
+            return httpx.Response(200, json={"access_token": "oauth-access-0001-xxxxxxxx", "expires_in": 1800})
+        return streamed(401, gzip_bomb(10_000), sent, **{"Content-Encoding": "gzip"})
+
+    now = [0.0]
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with HubSpotAssociations(auth=oauth(now), http_client=http) as client, pytest.raises(ResponseTooLargeError):
+        client.associate(*GOOD, 279)
+    assert sum(sent) < 100_000
+
+
+async def test_oauth_answers_are_capped_too_async() -> None:
+    sent: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return streamed(200, gzip_bomb(10_000), sent, **{"Content-Encoding": "gzip"})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with AsyncHubSpotAssociations(auth=oauth([0.0]), http_client=http) as client:
+        with pytest.raises(ResponseTooLargeError):
+            await client.associate(*GOOD, 279)
+    assert sum(sent) < 100_000

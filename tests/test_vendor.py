@@ -284,7 +284,12 @@ def test_stamp_records_version_spec_generator_and_requirements(project: Path) ->
     assert stamp.spec_path == "openapi/hubspot-crm-associations-v4.yaml"
     assert stamp.generator == "openapi-python-client==0.29.1"
     assert stamp.runtime_requirements == RUNTIME_REQUIREMENTS
-    assert [vendor._requirement_name(r) for r in stamp.runtime_requirements] == ["httpx", "attrs", "httpcore", "sniffio"]
+    assert [vendor._requirement_name(r) for r in stamp.runtime_requirements] == [
+        "httpx",
+        "attrs",
+        "httpcore",
+        "sniffio",
+    ]
     assert stamp.requires_python == PYPROJECT["project"]["requires-python"]
 
     namespace: dict[str, Any] = {}

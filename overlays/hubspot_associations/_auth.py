@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from ._bounds import BodyReader, Deadline
 from ._clamps import clamp_token_lifetime
-from ._constants import DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
 from ._secrets import Scrubber
 
@@ -179,6 +180,28 @@ class OAuthRefreshError(HubSpotError):
             error=self.error,
             correlation_id=self.correlation_id,
         )
+
+
+def _read(response: httpx.Response) -> None:
+    """Read a token or 401 answer, refusing past ``DEFAULT_MAX_RESPONSE_BYTES`` decoded (a token is ~300 bytes)."""
+    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
+    try:
+        for chunk in response.iter_bytes():
+            reader.feed(chunk)
+    finally:
+        response.close()
+    reader.finish()
+
+
+async def _aread(response: httpx.Response) -> None:
+    """The async twin of :func:`_read`."""
+    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
+    try:
+        async for chunk in response.aiter_bytes():
+            reader.feed(chunk)
+    finally:
+        await response.aclose()
+    reader.finish()
 
 
 @attrs.frozen(slots=True)
@@ -470,20 +493,20 @@ class OAuthRefresh(httpx.Auth):
                 if self.needs_refresh():  # another thread may have refreshed while we waited
                     self._raise_if_failed()
                     token_response = yield self.build_refresh_request(request)
-                    token_response.read()
+                    _read(token_response)
                     self._adopt(token_response)
         generation = self._authorize(request)
         response = yield request
         if response.status_code != 401:
             return
-        response.read()
+        _read(response)
         if not self.is_expired_token_response(response):
             return
         with self._thread_lock:
             if self._state.generation == generation:  # nobody refreshed since our token was issued
                 self._raise_if_failed()
                 token_response = yield self.build_refresh_request(request)
-                token_response.read()
+                _read(token_response)
                 self._adopt(token_response)
         self._authorize(request)
         yield request
@@ -507,20 +530,20 @@ class OAuthRefresh(httpx.Auth):
                 if self.needs_refresh():
                     self._raise_if_failed()
                     token_response = yield self.build_refresh_request(request)
-                    await token_response.aread()
+                    await _aread(token_response)
                     self._adopt(token_response)
         generation = self._authorize(request)
         response = yield request
         if response.status_code != 401:
             return
-        await response.aread()
+        await _aread(response)
         if not self.is_expired_token_response(response):
             return
         async with self._async_lock():
             if self._state.generation == generation:
                 self._raise_if_failed()
                 token_response = yield self.build_refresh_request(request)
-                await token_response.aread()
+                await _aread(token_response)
                 self._adopt(token_response)
         self._authorize(request)
         yield request
