@@ -1,7 +1,10 @@
 """The ``hubspot-associations`` commands: ``associate``, ``bulk`` and ``emulator``.
 
-Exit status: 0 success; 1 HubSpot refused something (or, for ``bulk``, any row failed); 2 bad usage or bad input
-file (nothing sent); 130 interrupted.
+Exit status: 0 success; 1 HubSpot refused something (or, for ``bulk``, any row failed); 2 bad usage, bad input
+file or journal, or an output path that would harm a file (nothing sent); 3 (``bulk``) the run stopped sending
+because every following row would fail the same way (wrong token, missing scopes, daily limit): the rows not
+attempted are counted as such, and ``--resume`` continues once the cause is fixed; 130 interrupted (Ctrl-C,
+SIGTERM; ``--resume`` continues).
 """
 
 from __future__ import annotations
@@ -36,13 +39,16 @@ from ._connection import (
     TokenOption,
     build_client,
 )
+from ._files import OutputPathError, check_paths
 from ._input import InputFileError, InputFormat
-from ._journal import JournalMismatchError
+from ._journal import JournalError, JournalMismatchError, is_journal
+from ._report import is_report
 
 __all__ = ["app"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_STOPPED = 3
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -250,28 +256,40 @@ def bulk(
     journal_path = journal or default_journal_path(file)
     report_path = report or default_report_path(file)
     err = _stderr()
+    try:
+        check_paths(
+            file,
+            {"--journal": journal_path, "--report": report_path},
+            replaceable={"--journal": is_journal, "--report": is_report},
+        )
+    except OutputPathError as exc:
+        _fail(str(exc), EXIT_USAGE)
     confirmed: dict[int, str] = {}
+    journal_mode = "new"
     if not dry_run:
-        if journal_path.exists() and restart:
-            journal_path.unlink()
-        elif journal_path.exists() and not resume:
+        exists = journal_path.exists()
+        if exists and restart:
+            journal_mode = "restart"
+        elif exists and not resume:
             _fail(
                 f"{journal_path} exists from an earlier run of this file: pass --resume to continue it "
                 "(rows it confirmed are not sent again), or --restart to start over",
                 EXIT_USAGE,
             )
-        elif resume and not journal_path.exists():
+        elif exists:
+            journal_mode = "resume"
+            try:
+                confirmed = load_confirmed(journal_path)
+            except JournalError as exc:
+                _fail(str(exc), EXIT_USAGE)
+        elif resume:
             err.print(f"No journal at {_escape(str(journal_path))}: starting from the first row.")
-        try:
-            confirmed = load_confirmed(journal_path)
-        except JournalMismatchError as exc:
-            _fail(str(exc), EXIT_USAGE)
     try:
         check = check_file(file, fmt, confirmed)
     except InputFileError as exc:
         _fail(f"{file}: {exc}", EXIT_USAGE)
     except JournalMismatchError as exc:
-        _fail(f"{exc}; use --restart to start over", EXIT_USAGE)
+        _fail(f"{exc}; --restart starts over (every row is sent again), --journal PATH keeps it", EXIT_USAGE)
     for problem in check.problems:
         err.print(f"[red]{_escape(file.name)}: line {problem.line}:[/] {_escape(problem.message)}")
     if check.problem_count > len(check.problems):
@@ -291,22 +309,33 @@ def bulk(
     if check.already_confirmed:
         err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
     with client:
-        summary = run_bulk(
-            client,
-            file,
-            input_format=fmt,
-            journal_path=journal_path,
-            report_path=report_path,
-            confirmed=confirmed,
-            total=check.rows,
-            concurrency=concurrency,
-            console=err,
-            show_progress=err.is_terminal if progress is None else progress,
-        )
+        try:
+            summary = run_bulk(
+                client,
+                file,
+                input_format=fmt,
+                journal_path=journal_path,
+                journal_mode=journal_mode,
+                report_path=report_path,
+                confirmed=confirmed,
+                total=check.rows,
+                concurrency=concurrency,
+                console=err,
+                show_progress=err.is_terminal if progress is None else progress,
+            )
+        except (InputFileError, OSError) as exc:  # the file changed under us, a disk full...
+            _fail(f"{file}: {exc}", EXIT_USAGE)
     _print_summary(file, summary, json_output)
+    raise typer.Exit(exit_status(summary))
+
+
+def exit_status(summary: BulkSummary) -> int:
+    """130 interrupted; 3 stopped by a run-wide failure (rows not attempted); 1 some row failed; else 0."""
     if summary.interrupted:
-        raise typer.Exit(EXIT_INTERRUPTED)
-    raise typer.Exit(0 if summary.ok else EXIT_FAILED)
+        return EXIT_INTERRUPTED
+    if summary.stopped_by is not None or summary.blocked_pairs:
+        return EXIT_STOPPED
+    return 0 if summary.ok else EXIT_FAILED
 
 
 def _input_format(value: str | None) -> InputFormat | None:
@@ -333,15 +362,30 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
         typer.echo(json.dumps(summary.as_dict()))
         return
     out = _stdout()
-    status = "[yellow]interrupted[/]" if summary.interrupted else ("[green]done[/]" if summary.ok else "[red]done[/]")
+    if summary.interrupted:
+        status = "[yellow]interrupted[/]"
+    elif summary.stopped_by is not None:
+        status = "[red]stopped[/]"
+    else:
+        status = "[green]done[/]" if summary.ok else "[red]done[/]"
+    unsent = ""
+    if summary.not_attempted:
+        unsent += f", [yellow]{summary.not_attempted} not attempted[/]"
+    if summary.unfinished:
+        unsent += f", [yellow]{summary.unfinished} unfinished[/]"
     out.print(
         f"{status} {_escape(file.name)}: {summary.rows} rows, [green]{summary.confirmed} confirmed[/], "
-        f"[red]{summary.failed} failed[/], {summary.skipped} already confirmed earlier; "
+        f"[red]{summary.failed} failed[/]{unsent}, {summary.skipped} already confirmed earlier; "
         f"{_plural(summary.retries, 'retry', 'retries')} absorbed; {summary.seconds:.1f} s"
     )
+    if summary.stopped_by is not None:
+        reason = _escape(summary.stopped_by)
+        out.print(f"[red]Stopped sending:[/] every following row would fail the same way: {reason}")
+    for pair in summary.blocked_pairs:
+        out.print(f"[red]Not sent:[/] the rows {_escape(pair)} (missing scopes; see the failure report)")
     if summary.report_path is not None:
         out.print(f"Failure report: {_escape(str(summary.report_path))}")
-    if summary.interrupted or not summary.ok:
+    if not summary.ok:
         out.print(f"Journal: {_escape(str(summary.journal_path))} (run again with --resume to continue)")
 
 
