@@ -250,6 +250,7 @@ def associate_many_sync(
 
 
 _POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
+_SOLO_S = 1.0  # the first row goes alone this long at most (a slow or retrying first row does not hold up the rest)
 
 
 def _sync_outcomes(
@@ -261,8 +262,9 @@ def _sync_outcomes(
 ) -> Iterator[AssociationOutcome]:
     # The threaded twin of _async_outcomes: ``concurrency`` worker threads share the rows iterator (under a lock)
     # and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``), freed when
-    # the caller comes back for the next outcome. The first row goes alone: its answer (a wrong token, a missing
-    # scope, a spent daily limit) often decides every row's fate, and the caller may stop before the rest start.
+    # the caller comes back for the next outcome. The first row goes alone (for at most _SOLO_S): its answer (a
+    # wrong token, a missing scope, a spent daily limit) often decides every row's fate, and the caller may stop
+    # before the rest start.
     # ``halt`` is the workers' stop: set when the caller's ``stop`` is seen, or when the caller leaves early; it
     # ends retry waits at once (StoppedError) and keeps workers from taking rows. Workers are daemon threads, so
     # one whose request is still on the wire after ``grace`` is left behind rather than waited for.
@@ -276,6 +278,8 @@ def _sync_outcomes(
     halt = threading.Event()
     outcomes: queue.SimpleQueue[AssociationOutcome | Exception | None] = queue.SimpleQueue()  # None: one finished
 
+    gate = threading.Event()  # set when the solo phase is over: the first worker waits for it after its row
+
     def worker() -> None:
         try:
             while True:
@@ -288,6 +292,7 @@ def _sync_outcomes(
                 if row is _END:
                     break
                 outcomes.put(_run_sync(client, index, cast(AssociationRow, row), halt))
+                gate.wait()
         except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller
             outcomes.put(error)
         outcomes.put(None)
@@ -295,21 +300,32 @@ def _sync_outcomes(
     threads = [
         threading.Thread(target=worker, name=f"hubspot-bulk-{number}", daemon=True) for number in range(concurrency)
     ]
+    if concurrency == 1:
+        gate.set()
     threads[0].start()
-    waiting = threads[1:]  # started after the first outcome
+    waiting = threads[1:]  # started with the first outcome, or after _SOLO_S if the first row takes longer
+    solo_until = time.monotonic() + _SOLO_S
     deadline: float | None = None  # set once stopping: when to stop waiting for requests on the wire
     try:
         running = concurrency
         while running:
-            if deadline is None and stop is not None and stop.is_set():
+            stopping = halt.is_set() or (stop is not None and stop.is_set())
+            if stopping and deadline is None:
                 halt.set()
                 deadline = time.monotonic() + grace
-            if waiting and (halt.is_set() or (stop is not None and stop.is_set())):
-                running -= len(waiting)  # never started
+            if waiting and (stopping or time.monotonic() >= solo_until):
+                gate.set()
+                if stopping:
+                    running -= len(waiting)  # never started
+                else:
+                    for thread in waiting:
+                        thread.start()
                 waiting = []
             try:
                 if deadline is not None:
                     item = outcomes.get(timeout=max(deadline - time.monotonic(), 0.0))
+                elif waiting:
+                    item = outcomes.get(timeout=max(min(solo_until - time.monotonic(), _POLL_S), 0.0))
                 elif stop is not None:
                     item = outcomes.get(timeout=_POLL_S)
                 else:
@@ -325,13 +341,11 @@ def _sync_outcomes(
             else:
                 yield item
                 free.release()
-            if waiting and not (halt.is_set() or (stop is not None and stop.is_set())):
-                for thread in waiting:
-                    thread.start()
-                waiting = []
+            solo_until = min(solo_until, time.monotonic())  # the first outcome is in: the others may start
     finally:
         # Finished, or closed early (break, an exception, Ctrl-C): nothing new starts, no retry waits on.
         halt.set()
+        gate.set()
         free.release(concurrency)
         end = time.monotonic() + grace if deadline is None else deadline
         for thread in threads:
