@@ -53,11 +53,30 @@ EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
     name="hubspot-associations",
+    rich_markup_mode="rich",
     help="Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .._version import __version__
+
+        typer.echo(f"hubspot-associations {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator."""
 
 
 def _stdout() -> Console:
@@ -91,11 +110,13 @@ def parse_type_option(value: str) -> AssociationSpec:
     type_id, _, category = value.partition(":")
     type_id = type_id.strip()
     if not (type_id.isascii() and type_id.isdigit()):
-        raise typer.BadParameter(f"expected ID[:CATEGORY] such as 279 or 36:USER_DEFINED, got {value!r}")
+        raise typer.BadParameter(
+            f"expected ID[:CATEGORY] such as 279 or 36:USER_DEFINED, got {value!r}", param_hint="--type"
+        )
     try:
         return AssociationSpec(category.strip().upper() or "HUBSPOT_DEFINED", int(type_id))
     except InvalidInputError as exc:
-        raise typer.BadParameter(f"{value!r}: {exc.reason}") from None
+        raise typer.BadParameter(f"{value!r}: {exc.reason}", param_hint="--type") from None
 
 
 def _result_json(result: BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair) -> dict[str, Any]:
@@ -214,7 +235,12 @@ def bulk(
     file: Annotated[
         Path,
         typer.Argument(
-            exists=True, dir_okay=False, readable=True, show_default=False, help="CSV with a header, or JSON Lines."
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            metavar="FILE",
+            show_default=False,
+            help="CSV with a header, or JSON Lines.",
         ),
     ],
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")] = False,
@@ -223,18 +249,29 @@ def bulk(
         False
     ),
     journal: Annotated[
-        Path | None, typer.Option(show_default=False, help="Journal path [default: FILE.journal].")
+        Path | None, typer.Option(show_default=False, help="Journal path (default: FILE.journal).")
     ] = None,
     report: Annotated[
-        Path | None, typer.Option(show_default=False, help="Failure report path [default: FILE-stem.failures.csv].")
+        Path | None,
+        typer.Option(show_default=False, help="Failure report path (default: FILE without suffix + .failures.csv)."),
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--format", metavar="csv|jsonl", show_default=False, help="Input format [default: by suffix]."),
+        typer.Option(
+            "--format",
+            metavar="csv|jsonl",
+            show_default=False,
+            help="Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV).",
+        ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Rows in flight at once.")] = 8,
     progress: Annotated[
-        bool | None, typer.Option("--progress/--no-progress", show_default=False, help="[default: on a terminal]")
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            show_default=False,
+            help="Show a progress bar with rate, counts and ETA on stderr (default: when stderr is a terminal).",
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     token: TokenOption = None,
@@ -248,7 +285,13 @@ def bulk(
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
     Columns (CSV header or JSON keys): from_type, from_id, to_type, to_id, and optionally type_id, category.
-    Exit status 0 only when every row is confirmed.
+
+    Exit status:
+    0 every row confirmed;
+    1 some rows failed (see the failure report);
+    2 bad usage, input file, journal or output path (nothing sent);
+    3 stopped early, every later row would fail alike (wrong token, missing scopes, daily limit): fix, --resume;
+    130 interrupted (Ctrl-C, SIGTERM), --resume continues.
     """
     fmt = _input_format(input_format)
     if resume and restart:
@@ -395,7 +438,7 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def emulator(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     rate_limit: Annotated[
         str, typer.Option(metavar="N/SECONDS", help="Rolling-window limit per app, or 'off'.")
@@ -404,7 +447,10 @@ def emulator(
     seed: Annotated[int | None, typer.Option(show_default=False, help="Seed for reproducible faults.")] = None,
 ) -> None:
     """Run the offline HubSpot emulator until Ctrl-C (extra options go to python -m hubspot_associations.emulator)."""
-    from ..emulator import main as emulator_main
+    try:
+        from ..emulator import main as emulator_main
+    except ModuleNotFoundError as exc:
+        _fail(f"the emulator needs {exc.name}: pip install 'hubspot-associations[cli]'", EXIT_USAGE)
 
     argv = ["--host", host, "--port", str(port), "--rate-limit", rate_limit, "--fault-rate", str(fault_rate)]
     if seed is not None:
