@@ -32,18 +32,22 @@ from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow
 from .._client import HubSpotAssociations
 from .._errors import StoppedError, run_wide_failure
 from ..object_types import object_type_id
-from ._input import InputFormat, RowProblem, read_rows, row_fingerprint
-from ._journal import Journal, JournalMismatchError, load_journal
-from ._report import FailureReport
+from ._files import OutputPathError, check_paths
+from ._input import InputFileError, InputFormat, RowProblem, read_rows, row_fingerprint
+from ._journal import Journal, JournalError, JournalMismatchError, is_journal, load_journal
+from ._report import FailureReport, is_report
 
 __all__ = [
+    "BulkPlan",
+    "BulkSetupError",
     "BulkSummary",
     "CheckResult",
     "check_file",
     "default_journal_path",
     "default_report_path",
-    "load_confirmed",
+    "plan_bulk",
     "run_bulk",
+    "run_plan",
 ]
 
 
@@ -312,9 +316,107 @@ def _stop_on_signals(stop: threading.Event, console: Console) -> Iterator[thread
             signal.signal(signum, handler)
 
 
-def load_confirmed(journal_path: Path) -> dict[int, str]:
-    """The journal's confirmed rows, or nothing when there is no journal yet."""
-    return load_journal(journal_path) if journal_path.exists() else {}
+class BulkSetupError(Exception):
+    """The run cannot start (nothing was sent or written); the message says why and what to pass instead."""
+
+
+@attrs.frozen
+class BulkPlan:
+    """A checked run, ready to send: where its outputs go, how its journal opens, what is already confirmed."""
+
+    file: Path
+    input_format: InputFormat | None
+    journal_path: Path
+    journal_mode: str  # "new", "resume" or "restart" (see Journal)
+    report_path: Path
+    confirmed: dict[int, str]
+    check: CheckResult
+    notes: tuple[str, ...] = ()
+
+
+def plan_bulk(
+    file: Path,
+    input_format: InputFormat | None,
+    *,
+    journal_path: Path | None = None,
+    report_path: Path | None = None,
+    resume: bool = False,
+    restart: bool = False,
+    dry_run: bool = False,
+) -> BulkPlan:
+    """Everything checked before anything is sent: output paths, the journal, every row of ``file``.
+
+    Raises :class:`BulkSetupError` for an output that would harm a file (the input itself, the other output, a
+    directory, a file this tool did not write), an existing journal without ``resume``/``restart``, a journal
+    that is damaged or from another file, and an input file that cannot be read as rows.
+    """
+    journal_path = journal_path or default_journal_path(file)
+    report_path = report_path or default_report_path(file)
+    try:
+        check_paths(
+            file,
+            {"--journal": journal_path, "--report": report_path},
+            replaceable={"--journal": is_journal, "--report": is_report},
+        )
+    except OutputPathError as exc:
+        raise BulkSetupError(str(exc)) from None
+    confirmed: dict[int, str] = {}
+    mode = "new"
+    notes: list[str] = []
+    if not dry_run:
+        exists = journal_path.exists()
+        if exists and restart:
+            mode = "restart"
+        elif exists and not resume:
+            raise BulkSetupError(
+                f"{journal_path} exists from an earlier run of this file: pass --resume to continue it "
+                "(rows it confirmed are not sent again), or --restart to start over"
+            )
+        elif exists:
+            mode = "resume"
+            try:
+                confirmed = load_journal(journal_path)
+            except JournalError as exc:
+                raise BulkSetupError(str(exc)) from None
+        elif resume:
+            notes.append(f"No journal at {journal_path}: starting from the first row.")
+    try:
+        check = check_file(file, input_format, confirmed)
+    except InputFileError as exc:
+        raise BulkSetupError(f"{file}: {exc}") from None
+    except JournalMismatchError as exc:
+        raise BulkSetupError(
+            f"{exc}; --restart starts over (every row is sent again), --journal PATH keeps this journal"
+        ) from None
+    if check.already_confirmed:
+        notes.append(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
+    return BulkPlan(file, input_format, journal_path, mode, report_path, confirmed, check, tuple(notes))
+
+
+def run_plan(
+    client: HubSpotAssociations,
+    plan: BulkPlan,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    console: Console,
+    show_progress: bool = False,
+    grace: float = 1.0,
+) -> BulkSummary:
+    """Send a planned run (see :func:`run_bulk`)."""
+    return run_bulk(
+        client,
+        plan.file,
+        input_format=plan.input_format,
+        journal_path=plan.journal_path,
+        journal_mode=plan.journal_mode,
+        report_path=plan.report_path,
+        confirmed=plan.confirmed,
+        total=plan.check.rows,
+        concurrency=concurrency,
+        console=console,
+        show_progress=show_progress,
+        grace=grace,
+    )
 
 
 def _fields_of(row: AssociationRow) -> dict[str, str]:

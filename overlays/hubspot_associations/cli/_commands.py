@@ -21,14 +21,7 @@ from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
 from .._models import AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
-from ._bulk_run import (
-    BulkSummary,
-    check_file,
-    default_journal_path,
-    default_report_path,
-    load_confirmed,
-    run_bulk,
-)
+from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
 from ._connection import (
     BaseUrlOption,
     ClientIdOption,
@@ -39,10 +32,7 @@ from ._connection import (
     TokenOption,
     build_client,
 )
-from ._files import OutputPathError, check_paths
 from ._input import InputFileError, InputFormat
-from ._journal import JournalError, JournalMismatchError, is_journal
-from ._report import is_report
 
 __all__ = ["app"]
 
@@ -293,46 +283,24 @@ def bulk(
     3 stopped early, every later row would fail alike (wrong token, missing scopes, daily limit): fix, --resume;
     130 interrupted (Ctrl-C, SIGTERM), --resume continues.
     """
-    fmt = _input_format(input_format)
     if resume and restart:
         raise typer.BadParameter("use either --resume or --restart", param_hint="--resume")
-    journal_path = journal or default_journal_path(file)
-    report_path = report or default_report_path(file)
     err = _stderr()
     try:
-        check_paths(
+        plan = plan_bulk(
             file,
-            {"--journal": journal_path, "--report": report_path},
-            replaceable={"--journal": is_journal, "--report": is_report},
+            _input_format(input_format),
+            journal_path=journal,
+            report_path=report,
+            resume=resume,
+            restart=restart,
+            dry_run=dry_run,
         )
-    except OutputPathError as exc:
+    except BulkSetupError as exc:
         _fail(str(exc), EXIT_USAGE)
-    confirmed: dict[int, str] = {}
-    journal_mode = "new"
-    if not dry_run:
-        exists = journal_path.exists()
-        if exists and restart:
-            journal_mode = "restart"
-        elif exists and not resume:
-            _fail(
-                f"{journal_path} exists from an earlier run of this file: pass --resume to continue it "
-                "(rows it confirmed are not sent again), or --restart to start over",
-                EXIT_USAGE,
-            )
-        elif exists:
-            journal_mode = "resume"
-            try:
-                confirmed = load_confirmed(journal_path)
-            except JournalError as exc:
-                _fail(str(exc), EXIT_USAGE)
-        elif resume:
-            err.print(f"No journal at {_escape(str(journal_path))}: starting from the first row.")
-    try:
-        check = check_file(file, fmt, confirmed)
-    except InputFileError as exc:
-        _fail(f"{file}: {exc}", EXIT_USAGE)
-    except JournalMismatchError as exc:
-        _fail(f"{exc}; --restart starts over (every row is sent again), --journal PATH keeps it", EXIT_USAGE)
+    for note in plan.notes:
+        err.print(_escape(note))
+    check = plan.check
     for problem in check.problems:
         err.print(f"[red]{_escape(file.name)}: line {problem.line}:[/] {_escape(problem.message)}")
     if check.problem_count > len(check.problems):
@@ -353,21 +321,17 @@ def bulk(
         err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
     with client:
         try:
-            summary = run_bulk(
+            summary = run_plan(
                 client,
-                file,
-                input_format=fmt,
-                journal_path=journal_path,
-                journal_mode=journal_mode,
-                report_path=report_path,
-                confirmed=confirmed,
-                total=check.rows,
+                plan,
                 concurrency=concurrency,
                 console=err,
                 show_progress=err.is_terminal if progress is None else progress,
             )
         except (InputFileError, OSError) as exc:  # the file changed under us, a disk full...
             _fail(f"{file}: {exc}", EXIT_USAGE)
+        except KeyboardInterrupt:  # a second Ctrl-C: no summary, but the journal holds every confirmed row
+            _fail("interrupted twice: stopped at once; run again with --resume to continue", EXIT_INTERRUPTED)
     _print_summary(file, summary, json_output)
     raise typer.Exit(exit_status(summary))
 
