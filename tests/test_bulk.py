@@ -304,6 +304,7 @@ def test_sync_the_first_row_goes_alone_so_a_run_wide_failure_stops_after_one_req
     [
         (401, {"category": "EXPIRED_AUTHENTICATION", "message": "expired"}, "AUTHENTICATION"),
         (403, {"category": "MISSING_SCOPES", "message": "no", "context": {"requiredScopes": ["x"]}}, "MISSING_SCOPES"),
+        (403, {"category": "FORBIDDEN", "message": "not this record"}, None),
         (429, {"policyName": "DAILY", "message": "daily"}, "DAILY_LIMIT"),
         (429, {"policyName": "SECONDLY", "message": "slow"}, None),
         (400, {"category": "VALIDATION_ERROR", "message": "bad id"}, None),

@@ -712,7 +712,8 @@ def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
 
     * 401: the client already refreshed an OAuth token where it could; a 401 that reaches the caller survives it.
     * A refused OAuth refresh: every later request needs the same refresh.
-    * 403: HubSpot checks scopes per object type, so rows between the same two object types fail alike.
+    * 403 for missing scopes: HubSpot checks scopes per object type, so rows between the same two object types
+      fail alike (another 403 concerns its row only).
     * 429 ``DAILY``: the daily cap resets at the account's midnight; seconds of backoff do not help.
     """
     from ._auth import OAuthRefreshError  # _auth imports this module
@@ -721,7 +722,7 @@ def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
         return RunWideFailure("AUTHENTICATION", False, "check the token (--token / HUBSPOT_ACCESS_TOKEN)")
     if isinstance(error, OAuthRefreshError):
         return RunWideFailure("OAUTH_REFRESH", False, "check --client-id, --client-secret and --refresh-token")
-    if isinstance(error, PermissionDeniedError):
+    if isinstance(error, PermissionDeniedError) and (error.missing_scopes or error.category == "MISSING_SCOPES"):
         scopes = f" ({', '.join(error.missing_scopes)})" if error.missing_scopes else ""
         return RunWideFailure("MISSING_SCOPES", True, f"grant the app the missing scopes{scopes}")
     if isinstance(error, RateLimitError) and error.is_daily:
