@@ -135,3 +135,22 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
     }
     assert not resumed_paths & journaled_paths
     assert len(resumed_paths) == ROWS - ANSWERED
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_during_a_hanging_associate_exits_130_without_a_traceback(emulator: RunningEmulator) -> None:
+    with _HangingProxy(emulator.base_url, 0) as proxy:
+        command = [sys.executable, "-m", "hubspot_associations.cli", "associate", "contacts", "1000001"]
+        command += ["companies", "2000001", "--base-url", proxy.base_url, "--token", emulator.token]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while proxy.hanging < 1:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=5)
+        finally:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130 and "Traceback" not in stderr and "interrupted" in stderr

@@ -191,6 +191,10 @@ def associate(
                 raw = client.with_raw_response.associate(from_type, from_id, to_type, to_id, specs)
             else:
                 raw = client.with_raw_response.associate_default(from_type, from_id, to_type, to_id)
+        except KeyboardInterrupt:
+            _fail(
+                "interrupted: the association may or may not exist now (running it again is harmless)", EXIT_INTERRUPTED
+            )
         except (HubSpotError, OAuthRefreshError) as error:
             if json_output:
                 typer.echo(json.dumps({"ok": False, "error": _error_json(error)}, indent=2))
