@@ -12,6 +12,10 @@ Design (shared by the sync and async clients):
 * **One outcome per row, nothing dropped.** A row that fails validation, is refused by HubSpot, or runs out of
   retries becomes a failed :class:`AssociationOutcome` holding the typed error; the other rows carry on.
   Programming errors (anything not in :data:`RowError`) still propagate.
+* **Stopping** (sync): ``stop=threading.Event()``; once set, no row is taken from the input, waits before a retry
+  or a paced send end at once (a failed outcome with :class:`StoppedError`), and requests on the wire get
+  ``grace`` seconds. The first row is sent alone (for at most ``_SOLO_S``) so that a caller who stops on a
+  run-wide failure (:func:`run_wide_failure`) has spent one request, not ``concurrency``.
 * **Pacing.** Every attempt, retries included, reserves a slot from the client's :class:`~._pacing.Pacer` before it
   is sent, so the client's limit (configured, or adopted from HubSpot's ``X-HubSpot-RateLimit-*`` headers) is used
   fully and 429s are the exception, and absorbed by the retry policy when they happen.

@@ -78,3 +78,15 @@ def test_a_spent_daily_limit_stops_the_run(tmp_path: Path) -> None:
         assert summary["confirmed"] == 5 and "DAILY_LIMIT" in summary["stopped_by"]
         assert 1 <= summary["failed"] <= 2 and summary["failed"] + summary["not_attempted"] == 45
         assert len(emulator.state.request_log) == 5 + summary["failed"]
+
+
+def test_a_refused_oauth_refresh_stops_the_run(cli: Cli, tmp_path: Path) -> None:
+    path = _rows(tmp_path / "rows.csv", 50)
+    oauth = ["--client-id", "nobody", "--client-secret", "s3cr3t-value", "--refresh-token", "r3fr3sh-value"]
+    args = ["bulk", str(path), "--json", "--base-url", cli.emulator.base_url, *oauth]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == EXIT_STOPPED, result.output
+    summary = json.loads(result.stdout)
+    assert summary["failed"] == 1 and summary["not_attempted"] == 49 and "OAUTH_REFRESH" in summary["stopped_by"]
+    assert "s3cr3t-value" not in result.output and "r3fr3sh-value" not in result.output
+    assert len(cli.emulator.state.request_log) <= 1
