@@ -41,9 +41,12 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
+    RunWideFailure,
     ServerError,
+    StoppedError,
     UnexpectedResponseError,
     UnexpectedStatusError,
+    run_wide_failure,
 )
 from ._models import (
     APIResponse,
@@ -106,10 +109,13 @@ __all__ = [
     "RateLimitError",
     "RateLimitInfo",
     "ResponseTooLargeError",
+    "RunWideFailure",
     "ServerError",
+    "StoppedError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "__version__",
     "association_types",
     "object_types",
+    "run_wide_failure",
 ]
