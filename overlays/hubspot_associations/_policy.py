@@ -151,8 +151,13 @@ class RateLimitInfo:
 
     @property
     def interval_s(self) -> float | None:
-        """The window length in seconds, or ``None`` when unknown."""
-        return None if self.interval_ms is None else self.interval_ms / 1000.0
+        """The window length in seconds, or ``None`` when unknown (``inf`` for a header too large for a float)."""
+        if self.interval_ms is None:
+            return None
+        try:
+            return self.interval_ms / 1000.0
+        except OverflowError:  # "9" * 400 parses as an int; the pacer clamps it, callers reading it must not crash
+            return math.inf
 
 
 def _header(headers: HeadersLike, name: str) -> str | None:
