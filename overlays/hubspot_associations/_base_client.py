@@ -146,7 +146,9 @@ class BaseClient(Generic[HttpT]):
     connect/read/write/pool waits (httpx's per-operation meaning) and its largest finite value is the call's
     budget: ``httpx.Timeout(30, connect=5)`` is a 30 s budget; ``httpx.Timeout(None)`` means no limit at all.
     Every per-operation limit of an attempt is further capped by the budget left, and the body is read chunk by
-    chunk with the deadline checked between chunks, so a server dripping bytes cannot stretch a call. A retry whose
+    chunk with the deadline checked between chunks, so a server dripping bytes cannot stretch a call; the client's
+    own pool also caps each socket read and write by the deadline (a pool passed in as ``http_client`` keeps
+    httpx's per-operation timeouts, capped at the start of each attempt). A retry whose
     wait (backoff, ``Retry-After``, rate-limit interval) no longer fits raises the :class:`APITimeoutError` at
     once, with the previous attempt's error as ``last_error`` (and ``__cause__``).
 
