@@ -26,16 +26,19 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
     error_from_response,
 )
 from ._models import APIResponse, coerce_specs
 from ._pacing import Pacer, Slot
-from ._policy import rate_limit_info, retry_delay, should_retry
+from ._policy import retry_delay, should_retry
+from ._response import rate_limit_info
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
 T = TypeVar("T")
+E = TypeVar("E", bound=HubSpotError)
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 TimeoutLike = float | httpx.Timeout | None
@@ -219,11 +222,12 @@ class BaseClient(Generic[HttpT]):
         request = call.request
         _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)
         if 200 <= status < 300:
-            return APIResponse(self._parse(call, response), response, attempt + 1)
+            return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None
-        if not should_retry(status=status, policy_name=policy_name, attempt=attempt, max_retries=self.max_retries):
-            raise error
+        daily = isinstance(error, RateLimitError) and error.is_daily  # the error's answer is the policy's answer
+        if not should_retry(status=status, daily=daily, attempt=attempt, max_retries=self.max_retries):
+            raise self._final(error, attempt)
         wait = retry_delay(
             attempt=attempt, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
         )
@@ -238,24 +242,30 @@ class BaseClient(Generic[HttpT]):
         """Seconds to wait before retrying after a transport error; raises the typed error when final."""
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
-        if not should_retry(
-            status=None, policy_name=None, attempt=attempt, max_retries=self.max_retries, exception=exc
-        ):
+        if not should_retry(status=None, attempt=attempt, max_retries=self.max_retries, exception=exc):
             kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-            raise kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request) from exc
+            error = kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request)
+            raise self._final(error, attempt) from exc
         wait = retry_delay(attempt=attempt, headers=None, status=None, policy_name=None, rng=self._rng)
         _logging.log_retry(request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc)
         return wait
 
     @staticmethod
-    def _parse(call: PreparedCall[T], response: httpx.Response) -> T:
+    def _final(error: E, attempt: int) -> E:
+        """``error``, marked with the attempts the call made (``attempt`` is the 0-based index of the last one)."""
+        error.attempts = attempt + 1
+        return error
+
+    @classmethod
+    def _parse(cls, call: PreparedCall[T], response: httpx.Response, attempt: int) -> T:
         # Any 2xx with the documented body is success, whatever the exact code (HubSpot has moved 201 <-> 200).
         try:
             return call.parse(response.json())
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            raise UnexpectedResponseError.from_response(
+            error = UnexpectedResponseError.from_response(
                 response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
-            ) from None
+            )
+            raise cls._final(error, attempt) from None
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

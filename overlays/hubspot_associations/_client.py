@@ -17,6 +17,7 @@ from ._bulk import (
     associate_many_async,
     associate_many_sync,
 )
+from ._errors import HubSpotError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
 T = TypeVar("T")
@@ -85,6 +86,8 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
                 response = self._http.send(call.request, auth=self.auth)
             except httpx.TransportError as exc:
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                raise self._final(exc, attempt) from None
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
@@ -203,6 +206,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 response = await self._http.send(call.request, auth=self.auth)
             except httpx.TransportError as exc:
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                raise self._final(exc, attempt) from None
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
