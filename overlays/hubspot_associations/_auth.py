@@ -362,7 +362,7 @@ class OAuthRefresh(httpx.Auth):
         if isinstance(scopes_raw, str):
             scopes = tuple(scopes_raw.split())
         elif isinstance(scopes_raw, list):
-            scopes = tuple(str(scope) for scope in scopes_raw)
+            scopes = tuple(scope for scope in scopes_raw if isinstance(scope, str))
         else:
             scopes = ()
         expires_at = None if expires_in is None else self._clock() + expires_in

@@ -80,6 +80,15 @@ def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
     return parsed
 
 
+def _describe(exc: BaseException) -> str:
+    """``exc`` for a message: its type and at most 200 characters of its text (which may quote the body)."""
+    try:
+        text = str(exc)
+    except Exception:  # e.g. a RecursionError while formatting a deeply nested value
+        text = ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
 def _path_args(
     from_object_type: object, from_object_id: object, to_object_type: object, to_object_id: object
 ) -> tuple[str, str, str, str]:
@@ -238,7 +247,7 @@ class BaseClient(Generic[HttpT]):
         )
         return wait
 
-    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.TransportError, attempt: int) -> float:
+    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.RequestError, attempt: int) -> float:
         """Seconds to wait before retrying after a transport error; raises the typed error when final."""
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
@@ -259,11 +268,15 @@ class BaseClient(Generic[HttpT]):
     @classmethod
     def _parse(cls, call: PreparedCall[T], response: httpx.Response, attempt: int) -> T:
         # Any 2xx with the documented body is success, whatever the exact code (HubSpot has moved 201 <-> 200).
+        # Whatever the body makes json or the models raise (ValueError for invalid UTF-8 or a number too long,
+        # RecursionError for deep nesting, KeyError/TypeError for wrong shapes, ...), it is not the documented
+        # result: one typed error, never the parser's own exception.
         try:
             return call.parse(response.json())
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        except Exception as exc:
             error = UnexpectedResponseError.from_response(
-                response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
+                response,
+                f"HubSpot answered {response.status_code} but the body is not the documented result ({_describe(exc)})",
             )
             raise cls._final(error, attempt) from None
 

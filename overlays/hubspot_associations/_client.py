@@ -84,7 +84,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
                 time.sleep(slot.wait)
             try:
                 response = self._http.send(call.request, auth=self.auth)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
                 raise self._final(exc, attempt) from None
@@ -204,7 +204,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 await _async_sleep(slot.wait)
             try:
                 response = await self._http.send(call.request, auth=self.auth)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
                 raise self._final(exc, attempt) from None

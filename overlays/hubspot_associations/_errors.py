@@ -118,7 +118,8 @@ class HubSpotError(Exception):
 
 
 class APIConnectionError(HubSpotError):
-    """The request never got an HTTP answer (DNS, refused connection, TLS, reset...).
+    """The request never got a usable HTTP answer (DNS, refused connection, TLS, reset..., or a body httpx could
+    not decode, e.g. a broken gzip stream).
 
     Attributes:
         request: the request that failed, when known. It is not shown in ``repr`` (it carries the token).
