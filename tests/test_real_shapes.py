@@ -24,7 +24,7 @@ from hubspot_associations import (
     LabelsBetweenObjectPair,
     PermissionDeniedError,
 )
-from hubspot_associations_api.models import ErrorSubCategoryObject
+from hubspot_associations_api.models import ErrorContextObject, ErrorSubCategoryObject
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 DATA = Path(__file__).parent / "data" / "seeds"
@@ -88,8 +88,9 @@ def test_default_example_from_hubspots_page_parses_as_success() -> None:
     assert error.sub_category.to_dict() == {}
     assert isinstance(error.errors, list)
     (detail,) = error.errors
-    # A JSON-encoded string, kept as sent by the generated model; the SDK's error objects decode it (see below).
-    assert detail.context == '{"missingScopes":["scope1","scope2"]}'
+    # Sent as a JSON-encoded string; the SDK decodes it into the object it encodes.
+    assert isinstance(detail.context, ErrorContextObject)
+    assert detail.context.to_dict() == {"missingScopes": ["scope1", "scope2"]}
     assert detail.sub_category == "<string>"
 
 
@@ -138,6 +139,9 @@ def test_batch_error_items_of_real_traffic_parse(item: dict[str, Any]) -> None:
     (error,) = parsed.errors
     assert error.message == item["message"]
     assert error.to_dict()["message"] == item["message"]
+    if item.get("context") == '{"missingScopes":["a","b"]}':
+        assert isinstance(error.context, ErrorContextObject)
+        assert error.context["missingScopes"] == ["a", "b"]
 
 
 def test_a_batch_error_item_with_numeric_ids_keeps_ids_as_strings() -> None:

@@ -17,7 +17,11 @@ import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
-from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from hubspot_associations_api.models import (
+    BatchResponsePublicDefaultAssociation,
+    ErrorContextObject,
+    LabelsBetweenObjectPair,
+)
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, token_from_env
@@ -34,7 +38,7 @@ from ._errors import (
 from ._models import APIResponse, coerce_specs
 from ._pacing import Pacer, Slot
 from ._policy import retry_delay, should_retry
-from ._response import rate_limit_info
+from ._response import normalize_context, rate_limit_info
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
 T = TypeVar("T")
@@ -63,7 +67,21 @@ def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
             raise TypeError("result ids must be strings or integers")
         if type(item.association_spec.association_type_id) is not int:  # not bool, not float
             raise TypeError("associationTypeId must be an integer")
+    if isinstance(parsed.errors, list):  # usually absent or empty
+        for error in parsed.errors:
+            error.context = _decoded(error.context)
+            for detail in error.errors if isinstance(error.errors, list) else ():
+                detail.context = _decoded(detail.context)
     return parsed
+
+
+def _decoded(context: T) -> T | ErrorContextObject:
+    """A batch error's ``context`` sent as a string (JSON-encoded, as in HubSpot's own documentation example, or
+    Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
+    if not isinstance(context, str):
+        return context
+    decoded = normalize_context(context)
+    return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
 
 
 def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
