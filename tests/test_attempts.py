@@ -139,3 +139,12 @@ def test_cli_bulk_summary_counts_retries_of_failed_rows(tmp_path: Path) -> None:
         )
     assert summary.failed == 1
     assert summary.retries == 2  # 503, 503 absorbed before the final 400
+
+
+def test_attempts_survive_pickling() -> None:
+    import pickle
+
+    with client(scripted(BUSY, INVALID)) as c, pytest.raises(BadRequestError) as caught:
+        c.associate_default("contacts", "1", "companies", "2")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert isinstance(copy, BadRequestError) and copy.attempts == 2
