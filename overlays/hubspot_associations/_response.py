@@ -10,11 +10,11 @@ Every consumer asks here — the error tree (``_errors.py``), the retry policy (
 * :func:`is_daily_limit` — whether a 429 is the daily cap (``policyName`` wins; the message decides without one).
 * :func:`parse_json` / :func:`parse_error_body` — lenient body parsing that never raises.
 
-Facts about the shapes (``docs/`` and the spec's **Real traffic** notes): 429 bodies carry ``errorType`` and
-``policyName`` and no ``category``; "Unable to infer object type" bodies have no ``category``; ``context`` may be an
-object of any values, a JSON-encoded string or a Java ``Map.toString()`` string; ``subCategory`` may be a string or
-an object; Cloudflare answers 5xx with HTML. HubSpot documents no ``Retry-After``; proxies and the emulator may send
-one. Nothing here raises on what a server sends.
+The shapes (see the **Real traffic** notes in ``openapi/hubspot-crm-associations-v4.yaml``): 429 bodies carry
+``errorType`` and ``policyName`` and no ``category``; "Unable to infer object type" bodies have no ``category``;
+``context`` may be an object of any values, a JSON-encoded string or a Java ``Map.toString()`` string;
+``subCategory`` may be a string or an object; Cloudflare answers 5xx with HTML. HubSpot documents no
+``Retry-After``; proxies and the emulator may send one. Nothing here raises on what a server sends.
 """
 
 from __future__ import annotations
