@@ -87,7 +87,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
-                raise self._final(exc, attempt) from None
+                raise self._final(exc, attempt)
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
@@ -207,7 +207,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
-                raise self._final(exc, attempt) from None
+                raise self._final(exc, attempt)
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
