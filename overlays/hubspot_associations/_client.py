@@ -87,7 +87,8 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
-                raise self._final(exc, attempt)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
@@ -207,7 +208,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
-                raise self._final(exc, attempt)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
