@@ -21,7 +21,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from ._errors import APITimeoutError, HubSpotError, ResponseTooLargeError, UnexpectedResponseError
+from ._errors import APITimeoutError, HubSpotError, ResponseTooLargeError
 
 __all__ = ["BodyReader", "Deadline", "bound_network", "budget_of", "set_network_deadline"]
 
@@ -179,17 +179,6 @@ class BodyReader:
             raise self._too_large(f"exceeds {self._limit} bytes once decoded")
         self._chunks.append(chunk)
         self._deadline.check(self._response.request, "while reading the response body")
-
-    def undecodable(self, exc: httpx.DecodingError) -> UnexpectedResponseError:
-        """The error for a body whose Content-Encoding does not decode."""
-        response = self._response
-        return UnexpectedResponseError(
-            f"HubSpot answered {response.status_code} with a body that does not decode ({type(exc).__name__})",
-            status_code=response.status_code,
-            headers=response.headers,
-            response=response,
-            request=response.request,
-        )
 
     def finish(self) -> None:
         """Install the body on the response (what ``Response.read`` does after its own loop)."""

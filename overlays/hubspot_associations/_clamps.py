@@ -23,7 +23,7 @@ from ._constants import (
 )
 
 if TYPE_CHECKING:
-    from ._policy import RateLimitInfo
+    from ._response import RateLimitInfo
 
 __all__ = ["clamp_rate_limit", "clamp_retry_after", "clamp_token_lifetime", "clamp_wait"]
 

@@ -109,16 +109,16 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
                 response = self._http.send(call.request, auth=self.auth, stream=True)
                 try:
                     reader = self._reader(response, deadline)
-                    try:
-                        for chunk in response.iter_bytes():
-                            reader.feed(chunk)
-                    except httpx.DecodingError as exc:
-                        raise reader.undecodable(exc) from None
+                    for chunk in response.iter_bytes():
+                        reader.feed(chunk)
                     reader.finish()
                 finally:
                     response.close()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt, deadline)
+            except HubSpotError as exc:  # authenticating (a refused OAuth refresh) or reading (too large, too late)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):
@@ -259,16 +259,16 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
                 try:
                     reader = self._reader(response, deadline)
-                    try:
-                        async for chunk in response.aiter_bytes():
-                            reader.feed(chunk)
-                    except httpx.DecodingError as exc:
-                        raise reader.undecodable(exc) from None
+                    async for chunk in response.aiter_bytes():
+                        reader.feed(chunk)
                     reader.finish()
                 finally:
                     await response.aclose()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt, deadline)
+            except HubSpotError as exc:  # authenticating (a refused OAuth refresh) or reading (too large, too late)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):

@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable
 
 from ._clamps import clamp_rate_limit, clamp_wait
-from ._policy import RateLimitInfo
+from ._response import RateLimitInfo
 
 __all__ = ["Pacer", "Slot"]
 
