@@ -10,8 +10,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
+import anyio
 import httpx
 import pytest
+import trio
 
 from hubspot_associations._auth import (
     BearerToken,
@@ -23,6 +25,7 @@ from hubspot_associations._auth import (
     token_from_env,
 )
 from hubspot_associations._constants import OAUTH_TOKEN_URL_V3
+from tests.async_support import gather
 
 CLIENT_ID = "client-id-123"
 CLIENT_SECRET = "client-secret-SUPERSECRET-abcdef"
@@ -137,7 +140,7 @@ class FakeHubSpot:
             with self.lock:
                 self.token_requests.append(request)
                 number = len(self.token_requests)
-            await asyncio.sleep(self.token_delay)
+            await anyio.sleep(self.token_delay)
             access = f"new-access-{number}"
             with self.lock:
                 if self.valid is not None:
@@ -148,7 +151,7 @@ class FakeHubSpot:
             )
         response = self._api(request)
         if response.status_code == 401:
-            await asyncio.sleep(0.01)  # let every task send its stale token before any refresh
+            await anyio.sleep(0.01)  # let every task send its stale token before any refresh
         return response
 
 
@@ -550,7 +553,7 @@ async def test_tasks_share_one_refresh_before_expiry() -> None:
     clock = FakeClock()
     auth = make_auth(clock, access_token=OLD_ACCESS, expires_at=clock.now - 1)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
-        responses = await asyncio.gather(*(client.get(API_URL) for _ in range(50)))
+        responses = await gather(*(client.get(API_URL) for _ in range(50)))
     assert [r.status_code for r in responses] == [200] * 50
     assert len(hub.token_requests) == 1
 
@@ -559,7 +562,7 @@ async def test_tasks_share_one_refresh_after_expired_401() -> None:
     hub = FakeHubSpot(token_delay=0.02)
     auth = make_auth(access_token=OLD_ACCESS)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
-        responses = await asyncio.gather(*(client.get(API_URL) for _ in range(50)))
+        responses = await gather(*(client.get(API_URL) for _ in range(50)))
     assert [r.status_code for r in responses] == [200] * 50
     assert len(hub.token_requests) == 1
     assert len(hub.api_requests) == 100
@@ -574,10 +577,18 @@ def test_async_lock_per_event_loop() -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
             return (await client.get(API_URL)).status_code
 
-    assert asyncio.run(run()) == 200
-    clock.now += 3600  # force a second refresh in a new loop: the first loop's lock must not be reused
-    assert asyncio.run(run()) == 200
-    assert len(hub.token_requests) == 2
+    # One instance, four event loops of two kinds in turn: each refresh takes the lock of the loop it runs on
+    # (an asyncio lock reused under trio, or another asyncio loop's lock, would fail).
+    runners: list[Callable[[], int]] = [
+        lambda: asyncio.run(run()),
+        lambda: trio.run(run),
+        lambda: anyio.run(run, backend="trio"),
+    ]
+    runners.append(runners[0])
+    for runner in runners:
+        assert runner() == 200
+        clock.now += 3600  # force a refresh in the next loop
+    assert len(hub.token_requests) == 4
 
 
 def test_auth_flow_direct_drive() -> None:

@@ -20,8 +20,8 @@ import httpx
 from ._constants import OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
 
-if TYPE_CHECKING:  # imported where used: sync-only users do not pay for them at import
-    import asyncio
+if TYPE_CHECKING:  # imported where used: sync-only users do not pay for it at import
+    import anyio
 
 __all__ = [
     "BearerToken",
@@ -196,9 +196,9 @@ class OAuthRefresh(httpx.Auth):
     * A rotated ``refresh_token`` in the response is adopted; ``on_refresh`` is called with the new
       :class:`OAuthTokens` after every refresh, inside the refresh lock (its exceptions propagate to the request
       that triggered the refresh).
-    * One refresh at a time: threads share a :class:`threading.Lock`, asyncio tasks an :class:`asyncio.Lock` per
-      event loop; callers that waited re-check and reuse a token refreshed meanwhile. (A sync and an async client
-      sharing one instance are each serialised, not against each other.)
+    * One refresh at a time: threads share a :class:`threading.Lock`, async tasks an :class:`anyio.Lock` per event
+      loop (asyncio or trio); callers that waited re-check and reuse a token refreshed meanwhile. (A sync and an
+      async client sharing one instance are each serialised, not against each other.)
     * A refresh refused with a 4xx (bad refresh token, bad client id) raises :class:`OAuthRefreshError` and is
       remembered: later requests raise it again without hammering the token endpoint, until
       :meth:`set_tokens` supplies new credentials. 5xx and transport errors are not remembered.
@@ -244,9 +244,7 @@ class OAuthRefresh(httpx.Auth):
         self._state = _State(0, access_token, refresh_token, expires_at)
         self._failure: OAuthRefreshError | None = None
         self._thread_lock = threading.Lock()
-        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
         self._async_locks_guard = threading.Lock()
 
     def __repr__(self) -> str:
@@ -447,14 +445,16 @@ class OAuthRefresh(httpx.Auth):
         self._authorize(request)
         yield request
 
-    def _async_lock(self) -> asyncio.Lock:
-        import asyncio
+    def _async_lock(self) -> anyio.Lock:
+        # One anyio lock per running event loop (an asyncio loop or a trio run): a lock belongs to the backend it
+        # was first used on, and one instance may serve several ``asyncio.run``/``trio.run`` calls in turn.
+        import anyio.lowlevel
 
-        loop = asyncio.get_running_loop()
+        loop = anyio.lowlevel.current_token().native_token
         with self._async_locks_guard:
             lock = self._async_locks.get(loop)
             if lock is None:
-                lock = self._async_locks[loop] = asyncio.Lock()
+                lock = self._async_locks[loop] = anyio.Lock()
             return lock
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
