@@ -15,6 +15,7 @@ import httpx
 import pytest
 import trio
 
+from hubspot_associations import HubSpotAssociations, InvalidInputError
 from hubspot_associations._auth import (
     BearerToken,
     MissingCredentialsError,
@@ -22,9 +23,11 @@ from hubspot_associations._auth import (
     OAuthRefreshError,
     OAuthTokens,
     mask_secret,
+    oauth_token_url,
     token_from_env,
 )
 from hubspot_associations._constants import OAUTH_TOKEN_URL_V3
+from hubspot_associations.cli._connection import build_client
 from tests.async_support import gather
 
 CLIENT_ID = "client-id-123"
@@ -348,6 +351,66 @@ def test_relative_token_url_resolves_against_request_origin() -> None:
     with httpx.Client(transport=httpx.MockTransport(hub.handler), auth=auth) as client:
         client.get("http://127.0.0.1:8765/crm/v4/objects/contact/1/associations/company?limit=5")
     assert str(hub.token_requests[0].url) == "http://127.0.0.1:8765/oauth/v1/token"
+
+
+def _token_url_of(client: HubSpotAssociations) -> str:
+    auth = client.auth
+    assert isinstance(auth, OAuthRefresh)
+    return str(auth.resolve_token_url(client._http.build_request("PUT", client.base_url + "/crm/v4/x")))
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        (None, "https://api.hubapi.com/oauth/v1/token"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765/oauth/v1/token"),
+        ("https://proxy.example/hubspot/", "https://proxy.example/hubspot/oauth/v1/token"),
+    ],
+)
+def test_token_url_follows_the_clients_base_url(base_url: str | None, expected: str) -> None:
+    token_requests: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if "/oauth/" in request.url.path:
+            token_requests.append(str(request.url))
+            return httpx.Response(200, json={"access_token": "new-access-1", "expires_in": 1800})
+        return httpx.Response(200, json={})
+
+    kwargs = {} if base_url is None else {"base_url": base_url}
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with HubSpotAssociations(auth=make_auth(), http_client=http, **kwargs) as client:  # type: ignore[arg-type]
+        client._http.get(client.base_url + "/crm/v4/anything", auth=client.auth)
+        assert _token_url_of(client) == expected == oauth_token_url(client.base_url)
+    # The refresh token and client secret went to the base URL's host, nowhere else.
+    assert token_requests == [expected]
+
+
+def test_library_and_cli_agree_on_the_token_url() -> None:
+    for base_url in ("https://api.hubapi.com", "http://127.0.0.1:9/", "https://proxy.example/hs"):
+        from_cli = build_client(
+            token=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, refresh_token=REFRESH_TOKEN, base_url=base_url
+        )
+        from_library = HubSpotAssociations(auth=make_auth(), base_url=base_url)
+        with from_cli, from_library:
+            assert _token_url_of(from_cli) == _token_url_of(from_library) == oauth_token_url(base_url)
+
+
+def test_a_named_token_url_is_the_users_decision_even_on_another_host() -> None:
+    auth = make_auth(token_url="https://auth.example/oauth/v3/token")
+    with HubSpotAssociations(auth=auth, base_url="http://127.0.0.1:8765") as client:
+        assert _token_url_of(client) == "https://auth.example/oauth/v3/token"
+
+
+def test_one_instance_follows_one_base_url() -> None:
+    auth = make_auth()
+    with HubSpotAssociations(auth=auth, base_url="http://127.0.0.1:8765"):
+        pass
+    with HubSpotAssociations(auth=auth, base_url="http://127.0.0.1:8765/"):  # the same root: fine
+        pass
+    with pytest.raises(InvalidInputError, match="already refreshes at") as caught:
+        HubSpotAssociations(auth=auth, base_url="https://api.hubapi.com")
+    assert caught.value.argument == "auth"
+    assert_no_secrets(str(caught.value))
 
 
 def test_v3_token_url() -> None:

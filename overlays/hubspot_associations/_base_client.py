@@ -20,7 +20,7 @@ from hubspot_associations_api.api.associations import associate_with_labels as _
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
 from . import _logging
-from ._auth import BearerToken, MissingCredentialsError, token_from_env
+from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -105,12 +105,17 @@ def _base_url(value: str) -> str:
     return str(url).rstrip("/")
 
 
-def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
+def _auth(access_token: str | None, auth: httpx.Auth | None, base_url: str) -> httpx.Auth:
     if auth is not None and access_token is not None:
         raise InvalidInputError("auth", "pass either access_token or auth, not both")
     if auth is not None:
         if not isinstance(auth, httpx.Auth):
             raise InvalidInputError("auth", f"must be an httpx.Auth such as OAuthRefresh, got {type(auth).__name__}")
+        if isinstance(auth, OAuthRefresh):
+            try:
+                auth.follow_base_url(base_url)  # the refresh goes to base_url's host unless token_url says otherwise
+            except ValueError as exc:
+                raise InvalidInputError("auth", str(exc)) from None
         return auth
     try:
         return BearerToken(access_token if access_token is not None else token_from_env())
@@ -152,7 +157,7 @@ class BaseClient(Generic[HttpT]):
         self.base_url = _base_url(base_url)
         self.timeout = _timeout(timeout)
         self.max_retries = max_retries
-        self.auth = _auth(access_token, auth)
+        self.auth = _auth(access_token, auth, self.base_url)
         self.pacer = Pacer(rate_limit, rate_limit_window)
         self._rng = random.Random()
         _logging.configure_from_env()
