@@ -125,6 +125,27 @@ def _auth(access_token: str | None, auth: httpx.Auth | None, base_url: str) -> h
         raise InvalidInputError("access_token", str(exc)) from None
 
 
+def _check_transport(http_client: httpx.Client | httpx.AsyncClient) -> None:
+    # httpx accepts any transport and fails only at the first request, with an AttributeError from inside httpx
+    # (the usual case: ``httpx.ASGITransport``, which is async-only, in an ``httpx.Client``). Say so up front.
+    transport = getattr(http_client, "_transport", None)
+    sync = isinstance(http_client, httpx.Client)
+    expected = httpx.BaseTransport if sync else httpx.AsyncBaseTransport
+    if transport is None or isinstance(transport, expected):
+        return
+    hint = (
+        " (for the emulator from the sync client, serve it with run_emulator_in_thread() and pass its base_url, "
+        "or use AsyncHubSpotAssociations)"
+        if sync
+        else ""
+    )
+    raise InvalidInputError(
+        "http_client",
+        f"its transport {type(transport).__name__} is not an httpx.{expected.__name__}, so it cannot serve an "
+        f"httpx.{type(http_client).__name__}{hint}",
+    )
+
+
 class BaseClient(Generic[HttpT]):
     """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`.
 
@@ -166,6 +187,8 @@ class BaseClient(Generic[HttpT]):
             raise InvalidInputError(
                 "http_client", f"must be an httpx.{http_class.__name__}, got {type(http_client).__name__}"
             )
+        if http_client is not None:
+            _check_transport(http_client)
         self._owns_http = http_client is None
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
 
