@@ -12,6 +12,7 @@ import anyio
 import httpx
 import pytest
 
+import hubspot_associations._bulk as bulk_module
 from hubspot_associations import (
     AssociationOutcome,
     AssociationRow,
@@ -376,3 +377,22 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
         assert all(o.ok for o in outcomes)
         assert emulator.state.counts_by_status.get(429, 0) <= 1
         assert emulator.state.put_count == 50
+
+
+async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Anything that is not a row's failure (a bug) stops the run and is raised as it is, not as an ExceptionGroup.
+    original = bulk_module._run_async
+
+    async def broken(client: AsyncHubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+        if index == 3:
+            raise RuntimeError("bug in row handling")
+        return await original(client, index, row)
+
+    monkeypatch.setattr(bulk_module, "_run_async", broken)
+    rows = _CountingRows(None)  # endless: only the stop ends the run
+    async with _async_client() as client:
+        with anyio.fail_after(5), pytest.raises(RuntimeError, match="bug in row handling"):
+            async with client.associate_many(iter(rows), concurrency=2) as run:
+                async for _ in run:
+                    pass
+    assert rows.pulled <= 3 + 1 + 2 * 2

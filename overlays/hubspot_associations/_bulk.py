@@ -16,12 +16,20 @@ Design (shared by the sync and async clients):
   is sent, so the client's limit (configured, or adopted from HubSpot's ``X-HubSpot-RateLimit-*`` headers) is used
   fully and 429s are the exception, and absorbed by the retry policy when they happen.
 
+* **Structured concurrency (async).** The async workers are tasks in an anyio task group that lives in the
+  caller's ``async with`` block (:class:`AsyncBulkRun`), so the run works on asyncio and trio, and leaving the block
+  cancels it.
+
 Example::
 
     rows = (AssociationRow("contacts", c, "companies", k) for c, k in pairs)
     for outcome in client.associate_many(rows, concurrency=8):
         if not outcome.ok:
             print(outcome.row, outcome.error)
+
+    async with async_client.associate_many(rows, concurrency=8) as outcomes:
+        async for outcome in outcomes:
+            ...
 """
 
 from __future__ import annotations
@@ -246,7 +254,7 @@ def associate_many_sync(
 def _sync_outcomes(
     client: HubSpotAssociations, rows: Iterable[AssociationRow], concurrency: int
 ) -> Iterator[AssociationOutcome]:
-    # The threaded twin of _async_outcomes: ``concurrency`` worker threads share the rows iterator (under a lock)
+    # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator (under a lock)
     # and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``), freed when
     # the caller comes back for the next outcome.
     import queue
