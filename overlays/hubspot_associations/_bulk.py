@@ -254,9 +254,9 @@ def associate_many_sync(
 def _sync_outcomes(
     client: HubSpotAssociations, rows: Iterable[AssociationRow], concurrency: int
 ) -> Iterator[AssociationOutcome]:
-    # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator (under a lock)
-    # and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``), freed when
-    # the caller comes back for the next outcome.
+    # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator (under
+    # a lock) and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``),
+    # freed when the caller comes back for the next outcome.
     import queue
     import threading
 
