@@ -559,3 +559,32 @@ async def test_async_context_manager_closes_only_owned_client() -> None:
         await client.associate(*GOOD, 279)
     assert not injected.is_closed
     await injected.aclose()
+
+
+async def test_oauth_a_refresh_cancelled_midway_frees_the_lock_for_the_next_task() -> None:
+    # The refresh lock is held while the token request is in flight; a caller cancelled then (a deadline, a bulk run
+    # left early) must release it, and the next caller refreshes instead of waiting forever.
+    first_token_request = anyio.Event()
+    token_requests = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal token_requests
+        if request.url.path.startswith("/oauth/"):
+            token_requests += 1
+            if token_requests == 1:
+                first_token_request.set()
+                await anyio.sleep_forever()  # the first refresh never answers: its caller is cancelled
+            return httpx.Response(200, json={"access_token": "access-ASYNC-SECRET-0002-0123456789", "expires_in": 1800})
+        return httpx.Response(201, json=PAIR)
+
+    auth = OAuthRefresh("cid", CLIENT_SECRET, REFRESH_TOKEN)
+    client = AsyncHubSpotAssociations(
+        auth=auth, base_url=BASE, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+            group.start_soon(client.associate, *GOOD, 279)
+            await first_token_request.wait()
+            group.cancel_scope.cancel()
+        pair = await client.associate(*GOOD, 279)
+    assert pair.to_object_id == str(BIG_ID) and token_requests == 2
