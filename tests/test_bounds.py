@@ -7,7 +7,6 @@ memory test runs in a subprocess so its peak RSS is its own.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -197,16 +197,12 @@ class Clock:
         self.now += seconds
 
 
-class FakeAsyncio:
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
+def fake_async_sleep(clock: Clock) -> Any:
+    async def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        await anyio.sleep(0)  # still a checkpoint, on asyncio and trio alike
 
-    async def sleep(self, seconds: float) -> None:
-        self._clock.sleep(seconds)
-        await asyncio.sleep(0)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
+    return sleep
 
 
 @pytest.fixture
@@ -216,7 +212,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(client_module, "time", fake)
     # The async client sleeps through a module-level helper; route it to the same fake clock.
-    monkeypatch.setattr(client_module, "_async_sleep", FakeAsyncio(fake).sleep)
+    monkeypatch.setattr(client_module, "_async_sleep", fake_async_sleep(fake))
     return fake
 
 
@@ -398,7 +394,7 @@ def test_max_response_bytes_is_validated(value: Any) -> None:
 
 _RSS_SCRIPT = textwrap.dedent(
     """
-    import asyncio, resource, socket, sys, threading, zlib
+    import anyio, resource, socket, sys, threading, zlib
     import httpx
     from hubspot_associations import AsyncHubSpotAssociations, HubSpotAssociations, ResponseTooLargeError
 
@@ -445,7 +441,7 @@ _RSS_SCRIPT = textwrap.dedent(
             except ResponseTooLargeError:
                 refused += 1
 
-    asyncio.run(main())
+    anyio.run(main)
     c = zlib.compressobj(9, zlib.DEFLATED, 31)
     c.compress(b"\\0" * 1048576)
     c.flush(zlib.Z_FULL_FLUSH)

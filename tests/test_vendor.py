@@ -41,7 +41,7 @@ GENERATED = ROOT / "generated" / "hubspot_associations_api"
 SPEC = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_REQUIREMENTS = tuple(PYPROJECT["project"]["dependencies"])
-ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr"})
+ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr", "anyio"})
 
 
 def _bin(venv_dir: Path, name: str) -> Path:
@@ -289,6 +289,7 @@ def test_stamp_records_version_spec_generator_and_requirements(project: Path) ->
         "attrs",
         "httpcore",
         "sniffio",
+        "anyio",
     ]
     assert stamp.requires_python == PYPROJECT["project"]["requires-python"]
 

@@ -12,13 +12,10 @@ The ``clamp_*`` functions that bound what a server tells us live in ``_clamps.py
 from __future__ import annotations
 
 import math
-import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
 
-import httpcore
 import httpx
 
 from ._errors import APITimeoutError, HubSpotError, ResponseTooLargeError
@@ -193,138 +190,29 @@ class BodyReader:
 # (a context variable: per thread for the sync client, per task for the async one). A pool passed in through
 # ``http_client`` is left alone; there the chunk-by-chunk check above still bounds the body.
 
-_NETWORK_DEADLINE: ContextVar[float | None] = ContextVar("hubspot_associations_network_deadline", default=None)
+NETWORK_DEADLINE: ContextVar[float | None] = ContextVar("hubspot_associations_network_deadline", default=None)
+"""When the running call's socket operations must be done (``time.monotonic()``), or ``None``; see ``_network.py``."""
 
 
 def set_network_deadline(seconds_left: float) -> None:
     """Let socket operations of this thread/task take at most ``seconds_left`` more seconds (real clock)."""
-    _NETWORK_DEADLINE.set(None if seconds_left == math.inf else time.monotonic() + seconds_left)
-
-
-def _capped(timeout: float | None, error: type[Exception]) -> float | None:
-    deadline = _NETWORK_DEADLINE.get()
-    if deadline is None:
-        return timeout
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise error("the call's deadline has passed")
-    return left if timeout is None else min(timeout, left)
-
-
-class _Stream(httpcore.NetworkStream):
-    __slots__ = ("_stream",)
-
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _capped(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        return _Stream(self._stream.start_tls(ssl_context, server_hostname, _capped(timeout, httpcore.ConnectTimeout)))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _Backend(httpcore.NetworkBackend):
-    __slots__ = ("_backend",)
-
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        limit = _capped(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_tcp(host, port, limit, local_address, socket_options))
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        limit = _capped(timeout, httpcore.ConnectTimeout)
-        return _Stream(self._backend.connect_unix_socket(path, limit, socket_options))
-
-    def sleep(self, seconds: float) -> None:
-        self._backend.sleep(seconds)
-
-
-class _AsyncStream(httpcore.AsyncNetworkStream):
-    __slots__ = ("_stream",)
-
-    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
-        self._stream = stream
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._stream.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, _capped(timeout, httpcore.WriteTimeout))
-
-    async def aclose(self) -> None:
-        await self._stream.aclose()
-
-    async def start_tls(
-        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        limit = _capped(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, limit))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _AsyncBackend(httpcore.AsyncNetworkBackend):
-    __slots__ = ("_backend",)
-
-    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
-        self._backend = backend
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        limit = _capped(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._backend.connect_tcp(host, port, limit, local_address, socket_options))
-
-    async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.AsyncNetworkStream:
-        limit = _capped(timeout, httpcore.ConnectTimeout)
-        return _AsyncStream(await self._backend.connect_unix_socket(path, limit, socket_options))
-
-    async def sleep(self, seconds: float) -> None:
-        await self._backend.sleep(seconds)
+    NETWORK_DEADLINE.set(None if seconds_left == math.inf else time.monotonic() + seconds_left)
 
 
 def bound_network(http: httpx.Client | httpx.AsyncClient) -> None:
     """Make the socket operations of ``http``'s own pools honour :func:`set_network_deadline`.
 
     Reaches into httpx's transports (``_transport``, ``_mounts``) and httpcore's pools (``_network_backend``):
-    anything of another shape (a custom transport, a future httpx) is left as it is.
+    anything of another shape (a custom transport, a future httpx) is left as it is. The wrappers live in
+    ``_network.py``, imported here: httpcore (which imports anyio) is loaded by then, never by ``import``.
     """
+    from ._network import wrap_backend
+
     transports = [getattr(http, "_transport", None), *getattr(http, "_mounts", {}).values()]
     for transport in transports:
         pool = getattr(transport, "_pool", None)
         backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore.NetworkBackend) and not isinstance(backend, _Backend):
-            pool._network_backend = _Backend(backend)  # type: ignore[union-attr]
-        elif isinstance(backend, httpcore.AsyncNetworkBackend) and not isinstance(backend, _AsyncBackend):
-            pool._network_backend = _AsyncBackend(backend)  # type: ignore[union-attr]
+        if backend is not None:
+            wrapped = wrap_backend(backend)
+            if wrapped is not backend:
+                pool._network_backend = wrapped  # type: ignore[union-attr]
