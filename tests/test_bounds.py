@@ -642,42 +642,6 @@ async def test_oauth_answers_are_capped_too_async() -> None:
     assert sum(sent) < 100_000
 
 
-# -- any header values at all: bounded waits, no exception (a seeded sweep of hostile values) ----------------------
-
-_HOSTILE_VALUES = ["0", "1", "-1", "-5", "nan", "inf", "-inf", "1e308", "1e400", "9" * 400, "5000000000000000000",
-                   "", " ", "abc", "10000", "1000000000000", "0.5", "Wed, 21 Oct 2015 07:28:00 GMT", "\x00"]  # fmt: skip
-_HEADER_NAMES = [
-    "X-HubSpot-RateLimit-Max",
-    "X-HubSpot-RateLimit-Remaining",
-    "X-HubSpot-RateLimit-Interval-Milliseconds",
-    "X-HubSpot-RateLimit-Daily",
-    "X-HubSpot-RateLimit-Daily-Remaining",
-    "Retry-After",
-    "retry-after-ms",
-]
-
-
-def test_any_header_values_give_bounded_waits_and_no_exception() -> None:
-    import random
-
-    from hubspot_associations._pacing import Pacer
-    from hubspot_associations._policy import retry_delay
-    from hubspot_associations._response import rate_limit_info
-
-    rng = random.Random(12)
-    for _ in range(2000):
-        headers = {name: rng.choice(_HOSTILE_VALUES) for name in _HEADER_NAMES if rng.random() < 0.7}
-        pacer = Pacer(clock=lambda: 0.0)
-        slot = pacer.claim()
-        pacer.observe(rate_limit_info(headers), slot)
-        wait = retry_delay(attempt=rng.randrange(6), headers=headers, status=rng.choice([429, 503]), policy_name=None)
-        pacer.on_rate_limited(wait)
-        assert 0.0 <= wait <= MAX_RETRY_DELAY, headers
-        assert 0.0 <= pacer.claim().wait <= 2 * 10.05 + MAX_WAIT, headers  # two clamped windows, or a 429 hold
-        error = RateLimitError("x", status_code=429, headers=headers)
-        assert error.retry_after is None or 0.0 <= error.retry_after <= MAX_WAIT, headers
-
-
 def test_raw_rate_limit_of_a_huge_interval_does_not_raise() -> None:
     headers = {"X-HubSpot-RateLimit-Interval-Milliseconds": "9" * 25, "X-HubSpot-RateLimit-Max": "9" * 400}
     transport = httpx.MockTransport(lambda request: httpx.Response(201, json=PAIR, headers=headers))
