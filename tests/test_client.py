@@ -985,7 +985,7 @@ def test_bad_specs_send_nothing(specs: Any, argument: str) -> None:
     ("category", "type_id", "argument"),
     [
         ("TEAM", 1, "association_category"),
-        ("hubspot_defined", 1, "association_category"),
+        ("hub\u017fpot_defined", 1, "association_category"),  # U+017F upper-cases to "S": refused, not folded
         (None, 1, "association_category"),
         ("HUBSPOT_DEFINED", 0, "association_type_id"),
         ("HUBSPOT_DEFINED", 2**31, "association_type_id"),

@@ -158,7 +158,15 @@ def test_category_enum_members() -> None:
     assert result == "USER_DEFINED" and type(result) is str
 
 
-@pytest.mark.parametrize("value", ["hubspot_defined", "UNKNOWN", "", " WORK", None, 1, Category.BOGUS])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("hubspot_defined", "HUBSPOT_DEFINED"), ("User_Defined", "USER_DEFINED")]
+)
+def test_category_any_ascii_case(value: str, expected: str) -> None:
+    result = validate_category(value, "association_category")
+    assert result == expected and type(result) is str
+
+
+@pytest.mark.parametrize("value", ["hub\u017fpot_defined", "UNKNOWN", "", " WORK", "WORK\n", None, 1, Category.BOGUS])
 def test_category_rejected(value: object) -> None:
     with pytest.raises(InvalidInputError) as info:
         validate_category(value, "specs[0].association_category")

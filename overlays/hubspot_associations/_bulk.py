@@ -55,7 +55,13 @@ from ._errors import (
     HubSpotError,
     UnexpectedResponseError,
 )
-from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from ._models import (
+    APIResponse,
+    AssociationSpec,
+    BatchResponsePublicDefaultAssociation,
+    LabelsBetweenObjectPair,
+    coerce_specs,
+)
 from ._validation import InvalidInputError
 
 if TYPE_CHECKING:  # anyio and queue are imported where used, so importing the SDK stays cheap
@@ -87,8 +93,7 @@ AssociationResult = BatchResponsePublicDefaultAssociation | LabelsBetweenObjectP
 
 
 def _specs(value: Iterable[AssociationSpec | int] | AssociationSpec | int) -> tuple[AssociationSpec, ...]:
-    items = (value,) if isinstance(value, AssociationSpec | int) else value
-    return tuple(item if isinstance(item, AssociationSpec) else AssociationSpec.hubspot_defined(item) for item in items)
+    return tuple(coerce_specs(value, allow_empty=True))
 
 
 @attrs.frozen(slots=True)

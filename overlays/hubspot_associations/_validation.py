@@ -40,7 +40,9 @@ MAX_ASSOCIATION_TYPE_ID: Final = 2**31 - 1
 ASSOCIATION_CATEGORIES: Final[frozenset[str]] = frozenset(
     {"HUBSPOT_DEFINED", "INTEGRATOR_DEFINED", "USER_DEFINED", "WORK"}
 )
-"""Values of ``associationCategory`` (``WORK`` added 2026-02). Case-sensitive, as HubSpot compares them."""
+"""Values of ``associationCategory`` (``WORK`` added 2026-02). HubSpot compares them case-sensitively, so the SDK
+sends these spellings; :func:`validate_category` accepts any ASCII case of them (one rule for the library, the CLI
+and input files)."""
 
 # Anchored with fullmatch; [0-9] (not \\d) so that non-ASCII digits such as "١٢" are refused.
 _OBJECT_ID_RE: Final = re.compile(r"[1-9][0-9]{0,18}")
@@ -148,15 +150,23 @@ def _enum_value(value: object) -> object:
 def validate_category(value: object, argument: str) -> str:
     """Return an ``associationCategory`` as a plain ``str``.
 
-    Accepts ``HUBSPOT_DEFINED``, ``INTEGRATOR_DEFINED``, ``USER_DEFINED``, ``WORK`` (case-sensitive), or an enum
-    member whose ``.value`` is one of them.
+    Accepts ``HUBSPOT_DEFINED``, ``INTEGRATOR_DEFINED``, ``USER_DEFINED``, ``WORK`` in any ASCII case (returned in
+    upper case, the spelling HubSpot compares), or an enum member whose ``.value`` is one of them. Surrounding
+    whitespace is refused.
+
+    >>> validate_category("user_defined", "association_category")
+    'USER_DEFINED'
 
     Raises:
         InvalidInputError: anything else.
     """
     raw = _enum_value(value)
-    if isinstance(raw, str) and raw in ASSOCIATION_CATEGORIES:
-        return str.__str__(raw)  # a plain str even for StrEnum members
+    if isinstance(raw, str):
+        if raw in ASSOCIATION_CATEGORIES:
+            return str.__str__(raw)  # a plain str even for StrEnum members
+        # isascii first: str.upper maps some non-ASCII letters to ASCII (the long s, U+017F, becomes "S").
+        if raw.isascii() and (upper := raw.upper()) in ASSOCIATION_CATEGORIES:
+            return upper
     allowed = ", ".join(sorted(ASSOCIATION_CATEGORIES))
     raise InvalidInputError(argument, f"must be one of {allowed}, got {_shown(value)}")
 
