@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 
 from hubspot_associations._pacing import Pacer
 from hubspot_associations._response import RateLimitInfo
+from hubspot_associations._validation import InvalidInputError
 
 
 class FakeClock:
@@ -38,13 +40,20 @@ def max_in_any_window(times: list[float], window: float) -> int:
     return best
 
 
-def test_validation() -> None:
-    with pytest.raises(ValueError):
-        Pacer(limit=0)
-    with pytest.raises(ValueError):
-        Pacer(limit=10, window_s=0)
-    with pytest.raises(ValueError):
-        Pacer(limit=10, headroom=-1)
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": True}, "limit"),
+        ({"limit": 10, "window_s": 0}, "window_s"),
+        ({"limit": 10, "window_s": float("inf")}, "window_s"),
+        ({"limit": 10, "headroom": -1}, "headroom"),
+    ],
+)
+def test_validation(kwargs: dict[str, Any], argument: str) -> None:
+    with pytest.raises(InvalidInputError) as info:  # a ValueError too
+        Pacer(**kwargs)
+    assert info.value.argument == argument and isinstance(info.value, ValueError)
 
 
 def test_unknown_limit_never_waits() -> None:

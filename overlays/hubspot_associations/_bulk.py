@@ -62,7 +62,7 @@ from ._models import (
     LabelsBetweenObjectPair,
     coerce_specs,
 )
-from ._validation import InvalidInputError
+from ._validation import InvalidInputError, validate_count, validate_seconds
 
 if TYPE_CHECKING:  # anyio and queue are imported where used, so importing the SDK stays cheap
     from anyio import CancelScope
@@ -244,10 +244,8 @@ def associate_many_sync(
     grace: float = 1.0,
 ) -> Iterator[AssociationOutcome]:
     """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads)."""
-    _check_concurrency(concurrency)
-    if isinstance(grace, bool) or not isinstance(grace, int | float) or not 0 <= grace < float("inf"):
-        raise InvalidInputError("grace", f"must be a number of seconds >= 0, got {grace!r}")
-    return _sync_outcomes(client, rows, concurrency, stop, float(grace))
+    validate_count(concurrency, "concurrency")
+    return _sync_outcomes(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
 
 _POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
@@ -372,7 +370,7 @@ def associate_many_async(
     concurrency: int = DEFAULT_CONCURRENCY,
 ) -> AsyncBulkRun:
     """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks)."""
-    _check_concurrency(concurrency)
+    validate_count(concurrency, "concurrency")
     return AsyncBulkRun(client, rows, concurrency)
 
 
@@ -542,8 +540,3 @@ async def _work(
                 scope.cancel()
                 return
             await outcomes.send(outcome)
-
-
-def _check_concurrency(concurrency: object) -> None:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise InvalidInputError("concurrency", f"must be a positive int, got {concurrency!r}")

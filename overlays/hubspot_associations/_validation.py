@@ -11,6 +11,7 @@ rejected: HubSpot never issues them, and ``"007"`` vs ``"7"`` would name the sam
 from __future__ import annotations
 
 import enum
+import math
 import re
 import unicodedata
 from collections.abc import Sized
@@ -24,10 +25,11 @@ __all__ = [
     "MAX_OBJECT_ID",
     "InvalidInputError",
     "require_non_empty",
-    "validate_association_type_id",
     "validate_category",
+    "validate_count",
     "validate_object_id",
     "validate_object_type",
+    "validate_seconds",
     "validate_type_id",
 ]
 
@@ -184,8 +186,36 @@ def validate_type_id(value: object, argument: str) -> int:
     raise InvalidInputError(argument, f"must be an int association type id, got {_shown(value)}")
 
 
-validate_association_type_id = validate_type_id
-"""Alias of :func:`validate_type_id` with the longer, more explicit name."""
+def validate_count(value: object, argument: str, *, minimum: int = 1, unit: str = "") -> int:
+    """Return a count given to the SDK (retries, a rate limit, workers, bytes): an ``int`` (not ``bool``) ≥ minimum.
+
+    ``unit`` is said in the message, e.g. ``" (bytes)"``.
+
+    Raises:
+        InvalidInputError: anything else.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        expected = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+        raise InvalidInputError(argument, f"must be {expected}{unit}, got {_shown(value)}")
+    return int(value)
+
+
+def validate_seconds(value: object, argument: str, *, allow_zero: bool = False) -> float:
+    """Return a duration given to the SDK: a finite ``int`` or ``float`` (not ``bool``) > 0 (≥ 0 if ``allow_zero``).
+
+    Raises:
+        InvalidInputError: anything else, including NaN and infinity.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (value >= 0 if allow_zero else value > 0)
+        or not value < math.inf
+    ):
+        expected = "a number of seconds >= 0" if allow_zero else "a positive number of seconds"
+        raise InvalidInputError(argument, f"must be {expected}, got {_shown(value)}")
+    return float(value)
+
 
 _SizedT = TypeVar("_SizedT", bound=Sized)
 
