@@ -404,14 +404,21 @@ async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatc
     assert rows.pulled <= 3 + 1 + 2 * 2
 
 
-def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
-    sent: list[str] = []
+def _slow_down_for_a_minute(sent: list[str]) -> Callable[[httpx.Request], httpx.Response]:
+    """A server that answers every request 429 with ``Retry-After: 60``, noting each path in ``sent``."""
 
     def limited(request: httpx.Request) -> httpx.Response:
         sent.append(request.url.path)
         body = {"status": "error", "message": "slow down", "category": "RATE_LIMITS", "policyName": "SECONDLY"}
         return httpx.Response(429, json=body, headers={"Retry-After": "60"})
 
+    return limited
+
+
+def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
+    sent: list[str] = []
+
+    limited = _slow_down_for_a_minute(sent)
     rows = _CountingRows(None)
     stop = threading.Event()
     with _sync_client(limited) as client:
@@ -467,11 +474,7 @@ async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> N
     # The async twin of the sync test above: every row taken ends in its 60 s retry wait, as a StoppedError.
     sent: list[str] = []
 
-    def limited(request: httpx.Request) -> httpx.Response:
-        sent.append(request.url.path)
-        body = {"status": "error", "message": "slow down", "category": "RATE_LIMITS", "policyName": "SECONDLY"}
-        return httpx.Response(429, json=body, headers={"Retry-After": "60"})
-
+    limited = _slow_down_for_a_minute(sent)
     rows = _CountingRows(None)
     stop = anyio.Event()
     outcomes: list[AssociationOutcome] = []
