@@ -7,8 +7,10 @@ example bodies with one field replaced by anything) go to the API response, to t
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from hubspot_associations import (
     LabelsBetweenObjectPair,
     OAuthRefresh,
     OAuthRefreshError,
+    StoppedError,
     UnexpectedResponseError,
 )
 
@@ -131,7 +134,16 @@ def serving(drawn: list[Answer]) -> Callable[[httpx.Request], httpx.Response]:
 
 
 def no_sleep() -> Any:
-    return mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None)
+    """No real waits: ``time.sleep`` (calls) and the stoppable wait of bulk runs (``threading.Event.wait``)."""
+
+    def no_pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
+        if stop is not None and stop.is_set():
+            raise StoppedError(attempts=attempts)
+
+    stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None))
+    stack.enter_context(mock.patch("hubspot_associations._client._pause", no_pause))
+    return stack
 
 
 def assert_only_tree_errors(call: Callable[[], object]) -> None:
