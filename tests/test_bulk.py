@@ -421,7 +421,7 @@ def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
     limited = _slow_down_for_a_minute(sent)
     rows = _CountingRows(None)
     stop = threading.Event()
-    with _sync_client(limited) as client:
+    with _sync_client(limited, timeout=120.0) as client:  # a budget the 30 s (capped) retry wait fits in
         timer = threading.Timer(0.3, stop.set)
         timer.start()
         outcomes = list(client.associate_many(iter(rows), concurrency=2, stop=stop, grace=0.5))
@@ -478,7 +478,8 @@ async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> N
     rows = _CountingRows(None)
     stop = anyio.Event()
     outcomes: list[AssociationOutcome] = []
-    async with _async_client(limited) as client, anyio.create_task_group() as group:
+    # A budget the 30 s (capped) retry wait fits in: the stop, not the deadline, must end it.
+    async with _async_client(limited, timeout=120.0) as client, anyio.create_task_group() as group:
 
         async def stop_soon() -> None:
             while not sent:
