@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ from hubspot_associations import (
     LabelsBetweenObjectPair,
     OAuthRefresh,
     OAuthRefreshError,
-    StoppedError,
     UnexpectedResponseError,
 )
 
@@ -133,17 +131,14 @@ def serving(drawn: list[Answer]) -> Callable[[httpx.Request], httpx.Response]:
     return handler
 
 
-def no_sleep() -> Any:
-    """No real waits: ``time.sleep`` (calls) and the stoppable wait of bulk runs (``threading.Event.wait``)."""
-
-    def no_pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
-        if stop is not None and stop.is_set():
-            raise StoppedError(attempts=attempts)
-
-    stack = contextlib.ExitStack()
-    stack.enter_context(mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None))
-    stack.enter_context(mock.patch("hubspot_associations._client._pause", no_pause))
-    return stack
+@contextlib.contextmanager
+def no_sleep() -> Iterator[None]:
+    # Bulk workers wait through ``_pause`` (on their stop event), single calls through ``time.sleep``.
+    with (
+        mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None),
+        mock.patch("hubspot_associations._client._pause", lambda seconds, stop, attempts: None),
+    ):
+        yield
 
 
 def assert_only_tree_errors(call: Callable[[], object]) -> None:
