@@ -131,12 +131,14 @@ class OAuthTokens:
     expires_at: float | None
     expires_in: float | None
     scopes: tuple[str, ...] = ()
+    hub_id: int | None = None
+    """The HubSpot account (portal) the token belongs to, when the token response names it."""
 
     def __repr__(self) -> str:
         return (
             f"OAuthTokens(access_token={mask_secret(self.access_token)}, "
             f"refresh_token={mask_secret(self.refresh_token)}, expires_at={self.expires_at!r}, "
-            f"expires_in={self.expires_in!r}, scopes={self.scopes!r})"
+            f"expires_in={self.expires_in!r}, scopes={self.scopes!r}, hub_id={self.hub_id!r})"
         )
 
 
@@ -243,6 +245,7 @@ class OAuthRefresh(httpx.Auth):
         self._clock = clock
         self._state = _State(0, access_token, refresh_token, expires_at)
         self._failure: OAuthRefreshError | None = None
+        self._hub_id: int | None = None
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -253,6 +256,11 @@ class OAuthRefresh(httpx.Auth):
         return f"OAuthRefresh(client_id={self.client_id!r})"
 
     # -- state shared by the sync and async flows ---------------------------------------------------------------
+
+    @property
+    def hub_id(self) -> int | None:
+        """The account id (``hub_id``) of the last token response that named one; ``None`` before that."""
+        return self._hub_id
 
     @property
     def tokens(self) -> OAuthTokens | None:
@@ -365,7 +373,10 @@ class OAuthRefresh(httpx.Auth):
         else:
             scopes = ()
         expires_at = None if expires_in is None else self._clock() + expires_in
-        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes)
+        hub_id = body.get("hub_id")
+        if type(hub_id) is not int or not 0 < hub_id < 2**63:  # not bool, not a string: an id we can trust
+            hub_id = None
+        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes, hub_id)
 
     def _adopt(self, response: httpx.Response) -> None:
         """Parse the token response and install it (caller holds the refresh lock)."""
@@ -377,6 +388,8 @@ class OAuthRefresh(httpx.Auth):
             raise
         old = self._state
         self._state = _State(old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at)
+        if tokens.hub_id is not None:
+            self._hub_id = tokens.hub_id
         self._failure = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)

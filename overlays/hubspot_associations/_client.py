@@ -196,7 +196,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
     async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
         attempt = 0
         while True:
-            slot = self.pacer.claim()
+            shared = self._shared_pacer  # a Redis budget: asked through redis.asyncio, never blocking the loop
+            slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 await _async_sleep(slot.wait)
             try:
@@ -205,6 +206,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
             else:
                 outcome = self._outcome(call, response, attempt, slot)
+                if shared is not None:
+                    await shared.aflush()  # a 429's hold reaches the other processes now
             if isinstance(outcome, APIResponse):
                 return outcome
             await _async_sleep(outcome)

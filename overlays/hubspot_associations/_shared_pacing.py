@@ -1,0 +1,486 @@
+"""A pacer whose budget lives in Redis, so every process of one app on one account draws on one budget.
+
+:class:`SharedPacer` behaves like :class:`~._pacing.Pacer` (same ``claim`` / ``observe`` / ``on_rate_limited``
+interface, same sliding-window-log rule, same answer-based arrival bounds and headroom, same adoption of
+``X-HubSpot-RateLimit-*`` headers, same hold after a 429), but the log and the learned numbers are kept in Redis:
+
+* ``hubspot-associations:{ID}:log`` -- a sorted set, one member per claimed send, scored by the latest time (Redis
+  server time, microseconds) by which that request has certainly arrived at HubSpot: its slot plus the claiming
+  process's slowest recent slot-to-answer time while it is in flight, its answer time once answered.
+* ``hubspot-associations:{ID}:state`` -- a hash: the limit and window the server reported, the estimate of traffic
+  from clients that do not share this pacer, the 429 hold (``not_before``), and the member counter.
+
+Every decision is one Lua script (:data:`_SCRIPT`), so it is atomic by construction: Redis runs scripts one at a
+time, and the script reads the clock with ``TIME`` on the server, never a client's clock. A request may go at ``at``
+once the ``limit``-th highest arrival bound in the log is a window before ``at``: never more than ``limit`` requests
+arrive in any window, whichever process sends them. What a process learns from an answer (its arrival bound, the
+headers) travels with its next claim, so a request costs one round trip to Redis; a 429's hold is written at once.
+
+The ``limits`` library's Redis moving-window strategy was the starting point; it is not used because it stamps
+entries with the *client's* ``time.time()``, only answers "yes/no now" (no reservation of a future slot, so callers
+would poll), takes whole-second expiries (no 0.5 % headroom on a 10 s window), and has no place for an answer time,
+server-reported limits or a shared 429 hold. Its idea -- look at the ``limit``-th newest entry inside one script --
+is the one used here.
+
+If Redis cannot be reached (or answers slower than the socket timeout), claims fall back to an in-process
+:class:`~._pacing.Pacer` that has observed every answer all along, one warning is logged, and Redis is tried again
+at most every :data:`RECONNECT_INTERVAL` seconds. Nothing here imports ``redis`` until a shared limit is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ._logging import logger
+from ._pacing import Pacer, Slot
+from ._policy import RateLimitInfo
+
+if TYPE_CHECKING:
+    import redis
+    import redis.asyncio
+
+__all__ = [
+    "KEY_PREFIX",
+    "RECONNECT_INTERVAL",
+    "REDIS_TIMEOUT",
+    "SharedPacer",
+    "SharedSlot",
+    "account_key",
+    "build_shared_pacer",
+    "connect_async",
+    "connect_sync",
+    "default_key_id",
+    "redacted_url",
+]
+
+KEY_PREFIX = "hubspot-associations"
+"""Every key this module writes starts with it: ``hubspot-associations:{ID}:log`` and ``...:state``."""
+
+REDIS_TIMEOUT = 0.1
+"""Socket connect and read timeout (seconds) for connections opened from a URL: a Redis slower than this is down."""
+
+RECONNECT_INTERVAL = 3.0
+"""After a failure, Redis is tried again at most this often (seconds); claims meanwhile are paced locally."""
+
+# The application-specific key of the keyed hash below. It is not a secret: it separates our digests from every
+# other system's hashes of the same token (no precomputed table of plain SHA-256 values of tokens applies).
+_KEY_SALT = b"hubspot-associations/shared-limit/v1"
+
+# KEYS: log, state. ARGV: mode (1 claim, 0 apply only), configured limit (0: none), configured window us (0: none),
+# headroom, lag us, info max (0: none), info interval ms (0: none), info used (-1: none), info slot us, info answer
+# us, hold-until us (0: none), then (member, answered us) pairs. Returns {member, at us, now us} (claim) or {now us}.
+# Times are integer microseconds of Redis TIME, formatted with %.0f (Lua's default %.14g would round them). As in
+# _pacing: foreign estimates of 2 or less are noise; the window is 10 s until the server names one; learned numbers
+# expire after a quiet hour.
+_SCRIPT = """
+local function int(x) return string.format('%.0f', x) end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local log, state = KEYS[1], KEYS[2]
+local configured, configured_window = tonumber(ARGV[2]), tonumber(ARGV[3])
+local headroom, lag = tonumber(ARGV[4]), tonumber(ARGV[5])
+local info_max, info_interval, info_used = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local info_at, info_until, hold = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+for i = 12, #ARGV, 2 do
+  redis.call('ZADD', log, 'XX', ARGV[i + 1], ARGV[i])
+end
+local st = redis.call('HMGET', state, 'max', 'window', 'foreign', 'not_before')
+local server_max, window = tonumber(st[1]), tonumber(st[2]) or 10000000
+local foreign, not_before = tonumber(st[3]) or 0, tonumber(st[4]) or 0
+if info_max > 0 then
+  server_max = info_max
+  redis.call('HSET', state, 'max', int(info_max))
+  if info_interval > 0 then
+    window = info_interval * 1000
+    redis.call('HSET', state, 'window', int(window))
+  end
+end
+if configured > 0 then window = configured_window end
+local span = math.floor(window * (1 + headroom))
+if info_max > 0 and info_used >= 0 then
+  local estimate = info_used
+  if estimate > 2 then
+    estimate = estimate - redis.call('ZCOUNT', log, int(info_at - span - lag), int(info_until))
+  end
+  if estimate <= 2 then estimate = 0 end
+  if estimate > info_max - 1 then estimate = info_max - 1 end
+  if estimate >= foreign then foreign = estimate else foreign = math.floor((foreign + estimate) / 2) end
+  redis.call('HSET', state, 'foreign', int(foreign))
+end
+if hold > not_before then
+  not_before = hold
+  redis.call('HSET', state, 'not_before', int(hold))
+end
+redis.call('PEXPIRE', state, 3600000)
+if ARGV[1] ~= '1' then return {now} end
+redis.call('ZREMRANGEBYSCORE', log, '-inf', int(now - 2 * span))
+local at = now
+if not_before > at then at = not_before end
+local maximum = server_max
+if configured > 0 and (maximum == nil or configured < maximum) then maximum = configured end
+if maximum ~= nil then
+  local allowed = maximum - foreign
+  if allowed < 1 then allowed = 1 end
+  if redis.call('ZCARD', log) >= allowed then
+    local entry = redis.call('ZREVRANGE', log, allowed - 1, allowed - 1, 'WITHSCORES')
+    local bound = tonumber(entry[2]) + span
+    if bound > at then at = bound end
+  end
+end
+local member = redis.call('HINCRBY', state, 'seq', 1)
+if lag > span then lag = span end
+redis.call('ZADD', log, int(at + lag), member)
+redis.call('PEXPIRE', log, int(math.floor(2 * span / 1000) + 1000))
+return {member, at, now}
+"""
+
+
+class SharedSlot(Slot):
+    """A slot claimed in Redis: ``at`` and ``answered`` are on this process's clock like any :class:`Slot`;
+    ``member`` names its log entry and ``offset`` converts to Redis time (``local - offset``)."""
+
+    __slots__ = ("member", "offset")
+
+    def __init__(self, at: float, wait: float, member: str, offset: float) -> None:
+        super().__init__(at, wait)
+        self.member = member
+        self.offset = offset
+
+    def __repr__(self) -> str:
+        return f"SharedSlot(at={self.at!r}, wait={self.wait!r}, answered={self.answered!r}, member={self.member!r})"
+
+
+def account_key(secret: str) -> str:
+    """The key id for whatever identifies an app on an account (a private-app token, an OAuth client id and hub id):
+    a keyed SHA-256 (HMAC) of it, 32 hex digits. Only this digest is ever written to Redis.
+
+    Safe to store: HMAC-SHA256 cannot be inverted, and private-app tokens carry a random UUID (122 bits), far past
+    any guessing; the fixed, application-specific HMAC key keeps the digest distinct from plain hashes of the same
+    token elsewhere. Every process computes the same id with no configuration, which is what shares the budget.
+    """
+    return hmac.new(_KEY_SALT, secret.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def redacted_url(url: str) -> str:
+    """``redis://user:pw@host:6379/0`` → ``redis://host:6379/0``: never log a Redis password."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return "redis"
+    netloc, slash, path = rest.partition("/")
+    return f"{scheme}://{netloc.rpartition('@')[2]}{slash}{path}"
+
+
+def _no_retry_kwargs(asynchronous: bool) -> dict[str, Any]:
+    from redis.backoff import NoBackoff
+
+    if asynchronous:
+        from redis.asyncio.retry import Retry as AsyncRetry
+
+        return {"retry": AsyncRetry(NoBackoff(), 0)}
+    from redis.retry import Retry
+
+    return {"retry": Retry(NoBackoff(), 0)}
+
+
+def connect_sync(url: str) -> redis.Redis:
+    """A sync client for ``url`` with bounded timeouts and no client-side retries (we fall back instead)."""
+    import redis
+
+    return redis.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT, **_no_retry_kwargs(False)
+    )
+
+
+def connect_async(url: str) -> redis.asyncio.Redis:
+    """An asyncio client for ``url`` with bounded timeouts and no client-side retries."""
+    import redis.asyncio
+
+    return redis.asyncio.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT, **_no_retry_kwargs(True)
+    )
+
+
+class SharedPacer:
+    """The Redis-backed twin of :class:`Pacer` (see the module docstring).
+
+    ``connection`` is a ``redis.Redis`` (sync client: :meth:`claim`) or ``redis.asyncio.Redis`` (async client:
+    :meth:`aclaim` and :meth:`aflush`). ``key_id`` returns the budget's id, or ``None`` while it is not known yet
+    (an OAuth app before its first token response names the account): those claims are paced locally.
+    """
+
+    def __init__(
+        self,
+        connection: redis.Redis | redis.asyncio.Redis,
+        key_id: Callable[[], str | None],
+        limit: int | None = None,
+        window_s: float = 10.0,
+        *,
+        headroom: float = 0.005,
+        label: str = "redis",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._local = Pacer(limit, window_s, headroom=headroom, clock=clock)
+        self._connection = connection
+        self._script: Any = connection.register_script(_SCRIPT)
+        self._key_id = key_id
+        self._configured = 0 if limit is None else limit
+        self._configured_window_us = round(window_s * 1_000_000) if limit is not None else 0
+        self._headroom = headroom
+        self._label = label
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._answers: list[str] = []  # member, answered-us pairs, flat, sent with the next claim
+        self._info: tuple[int, int, int, int, int] | None = None  # max, interval ms, used, slot us, answer us
+        self._hold_us = 0  # a 429 hold not yet written
+        self._offset: float | None = None  # local clock minus Redis time, from the last answer of Redis
+        self._retry_at = 0.0  # Redis is not tried again before this (local clock)
+        self._down = False
+
+    def __repr__(self) -> str:
+        return f"SharedPacer(limit={self.limit!r}, window_s={self.window_s!r}, redis={self._label!r})"
+
+    @property
+    def limit(self) -> int | None:
+        """The limit known to this process (configured or adopted), like :attr:`Pacer.limit`."""
+        return self._local.limit
+
+    @property
+    def window_s(self) -> float:
+        """The window length in seconds, without headroom."""
+        return self._local.window_s
+
+    @property
+    def shared(self) -> bool:
+        """``False`` while claims are paced locally (Redis unreachable)."""
+        return not self._down
+
+    def reserve(self) -> float:
+        """:meth:`claim` a slot and return only its wait."""
+        return self.claim().wait
+
+    # -- talking to Redis ---------------------------------------------------------------------------------------
+
+    def _keys(self) -> list[str] | None:
+        key_id = self._key_id()
+        if key_id is None or (self._down and self._clock() < self._retry_at):
+            return None
+        prefix = f"{KEY_PREFIX}:{{{key_id}}}"
+        return [f"{prefix}:log", f"{prefix}:state"]
+
+    def _args(self, claim: bool) -> list[int | float | str]:
+        """The script's arguments, taking (and clearing) everything learned since the last call."""
+        with self._lock:
+            answers, self._answers = self._answers, []
+            info, self._info = self._info, None
+            hold, self._hold_us = self._hold_us, 0
+        lag_us = round(self._local.lag() * 1_000_000)
+        max_, interval, used, slot_us, answer_us = info or (0, 0, -1, 0, 0)
+        return [
+            "1" if claim else "0",
+            self._configured,
+            self._configured_window_us,
+            repr(self._headroom),
+            lag_us,
+            max_,
+            interval,
+            used,
+            slot_us,
+            answer_us,
+            hold,
+            *answers,
+        ]
+
+    def _failed(self, exc: BaseException) -> None:
+        self._retry_at = self._clock() + RECONNECT_INTERVAL
+        if not self._down:
+            self._down = True
+            logger.warning(
+                "shared rate limit at %s unavailable (%s): pacing in this process only, retrying every %.0f s",
+                self._label,
+                type(exc).__name__,
+                RECONNECT_INTERVAL,
+            )
+
+    def _succeeded(self, result: Sequence[Any]) -> SharedSlot | None:
+        now = self._clock()
+        if self._down:
+            self._down = False
+            logger.warning("shared rate limit at %s reachable again: sharing the budget", self._label)
+        if len(result) != 3:
+            self._offset = now - int(result[0]) / 1_000_000
+            return None
+        member, at_us, now_us = str(int(result[0])), int(result[1]), int(result[2])
+        offset = self._offset = now - now_us / 1_000_000
+        return SharedSlot(at_us / 1_000_000 + offset, (at_us - now_us) / 1_000_000, member, offset)
+
+    # -- the Pacer interface --------------------------------------------------------------------------------------
+
+    def claim(self) -> Slot:
+        """Claim the next free slot of the shared budget (sync ``redis.Redis``); the local pacer's if Redis fails."""
+        keys = self._keys()
+        if keys is not None:
+            try:
+                result = self._script(keys=keys, args=self._args(True))
+            except Exception as exc:  # any Redis or socket failure: pace locally, never fail the call
+                self._failed(exc)
+            else:
+                slot = self._succeeded(result)
+                if slot is not None:
+                    return slot
+        return self._local.claim()
+
+    async def aclaim(self) -> Slot:
+        """:meth:`claim` for the async client (``redis.asyncio.Redis``), bounded by :data:`REDIS_TIMEOUT`."""
+        import asyncio
+
+        keys = self._keys()
+        if keys is not None:
+            try:
+                result = await asyncio.wait_for(self._script(keys=keys, args=self._args(True)), 2 * REDIS_TIMEOUT)
+            except Exception as exc:  # includes asyncio.TimeoutError; CancelledError is a BaseException
+                self._failed(exc)
+            else:
+                slot = self._succeeded(result)
+                if slot is not None:
+                    return slot
+        return self._local.claim()
+
+    def observe(self, info: RateLimitInfo | None, slot: Slot | None = None) -> None:
+        """Learn from one answer, like :meth:`Pacer.observe`; what Redis must know goes with the next claim."""
+        self._local.observe(info, slot)  # answer time, lag, headers: the fallback is always warm
+        if not isinstance(slot, SharedSlot) or slot.answered is None:
+            return
+        answered_us = round((slot.answered - slot.offset) * 1_000_000)
+        with self._lock:
+            self._answers += (slot.member, str(answered_us))
+            if info is not None and info.max is not None and info.max >= 1:
+                used = -1 if info.remaining is None else info.max - info.remaining
+                interval = info.interval_ms or 0
+                slot_us = round((slot.at - slot.offset) * 1_000_000)
+                self._info = (info.max, interval, used, slot_us, answered_us)
+
+    def on_rate_limited(self, retry_after: float) -> None:
+        """Hold every process back for ``retry_after`` seconds; sync connections write the hold at once."""
+        if retry_after <= 0:
+            return
+        self._local.on_rate_limited(retry_after)
+        offset = self._offset
+        if offset is None:
+            return
+        with self._lock:
+            self._hold_us = max(self._hold_us, round((self._clock() + retry_after - offset) * 1_000_000))
+        if not hasattr(self._connection, "__aenter__"):  # sync client: write now (the async one calls aflush)
+            self._flush_sync()
+
+    def _flush_sync(self) -> None:
+        keys = self._keys()
+        if keys is None:
+            return
+        try:
+            self._succeeded(self._script(keys=keys, args=self._args(False)))
+        except Exception as exc:
+            self._failed(exc)
+
+    async def aflush(self) -> None:
+        """Write a pending 429 hold now (async client, after each answer; costs nothing otherwise)."""
+        if not self._hold_us:
+            return
+        import asyncio
+
+        keys = self._keys()
+        if keys is None:
+            return
+        try:
+            result = await asyncio.wait_for(self._script(keys=keys, args=self._args(False)), 2 * REDIS_TIMEOUT)
+        except Exception as exc:
+            self._failed(exc)
+        else:
+            self._succeeded(result)
+
+
+# -- building one from the client's arguments ----------------------------------------------------------------------
+
+_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@")
+
+
+def _validate_key(key: object) -> str:
+    from ._validation import InvalidInputError
+
+    if not isinstance(key, str) or not 1 <= len(key) <= 128 or not set(key) <= _KEY_CHARS:
+        raise InvalidInputError(
+            "shared_limit_key", "must be 1 to 128 characters of letters, digits and - _ . : / @ (e.g. 'acme-prod')"
+        )
+    return key
+
+
+def default_key_id(auth: object) -> Callable[[], str | None]:
+    """Who shares a budget by default: processes with the same private-app token, or the same OAuth app installed
+    on the same account (``hub_id`` from the token response; until the first refresh names it, ``None``)."""
+    from ._auth import BearerToken, OAuthRefresh
+    from ._validation import InvalidInputError
+
+    if isinstance(auth, BearerToken):
+        key_id = "token:" + account_key(auth.token)
+        return lambda: key_id
+    if isinstance(auth, OAuthRefresh):
+        client_id = auth.client_id
+
+        def oauth_key() -> str | None:
+            hub_id = auth.hub_id
+            return None if hub_id is None else f"oauth:{account_key(f'{client_id}:{hub_id}')}"
+
+        return oauth_key
+    raise InvalidInputError("shared_limit_key", "is required when auth is neither a token nor OAuthRefresh")
+
+
+def build_shared_pacer(
+    shared_limit: object,
+    shared_limit_key: object,
+    auth: object,
+    limit: int | None,
+    window_s: float,
+    *,
+    asynchronous: bool,
+) -> SharedPacer:
+    """The client's :class:`SharedPacer`; bad arguments raise :class:`InvalidInputError` (nothing is sent)."""
+    from ._validation import InvalidInputError
+
+    kind = "redis.asyncio.Redis" if asynchronous else "redis.Redis"
+    try:
+        import redis
+        import redis.asyncio
+    except ImportError:
+        raise InvalidInputError(
+            "shared_limit", "needs the redis client: pip install 'hubspot-associations[redis]'"
+        ) from None
+    if shared_limit_key is not None:
+        fixed = _validate_key(shared_limit_key)
+
+        def key_id() -> str | None:
+            return fixed
+
+    else:
+        key_id = default_key_id(auth)
+    connection: redis.Redis | redis.asyncio.Redis
+    if isinstance(shared_limit, str):
+        if not shared_limit.startswith(("redis://", "rediss://", "unix://")):
+            got = redacted_url(shared_limit)
+            raise InvalidInputError(
+                "shared_limit", f"must be a redis://, rediss:// or unix:// URL or a {kind}, got {got!r}"
+            )
+        try:
+            connection = connect_async(shared_limit) if asynchronous else connect_sync(shared_limit)
+        except ValueError as exc:  # from_url's own checks (bad port, bad db number, ...)
+            raise InvalidInputError("shared_limit", f"{redacted_url(shared_limit)!r}: {exc}") from None
+        label = redacted_url(shared_limit)
+    elif isinstance(shared_limit, redis.asyncio.Redis if asynchronous else redis.Redis):
+        connection = shared_limit
+        label = type(shared_limit).__name__
+    else:
+        raise InvalidInputError("shared_limit", f"must be a Redis URL or a {kind}, got {type(shared_limit).__name__}")
+    return SharedPacer(connection, key_id, limit, window_s, label=label)

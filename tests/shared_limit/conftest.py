@@ -1,0 +1,30 @@
+"""Fixtures: a real redis-server per test module (flushed before each test) and the emulator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.shared_limit.redis_support import RedisServer
+
+
+@pytest.fixture(scope="module")
+def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(Path(tmp_path_factory.mktemp("redis")))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_server(redis_module_server: RedisServer) -> Iterator[RedisServer]:
+    if redis_module_server._proc is None:  # a test stopped it
+        redis_module_server.start()
+    client = redis_module_server.client()
+    client.flushall()
+    client.close()
+    yield redis_module_server
