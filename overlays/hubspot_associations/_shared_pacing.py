@@ -4,15 +4,15 @@
 interface, same sliding-window-log rule, same answer-based arrival bounds and headroom, same adoption of
 ``X-HubSpot-RateLimit-*`` headers, same hold after a 429), but the log and the learned numbers are kept in Redis:
 
-* ``hubspot-associations:{ID}:log`` -- a sorted set, one member per claimed send, scored by the latest time (Redis
-  server time, microseconds) by which that request has certainly arrived at HubSpot: its slot plus the claiming
-  process's slowest recent slot-to-answer time while it is in flight, its answer time once answered.
+* ``hubspot-associations:{ID}:log`` -- a sorted set, one member per claimed send, scored by its slot (Redis server
+  time, microseconds); ``...:answers`` -- a hash, member to the time its answer came back.
 * ``hubspot-associations:{ID}:state`` -- a hash: the limit and window the server reported, the estimate of traffic
   from clients that do not share this pacer, the 429 hold (``not_before``), and the member counter.
 
 Every decision is one Lua script (:data:`_SCRIPT`), so it is atomic by construction: Redis runs scripts one at a
 time, and the script reads the clock with ``TIME`` on the server, never a client's clock. A request may go at ``at``
-once the ``limit``-th highest arrival bound in the log is a window before ``at``: never more than ``limit`` requests
+once the ``limit``-th most recent slot has arrived (by its answer, or by its slot plus the claiming process's slowest
+recent answer while in flight) a window before ``at``: never more than ``limit`` requests
 arrive in any window, whichever process sends them. What a process learns from an answer (its arrival bound, the
 headers) travels with its next claim, so a request costs one round trip to Redis; a 429's hold is written at once.
 
@@ -55,6 +55,7 @@ __all__ = [
     "connect_async",
     "connect_sync",
     "default_key_id",
+    "describe",
     "redacted_url",
 ]
 
@@ -71,23 +72,28 @@ RECONNECT_INTERVAL = 3.0
 # other system's hashes of the same token (no precomputed table of plain SHA-256 values of tokens applies).
 _KEY_SALT = b"hubspot-associations/shared-limit/v1"
 
-# KEYS: log, state. ARGV: mode (1 claim, 0 apply only), configured limit (0: none), configured window us (0: none),
-# headroom, lag us, info max (0: none), info interval ms (0: none), info used (-1: none), info slot us, info answer
-# us, hold-until us (0: none), then (member, answered us) pairs. Returns {member, at us, now us} (claim) or {now us}.
-# Times are integer microseconds of Redis TIME, formatted with %.0f (Lua's default %.14g would round them). As in
-# _pacing: foreign estimates of 2 or less are noise; the window is 10 s until the server names one; learned numbers
-# expire after a quiet hour.
+# KEYS: log (slot times), answers (member -> answer time), state. ARGV: mode (1 claim, 0 apply only), configured
+# limit (0: none), configured window us (0: none), headroom, lag us, info max (0: none), info interval ms (0: none),
+# info used (-1: none), info slot age us, info answer age us, hold us from now (0: none), then (member, answer age
+# us) pairs. Returns {member, at us, now us} (claim) or {now us}.
+# A process sends how long ago things happened on its own clock and the script turns ages into Redis time: the trip
+# to Redis only makes an answer look later (a safe bound), and no two clocks are ever compared. Times are integer
+# microseconds of Redis TIME, formatted with %.0f (Lua's default %.14g would round them). As in _pacing: an
+# estimate of 2 or less foreign requests is noise; the window is 10 s until the server names one; the learned
+# numbers expire after a quiet hour.
 _SCRIPT = """
 local function int(x) return string.format('%.0f', x) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local log, state = KEYS[1], KEYS[2]
+local log, answers, state = KEYS[1], KEYS[2], KEYS[3]
 local configured, configured_window = tonumber(ARGV[2]), tonumber(ARGV[3])
 local headroom, lag = tonumber(ARGV[4]), tonumber(ARGV[5])
 local info_max, info_interval, info_used = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local info_at, info_until, hold = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local info_at, info_until = now - tonumber(ARGV[9]), now - tonumber(ARGV[10])
+local hold = tonumber(ARGV[11])
+if hold > 0 then hold = now + hold end
 for i = 12, #ARGV, 2 do
-  redis.call('ZADD', log, 'XX', ARGV[i + 1], ARGV[i])
+  redis.call('HSET', answers, ARGV[i], int(now - tonumber(ARGV[i + 1])))
 end
 local st = redis.call('HMGET', state, 'max', 'window', 'foreign', 'not_before')
 local server_max, window = tonumber(st[1]), tonumber(st[2]) or 10000000
@@ -102,10 +108,11 @@ if info_max > 0 then
 end
 if configured > 0 then window = configured_window end
 local span = math.floor(window * (1 + headroom))
+if lag > span then lag = span end
 if info_max > 0 and info_used >= 0 then
   local estimate = info_used
   if estimate > 2 then
-    estimate = estimate - redis.call('ZCOUNT', log, int(info_at - span - lag), int(info_until))
+    estimate = estimate - redis.call('ZCOUNT', log, '(' .. int(info_at - span - lag), int(info_until))
   end
   if estimate <= 2 then estimate = 0 end
   if estimate > info_max - 1 then estimate = info_max - 1 end
@@ -118,7 +125,11 @@ if hold > not_before then
 end
 redis.call('PEXPIRE', state, 3600000)
 if ARGV[1] ~= '1' then return {now} end
-redis.call('ZREMRANGEBYSCORE', log, '-inf', int(now - 2 * span))
+local old = redis.call('ZRANGEBYSCORE', log, '-inf', int(now - 2 * span))
+for i = 1, #old, 1000 do
+  redis.call('HDEL', answers, unpack(old, i, math.min(i + 999, #old)))
+end
+if #old > 0 then redis.call('ZREMRANGEBYSCORE', log, '-inf', int(now - 2 * span)) end
 local at = now
 if not_before > at then at = not_before end
 local maximum = server_max
@@ -127,15 +138,20 @@ if maximum ~= nil then
   local allowed = maximum - foreign
   if allowed < 1 then allowed = 1 end
   if redis.call('ZCARD', log) >= allowed then
+    -- the allowed-th most recent slot: it has arrived by its answer, or by its slot plus the slowest recent answer
     local entry = redis.call('ZREVRANGE', log, allowed - 1, allowed - 1, 'WITHSCORES')
-    local bound = tonumber(entry[2]) + span
-    if bound > at then at = bound end
+    local slot = tonumber(entry[2])
+    local delay = lag
+    local answered = tonumber(redis.call('HGET', answers, entry[1]))
+    if answered ~= nil then delay = math.min(math.max(answered - slot, 0), span) end
+    if slot + delay + span > at then at = slot + delay + span end
   end
 end
 local member = redis.call('HINCRBY', state, 'seq', 1)
-if lag > span then lag = span end
-redis.call('ZADD', log, int(at + lag), member)
-redis.call('PEXPIRE', log, int(math.floor(2 * span / 1000) + 1000))
+redis.call('ZADD', log, int(at), member)
+local ttl = int(math.floor(2 * span / 1000) + 1000)
+redis.call('PEXPIRE', log, ttl)
+redis.call('PEXPIRE', answers, ttl)
 return {member, at, now}
 """
 
@@ -173,6 +189,14 @@ def redacted_url(url: str) -> str:
         return "redis"
     netloc, slash, path = rest.partition("/")
     return f"{scheme}://{netloc.rpartition('@')[2]}{slash}{path}"
+
+
+def describe(connection: object) -> str:
+    """Where a connection points, for logs and reprs: ``redis://host:port/db`` or ``unix://path`` (no password)."""
+    kwargs = getattr(getattr(connection, "connection_pool", None), "connection_kwargs", {})
+    if "path" in kwargs:
+        return f"unix://{kwargs['path']}"
+    return f"redis://{kwargs.get('host', '?')}:{kwargs.get('port', '?')}/{kwargs.get('db', 0)}"
 
 
 def _no_retry_kwargs(asynchronous: bool) -> dict[str, Any]:
@@ -221,7 +245,6 @@ class SharedPacer:
         window_s: float = 10.0,
         *,
         headroom: float = 0.005,
-        label: str = "redis",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._local = Pacer(limit, window_s, headroom=headroom, clock=clock)
@@ -231,13 +254,12 @@ class SharedPacer:
         self._configured = 0 if limit is None else limit
         self._configured_window_us = round(window_s * 1_000_000) if limit is not None else 0
         self._headroom = headroom
-        self._label = label
+        self._label = describe(connection)
         self._clock = clock
         self._lock = threading.Lock()
-        self._answers: list[str] = []  # member, answered-us pairs, flat, sent with the next claim
-        self._info: tuple[int, int, int, int, int] | None = None  # max, interval ms, used, slot us, answer us
-        self._hold_us = 0  # a 429 hold not yet written
-        self._offset: float | None = None  # local clock minus Redis time, from the last answer of Redis
+        self._answers: list[tuple[str, float]] = []  # (member, answered on our clock), sent with the next claim
+        self._info: tuple[int, int, int, float, float] | None = None  # max, interval ms, used, slot at, answered
+        self._hold_until = 0.0  # a 429 hold not yet written (our clock; 0.0: none)
         self._retry_at = 0.0  # Redis is not tried again before this (local clock)
         self._down = False
 
@@ -270,16 +292,20 @@ class SharedPacer:
         if key_id is None or (self._down and self._clock() < self._retry_at):
             return None
         prefix = f"{KEY_PREFIX}:{{{key_id}}}"
-        return [f"{prefix}:log", f"{prefix}:state"]
+        return [f"{prefix}:log", f"{prefix}:answers", f"{prefix}:state"]
 
     def _args(self, claim: bool) -> list[int | float | str]:
         """The script's arguments, taking (and clearing) everything learned since the last call."""
+        lag_us = round(self._local.lag() * 1_000_000)
         with self._lock:
             answers, self._answers = self._answers, []
             info, self._info = self._info, None
-            hold, self._hold_us = self._hold_us, 0
-        lag_us = round(self._local.lag() * 1_000_000)
-        max_, interval, used, slot_us, answer_us = info or (0, 0, -1, 0, 0)
+            hold_until, self._hold_until = self._hold_until, 0.0
+        now = self._clock()
+        max_, interval, used, slot_at, answered = info or (0, 0, -1, now, now)
+        ages: list[str] = []
+        for member, answered_at in answers:
+            ages += (member, str(round((now - answered_at) * 1_000_000)))
         return [
             "1" if claim else "0",
             self._configured,
@@ -289,10 +315,10 @@ class SharedPacer:
             max_,
             interval,
             used,
-            slot_us,
-            answer_us,
-            hold,
-            *answers,
+            round((now - slot_at) * 1_000_000),
+            round((now - answered) * 1_000_000),
+            max(round((hold_until - now) * 1_000_000), 0),
+            *ages,
         ]
 
     def _failed(self, exc: BaseException) -> None:
@@ -312,10 +338,9 @@ class SharedPacer:
             self._down = False
             logger.warning("shared rate limit at %s reachable again: sharing the budget", self._label)
         if len(result) != 3:
-            self._offset = now - int(result[0]) / 1_000_000
             return None
         member, at_us, now_us = str(int(result[0])), int(result[1]), int(result[2])
-        offset = self._offset = now - now_us / 1_000_000
+        offset = now - now_us / 1_000_000
         return SharedSlot(at_us / 1_000_000 + offset, (at_us - now_us) / 1_000_000, member, offset)
 
     # -- the Pacer interface --------------------------------------------------------------------------------------
@@ -355,25 +380,21 @@ class SharedPacer:
         self._local.observe(info, slot)  # answer time, lag, headers: the fallback is always warm
         if not isinstance(slot, SharedSlot) or slot.answered is None:
             return
-        answered_us = round((slot.answered - slot.offset) * 1_000_000)
+        answered = slot.answered
         with self._lock:
-            self._answers += (slot.member, str(answered_us))
+            self._answers.append((slot.member, answered))
             if info is not None and info.max is not None and info.max >= 1:
                 used = -1 if info.remaining is None else info.max - info.remaining
-                interval = info.interval_ms or 0
-                slot_us = round((slot.at - slot.offset) * 1_000_000)
-                self._info = (info.max, interval, used, slot_us, answered_us)
+                self._info = (info.max, info.interval_ms or 0, used, slot.at, answered)
 
     def on_rate_limited(self, retry_after: float) -> None:
         """Hold every process back for ``retry_after`` seconds; sync connections write the hold at once."""
         if retry_after <= 0:
             return
         self._local.on_rate_limited(retry_after)
-        offset = self._offset
-        if offset is None:
-            return
+        until = self._clock() + retry_after
         with self._lock:
-            self._hold_us = max(self._hold_us, round((self._clock() + retry_after - offset) * 1_000_000))
+            self._hold_until = max(self._hold_until, until)
         if not hasattr(self._connection, "__aenter__"):  # sync client: write now (the async one calls aflush)
             self._flush_sync()
 
@@ -388,7 +409,7 @@ class SharedPacer:
 
     async def aflush(self) -> None:
         """Write a pending 429 hold now (async client, after each answer; costs nothing otherwise)."""
-        if not self._hold_us:
+        if not self._hold_until:
             return
         import asyncio
 
@@ -477,10 +498,8 @@ def build_shared_pacer(
             connection = connect_async(shared_limit) if asynchronous else connect_sync(shared_limit)
         except ValueError as exc:  # from_url's own checks (bad port, bad db number, ...)
             raise InvalidInputError("shared_limit", f"{redacted_url(shared_limit)!r}: {exc}") from None
-        label = redacted_url(shared_limit)
     elif isinstance(shared_limit, redis.asyncio.Redis if asynchronous else redis.Redis):
         connection = shared_limit
-        label = type(shared_limit).__name__
     else:
         raise InvalidInputError("shared_limit", f"must be a Redis URL or a {kind}, got {type(shared_limit).__name__}")
-    return SharedPacer(connection, key_id, limit, window_s, label=label)
+    return SharedPacer(connection, key_id, limit, window_s)

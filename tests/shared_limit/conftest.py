@@ -22,7 +22,7 @@ def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Re
 
 @pytest.fixture
 def redis_server(redis_module_server: RedisServer) -> Iterator[RedisServer]:
-    if redis_module_server._proc is None:  # a test stopped it
+    if not redis_module_server.running:  # a test stopped it
         redis_module_server.start()
     client = redis_module_server.client()
     client.flushall()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -57,6 +58,19 @@ class RedisServer:
                     time.sleep(0.02)
         finally:
             client.close()
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None
+
+    def pause(self) -> None:
+        """SIGSTOP: the server accepts connections (the kernel does) but never answers -- a "slow" Redis."""
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._proc is not None
+        self._proc.send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
