@@ -11,10 +11,11 @@ interface, same sliding-window-log rule, same answer-based arrival bounds and he
 
 Every decision is one Lua script (:data:`_SCRIPT`), so it is atomic by construction: Redis runs scripts one at a
 time, and the script reads the clock with ``TIME`` on the server, never a client's clock. A request may go at ``at``
-once the ``limit``-th most recent slot has arrived (by its answer, or by its slot plus the claiming process's slowest
-recent answer while in flight) a window before ``at``: never more than ``limit`` requests
-arrive in any window, whichever process sends them. What a process learns from an answer (its arrival bound, the
-headers) travels with its next claim, so a request costs one round trip to Redis; a 429's hold is written at once.
+once all but ``limit - 1`` of the sends in the log have arrived a window before ``at`` (a send has arrived by its
+answer, or, in flight, by its slot plus the claiming process's slowest recent answer): never more than ``limit``
+requests arrive in any window, in whatever order the sends of all processes arrive. What a process learns from an
+answer (its arrival bound, the headers) travels with its next claim, so a request costs one round trip to Redis; a
+429's hold is written at once.
 
 The ``limits`` library's Redis moving-window strategy was the starting point; it is not used because it stamps
 entries with the *client's* ``time.time()``, only answers "yes/no now" (no reservation of a future slot, so callers
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     import redis.asyncio
 
 __all__ = [
+    "ASYNC_CALL_TIMEOUT",
     "KEY_PREFIX",
     "RECONNECT_INTERVAL",
     "REDIS_TIMEOUT",
@@ -62,10 +64,13 @@ __all__ = [
 KEY_PREFIX = "hubspot-associations"
 """Every key this module writes starts with it: ``hubspot-associations:{ID}:log`` and ``...:state``."""
 
-REDIS_TIMEOUT = 0.1
+REDIS_TIMEOUT = 0.2
 """Socket connect and read timeout (seconds) for connections opened from a URL: a Redis slower than this is down."""
 
-RECONNECT_INTERVAL = 3.0
+ASYNC_CALL_TIMEOUT = 1.0
+"""Bound on one whole async call (connect, handshake, script load, script): also covers a passed-in client."""
+
+RECONNECT_INTERVAL = 2.0
 """After a failure, Redis is tried again at most this often (seconds); claims meanwhile are paced locally."""
 
 # The application-specific key of the keyed hash below. It is not a secret: it separates our digests from every
@@ -137,14 +142,27 @@ if configured > 0 and (maximum == nil or configured < maximum) then maximum = co
 if maximum ~= nil then
   local allowed = maximum - foreign
   if allowed < 1 then allowed = 1 end
-  if redis.call('ZCARD', log) >= allowed then
-    -- the allowed-th most recent slot: it has arrived by its answer, or by its slot plus the slowest recent answer
-    local entry = redis.call('ZREVRANGE', log, allowed - 1, allowed - 1, 'WITHSCORES')
-    local slot = tonumber(entry[2])
-    local delay = lag
-    local answered = tonumber(redis.call('HGET', answers, entry[1]))
-    if answered ~= nil then delay = math.min(math.max(answered - slot, 0), span) end
-    if slot + delay + span > at then at = slot + delay + span end
+  local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
+  local n = #entries / 2
+  if n >= allowed then
+    -- Each send has arrived by its answer, or (in flight) by its slot plus the slowest recent answer. The next one
+    -- goes a window after the allowed-th latest of those bounds: any window then holds fewer than allowed others,
+    -- whatever order the sends of all processes arrived in.
+    local members = {}
+    for i = 1, n do members[i] = entries[2 * i - 1] end
+    local bounds = {}
+    for first = 1, n, 1000 do
+      local last = math.min(first + 999, n)
+      local answered = redis.call('HMGET', answers, unpack(members, first, last))
+      for i = first, last do
+        local slot, done = tonumber(entries[2 * i]), tonumber(answered[i - first + 1])
+        local delay = lag
+        if done ~= nil then delay = math.min(math.max(done - slot, 0), span) end
+        bounds[i] = slot + delay
+      end
+    end
+    table.sort(bounds, function(x, y) return x > y end)
+    if bounds[allowed] + span > at then at = bounds[allowed] + span end
   end
 end
 local member = redis.call('HINCRBY', state, 'seq', 1)
@@ -349,31 +367,43 @@ class SharedPacer:
         """Claim the next free slot of the shared budget (sync ``redis.Redis``); the local pacer's if Redis fails."""
         keys = self._keys()
         if keys is not None:
-            try:
-                result = self._script(keys=keys, args=self._args(True))
-            except Exception as exc:  # any Redis or socket failure: pace locally, never fail the call
-                self._failed(exc)
-            else:
-                slot = self._succeeded(result)
-                if slot is not None:
-                    return slot
+            args = self._args(True)
+            for attempt in range(self._attempts()):
+                try:
+                    result = self._script(keys=keys, args=args)
+                except Exception as exc:  # any Redis or socket failure: pace locally, never fail the call
+                    if attempt + 1 == self._attempts():
+                        self._failed(exc)
+                else:
+                    slot = self._succeeded(result)
+                    if slot is not None:
+                        return slot
+                    break
         return self._local.claim()
 
     async def aclaim(self) -> Slot:
-        """:meth:`claim` for the async client (``redis.asyncio.Redis``), bounded by :data:`REDIS_TIMEOUT`."""
+        """:meth:`claim` for the async client (``redis.asyncio.Redis``), bounded by :data:`ASYNC_CALL_TIMEOUT`."""
         import asyncio
 
         keys = self._keys()
         if keys is not None:
-            try:
-                result = await asyncio.wait_for(self._script(keys=keys, args=self._args(True)), 2 * REDIS_TIMEOUT)
-            except Exception as exc:  # includes asyncio.TimeoutError; CancelledError is a BaseException
-                self._failed(exc)
-            else:
-                slot = self._succeeded(result)
-                if slot is not None:
-                    return slot
+            args = self._args(True)
+            for attempt in range(self._attempts()):
+                try:
+                    result = await asyncio.wait_for(self._script(keys=keys, args=args), ASYNC_CALL_TIMEOUT)
+                except Exception as exc:  # includes asyncio.TimeoutError; CancelledError is a BaseException
+                    if attempt + 1 == self._attempts():
+                        self._failed(exc)
+                else:
+                    slot = self._succeeded(result)
+                    if slot is not None:
+                        return slot
+                    break
         return self._local.claim()
+
+    def _attempts(self) -> int:
+        """Two tries while Redis is up (one timeout on a busy machine is not an outage), one while it is down."""
+        return 1 if self._down else 2
 
     def observe(self, info: RateLimitInfo | None, slot: Slot | None = None) -> None:
         """Learn from one answer, like :meth:`Pacer.observe`; what Redis must know goes with the next claim."""
@@ -417,7 +447,7 @@ class SharedPacer:
         if keys is None:
             return
         try:
-            result = await asyncio.wait_for(self._script(keys=keys, args=self._args(False)), 2 * REDIS_TIMEOUT)
+            result = await asyncio.wait_for(self._script(keys=keys, args=self._args(False)), ASYNC_CALL_TIMEOUT)
         except Exception as exc:
             self._failed(exc)
         else:

@@ -30,6 +30,7 @@ from .._client import HubSpotAssociations
 from ._input import InputFormat, ParsedRow, RowProblem, read_rows, row_fingerprint
 from ._journal import Journal, JournalMismatchError, load_journal
 from ._report import FailureReport
+from ._sharding import Shard
 
 __all__ = [
     "BulkSummary",
@@ -68,11 +69,12 @@ def check_file(
     confirmed: dict[int, str],
     *,
     keep_problems: int = 1000,
+    shard: Shard | None = None,
 ) -> CheckResult:
     """Count and validate every row; raise :class:`JournalMismatchError` if ``confirmed`` is not from this file."""
     rows = problem_count = matched = 0
     problems: list[RowProblem] = []
-    for item in read_rows(path, input_format):
+    for item in _read(path, input_format, shard):
         rows += 1
         if isinstance(item, RowProblem):
             problem_count += 1
@@ -161,6 +163,7 @@ def run_bulk(
     console: Console,
     show_progress: bool,
     on_outcome: Callable[[AssociationOutcome], None] | None = None,
+    shard: Shard | None = None,
 ) -> BulkSummary:
     """Send every row not in ``confirmed``; journal confirmations, report failures. Ctrl-C ends it cleanly."""
     started = time.monotonic()
@@ -175,7 +178,7 @@ def run_bulk(
             progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=counts["failed"])
 
         def rows_to_send() -> Iterator[AssociationRow]:
-            for item in read_rows(path, input_format):
+            for item in _read(path, input_format, shard):
                 if isinstance(item, RowProblem):
                     report.add_problem(item.line, item.message, item.fields)
                     counts["failed"] += 1
@@ -217,6 +220,11 @@ def run_bulk(
         report_path=report_path if report.count else None,
         journal_path=journal_path,
     )
+
+
+def _read(path: Path, input_format: InputFormat | None, shard: Shard | None) -> Iterator[ParsedRow | RowProblem]:
+    rows = read_rows(path, input_format)
+    return rows if shard is None else shard.select(rows)
 
 
 def load_confirmed(journal_path: Path) -> dict[int, str]:

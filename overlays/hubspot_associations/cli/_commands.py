@@ -33,11 +33,13 @@ from ._connection import (
     MaxRetriesOption,
     RateLimitOption,
     RefreshTokenOption,
+    SharedLimitOption,
     TokenOption,
     build_client,
 )
 from ._input import InputFileError, InputFormat
 from ._journal import JournalMismatchError
+from ._sharding import parse_shard
 
 __all__ = ["app"]
 
@@ -238,6 +240,17 @@ def bulk(
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
     max_retries: MaxRetriesOption = DEFAULT_MAX_RETRIES,
     rate_limit: RateLimitOption = None,
+    shared_limit: SharedLimitOption = None,
+    shard_option: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            show_default=False,
+            help="Work only shard K of N (rows whose 0-based position modulo N is K-1), with its own journal "
+            "and report [default names: FILE.shard-K-of-N.journal, FILE-stem.shard-K-of-N.failures.csv].",
+        ),
+    ] = None,
 ) -> None:
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
@@ -247,8 +260,9 @@ def bulk(
     fmt = _input_format(input_format)
     if resume and restart:
         raise typer.BadParameter("use either --resume or --restart", param_hint="--resume")
-    journal_path = journal or default_journal_path(file)
-    report_path = report or default_report_path(file)
+    shard = parse_shard(shard_option)
+    journal_path = journal or (default_journal_path(file) if shard is None else shard.journal_path(file))
+    report_path = report or (default_report_path(file) if shard is None else shard.report_path(file))
     err = _stderr()
     confirmed: dict[int, str] = {}
     if not dry_run:
@@ -267,7 +281,7 @@ def bulk(
         except JournalMismatchError as exc:
             _fail(str(exc), EXIT_USAGE)
     try:
-        check = check_file(file, fmt, confirmed)
+        check = check_file(file, fmt, confirmed, shard=shard)
     except InputFileError as exc:
         _fail(f"{file}: {exc}", EXIT_USAGE)
     except JournalMismatchError as exc:
@@ -287,6 +301,7 @@ def bulk(
         base_url=base_url,
         max_retries=max_retries,
         rate_limit=rate_limit,
+        shared_limit=shared_limit,
     )
     if check.already_confirmed:
         err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
@@ -302,6 +317,7 @@ def bulk(
             concurrency=concurrency,
             console=err,
             show_progress=err.is_terminal if progress is None else progress,
+            shard=shard,
         )
     _print_summary(file, summary, json_output)
     if summary.interrupted:
