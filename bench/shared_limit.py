@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -87,9 +88,33 @@ class _Watch:
         self._client.close()
 
 
-def run_once(
-    base_url: str, csv: Path, rows: int, limit: int, window: float, redis_url: str | None
-) -> dict[str, object]:
+@dataclass
+class RunResult:
+    """What one run measured (see the module docstring)."""
+
+    shared: bool
+    rows: int
+    elapsed: float
+    fraction: float
+    served_429: int
+    stored_200: int
+    unique_pairs: int
+    confirmed_once: int
+    confirmed_twice: int
+    not_confirmed: int
+    failed: int
+    exit_codes: list[int]
+    fallbacks: list[str]
+
+    @property
+    def exact(self) -> bool:
+        """Zero rows lost or sent twice: each row stored once and confirmed by exactly one shard."""
+        rows = self.rows
+        once = self.confirmed_once == rows and self.confirmed_twice == 0
+        return self.stored_200 == rows and self.unique_pairs == rows and once
+
+
+def run_once(base_url: str, csv: Path, rows: int, limit: int, window: float, redis_url: str | None) -> RunResult:
     """One run of the four shards; returns what was measured (see the module docstring)."""
     with httpx.Client(base_url=base_url) as inspect:
         inspect.post("/_emulator/reset").raise_for_status()
@@ -134,31 +159,20 @@ def run_once(
     elapsed = (watch.last or time.perf_counter()) - (watch.first or 0.0)
     sustained = (rows - limit) / elapsed if elapsed > 0 else 0.0
     all_lines = set(range(2, rows + 2))
-    return {
-        "shared": redis_url is not None,
-        "rows": rows,
-        "elapsed": elapsed,
-        "fraction": sustained / (limit / window),
-        "served_429": int(stats["counts_by_status"].get("429", 0)),
-        "stored_200": int(stats["counts_by_status"].get("200", 0)),
-        "unique_pairs": int(stats["unique_pairs"]),
-        "confirmed_once": sum(1 for line in all_lines if confirmed[line] == 1),
-        "confirmed_twice": sum(1 for count in confirmed.values() if count > 1),
-        "not_confirmed": len(all_lines - set(confirmed)),
-        "failed": len(failed),
-        "exit_codes": exit_codes,
-        "fallbacks": fallbacks,
-    }
-
-
-def exact(result: dict[str, object]) -> bool:
-    """Zero rows lost or sent twice: each row stored once and confirmed by exactly one shard."""
-    rows = result["rows"]
-    return (
-        result["stored_200"] == rows
-        and result["unique_pairs"] == rows
-        and result["confirmed_once"] == rows
-        and result["confirmed_twice"] == 0
+    return RunResult(
+        shared=redis_url is not None,
+        rows=rows,
+        elapsed=elapsed,
+        fraction=sustained / (limit / window),
+        served_429=int(stats["counts_by_status"].get("429", 0)),
+        stored_200=int(stats["counts_by_status"].get("200", 0)),
+        unique_pairs=int(stats["unique_pairs"]),
+        confirmed_once=sum(1 for line in all_lines if confirmed[line] == 1),
+        confirmed_twice=sum(1 for count in confirmed.values() if count > 1),
+        not_confirmed=len(all_lines - set(confirmed)),
+        failed=len(failed),
+        exit_codes=exit_codes,
+        fallbacks=fallbacks,
     )
 
 
@@ -196,27 +210,27 @@ def main(argv: list[str] | None = None) -> int:
     ]
     body = [
         [
-            "shared (Redis)" if r["shared"] else "per process (baseline)",
-            f"{r['rows']:,}",
-            f"{r['elapsed']:.1f}",
-            f"{r['fraction']:.1%}",
-            str(r["served_429"]),
-            f"{r['stored_200']} / {r['unique_pairs']}",
-            str(r["confirmed_once"]),
-            str(r["confirmed_twice"]),
-            str(r["not_confirmed"]),
-            " ".join(map(str, r["exit_codes"])),
+            "shared (Redis)" if r.shared else "per process (baseline)",
+            f"{r.rows:,}",
+            f"{r.elapsed:.1f}",
+            f"{r.fraction:.1%}",
+            str(r.served_429),
+            f"{r.stored_200} / {r.unique_pairs}",
+            str(r.confirmed_once),
+            str(r.confirmed_twice),
+            str(r.not_confirmed),
+            " ".join(map(str, r.exit_codes)),
         ]
         for r in results
     ]
     shared, baseline = results
     print(table(header, body))
-    for line in shared["fallbacks"]:
+    for line in shared.fallbacks:
         print(f"- {line}")
-    ok = shared["fraction"] >= _THROUGHPUT_TARGET and shared["served_429"] == 0 and exact(shared)
+    ok = shared.fraction >= _THROUGHPUT_TARGET and shared.served_429 == 0 and shared.exact
     print(
         f"\nshared: {'met' if ok else 'MISSED'} (≥ {_THROUGHPUT_TARGET:.0%} of the limit, no 429 served, rows once); "
-        f"baseline served {baseline['served_429']} 429s"
+        f"baseline served {baseline.served_429} 429s"
     )
     return 0 if ok else 1
 
