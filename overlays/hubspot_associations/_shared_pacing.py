@@ -12,10 +12,10 @@ interface, same sliding-window-log rule, same answer-based arrival bounds and he
 Every decision is one Lua script (:data:`_SCRIPT`), so it is atomic by construction: Redis runs scripts one at a
 time, and the script reads the clock with ``TIME`` on the server, never a client's clock. A request may go at ``at``
 once all but ``limit - 1`` of the sends in the log have arrived a window before ``at`` (a send has arrived by its
-answer, or, in flight, by its slot plus the claiming process's slowest recent answer): never more than ``limit``
-requests arrive in any window, in whatever order the sends of all processes arrive. What a process learns from an
-answer (its arrival bound, the headers) travels with its next claim, so a request costs one round trip to Redis; a
-429's hold is written at once.
+answer, or, in flight, by its slot plus the slowest answer any process saw in the last window): never more than
+``limit`` requests arrive in any window, in whatever order the sends of all processes arrive. What a process learns
+from an answer (its arrival bound, the headers) travels with its next claim, so a request costs one round trip to
+Redis; a 429's hold is written at once.
 
 The ``limits`` library's Redis moving-window strategy was the starting point; it is not used because it stamps
 entries with the *client's* ``time.time()``, only answers "yes/no now" (no reservation of a future slot, so callers
@@ -34,7 +34,7 @@ import hashlib
 import hmac
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ._logging import logger
@@ -77,6 +77,9 @@ RECONNECT_INTERVAL = 2.0
 # other system's hashes of the same token (no precomputed table of plain SHA-256 values of tokens applies).
 _KEY_SALT = b"hubspot-associations/shared-limit/v1"
 
+# A slot more than a day ahead is not a pace but a corrupted (or foreign) key: pace locally instead.
+_MAX_AHEAD_US = 86_400 * 1_000_000
+
 # KEYS: log (slot times), answers (member -> answer time), state. ARGV: mode (1 claim, 0 apply only), configured
 # limit (0: none), configured window us (0: none), headroom, lag us, info max (0: none), info interval ms (0: none),
 # info used (-1: none), info slot age us, info answer age us, hold us from now (0: none), then (member, answer age
@@ -100,7 +103,7 @@ if hold > 0 then hold = now + hold end
 for i = 12, #ARGV, 2 do
   redis.call('HSET', answers, ARGV[i], int(now - tonumber(ARGV[i + 1])))
 end
-local st = redis.call('HMGET', state, 'max', 'window', 'foreign', 'not_before')
+local st = redis.call('HMGET', state, 'max', 'window', 'foreign', 'not_before', 'lag', 'lag_at')
 local server_max, window = tonumber(st[1]), tonumber(st[2]) or 10000000
 local foreign, not_before = tonumber(st[3]) or 0, tonumber(st[4]) or 0
 if info_max > 0 then
@@ -113,6 +116,14 @@ if info_max > 0 then
 end
 if configured > 0 then window = configured_window end
 local span = math.floor(window * (1 + headroom))
+-- The slowest answer any process saw in the last window (each sends its own): in-flight sends of a slow process
+-- count as late as that, whoever claims next.
+local shared_lag, lag_at = tonumber(st[5]) or 0, tonumber(st[6]) or 0
+if lag >= shared_lag or now - lag_at > span then
+  redis.call('HSET', state, 'lag', int(lag), 'lag_at', int(now))
+else
+  lag = shared_lag
+end
 if lag > span then lag = span end
 if info_max > 0 and info_used >= 0 then
   local estimate = info_used
@@ -350,16 +361,22 @@ class SharedPacer:
                 RECONNECT_INTERVAL,
             )
 
-    def _succeeded(self, result: Sequence[Any]) -> SharedSlot | None:
+    def _slot(self, result: object) -> SharedSlot:
+        """The claim script's answer as a slot; raises ValueError for anything else (then we pace locally)."""
+        if not (isinstance(result, list | tuple) and len(result) == 3 and all(type(x) is int for x in result)):
+            raise ValueError("unexpected answer from the shared-limit script")
+        member, at_us, now_us = result
+        if not 0 <= at_us - now_us <= _MAX_AHEAD_US:
+            raise ValueError("shared-limit slot out of range")
         now = self._clock()
+        self._rejoined()
+        offset = now - now_us / 1_000_000
+        return SharedSlot(at_us / 1_000_000 + offset, (at_us - now_us) / 1_000_000, str(member), offset)
+
+    def _rejoined(self) -> None:
         if self._down:
             self._down = False
             logger.warning("shared rate limit at %s reachable again: sharing the budget", self._label)
-        if len(result) != 3:
-            return None
-        member, at_us, now_us = str(int(result[0])), int(result[1]), int(result[2])
-        offset = now - now_us / 1_000_000
-        return SharedSlot(at_us / 1_000_000 + offset, (at_us - now_us) / 1_000_000, member, offset)
 
     # -- the Pacer interface --------------------------------------------------------------------------------------
 
@@ -370,15 +387,10 @@ class SharedPacer:
             args = self._args(True)
             for attempt in range(self._attempts()):
                 try:
-                    result = self._script(keys=keys, args=args)
-                except Exception as exc:  # any Redis or socket failure: pace locally, never fail the call
+                    return self._slot(self._script(keys=keys, args=args))
+                except Exception as exc:  # any Redis, socket or answer failure: pace locally, never fail the call
                     if attempt + 1 == self._attempts():
                         self._failed(exc)
-                else:
-                    slot = self._succeeded(result)
-                    if slot is not None:
-                        return slot
-                    break
         return self._local.claim()
 
     async def aclaim(self) -> Slot:
@@ -390,15 +402,10 @@ class SharedPacer:
             args = self._args(True)
             for attempt in range(self._attempts()):
                 try:
-                    result = await asyncio.wait_for(self._script(keys=keys, args=args), ASYNC_CALL_TIMEOUT)
+                    return self._slot(await asyncio.wait_for(self._script(keys=keys, args=args), ASYNC_CALL_TIMEOUT))
                 except Exception as exc:  # includes asyncio.TimeoutError; CancelledError is a BaseException
                     if attempt + 1 == self._attempts():
                         self._failed(exc)
-                else:
-                    slot = self._succeeded(result)
-                    if slot is not None:
-                        return slot
-                    break
         return self._local.claim()
 
     def _attempts(self) -> int:
@@ -433,9 +440,11 @@ class SharedPacer:
         if keys is None:
             return
         try:
-            self._succeeded(self._script(keys=keys, args=self._args(False)))
+            self._script(keys=keys, args=self._args(False))
         except Exception as exc:
             self._failed(exc)
+        else:
+            self._rejoined()
 
     async def aflush(self) -> None:
         """Write a pending 429 hold now (async client, after each answer; costs nothing otherwise)."""
@@ -447,11 +456,11 @@ class SharedPacer:
         if keys is None:
             return
         try:
-            result = await asyncio.wait_for(self._script(keys=keys, args=self._args(False)), ASYNC_CALL_TIMEOUT)
+            await asyncio.wait_for(self._script(keys=keys, args=self._args(False)), ASYNC_CALL_TIMEOUT)
         except Exception as exc:
             self._failed(exc)
         else:
-            self._succeeded(result)
+            self._rejoined()
 
 
 # -- building one from the client's arguments ----------------------------------------------------------------------

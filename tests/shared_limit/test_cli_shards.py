@@ -82,7 +82,7 @@ def test_shards_split_the_file_each_with_its_own_journal_report_and_resume(
 
 
 def test_four_processes_on_one_shared_limit_get_no_429_and_send_every_row_once(tmp_path: Path) -> None:
-    limit, window, rows = 50, 0.5, 300
+    limit, window, rows = 50, 1.0, 250
     path = write_csv(tmp_path / "rows.csv", rows)
     server = RedisServer(tmp_path)
     server.start()

@@ -213,3 +213,20 @@ async def test_async_redis_down_and_back(redis_server: RedisServer, caplog: pyte
         redis_server.resume()
     clock.now += RECONNECT_INTERVAL
     assert isinstance(await pacer.aclaim(), SharedSlot)
+
+
+@pytest.mark.parametrize("damage", ["wrong type", "hold for ten days"])
+def test_a_damaged_budget_in_redis_is_paced_locally_never_raised(redis_server: RedisServer, damage: str) -> None:
+    pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY, 3, 1.0)
+    assert isinstance(pacer.claim(), SharedSlot)
+    client = redis_server.client()
+    state = f"hubspot-associations:{{{KEY}}}:state"
+    if damage == "wrong type":
+        client.delete(state)
+        client.set(state, "not a hash")
+    else:
+        seconds, micros = client.time()
+        client.hset(state, "not_before", str((seconds + 10 * 86_400) * 1_000_000 + micros))
+    slot = pacer.claim()
+    assert not isinstance(slot, SharedSlot) and slot.wait == 0.0
+    assert not pacer.shared
