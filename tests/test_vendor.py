@@ -41,7 +41,7 @@ GENERATED = ROOT / "generated" / "hubspot_associations_api"
 SPEC = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_REQUIREMENTS = tuple(PYPROJECT["project"]["dependencies"])
-ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "attrs", "attr"})
+ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "attrs", "attr", *vendor.OPTIONAL_IMPORTS})
 
 
 def _bin(venv_dir: Path, name: str) -> Path:
