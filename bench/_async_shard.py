@@ -21,8 +21,9 @@ async def run(path: Path, shard: Shard, base_url: str, token: str, redis_url: st
     rows = [item.row for item in shard.select(read_rows(path)) if isinstance(item, ParsedRow)]
     confirmed: list[int] = []
     failed: dict[int, str] = {}
-    async with AsyncHubSpotAssociations(token, base_url=base_url, shared_limit=redis_url) as client:
-        async for outcome in client.associate_many(rows, concurrency=8):
+    client = AsyncHubSpotAssociations(token, base_url=base_url, shared_limit=redis_url)
+    async with client, client.associate_many(rows, concurrency=8) as outcomes:
+        async for outcome in outcomes:
             line = outcome.row.line or 0
             if outcome.ok:
                 confirmed.append(line)

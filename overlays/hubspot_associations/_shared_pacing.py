@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._logging import logger
 from ._pacing import Pacer, Slot
-from ._policy import RateLimitInfo
+from ._response import RateLimitInfo
 
 if TYPE_CHECKING:
     import redis
@@ -291,6 +291,7 @@ class SharedPacer:
         self._hold_until = 0.0  # a 429 hold not yet written (our clock; 0.0: none)
         self._retry_at = 0.0  # Redis is not tried again before this (local clock)
         self._down = False
+        self._warned_loop = False
 
     def __repr__(self) -> str:
         return f"SharedPacer(limit={self.limit!r}, window_s={self.window_s!r}, redis={self._label!r})"
@@ -397,7 +398,7 @@ class SharedPacer:
         """:meth:`claim` for the async client (``redis.asyncio.Redis``), bounded by :data:`ASYNC_CALL_TIMEOUT`."""
         import asyncio
 
-        keys = self._keys()
+        keys = self._keys() if self._on_asyncio() else None
         if keys is not None:
             args = self._args(True)
             for attempt in range(self._attempts()):
@@ -407,6 +408,25 @@ class SharedPacer:
                     if attempt + 1 == self._attempts():
                         self._failed(exc)
         return self._local.claim()
+
+    def _on_asyncio(self) -> bool:
+        """``redis.asyncio`` needs asyncio: on trio the async client paces locally (one warning says so)."""
+        import sniffio
+
+        try:
+            library = sniffio.current_async_library()
+        except sniffio.AsyncLibraryNotFoundError:
+            library = "unknown"
+        if library == "asyncio":
+            return True
+        if not self._warned_loop:
+            self._warned_loop = True
+            logger.warning(
+                "shared rate limit at %s needs asyncio (redis.asyncio), not %s: pacing in this process only",
+                self._label,
+                library,
+            )
+        return False
 
     def _attempts(self) -> int:
         """Two tries while Redis is up (one timeout on a busy machine is not an outage), one while it is down."""
@@ -448,7 +468,7 @@ class SharedPacer:
 
     async def aflush(self) -> None:
         """Write a pending 429 hold now (async client, after each answer; costs nothing otherwise)."""
-        if not self._hold_until:
+        if not self._hold_until or not self._on_asyncio():
             return
         import asyncio
 

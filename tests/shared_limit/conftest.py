@@ -10,6 +10,12 @@ import pytest
 from tests.shared_limit.redis_support import RedisServer
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """redis.asyncio runs on asyncio only (the trio case is tested on its own, see test_shared_client)."""
+    return "asyncio"
+
+
 @pytest.fixture(scope="module")
 def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     server = RedisServer(Path(tmp_path_factory.mktemp("redis")))

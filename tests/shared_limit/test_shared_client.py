@@ -101,7 +101,8 @@ async def test_sync_and_async_clients_share_one_budget_without_429s_or_secrets_i
         )
 
         async def run_async() -> int:
-            return sum([outcome.ok async for outcome in async_.associate_many(_rows(30, 30), concurrency=4)])
+            async with async_.associate_many(_rows(30, 30), concurrency=4) as outcomes:
+                return sum([outcome.ok async for outcome in outcomes])
 
         task = asyncio.create_task(run_async())
         sync_ok = await asyncio.to_thread(lambda: sum(o.ok for o in sync.associate_many(_rows(30), concurrency=4)))
@@ -148,3 +149,23 @@ def test_redis_is_not_imported_without_a_shared_limit() -> None:
         "assert 'hubspot_associations._shared_pacing' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+def test_on_trio_the_async_client_paces_locally_with_one_warning(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    import anyio
+
+    config = EmulatorConfig(rate_limit=10, rate_window_s=1.0, tokens={TOKEN: EmulatorConfig().default_scopes})
+
+    async def run(base_url: str) -> int:
+        client = AsyncHubSpotAssociations(TOKEN, base_url=base_url, shared_limit=redis_server.url)
+        async with client, client.associate_many(_rows(5), concurrency=2) as outcomes:
+            return sum([outcome.ok async for outcome in outcomes])
+
+    with run_emulator_in_thread(config) as emulator, caplog.at_level("WARNING", logger="hubspot_associations"):
+        assert anyio.run(run, emulator.base_url, backend="trio") == 5
+    assert [r.getMessage() for r in caplog.records if "needs asyncio" in r.getMessage()] == [
+        f"shared rate limit at {redis_server.url} needs asyncio (redis.asyncio), not trio: pacing in this process only"
+    ]
+    assert redis_server.client().keys("*") == []  # nothing reached Redis

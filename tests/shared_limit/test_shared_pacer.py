@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hubspot_associations._policy import RateLimitInfo
+from hubspot_associations._response import RateLimitInfo
 from hubspot_associations._shared_pacing import (
     RECONNECT_INTERVAL,
     SharedPacer,
