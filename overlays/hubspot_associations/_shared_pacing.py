@@ -411,22 +411,20 @@ class SharedPacer:
 
     def _on_asyncio(self) -> bool:
         """``redis.asyncio`` needs asyncio: on trio the async client paces locally (one warning says so)."""
-        import sniffio
+        import asyncio
 
         try:
-            library = sniffio.current_async_library()
-        except sniffio.AsyncLibraryNotFoundError:
-            library = "unknown"
-        if library == "asyncio":
-            return True
-        if not self._warned_loop:
-            self._warned_loop = True
-            logger.warning(
-                "shared rate limit at %s needs asyncio (redis.asyncio), not %s: pacing in this process only",
-                self._label,
-                library,
-            )
-        return False
+            asyncio.get_running_loop()
+        except RuntimeError:  # trio, or anything else that is not an asyncio loop
+            if not self._warned_loop:
+                self._warned_loop = True
+                logger.warning(
+                    "shared rate limit at %s needs asyncio (redis.asyncio), not this event loop: "
+                    "pacing in this process only",
+                    self._label,
+                )
+            return False
+        return True
 
     def _attempts(self) -> int:
         """Two tries while Redis is up (one timeout on a busy machine is not an outage), one while it is down."""

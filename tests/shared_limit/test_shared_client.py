@@ -166,6 +166,7 @@ def test_on_trio_the_async_client_paces_locally_with_one_warning(
     with run_emulator_in_thread(config) as emulator, caplog.at_level("WARNING", logger="hubspot_associations"):
         assert anyio.run(run, emulator.base_url, backend="trio") == 5
     assert [r.getMessage() for r in caplog.records if "needs asyncio" in r.getMessage()] == [
-        f"shared rate limit at {redis_server.url} needs asyncio (redis.asyncio), not trio: pacing in this process only"
+        f"shared rate limit at {redis_server.url} needs asyncio (redis.asyncio), not this event loop: "
+        "pacing in this process only"
     ]
     assert redis_server.client().keys("*") == []  # nothing reached Redis
