@@ -215,7 +215,7 @@ def redacted_url(url: str) -> str:
     """``redis://user:pw@host:6379/0`` → ``redis://host:6379/0``: never log a Redis password."""
     scheme, sep, rest = url.partition("://")
     if not sep:
-        return "redis"
+        return "a string without a scheme"  # could be anything, a password included: never echoed
     netloc, slash, path = rest.partition("/")
     return f"{scheme}://{netloc.rpartition('@')[2]}{slash}{path}"
 

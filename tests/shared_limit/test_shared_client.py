@@ -51,6 +51,7 @@ class _CustomAuth(httpx.Auth):
     [
         ({"shared_limit": 6379}, "shared_limit"),
         ({"shared_limit": "http://127.0.0.1:6379"}, "shared_limit"),
+        ({"shared_limit": "127.0.0.1:6379"}, "shared_limit"),
         ({"shared_limit": "redis://127.0.0.1:notaport/0"}, "shared_limit"),
         ({"shared_limit": "redis://127.0.0.1:6379/0", "shared_limit_key": ""}, "shared_limit_key"),
         ({"shared_limit": "redis://127.0.0.1:6379/0", "shared_limit_key": "two words"}, "shared_limit_key"),
