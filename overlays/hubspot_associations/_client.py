@@ -113,9 +113,11 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             attempt += 1
 
     def close(self) -> None:
-        """Close the connection pool (unless it was passed in)."""
+        """Close the connection pool (unless it was passed in), and Redis connections opened from a URL."""
         if self._owns_http:
             self._http.close()
+        if self._shared_pacer is not None:
+            self._shared_pacer.close()
 
     def __enter__(self) -> Self:
         return self
@@ -251,9 +253,11 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             attempt += 1
 
     async def close(self) -> None:
-        """Close the connection pool (unless it was passed in)."""
+        """Close the connection pool (unless it was passed in), and Redis connections opened from a URL."""
         if self._owns_http:
             await self._http.aclose()
+        if self._shared_pacer is not None:
+            await self._shared_pacer.aclose()
 
     async def __aenter__(self) -> Self:
         return self

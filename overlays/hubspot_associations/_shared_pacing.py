@@ -275,9 +275,11 @@ class SharedPacer:
         *,
         headroom: float = 0.005,
         clock: Callable[[], float] = time.monotonic,
+        owns_connection: bool = False,
     ) -> None:
         self._local = Pacer(limit, window_s, headroom=headroom, clock=clock)
         self._connection = connection
+        self._owns_connection = owns_connection
         self._script: Any = connection.register_script(_SCRIPT)
         self._key_id = key_id
         self._configured = 0 if limit is None else limit
@@ -314,6 +316,17 @@ class SharedPacer:
     def reserve(self) -> float:
         """:meth:`claim` a slot and return only its wait."""
         return self.claim().wait
+
+    def close(self) -> None:
+        """Close the Redis connections opened from a URL (a client passed in is the caller's to close)."""
+        if self._owns_connection:
+            self._connection.close()
+
+    async def aclose(self) -> None:
+        """:meth:`close` for a ``redis.asyncio.Redis`` (off asyncio it never connected: nothing to close)."""
+        if self._owns_connection and self._on_asyncio(warn=False):
+            result = self._connection.aclose()  # type: ignore[union-attr]
+            await result
 
     # -- talking to Redis ---------------------------------------------------------------------------------------
 
@@ -409,14 +422,14 @@ class SharedPacer:
                         self._failed(exc)
         return self._local.claim()
 
-    def _on_asyncio(self) -> bool:
+    def _on_asyncio(self, *, warn: bool = True) -> bool:
         """``redis.asyncio`` needs asyncio: on trio the async client paces locally (one warning says so)."""
         import asyncio
 
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # trio, or anything else that is not an asyncio loop
-            if not self._warned_loop:
+            if warn and not self._warned_loop:
                 self._warned_loop = True
                 logger.warning(
                     "shared rate limit at %s needs asyncio (redis.asyncio), not this event loop: "
@@ -559,4 +572,4 @@ def build_shared_pacer(
         connection = shared_limit
     else:
         raise InvalidInputError("shared_limit", f"must be a Redis URL or a {kind}, got {type(shared_limit).__name__}")
-    return SharedPacer(connection, key_id, limit, window_s)
+    return SharedPacer(connection, key_id, limit, window_s, owns_connection=isinstance(shared_limit, str))

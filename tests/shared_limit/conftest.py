@@ -23,6 +23,7 @@ def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Re
     try:
         yield server
     finally:
+        server.close_connections()
         server.stop()
 
 
@@ -30,7 +31,6 @@ def redis_module_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Re
 def redis_server(redis_module_server: RedisServer) -> Iterator[RedisServer]:
     if not redis_module_server.running:  # a test stopped it
         redis_module_server.start()
-    client = redis_module_server.client()
-    client.flushall()
-    client.close()
+    redis_module_server.client().flushall()
     yield redis_module_server
+    redis_module_server.close_connections()

@@ -33,6 +33,7 @@ class RedisServer:
         self._workdir = workdir
         self.port = free_port()
         self._proc: subprocess.Popen[bytes] | None = None
+        self._opened: list[redis.Redis] = []
 
     @property
     def url(self) -> str:
@@ -79,4 +80,20 @@ class RedisServer:
             proc.wait(timeout=10)
 
     def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, socket_timeout=2, socket_connect_timeout=2)
+        """A plain client for inspecting the server; closed by :meth:`close_connections`."""
+        client = redis.Redis(port=self.port, socket_timeout=2, socket_connect_timeout=2)
+        self._opened.append(client)
+        return client
+
+    def connection(self) -> redis.Redis:
+        """A connection as ``shared_limit=URL`` opens it (short timeouts, no retries); closed like :meth:`client`."""
+        from hubspot_associations._shared_pacing import connect_sync
+
+        client = connect_sync(self.url)
+        self._opened.append(client)
+        return client
+
+    def close_connections(self) -> None:
+        opened, self._opened = self._opened, []
+        for client in opened:
+            client.close()

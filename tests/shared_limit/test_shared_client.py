@@ -97,9 +97,8 @@ async def test_sync_and_async_clients_share_one_budget_without_429s_or_secrets_i
     config = EmulatorConfig(rate_limit=10, rate_window_s=0.5, tokens={TOKEN: EmulatorConfig().default_scopes})
     with run_emulator_in_thread(config) as emulator:
         sync = HubSpotAssociations(TOKEN, base_url=emulator.base_url, shared_limit=redis_server.url)
-        async_ = AsyncHubSpotAssociations(
-            TOKEN, base_url=emulator.base_url, shared_limit=redis.asyncio.Redis.from_url(redis_server.url)
-        )
+        connection = redis.asyncio.Redis.from_url(redis_server.url)  # passed in: ours to close, not the client's
+        async_ = AsyncHubSpotAssociations(TOKEN, base_url=emulator.base_url, shared_limit=connection)
 
         async def run_async() -> int:
             async with async_.associate_many(_rows(30, 30), concurrency=4) as outcomes:
@@ -110,6 +109,7 @@ async def test_sync_and_async_clients_share_one_budget_without_429s_or_secrets_i
         async_ok = await task
         sync.close()
         await async_.close()
+        await connection.aclose()
         assert (sync_ok, async_ok) == (30, 30)
         assert emulator.state.counts_by_status == {200: 60}  # not one 429: both drew on one budget
     stored = _all_redis_text(redis_server)

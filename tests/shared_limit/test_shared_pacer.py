@@ -16,7 +16,6 @@ from hubspot_associations._shared_pacing import (
     SharedPacer,
     SharedSlot,
     connect_async,
-    connect_sync,
 )
 from tests.shared_limit.redis_support import RedisServer
 
@@ -53,7 +52,7 @@ def test_many_threads_each_with_its_own_connection_never_exceed_the_limit(redis_
     barrier = threading.Barrier(threads)
 
     def worker() -> None:
-        pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY, limit, window)
+        pacer = SharedPacer(redis_server.connection(), lambda: KEY, limit, window)
         barrier.wait()
         mine = []
         for _ in range(each):
@@ -105,8 +104,8 @@ def test_processes_claiming_at_once_never_exceed_the_limit(redis_server: RedisSe
 
 
 def test_a_limit_adopted_from_headers_by_one_process_paces_another(redis_server: RedisServer) -> None:
-    first = SharedPacer(connect_sync(redis_server.url), lambda: KEY)
-    other = SharedPacer(connect_sync(redis_server.url), lambda: KEY)
+    first = SharedPacer(redis_server.connection(), lambda: KEY)
+    other = SharedPacer(redis_server.connection(), lambda: KEY)
     slot = first.claim()
     assert isinstance(slot, SharedSlot) and slot.wait == 0.0  # no limit known yet: no pacing
     first.observe(RateLimitInfo(max=5, remaining=4, interval_ms=1000), slot)
@@ -119,7 +118,7 @@ def test_a_limit_adopted_from_headers_by_one_process_paces_another(redis_server:
 
 
 def test_foreign_traffic_in_the_headers_is_left_its_share(redis_server: RedisServer) -> None:
-    pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY)
+    pacer = SharedPacer(redis_server.connection(), lambda: KEY)
     slot = pacer.claim()
     # The server counted 8 of 10 used while we sent 1: others (not sharing this pacer) use about 7.
     pacer.observe(RateLimitInfo(max=10, remaining=2, interval_ms=1000), slot)
@@ -138,23 +137,26 @@ def test_a_429_in_one_process_holds_back_every_process(redis_server: RedisServer
         check=True,
     )
     assert proc.stdout.strip() == "held"
-    pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY, 100, 10.0)
+    pacer = SharedPacer(redis_server.connection(), lambda: KEY, 100, 10.0)
     wait = pacer.claim().wait
     assert 2.0 < wait <= 5.0  # the hold was written in the other process's Redis time, minus its exit
 
 
 async def test_the_async_client_writes_a_429_hold_at_once(redis_server: RedisServer) -> None:
-    pacer = SharedPacer(connect_async(redis_server.url), lambda: KEY)
-    await pacer.aclaim()
-    pacer.on_rate_limited(3.0)
-    await pacer.aflush()
-    other = SharedPacer(connect_sync(redis_server.url), lambda: KEY)
+    pacer = SharedPacer(connect_async(redis_server.url), lambda: KEY, owns_connection=True)
+    try:
+        await pacer.aclaim()
+        pacer.on_rate_limited(3.0)
+        await pacer.aflush()
+    finally:
+        await pacer.aclose()
+    other = SharedPacer(redis_server.connection(), lambda: KEY)
     assert 2.5 < other.claim().wait <= 3.0
 
 
 def test_budgets_with_different_keys_do_not_touch(redis_server: RedisServer) -> None:
-    one = SharedPacer(connect_sync(redis_server.url), lambda: "app-one", 2, 10.0)
-    two = SharedPacer(connect_sync(redis_server.url), lambda: "app-two", 2, 10.0)
+    one = SharedPacer(redis_server.connection(), lambda: "app-one", 2, 10.0)
+    two = SharedPacer(redis_server.connection(), lambda: "app-two", 2, 10.0)
     assert [one.claim().wait for _ in range(2)] == [0.0, 0.0]
     assert [two.claim().wait for _ in range(2)] == [0.0, 0.0]
     assert one.claim().wait > 9.0
@@ -164,7 +166,7 @@ def test_redis_down_falls_back_with_one_warning_and_rejoins(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = FakeClock()
-    pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY, 3, 1.0, clock=clock)
+    pacer = SharedPacer(redis_server.connection(), lambda: KEY, 3, 1.0, clock=clock)
     assert isinstance(pacer.claim(), SharedSlot)
     redis_server.stop()
     with caplog.at_level(logging.WARNING, logger="hubspot_associations"):
@@ -187,7 +189,7 @@ def test_redis_down_falls_back_with_one_warning_and_rejoins(
 
 
 def test_a_redis_that_does_not_answer_is_down_too(redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
-    pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY, 3, 1.0)
+    pacer = SharedPacer(redis_server.connection(), lambda: KEY, 3, 1.0)
     assert isinstance(pacer.claim(), SharedSlot)
     redis_server.pause()
     try:
@@ -201,23 +203,26 @@ def test_a_redis_that_does_not_answer_is_down_too(redis_server: RedisServer, cap
 
 async def test_async_redis_down_and_back(redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
     clock = FakeClock()
-    pacer = SharedPacer(connect_async(redis_server.url), lambda: KEY, 3, 1.0, clock=clock)
-    assert isinstance(await pacer.aclaim(), SharedSlot)
-    redis_server.pause()
+    pacer = SharedPacer(connect_async(redis_server.url), lambda: KEY, 3, 1.0, clock=clock, owns_connection=True)
     try:
-        with caplog.at_level(logging.WARNING, logger="hubspot_associations"):
-            assert not isinstance(await pacer.aclaim(), SharedSlot)
-            assert not isinstance(await pacer.aclaim(), SharedSlot)
-        assert len(caplog.records) == 1
+        assert isinstance(await pacer.aclaim(), SharedSlot)
+        redis_server.pause()
+        try:
+            with caplog.at_level(logging.WARNING, logger="hubspot_associations"):
+                assert not isinstance(await pacer.aclaim(), SharedSlot)
+                assert not isinstance(await pacer.aclaim(), SharedSlot)
+            assert len(caplog.records) == 1
+        finally:
+            redis_server.resume()
+        clock.now += RECONNECT_INTERVAL
+        assert isinstance(await pacer.aclaim(), SharedSlot)
     finally:
-        redis_server.resume()
-    clock.now += RECONNECT_INTERVAL
-    assert isinstance(await pacer.aclaim(), SharedSlot)
+        await pacer.aclose()
 
 
 @pytest.mark.parametrize("damage", ["wrong type", "hold for ten days"])
 def test_a_damaged_budget_in_redis_is_paced_locally_never_raised(redis_server: RedisServer, damage: str) -> None:
-    pacer = SharedPacer(connect_sync(redis_server.url), lambda: KEY, 3, 1.0)
+    pacer = SharedPacer(redis_server.connection(), lambda: KEY, 3, 1.0)
     assert isinstance(pacer.claim(), SharedSlot)
     client = redis_server.client()
     state = f"hubspot-associations:{{{KEY}}}:state"
