@@ -21,7 +21,14 @@ from ._client import (
     HubSpotAssociations,
     HubSpotAssociationsWithRawResponse,
 )
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, OAUTH_TOKEN_URL_V1, OAUTH_TOKEN_URL_V3
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    OAUTH_TOKEN_URL_V1,
+    OAUTH_TOKEN_URL_V3,
+)
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -33,6 +40,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     RunWideFailure,
     ServerError,
     StoppedError,
@@ -67,6 +75,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "OAUTH_TOKEN_URL_V1",
@@ -99,6 +108,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
+    "ResponseTooLargeError",
     "RunWideFailure",
     "ServerError",
     "StoppedError",

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ._clamps import clamp_rate_limit, clamp_wait
 from ._logging import logger
 from ._pacing import Pacer, Slot
 from ._response import RateLimitInfo
@@ -445,6 +446,7 @@ class SharedPacer:
 
     def observe(self, info: RateLimitInfo | None, slot: Slot | None = None) -> None:
         """Learn from one answer, like :meth:`Pacer.observe`; what Redis must know goes with the next claim."""
+        info = clamp_rate_limit(info)  # the same bounds as the in-process pacer, before anything reaches Redis
         self._local.observe(info, slot)  # answer time, lag, headers: the fallback is always warm
         if not isinstance(slot, SharedSlot) or slot.answered is None:
             return
@@ -457,10 +459,11 @@ class SharedPacer:
 
     def on_rate_limited(self, retry_after: float) -> None:
         """Hold every process back for ``retry_after`` seconds; sync connections write the hold at once."""
-        if retry_after <= 0:
+        wait = clamp_wait(retry_after)  # as Pacer.on_rate_limited: at most MAX_WAIT, nonsense ignored
+        if wait is None or wait <= 0:
             return
-        self._local.on_rate_limited(retry_after)
-        until = self._clock() + retry_after
+        self._local.on_rate_limited(wait)
+        until = self._clock() + wait
         with self._lock:
             self._hold_until = max(self._hold_until, until)
         if not hasattr(self._connection, "__aenter__"):  # sync client: write now (the async one calls aflush)
