@@ -235,3 +235,17 @@ def test_a_damaged_budget_in_redis_is_paced_locally_never_raised(redis_server: R
     slot = pacer.claim()
     assert not isinstance(slot, SharedSlot) and slot.wait == 0.0
     assert not pacer.shared
+
+
+def test_hostile_headers_and_waits_are_clamped_before_they_reach_redis(redis_server: RedisServer) -> None:
+    from hubspot_associations._constants import MAX_WAIT, RATE_LIMIT_INTERVAL_MS_RANGE, RATE_LIMIT_MAX_RANGE
+
+    pacer = SharedPacer(redis_server.connection(), lambda: KEY)
+    slot = pacer.claim()
+    pacer.observe(RateLimitInfo(max=10**18, remaining=0, interval_ms=10**15), slot)
+    pacer.on_rate_limited(1e12)
+    state = redis_server.client().hgetall(f"hubspot-associations:{{{KEY}}}:state")
+    assert int(state[b"max"]) == RATE_LIMIT_MAX_RANGE[1]
+    assert int(state[b"window"]) == RATE_LIMIT_INTERVAL_MS_RANGE[1] * 1000
+    seconds, micros = redis_server.client().time()
+    assert int(state[b"not_before"]) - (seconds * 1_000_000 + micros) <= MAX_WAIT * 1_000_000
