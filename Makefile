@@ -103,3 +103,7 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 .PHONY: bench
 bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; table in bench/results/results.md
 	$(PYTHON) bench/run.py
+
+.PHONY: bench-shared-limit
+bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
+	$(PYTHON) -m bench.shared_limit
