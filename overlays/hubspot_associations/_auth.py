@@ -39,6 +39,14 @@ __all__ = [
 ]
 
 
+def _parses(url: str) -> bool:
+    try:
+        port = httpx.URL(url).port
+    except httpx.InvalidURL:  # e.g. "http://[::1": refused here, not at the first refresh (outside the error tree)
+        return False
+    return port is None or 0 < port < 65536
+
+
 def oauth_token_url(base_url: str, path: str = OAUTH_TOKEN_PATH_V1) -> str:
     """The token endpoint that belongs to an API root: ``base_url`` + ``/oauth/v1/token``.
 
@@ -297,7 +305,7 @@ class OAuthRefresh(httpx.Auth):
         _validate_token(refresh_token, "refresh token")
         if access_token is not None:
             _validate_token(access_token)
-        if token_url is not None and not token_url.startswith(("/", "https://", "http://")):
+        if token_url is not None and not (token_url.startswith(("/", "https://", "http://")) and _parses(token_url)):
             raise ValueError("token_url must be an absolute http(s) URL or a path starting with '/'")
         self.client_id = client_id
         self._client_secret = client_secret

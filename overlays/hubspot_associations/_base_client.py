@@ -144,8 +144,11 @@ def _max_response_bytes(value: object) -> int:
 
 
 def _base_url(value: str) -> str:
-    url = httpx.URL(value)
-    if url.scheme not in ("http", "https") or not url.host:
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError):  # e.g. "http://[::1", a port beyond 65535, not a str
+        url = httpx.URL()
+    if url.scheme not in ("http", "https") or not url.host or not 0 < (url.port or 80) < 65536:
         raise InvalidInputError("base_url", f"must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}")
     return str(url).rstrip("/")
 

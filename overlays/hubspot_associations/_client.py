@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import AsyncIterable, Iterable, Iterator
 from functools import cached_property
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
@@ -22,6 +22,9 @@ from ._bulk import (
 from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
+if TYPE_CHECKING:  # anyio is imported where used: sync-only users never import it
+    import anyio
+
 T = TypeVar("T")
 
 
@@ -33,6 +36,18 @@ async def _async_sleep(seconds: float) -> None:
     import anyio
 
     await anyio.sleep(seconds)
+
+
+async def _async_pause(seconds: float, stop: anyio.Event | None, attempts: int) -> None:
+    """The async :func:`_pause`: a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
+    if stop is None:
+        await _async_sleep(seconds)
+        return
+    import anyio
+
+    with anyio.move_on_after(seconds):
+        await stop.wait()
+        raise StoppedError(attempts=attempts)
 
 
 def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
@@ -248,23 +263,26 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
-    async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+    async def _send(self, call: PreparedCall[T], stop: anyio.Event | None = None) -> APIResponse[T]:
         try:
-            return await self._attempts(call)
+            return await self._attempts(call, stop)
         except HubSpotError as exc:
             self._scrubbed(exc, call)
             raise
 
-    async def _attempts(self, call: PreparedCall[T]) -> APIResponse[T]:
+    async def _attempts(self, call: PreparedCall[T], stop: anyio.Event | None) -> APIResponse[T]:
         # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
+        # ``stop`` (bulk runs), as in the sync client: once set, no further attempt starts and no wait goes on.
         deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
+            if stop is not None and stop.is_set():
+                raise StoppedError(attempts=attempt)
             shared = self._shared_pacer  # a Redis budget: asked through redis.asyncio, never blocking the loop
             slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
-                await _async_sleep(slot.wait)
+                await _async_pause(slot.wait, stop, attempt)
             self._arm(call, deadline)
             try:
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
@@ -287,7 +305,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
-            await _async_sleep(outcome)
+            await _async_pause(outcome, stop, attempt + 1)
             attempt += 1
 
     async def close(self) -> None:
@@ -308,6 +326,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
+        stop: anyio.Event | None = None,
+        grace: float = 1.0,
     ) -> AsyncBulkRun:
         """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
 
@@ -317,8 +337,15 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             async with client.associate_many(rows) as outcomes:
                 async for outcome in outcomes:
                     ...
+
+        Leaving the block abandons the rows in flight without an outcome. To stop *with* their outcomes (a signal,
+        a run-wide failure), set ``stop`` (an :class:`anyio.Event`, so it works on asyncio and trio) and keep
+        iterating, exactly as with the sync client: no row is taken from ``rows`` any more, rows waiting to retry
+        (or for the pacer) end at once as failed outcomes with :class:`StoppedError`, and requests already on the
+        wire get ``grace`` seconds to answer before the outcomes end without them (neither confirmed nor failed:
+        send them again later).
         """
-        return associate_many_async(self, rows, concurrency=concurrency)
+        return associate_many_async(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
 class AsyncHubSpotAssociationsWithRawResponse:
