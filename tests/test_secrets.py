@@ -30,6 +30,7 @@ from hubspot_associations import (
     OAuthRefreshError,
 )
 from hubspot_associations.cli import app
+from tests.test_generated import DEFAULT_BODY as SUCCESS  # the default association's answer
 
 TOKEN = "pat-na1-ECHOED-0000-1111-2222-333333333333"
 CLIENT_SECRET = "client-secret-ECHOED-abcdef"
@@ -38,18 +39,6 @@ ACCESS_TOKEN = "oauth-access-ECHOED-mnopqr-0123"
 PASSWORD = "url-password-ECHOED-xyz"
 SECRETS = (TOKEN, CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, PASSWORD)
 GOOD = ("contacts", "101", "companies", "202")
-SUCCESS: dict[str, Any] = {  # the default association's answer
-    "status": "COMPLETE",
-    "results": [
-        {
-            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
-            "from": {"id": "101"},
-            "to": {"id": "202"},
-        }
-    ],
-    "startedAt": "2026-11-23T09:30:00.113Z",
-    "completedAt": "2026-11-23T09:30:00.161Z",
-}
 
 
 class _Echo(BaseHTTPRequestHandler):
