@@ -45,6 +45,7 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations.cli",
     "hubspot_associations.emulator",
     "hubspot_associations.association_types",
+    "hubspot_associations._bulk",  # associate_many imports it
     "hubspot_associations_api.client",
 )
 

@@ -6,20 +6,17 @@ import threading
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from functools import cached_property
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
-from ._bulk import (
-    DEFAULT_CONCURRENCY,
-    AssociationOutcome,
-    AssociationRow,
-    associate_many_async,
-    associate_many_sync,
-)
+from ._constants import DEFAULT_CONCURRENCY
 from ._errors import StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+
+if TYPE_CHECKING:  # _bulk (threads, queues, the bulk models) is imported by the first associate_many
+    from ._bulk import AssociationOutcome, AssociationRow
 
 T = TypeVar("T")
 
@@ -138,6 +135,8 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
         >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
+        from ._bulk import associate_many_sync
+
         return associate_many_sync(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
@@ -254,6 +253,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
 
         Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight.
         """
+        from ._bulk import associate_many_async
+
         return associate_many_async(self, rows, concurrency=concurrency)
 
 
