@@ -49,24 +49,18 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations_api.client",
 )
 
-# The generated models the two success results are made of (a batch result may carry per-item StandardErrors);
-# every other model, the error-body models first of all, is imported when a response needs it.
+# The generated models the two success results are made of. Every other model is imported when a response needs
+# it: the error-body models, and the optional parts of a batch result (per-item `errors`, `links`) when present.
 _RESULT_MODELS = {
     "hubspot_associations_api.models." + name
     for name in (
         "association_spec",
         "association_spec_association_category",
         "batch_response_public_default_association",
-        "batch_response_public_default_association_links",
         "batch_response_public_default_association_status",
         "public_default_association",
         "public_object_id",
         "labels_between_object_pair",
-        "standard_error",
-        "standard_error_context",
-        "standard_error_links",
-        "error_detail",
-        "error_detail_context",
     )
 }
 
@@ -106,3 +100,35 @@ def test_the_generated_models_are_still_all_importable_by_name() -> None:
     assert hubspot_associations_api.Client.__name__ == "Client"
     with pytest.raises(AttributeError, match="no attribute 'NoSuchModel'"):
         models.NoSuchModel  # noqa: B018
+
+
+def test_optional_parts_of_a_result_are_parsed_when_present() -> None:
+    from hubspot_associations_api.models import (
+        BatchResponsePublicDefaultAssociation,
+        BatchResponsePublicDefaultAssociationLinks,
+        StandardError,
+    )
+
+    body = {
+        "status": "COMPLETE",
+        "startedAt": "2026-01-01T00:00:00Z",
+        "completedAt": "2026-01-01T00:00:01Z",
+        "results": [],
+        "numErrors": 1,
+        "errors": [
+            {
+                "status": "error",
+                "category": "VALIDATION_ERROR",
+                "message": "m",
+                "context": {"id": ["1"]},
+                "errors": [{"message": "detail", "context": {"id": ["1"]}}],
+                "links": {},
+            }
+        ],
+        "links": {"self": "https://example.invalid/"},
+    }
+    parsed = BatchResponsePublicDefaultAssociation.from_dict(body)
+    assert isinstance(parsed.errors, list) and isinstance(parsed.errors[0], StandardError)
+    assert parsed.errors[0].errors[0].message == "detail"
+    assert isinstance(parsed.links, BatchResponsePublicDefaultAssociationLinks)
+    assert parsed.to_dict()["errors"][0]["message"] == "m"

@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
+
+if TYPE_CHECKING:
+    from ..models.error_context import ErrorContext
+    from ..models.error_detail import ErrorDetail
+    from ..models.error_links import ErrorLinks
+
 
 T = TypeVar("T", bound="Error")
 
@@ -104,6 +110,8 @@ class Error:
 
         sub_category = str_from_json(d.pop("subCategory", UNSET))
 
+        if "context" in d:
+            from ..models.error_context import ErrorContext
         _context = d.pop("context", UNSET)
         context: ErrorContext | Unset
         if isinstance(_context, Unset):
@@ -111,6 +119,8 @@ class Error:
         else:
             context = ErrorContext.from_dict(_context)
 
+        if "links" in d:
+            from ..models.error_links import ErrorLinks
         _links = d.pop("links", UNSET)
         links: ErrorLinks | Unset
         if isinstance(_links, Unset):
@@ -118,6 +128,8 @@ class Error:
         else:
             links = ErrorLinks.from_dict(_links)
 
+        if "errors" in d:
+            from ..models.error_detail import ErrorDetail
         _errors = d.pop("errors", UNSET)
         errors: list[ErrorDetail] | Unset = UNSET
         if _errors is not UNSET:
@@ -156,9 +168,3 @@ class Error:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
-
-
-# Imported here, after the class, so that models which refer to each other can import each other.
-from ..models.error_context import ErrorContext  # noqa: E402
-from ..models.error_detail import ErrorDetail  # noqa: E402
-from ..models.error_links import ErrorLinks  # noqa: E402

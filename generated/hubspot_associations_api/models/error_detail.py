@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
+
+if TYPE_CHECKING:
+    from ..models.error_detail_context import ErrorDetailContext
+
 
 T = TypeVar("T", bound="ErrorDetail")
 
@@ -75,6 +79,8 @@ class ErrorDetail:
 
         sub_category = str_from_json(d.pop("subCategory", UNSET))
 
+        if "context" in d:
+            from ..models.error_detail_context import ErrorDetailContext
         _context = d.pop("context", UNSET)
         context: ErrorDetailContext | Unset
         if isinstance(_context, Unset):
@@ -108,7 +114,3 @@ class ErrorDetail:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
-
-
-# Imported here, after the class, so that models which refer to each other can import each other.
-from ..models.error_detail_context import ErrorDetailContext  # noqa: E402
