@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,21 +77,25 @@ def _env() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key not in drop}
 
 
-def _wall_ms(candidate: Candidate, base_url: str, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(
-        [str(candidate.python), "-c", candidate.script, base_url, TOKEN],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd="/",  # not the repo: its overlays/ must not shadow the installed package
-        check=False,
-        timeout=60,
-    )
-    elapsed = (time.perf_counter() - start) * 1000
-    if done.returncode != 0:
-        raise RuntimeError(f"{candidate.label} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    return elapsed
+def _sample(candidate: Candidate, base_url: str, env: dict[str, str]) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one whole child process; CPU is its user + system time (``os.wait4``), which other
+    processes on a loaded machine disturb far less than wall time."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            [str(candidate.python), "-c", candidate.script, base_url, TOKEN],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+            cwd="/",  # not the repo: its overlays/ must not shadow the installed package
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = (time.perf_counter() - start) * 1000
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"{candidate.label} failed ({proc.returncode}):\n{err.read()[-3000:].decode()}")
+    return elapsed, (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def _spread(values: list[float]) -> str:
@@ -136,55 +141,80 @@ def candidates(ours_python: Path, official_python: Path | None) -> list[Candidat
     return found
 
 
-def measure(candidates: list[Candidate], *, samples: int, canned: CannedPair | None = None) -> dict[str, list[float]]:
-    """Wall ms of each candidate's whole process, ``samples`` rounds, order rotated every round."""
+@dataclass
+class Samples:
+    """Per candidate, one value per round (rounds interleave the candidates, so index i of each is one round)."""
+
+    wall: dict[str, list[float]]
+    cpu: dict[str, list[float]]
+
+    def paired(self, key: str, base: str, cpu: bool = False) -> float:
+        """Median over rounds of ``key - base`` in the same round: drift between rounds cancels out."""
+        values = self.cpu if cpu else self.wall
+        return median([a - b for a, b in zip(values[key], values[base], strict=True)])
+
+
+def measure(candidates: list[Candidate], *, samples: int, canned: CannedPair | None = None) -> Samples:
+    """Wall and CPU ms of each candidate's whole process, ``samples`` rounds, order rotated every round."""
     env = _env()
-    times: dict[str, list[float]] = {c.key: [] for c in candidates}
+    result = Samples({c.key: [] for c in candidates}, {c.key: [] for c in candidates})
     with fast_server(unlimited(canned or capture_canned())) as base_url:
         for candidate in candidates:
-            _wall_ms(candidate, base_url, env)  # warm-up: writes .pyc files, fails loudly if a script is broken
+            _sample(candidate, base_url, env)  # warm-up: writes .pyc files, fails loudly if a script is broken
         for index in range(samples):
             order = candidates[index % len(candidates) :] + candidates[: index % len(candidates)]
             for candidate in order:
-                times[candidate.key].append(_wall_ms(candidate, base_url, env))
-    return times
+                wall, cpu = _sample(candidate, base_url, env)
+                result.wall[candidate.key].append(wall)
+                result.cpu[candidate.key].append(cpu)
+    return result
 
 
 def run(*, quick: bool, ours_python: Path, official_python: Path | None, canned: CannedPair | None = None) -> Section:
     samples = 3 if quick else 21
     found = candidates(ours_python, official_python)
     labels = {c.key: c.label for c in found}
-    times = measure(found, samples=samples, canned=canned)
-    medians = {key: median(values) for key, values in times.items()}
-    floor = medians["floor"]
-    rows = [
-        [labels[key], fmt(ms, 0), f"{ms - floor:+.0f}" if key != "floor" else "0", _spread(times[key])]
-        for key, ms in medians.items()
-    ]
+    got = measure(found, samples=samples, canned=canned)
+    medians = {key: median(values) for key, values in got.wall.items()}
+    cpu = {key: median(values) for key, values in got.cpu.items()}
+    rows = []
+    for key, ms in medians.items():
+        vs_floor = "0" if key == "floor" else f"{got.paired(key, 'floor'):+.0f}"
+        cpu_vs_floor = "0" if key == "floor" else f"{got.paired(key, 'floor', cpu=True):+.0f}"
+        rows.append([labels[key], fmt(ms, 0), vs_floor, _spread(got.wall[key]), fmt(cpu[key], 0), cpu_vs_floor])
     section = Section("Cold first call (whole process, wall)")
-    section.tables.append(table(["whole process", "median ms", "vs floor ms", "spread ms"], rows))
+    header = ["whole process", "wall ms", "vs floor ms", "wall spread ms", "CPU ms", "CPU vs floor ms"]
+    section.tables.append(table(header, rows))
     section.figures.update({f"cold.{key}": ms for key, ms in medians.items()})
-    ours = medians["ours"]
+    section.figures.update({f"cold.{key}.vs_floor": got.paired(key, "floor") for key in medians if key != "floor"})
+    section.figures.update(
+        {f"cold.{key}.cpu_vs_floor": got.paired(key, "floor", cpu=True) for key in cpu if key != "floor"}
+    )
+    added = got.paired("ours", "floor")
     section.checks.append(
         Check(
             "cold first call",
             f"≤ floor + {_BUDGET_MS:.0f} ms",
-            f"floor {ours - floor:+.0f} ms",
-            ours - floor <= _BUDGET_MS,
+            f"floor {added:+.0f} ms (CPU {got.paired('ours', 'floor', cpu=True):+.0f} ms)",
+            added <= _BUDGET_MS,
         )
     )
     if "official" in medians:
-        official = min(medians["official"], medians["official_tls"])
+        # Against https, the official client builds its TLS context on the first call (ours at construction, as
+        # the floor does): that figure is what its users feel; the http one is shown for reference.
+        versus = got.paired("ours", "official_tls")
         section.checks.append(
             Check(
                 "cold first call vs official",
-                "below the official client's",
-                f"{ours:.0f} vs {medians['official']:.0f} / {medians['official_tls']:.0f} ms (http / + TLS)",
-                ours < official,
+                "below the official client's (with its TLS context)",
+                f"{versus:+.0f} ms (vs its http-only figure {got.paired('ours', 'official'):+.0f} ms)",
+                versus < 0,
             )
         )
     section.notes.append(
         f"{samples} fresh processes per candidate, interleaved, timed from outside (spawn to exit); loopback server "
-        "with the emulator's canned answers in its own process. Interpreter start is in every figure (bare row)."
+        "with the emulator's canned answers in its own process. Interpreter start is in every figure (bare row). "
+        "'vs floor' is the median of the per-round differences (candidate minus floor in the same round), so drift "
+        "between rounds cancels; CPU is the child's user + system time."
     )
     return section

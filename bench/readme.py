@@ -44,12 +44,18 @@ def _bold(text: str, missed: bool) -> str:
 
 def _column(run: dict[str, Any]) -> list[str]:
     f: dict[str, float] = run["figures"]
-    floor, ours = f.get("cold.floor"), f.get("cold.ours")
-    cold_missed = floor is None or ours is None or ours - floor > _COLD_BUDGET_MS
+    floor, ours, added = f.get("cold.floor"), f.get("cold.ours"), f.get("cold.ours.vs_floor")
+    cold_missed = added is None or added > _COLD_BUDGET_MS
+    cpu_added = f.get("cold.ours.cpu_vs_floor")
     cells = [
         f"{run['when']}, load {run['load']}",
         _ms(floor),
-        _bold(f"{_ms(ours)} (floor {ours - floor:+.0f})" if ours and floor else "n/a", cold_missed),
+        _bold(
+            f"{_ms(ours)} (floor {added:+.0f}; CPU {cpu_added:+.0f})"
+            if added is not None and cpu_added is not None
+            else "n/a",
+            cold_missed,
+        ),
         f"{_ms(f.get('cold.official'))} / {_ms(f.get('cold.official_tls'))}",
         f"{_ms(f.get('import.ours'))} / {_ms(f.get('import.official'))} / {_ms(f.get('import.floor'))}",
     ]
