@@ -19,7 +19,7 @@ from typing import Any
 from ._common import Section, table
 
 START, END = "<!-- bench:table:start -->", "<!-- bench:table:end -->"
-_DATA = re.compile(r"<!-- bench:data (\{.*?\}) -->", re.DOTALL)
+_DATA = re.compile(r"<!-- bench:data (\[.*\]) -->")
 _COLD_BUDGET_MS = 15.0
 _CALL_RATIO = 1.07
 
