@@ -129,6 +129,7 @@ def test_optional_parts_of_a_result_are_parsed_when_present() -> None:
     }
     parsed = BatchResponsePublicDefaultAssociation.from_dict(body)
     assert isinstance(parsed.errors, list) and isinstance(parsed.errors[0], StandardError)
-    assert parsed.errors[0].errors[0].message == "detail"
+    details = parsed.errors[0].errors
+    assert isinstance(details, list) and details[0].message == "detail"
     assert isinstance(parsed.links, BatchResponsePublicDefaultAssociationLinks)
     assert parsed.to_dict()["errors"][0]["message"] == "m"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 import httpx
@@ -19,23 +19,29 @@ from hubspot_associations_api.api.associations import associate_default as _defa
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
+if TYPE_CHECKING:
+    from hubspot_associations_api.models import ErrorContextObject
+
 from . import _logging
-from ._auth import BearerToken, MissingCredentialsError, token_from_env
+from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
     error_from_response,
 )
 from ._models import APIResponse, coerce_specs
 from ._pacing import Pacer, Slot
-from ._policy import rate_limit_info, retry_delay, should_retry
+from ._policy import retry_delay, should_retry
+from ._response import normalize_context, rate_limit_info
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
 T = TypeVar("T")
+E = TypeVar("E", bound=HubSpotError)
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 TimeoutLike = float | httpx.Timeout | None
@@ -60,7 +66,24 @@ def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
             raise TypeError("result ids must be strings or integers")
         if type(item.association_spec.association_type_id) is not int:  # not bool, not float
             raise TypeError("associationTypeId must be an integer")
+    if isinstance(parsed.errors, list):  # usually absent or empty
+        for error in parsed.errors:
+            error.context = _decoded(error.context)
+            for detail in error.errors if isinstance(error.errors, list) else ():
+                detail.context = _decoded(detail.context)
     return parsed
+
+
+def _decoded(context: T) -> T | ErrorContextObject:
+    """A batch error's ``context`` sent as a string (JSON-encoded, as in HubSpot's own documentation example, or
+    Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
+    if not isinstance(context, str):
+        return context
+    # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
+    from hubspot_associations_api.models import ErrorContextObject
+
+    decoded = normalize_context(context)
+    return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
 
 
 def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
@@ -75,6 +98,15 @@ def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
     if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
         raise TypeError("labels must be a list of strings")
     return parsed
+
+
+def _describe(exc: BaseException) -> str:
+    """``exc`` for a message: its type and at most 200 characters of its text (which may quote the body)."""
+    try:
+        text = str(exc)
+    except Exception:  # e.g. a RecursionError while formatting a deeply nested value
+        text = ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
 def _path_args(
@@ -105,12 +137,17 @@ def _base_url(value: str) -> str:
     return str(url).rstrip("/")
 
 
-def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
+def _auth(access_token: str | None, auth: httpx.Auth | None, base_url: str) -> httpx.Auth:
     if auth is not None and access_token is not None:
         raise InvalidInputError("auth", "pass either access_token or auth, not both")
     if auth is not None:
         if not isinstance(auth, httpx.Auth):
             raise InvalidInputError("auth", f"must be an httpx.Auth such as OAuthRefresh, got {type(auth).__name__}")
+        if isinstance(auth, OAuthRefresh):
+            try:
+                auth.follow_base_url(base_url)  # the refresh goes to base_url's host unless token_url says otherwise
+            except ValueError as exc:
+                raise InvalidInputError("auth", str(exc)) from None
         return auth
     try:
         return BearerToken(access_token if access_token is not None else token_from_env())
@@ -118,6 +155,27 @@ def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
         raise
     except (TypeError, ValueError) as exc:  # BearerToken's message never contains the token itself
         raise InvalidInputError("access_token", str(exc)) from None
+
+
+def _check_transport(http_client: httpx.Client | httpx.AsyncClient) -> None:
+    # httpx accepts any transport and fails only at the first request, with an AttributeError from inside httpx
+    # (the usual case: ``httpx.ASGITransport``, which is async-only, in an ``httpx.Client``). Say so up front.
+    transport = getattr(http_client, "_transport", None)
+    sync = isinstance(http_client, httpx.Client)
+    expected = httpx.BaseTransport if sync else httpx.AsyncBaseTransport
+    if transport is None or isinstance(transport, expected):
+        return
+    hint = (
+        " (for the emulator from the sync client, serve it with run_emulator_in_thread() and pass its base_url, "
+        "or use AsyncHubSpotAssociations)"
+        if sync
+        else ""
+    )
+    raise InvalidInputError(
+        "http_client",
+        f"its transport {type(transport).__name__} is not an httpx.{expected.__name__}, so it cannot serve an "
+        f"httpx.{type(http_client).__name__}{hint}",
+    )
 
 
 class BaseClient(Generic[HttpT]):
@@ -152,7 +210,7 @@ class BaseClient(Generic[HttpT]):
         self.base_url = _base_url(base_url)
         self.timeout = _timeout(timeout)
         self.max_retries = max_retries
-        self.auth = _auth(access_token, auth)
+        self.auth = _auth(access_token, auth, self.base_url)
         self.pacer = Pacer(rate_limit, rate_limit_window)
         self._rng = random.Random()
         _logging.configure_from_env()
@@ -161,6 +219,8 @@ class BaseClient(Generic[HttpT]):
             raise InvalidInputError(
                 "http_client", f"must be an httpx.{http_class.__name__}, got {type(http_client).__name__}"
             )
+        if http_client is not None:
+            _check_transport(http_client)
         self._owns_http = http_client is None
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
 
@@ -219,11 +279,12 @@ class BaseClient(Generic[HttpT]):
         request = call.request
         _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)
         if 200 <= status < 300:
-            return APIResponse(self._parse(call, response), response, attempt + 1)
+            return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None
-        if not should_retry(status=status, policy_name=policy_name, attempt=attempt, max_retries=self.max_retries):
-            raise error
+        daily = isinstance(error, RateLimitError) and error.is_daily  # the error's answer is the policy's answer
+        if not should_retry(status=status, daily=daily, attempt=attempt, max_retries=self.max_retries):
+            raise self._final(error, attempt)
         wait = retry_delay(
             attempt=attempt, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
         )
@@ -234,28 +295,38 @@ class BaseClient(Generic[HttpT]):
         )
         return wait
 
-    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.TransportError, attempt: int) -> float:
+    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.RequestError, attempt: int) -> float:
         """Seconds to wait before retrying after a transport error; raises the typed error when final."""
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
-        if not should_retry(
-            status=None, policy_name=None, attempt=attempt, max_retries=self.max_retries, exception=exc
-        ):
+        if not should_retry(status=None, attempt=attempt, max_retries=self.max_retries, exception=exc):
             kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-            raise kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request) from exc
+            error = kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request)
+            raise self._final(error, attempt) from exc
         wait = retry_delay(attempt=attempt, headers=None, status=None, policy_name=None, rng=self._rng)
         _logging.log_retry(request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc)
         return wait
 
     @staticmethod
-    def _parse(call: PreparedCall[T], response: httpx.Response) -> T:
+    def _final(error: E, attempt: int) -> E:
+        """``error``, marked with the attempts the call made (``attempt`` is the 0-based index of the last one)."""
+        error.attempts = attempt + 1
+        return error
+
+    @classmethod
+    def _parse(cls, call: PreparedCall[T], response: httpx.Response, attempt: int) -> T:
         # Any 2xx with the documented body is success, whatever the exact code (HubSpot has moved 201 <-> 200).
+        # Whatever the body makes json or the models raise (ValueError for invalid UTF-8 or a number too long,
+        # RecursionError for deep nesting, KeyError/TypeError for wrong shapes, ...), it is not the documented
+        # result: one typed error, never the parser's own exception.
         try:
             return call.parse(response.json())
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            raise UnexpectedResponseError.from_response(
-                response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
-            ) from None
+        except Exception as exc:
+            error = UnexpectedResponseError.from_response(
+                response,
+                f"HubSpot answered {response.status_code} but the body is not the documented result ({_describe(exc)})",
+            )
+            raise cls._final(error, attempt) from None
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

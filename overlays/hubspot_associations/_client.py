@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable, Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Self, TypeVar
 
@@ -12,20 +12,23 @@ import httpx
 
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
-from ._errors import StoppedError
+from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
 if TYPE_CHECKING:  # _bulk (threads, queues, the bulk models) is imported by the first associate_many
-    from ._bulk import AssociationOutcome, AssociationRow
+    from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun
 
 T = TypeVar("T")
 
 
 async def _async_sleep(seconds: float) -> None:
-    """``asyncio.sleep``, imported on first use so that sync-only users never import asyncio (~50 ms)."""
-    import asyncio
+    """``anyio.sleep``: the wait works on asyncio and trio alike, and is where a cancellation lands.
 
-    await asyncio.sleep(seconds)
+    Imported on first use, so sync-only users never import anyio or asyncio (~50 ms).
+    """
+    import anyio
+
+    await anyio.sleep(seconds)
 
 
 def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
@@ -93,8 +96,11 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
                 _pause(slot.wait, stop, attempt)
             try:
                 response = self._http.send(call.request, auth=self.auth)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
@@ -175,7 +181,11 @@ class HubSpotAssociationsWithRawResponse:
 
 
 class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
-    """The asyncio twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods."""
+    """The async twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods.
+
+    Runs wherever httpx's ``AsyncClient`` runs: asyncio, trio, or anyio on either (every wait, lock and task goes
+    through anyio).
+    """
 
     _http_class = httpx.AsyncClient
 
@@ -223,8 +233,11 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 await _async_sleep(slot.wait)
             try:
                 response = await self._http.send(call.request, auth=self.auth)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
@@ -248,10 +261,15 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-    ) -> AsyncIterator[AssociationOutcome]:
-        """The async twin of :meth:`HubSpotAssociations.associate_many`: ``async for outcome in ...``.
+    ) -> AsyncBulkRun:
+        """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
 
-        Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight.
+        Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight. The
+        workers live in a task group for the duration of the ``async with`` block; leaving it cancels them::
+
+            async with client.associate_many(rows) as outcomes:
+                async for outcome in outcomes:
+                    ...
         """
         from ._bulk import associate_many_async
 

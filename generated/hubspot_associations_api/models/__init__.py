@@ -9,16 +9,15 @@ if TYPE_CHECKING:
     from .batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
     from .batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
     from .error import Error
-    from .error_context import ErrorContext
+    from .error_context_object import ErrorContextObject
     from .error_detail import ErrorDetail
-    from .error_detail_context import ErrorDetailContext
     from .error_links import ErrorLinks
+    from .error_sub_category_object import ErrorSubCategoryObject
     from .labels_between_object_pair import LabelsBetweenObjectPair
     from .public_default_association import PublicDefaultAssociation
     from .public_object_id import PublicObjectId
     from .rate_limit_error import RateLimitError
     from .standard_error import StandardError
-    from .standard_error_context import StandardErrorContext
     from .standard_error_links import StandardErrorLinks
 
 _MODULES: dict[str, str] = {
@@ -28,16 +27,15 @@ _MODULES: dict[str, str] = {
     "BatchResponsePublicDefaultAssociationLinks": ".batch_response_public_default_association_links",
     "BatchResponsePublicDefaultAssociationStatus": ".batch_response_public_default_association_status",
     "Error": ".error",
-    "ErrorContext": ".error_context",
+    "ErrorContextObject": ".error_context_object",
     "ErrorDetail": ".error_detail",
-    "ErrorDetailContext": ".error_detail_context",
     "ErrorLinks": ".error_links",
+    "ErrorSubCategoryObject": ".error_sub_category_object",
     "LabelsBetweenObjectPair": ".labels_between_object_pair",
     "PublicDefaultAssociation": ".public_default_association",
     "PublicObjectId": ".public_object_id",
     "RateLimitError": ".rate_limit_error",
     "StandardError": ".standard_error",
-    "StandardErrorContext": ".standard_error_context",
     "StandardErrorLinks": ".standard_error_links",
 }
 
@@ -63,15 +61,14 @@ __all__ = (
     "BatchResponsePublicDefaultAssociationLinks",
     "BatchResponsePublicDefaultAssociationStatus",
     "Error",
-    "ErrorContext",
+    "ErrorContextObject",
     "ErrorDetail",
-    "ErrorDetailContext",
     "ErrorLinks",
+    "ErrorSubCategoryObject",
     "LabelsBetweenObjectPair",
     "PublicDefaultAssociation",
     "PublicObjectId",
     "RateLimitError",
     "StandardError",
-    "StandardErrorContext",
     "StandardErrorLinks",
 )
