@@ -190,25 +190,27 @@ def run(*, quick: bool, ours_python: Path, official_python: Path | None, canned:
     section.figures.update(
         {f"cold.{key}.cpu_vs_floor": got.paired(key, "floor", cpu=True) for key in cpu if key != "floor"}
     )
-    added = got.paired("ours", "floor")
+    # Met only when both wall and CPU time agree: on a loaded machine either alone can flatter.
+    added, added_cpu = got.paired("ours", "floor"), got.paired("ours", "floor", cpu=True)
     section.checks.append(
         Check(
             "cold first call",
-            f"≤ floor + {_BUDGET_MS:.0f} ms",
-            f"floor {added:+.0f} ms (CPU {got.paired('ours', 'floor', cpu=True):+.0f} ms)",
-            added <= _BUDGET_MS,
+            f"≤ floor + {_BUDGET_MS:.0f} ms (wall and CPU)",
+            f"floor {added:+.0f} ms wall, {added_cpu:+.0f} ms CPU",
+            max(added, added_cpu) <= _BUDGET_MS,
         )
     )
     if "official" in medians:
         # Against https, the official client builds its TLS context on the first call (ours at construction, as
         # the floor does): that figure is what its users feel; the http one is shown for reference.
-        versus = got.paired("ours", "official_tls")
+        versus, versus_cpu = got.paired("ours", "official_tls"), got.paired("ours", "official_tls", cpu=True)
         section.checks.append(
             Check(
                 "cold first call vs official",
-                "below the official client's (with its TLS context)",
-                f"{versus:+.0f} ms (vs its http-only figure {got.paired('ours', 'official'):+.0f} ms)",
-                versus < 0,
+                "below the official client's with its TLS context (wall and CPU)",
+                f"{versus:+.0f} ms wall, {versus_cpu:+.0f} ms CPU (vs its http-only figure "
+                f"{got.paired('ours', 'official'):+.0f} ms wall)",
+                max(versus, versus_cpu) < 0,
             )
         )
     section.notes.append(
