@@ -412,7 +412,7 @@ def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
 
     rows = _CountingRows(None)
     stop = threading.Event()
-    with _sync_client(limited) as client:
+    with _sync_client(limited, timeout=120.0) as client:  # a budget the 30 s (capped) retry wait fits in
         timer = threading.Timer(0.3, stop.set)
         timer.start()
         outcomes = list(client.associate_many(iter(rows), concurrency=2, stop=stop, grace=0.5))

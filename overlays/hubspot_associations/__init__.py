@@ -20,7 +20,14 @@ from ._client import (
     HubSpotAssociations,
     HubSpotAssociationsWithRawResponse,
 )
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, OAUTH_TOKEN_URL_V1, OAUTH_TOKEN_URL_V3
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    OAUTH_TOKEN_URL_V1,
+    OAUTH_TOKEN_URL_V3,
+)
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -32,6 +39,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     RunWideFailure,
     ServerError,
     StoppedError,
@@ -74,6 +82,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "OAUTH_TOKEN_URL_V1",
@@ -106,6 +115,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
+    "ResponseTooLargeError",
     "RunWideFailure",
     "ServerError",
     "StoppedError",

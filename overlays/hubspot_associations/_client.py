@@ -86,25 +86,44 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         return HubSpotAssociationsWithRawResponse(self)
 
     def _send(self, call: PreparedCall[T], stop: threading.Event | None = None) -> APIResponse[T]:
+        try:
+            return self._attempts(call, stop)
+        except HubSpotError as exc:
+            self._scrubbed(exc, call)
+            raise
+
+    def _attempts(self, call: PreparedCall[T], stop: threading.Event | None) -> APIResponse[T]:
+        # The policy (deadline, body cap, retries, errors) lives in BaseClient; this loop only sends and sleeps.
         # ``stop`` (bulk runs): once set, no further attempt starts and no wait goes on (StoppedError).
+        deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
                 raise StoppedError(attempts=attempt)
             slot = self.pacer.claim()
             if slot.wait > 0:
+                self._may_wait(call, deadline, slot.wait, pacer=True)
                 _pause(slot.wait, stop, attempt)
+            self._arm(call, deadline)
             try:
-                response = self._http.send(call.request, auth=self.auth)
+                response = self._http.send(call.request, auth=self.auth, stream=True)
+                try:
+                    reader = self._reader(response, deadline)
+                    for chunk in response.iter_bytes():
+                        reader.feed(chunk)
+                    reader.finish()
+                finally:
+                    response.close()
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
-                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
-            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt, deadline)
+            except HubSpotError as exc:  # authenticating (a refused OAuth refresh) or reading (too large, too late)
                 self._final(exc, attempt)
                 raise
             else:
-                outcome = self._outcome(call, response, attempt, slot)
+                outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):
                 return outcome
+            self._may_wait(call, deadline, outcome, pacer=False)
             _pause(outcome, stop, attempt + 1)
             attempt += 1
 
@@ -226,22 +245,41 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
     async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+        try:
+            return await self._attempts(call)
+        except HubSpotError as exc:
+            self._scrubbed(exc, call)
+            raise
+
+    async def _attempts(self, call: PreparedCall[T]) -> APIResponse[T]:
+        # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
+        deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
             slot = self.pacer.claim()
             if slot.wait > 0:
+                self._may_wait(call, deadline, slot.wait, pacer=True)
                 await _async_sleep(slot.wait)
+            self._arm(call, deadline)
             try:
-                response = await self._http.send(call.request, auth=self.auth)
+                response = await self._http.send(call.request, auth=self.auth, stream=True)
+                try:
+                    reader = self._reader(response, deadline)
+                    async for chunk in response.aiter_bytes():
+                        reader.feed(chunk)
+                    reader.finish()
+                finally:
+                    await response.aclose()
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
-                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
-            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt, deadline)
+            except HubSpotError as exc:  # authenticating (a refused OAuth refresh) or reading (too large, too late)
                 self._final(exc, attempt)
                 raise
             else:
-                outcome = self._outcome(call, response, attempt, slot)
+                outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):
                 return outcome
+            self._may_wait(call, deadline, outcome, pacer=False)
             await _async_sleep(outcome)
             attempt += 1
 
