@@ -105,5 +105,9 @@ bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official clie
 	$(PYTHON) bench/run.py --readme
 
 .PHONY: bench-cold
-bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~3 min); updates the README table too
+bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
+
+.PHONY: bench-shared-limit
+bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
+	$(PYTHON) -m bench.shared_limit

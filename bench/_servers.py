@@ -159,6 +159,8 @@ def _child_server(args: list[str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 class _CannedProtocol(asyncio.Protocol):

@@ -41,7 +41,9 @@ GENERATED = ROOT / "generated" / "hubspot_associations_api"
 SPEC = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_REQUIREMENTS = tuple(PYPROJECT["project"]["dependencies"])
-ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr", "anyio"})
+ALLOWED = frozenset(
+    {"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr", "anyio", *vendor.OPTIONAL_IMPORTS}
+)
 
 
 def _bin(venv_dir: Path, name: str) -> Path:

@@ -152,12 +152,14 @@ class OAuthTokens:
     expires_at: float | None
     expires_in: float | None
     scopes: tuple[str, ...] = ()
+    hub_id: int | None = None
+    """The HubSpot account (portal) the token belongs to, when the token response names it."""
 
     def __repr__(self) -> str:
         return (
             f"OAuthTokens(access_token={mask_secret(self.access_token)}, "
             f"refresh_token={mask_secret(self.refresh_token)}, expires_at={self.expires_at!r}, "
-            f"expires_in={self.expires_in!r}, scopes={self.scopes!r})"
+            f"expires_in={self.expires_in!r}, scopes={self.scopes!r}, hub_id={self.hub_id!r})"
         )
 
 
@@ -310,6 +312,7 @@ class OAuthRefresh(httpx.Auth):
             0, access_token, refresh_token, expires_at, _refresh_at(expires_at, clock(), refresh_margin)
         )
         self._failure: OAuthRefreshError | None = None
+        self._hub_id: int | None = None
         self._retired: deque[str] = deque(maxlen=8)
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
@@ -330,6 +333,11 @@ class OAuthRefresh(httpx.Auth):
                 self._retired.append(token)
 
     # -- state shared by the sync and async flows ---------------------------------------------------------------
+
+    @property
+    def hub_id(self) -> int | None:
+        """The account id (``hub_id``) of the last token response that named one; ``None`` before that."""
+        return self._hub_id
 
     @property
     def tokens(self) -> OAuthTokens | None:
@@ -461,7 +469,10 @@ class OAuthRefresh(httpx.Auth):
         else:
             scopes = ()
         expires_at = None if expires_in is None else self._clock() + expires_in
-        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes)
+        hub_id = body.get("hub_id")
+        if type(hub_id) is not int or not 0 < hub_id < 2**63:  # not bool, not a string: an id we can trust
+            hub_id = None
+        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes, hub_id)
 
     def _adopt(self, response: httpx.Response) -> None:
         """Parse the token response and install it (caller holds the refresh lock)."""
@@ -477,6 +488,8 @@ class OAuthRefresh(httpx.Auth):
         self._state = _State(
             old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at, refresh_at
         )
+        if tokens.hub_id is not None:
+            self._hub_id = tokens.hub_id
         self._failure = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)

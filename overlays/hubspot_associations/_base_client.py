@@ -43,6 +43,9 @@ from ._response import normalize_context, rate_limit_info
 from ._secrets import Scrubber, mask_url, url_secrets
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
+if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis)
+    from ._shared_pacing import SharedPacer
+
 T = TypeVar("T")
 E = TypeVar("E", bound=HubSpotError)
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
@@ -227,6 +230,8 @@ class BaseClient(Generic[HttpT]):
         rate_limit_window: float = 10.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: HttpT | None = None,
+        shared_limit: object = None,
+        shared_limit_key: str | None = None,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError("max_retries", f"must be an int >= 0, got {max_retries!r}")
@@ -241,7 +246,24 @@ class BaseClient(Generic[HttpT]):
         self.max_retries = max_retries
         self.max_response_bytes = _max_response_bytes(max_response_bytes)
         self.auth = _auth(access_token, auth, self.base_url)
-        self.pacer = Pacer(rate_limit, rate_limit_window)
+        self.pacer: Pacer | SharedPacer
+        self._shared_pacer: SharedPacer | None = None
+        if shared_limit is not None:
+            # A budget in Redis shared by every process of this app and account (see _shared_pacing).
+            from ._shared_pacing import build_shared_pacer
+
+            self.pacer = self._shared_pacer = build_shared_pacer(
+                shared_limit,
+                shared_limit_key,
+                self.auth,
+                rate_limit,
+                rate_limit_window,
+                asynchronous=self._http_class is httpx.AsyncClient,
+            )
+        elif shared_limit_key is not None:
+            raise InvalidInputError("shared_limit_key", "only applies with shared_limit=")
+        else:
+            self.pacer = Pacer(rate_limit, rate_limit_window)
         self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()

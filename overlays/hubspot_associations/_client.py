@@ -128,9 +128,11 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             attempt += 1
 
     def close(self) -> None:
-        """Close the connection pool (unless it was passed in)."""
+        """Close the connection pool (unless it was passed in), and Redis connections opened from a URL."""
         if self._owns_http:
             self._http.close()
+        if self._shared_pacer is not None:
+            self._shared_pacer.close()
 
     def __enter__(self) -> Self:
         return self
@@ -256,7 +258,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
-            slot = self.pacer.claim()
+            shared = self._shared_pacer  # a Redis budget: asked through redis.asyncio, never blocking the loop
+            slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
                 await _async_sleep(slot.wait)
@@ -277,6 +280,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 raise
             else:
                 outcome = self._outcome(call, response, attempt, slot, deadline)
+                if shared is not None:
+                    await shared.aflush()  # a 429's hold reaches the other processes now
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
@@ -284,9 +289,11 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             attempt += 1
 
     async def close(self) -> None:
-        """Close the connection pool (unless it was passed in)."""
+        """Close the connection pool (unless it was passed in), and Redis connections opened from a URL."""
         if self._owns_http:
             await self._http.aclose()
+        if self._shared_pacer is not None:
+            await self._shared_pacer.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -228,6 +228,12 @@ class Pacer:
             else:
                 self._foreign = (self._foreign + foreign) // 2
 
+    def lag(self) -> float:
+        """The slowest slot-to-answer time of the last window, at most a window (0.0 before any answer)."""
+        now = self._clock()
+        with self._lock:
+            return self._lag(now)
+
     def _lag(self, now: float) -> float:
         """The slowest slot-to-answer time of the last window, at most a window (call with the lock held)."""
         lags, horizon = self._lags, now - self._window
