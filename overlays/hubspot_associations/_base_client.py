@@ -18,11 +18,10 @@ import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
-from hubspot_associations_api.models import (
-    BatchResponsePublicDefaultAssociation,
-    ErrorContextObject,
-    LabelsBetweenObjectPair,
-)
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
+if TYPE_CHECKING:
+    from hubspot_associations_api.models import ErrorContextObject
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
@@ -88,6 +87,9 @@ def _decoded(context: T) -> T | ErrorContextObject:
     Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
     if not isinstance(context, str):
         return context
+    # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
+    from hubspot_associations_api.models import ErrorContextObject
+
     decoded = normalize_context(context)
     return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
 

@@ -50,6 +50,7 @@ import attrs
 
 from ._auth import OAuthRefreshError
 from ._base_client import BaseClient, PreparedCall
+from ._constants import DEFAULT_CONCURRENCY
 from ._errors import (
     APIStatusError,
     BadRequestError,
@@ -76,10 +77,6 @@ __all__ = [
     "associate_many_async",
     "associate_many_sync",
 ]
-
-DEFAULT_CONCURRENCY = 8
-"""Rows in flight at once. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency; the pacer, not this
-number, decides the request rate."""
 
 RowError = HubSpotError | InvalidInputError | OAuthRefreshError
 """What a failed row carries: invalid input (nothing sent), an API error, or a refused OAuth refresh."""

@@ -11,19 +11,14 @@ from typing import TYPE_CHECKING, Self, TypeVar
 import httpx
 
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
-from ._bulk import (
-    DEFAULT_CONCURRENCY,
-    AssociationOutcome,
-    AssociationRow,
-    AsyncBulkRun,
-    associate_many_async,
-    associate_many_sync,
-)
+from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
-if TYPE_CHECKING:  # anyio is imported where used: sync-only users never import it
-    import anyio
+if TYPE_CHECKING:
+    import anyio  # imported where used: sync-only users never import it
+
+    from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
 
 T = TypeVar("T")
 
@@ -181,6 +176,8 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
         >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
+        from ._bulk import associate_many_sync
+
         return associate_many_sync(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
@@ -345,6 +342,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         wire get ``grace`` seconds to answer before the outcomes end without them (neither confirmed nor failed:
         send them again later).
         """
+        from ._bulk import associate_many_async
+
         return associate_many_async(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
