@@ -649,3 +649,39 @@ def test_raw_rate_limit_of_a_huge_interval_does_not_raise() -> None:
     raw = client.with_raw_response.associate(*GOOD, 279)
     assert raw.rate_limit is not None and raw.rate_limit.interval_s is not None
     assert client.pacer.window_s == 10.0
+
+
+# -- the socket-level deadline reaches into httpx/httpcore privates: unknown shapes are left alone ----------------
+
+
+def test_owned_pool_gets_the_deadline_backend_and_a_second_bound_is_a_no_op() -> None:
+    # If a future httpx moved these attributes, this fails (instead of the bound silently vanishing).
+    from hubspot_associations._bounds import bound_network
+    from hubspot_associations._network import _AsyncBackend, _Backend
+
+    with HubSpotAssociations(TOKEN) as client:
+        backend = client._http._transport._pool._network_backend  # type: ignore[attr-defined]
+        assert isinstance(backend, _Backend)
+        bound_network(client._http)
+        assert client._http._transport._pool._network_backend is backend  # type: ignore[attr-defined]
+    aclient = AsyncHubSpotAssociations(TOKEN)
+    assert isinstance(aclient._http._transport._pool._network_backend, _AsyncBackend)  # type: ignore[attr-defined]
+
+
+def test_unknown_shapes_are_left_alone() -> None:
+    from types import SimpleNamespace
+
+    from hubspot_associations._bounds import bound_network
+
+    foreign = object()
+    shapes: list[Any] = [
+        httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200))),  # no _pool
+        SimpleNamespace(),  # no _transport, no _mounts
+        SimpleNamespace(_transport=None, _mounts={"all://": None}),  # a NO_PROXY mount is None
+        SimpleNamespace(_transport=SimpleNamespace(_pool=SimpleNamespace(_network_backend=foreign)), _mounts={}),
+        SimpleNamespace(_transport=SimpleNamespace(_pool=SimpleNamespace()), _mounts={}),
+    ]
+    for shape in shapes:
+        bound_network(shape)
+    assert shapes[3]._transport._pool._network_backend is foreign  # not an httpcore backend: untouched
+    assert not hasattr(shapes[4]._transport._pool, "_network_backend")

@@ -377,6 +377,7 @@ class BaseClient(Generic[HttpT]):
             request.method, request.url, status=status, attempt=attempt, headers=response.headers, scrub=self._scrub
         )
         if 200 <= status < 300:
+            self._scrubber.answer(response, request)  # an echoed token must not reach CLI output or a journal
             return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None

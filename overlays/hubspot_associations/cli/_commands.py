@@ -222,7 +222,7 @@ def associate(
     for line in _describe(raw.parsed, from_type, to_type):
         out.print(f"[green]✓[/] {_escape(line)}")
     retries = f", {_plural(raw.attempts - 1, 'retry', 'retries')} absorbed" if raw.attempts > 1 else ""
-    out.print(f"[dim]correlation id {raw.correlation_id or '-'}{retries}[/]")
+    out.print(f"[dim]correlation id {_escape(raw.correlation_id or '-')}{retries}[/]")  # the server's text
 
 
 # -- bulk ---------------------------------------------------------------------------------------------------------
