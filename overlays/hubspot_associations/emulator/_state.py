@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import secrets
 import threading
-import time
 from collections import Counter, deque
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -13,6 +12,7 @@ from typing import NamedTuple
 import attrs
 
 from ._catalog import Catalog
+from ._clock import Clock, SystemClock
 from ._config import EmulatorConfig
 from ._faults import draw_fault
 from ._rate_limit import RateDecision, RateLimiter
@@ -46,14 +46,19 @@ class EmulatorState:
 
     Only the directions a client asked for are stored: the reverse association HubSpot creates automatically is
     reported in responses but not stored, so :meth:`all_associations` holds one row per requested association.
-    Dropped connections are logged with status ``0``.
+    Dropped connections are logged with status ``0``. Time (token expiry, rate windows, timestamps) comes from
+    ``clock``: a :class:`SystemClock` unless another :class:`Clock` (e.g. a ``ManualClock``) is given.
     """
 
-    def __init__(self, config: EmulatorConfig | None = None) -> None:
-        self.config = config or EmulatorConfig()
-        self.catalog = Catalog(self.config)
+    def __init__(self, config: EmulatorConfig | None = None, *, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
-        self._limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_s, self.config.daily_limit)
+        self._configure(config or EmulatorConfig())
+
+    def _configure(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.catalog = Catalog(config)
+        self._limiter = RateLimiter(config.rate_limit, config.rate_window_s, config.daily_limit)
         self._init_mutable()
 
     def _init_mutable(self) -> None:
@@ -74,6 +79,11 @@ class EmulatorState:
         """Return to the freshly configured state (associations, counters, issued tokens, quotas, RNG)."""
         with self._lock:
             self._init_mutable()
+
+    def reconfigure(self, config: EmulatorConfig) -> None:
+        """Serve ``config`` from now on, starting from its fresh state (a running server picks it up at once)."""
+        with self._lock:
+            self._configure(config)
 
     # -- records and associations ------------------------------------------------------------------------------
 
@@ -129,7 +139,7 @@ class EmulatorState:
     def consume_quota(self, grant: TokenGrant) -> RateDecision:
         """Count one request against the token's app window and the account's daily limit."""
         with self._lock:
-            return self._limiter.consume(grant.app_key, time.monotonic(), daily_headers=not grant.oauth)
+            return self._limiter.consume(grant.app_key, self.clock.monotonic(), daily_headers=not grant.oauth)
 
     # -- tokens --------------------------------------------------------------------------------------------------
 
@@ -143,7 +153,7 @@ class EmulatorState:
         access_token = "emu-" + secrets.token_urlsafe(24)
         grant = TokenGrant(
             self.config.default_scopes,
-            time.time() + self.config.oauth_token_lifetime_s,
+            self.clock.time() + self.config.oauth_token_lifetime_s,
             f"oauth:{client_id}",
             True,
         )
@@ -156,7 +166,7 @@ class EmulatorState:
         """Make a known token expired as of now (static tokens too); raises ``KeyError`` for unknown tokens."""
         with self._lock:
             grant = self._tokens[access_token]
-            self._tokens[access_token] = attrs.evolve(grant, expires_at=time.time() - 1.0)
+            self._tokens[access_token] = attrs.evolve(grant, expires_at=self.clock.time() - 1.0)
 
     @property
     def token_grants(self) -> int:
