@@ -13,9 +13,9 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """HubSpot's error body. **Real traffic** often omits `category` (for example "Unable to infer object type
-    from: …"), although HubSpot's spec marks it required. Values in `context` are usually lists of strings but are not
-    guaranteed to be.
+    """HubSpot's error body. Only `message` is required: **real traffic** often omits `category` (for example
+    "Unable to infer object type from: …", and every `429`, see `RateLimitError`) and sometimes
+    `correlationId`, although HubSpot's spec marks both required.
 
         Example:
             {'status': 'error', 'message': 'One or more associations are invalid', 'correlationId':
@@ -24,15 +24,15 @@ class Error:
 
     """
 
-    category: str
-    """ The error category, e.g. `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`, `MISSING_SCOPES`. """
-    correlation_id: str
-    """ HubSpot's id for this request (a UUID); equal to the `X-HubSpot-Correlation-Id` header. """
     message: str
     """ A human-readable message. """
     status: str | Unset = UNSET
     """ Always `error`. Sent on every real error body, though HubSpot's spec does not list it.
      """
+    category: str | Unset = UNSET
+    """ The error category, e.g. `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`, `MISSING_SCOPES`. """
+    correlation_id: str | Unset = UNSET
+    """ HubSpot's id for this request (a UUID); equal to the `X-HubSpot-Correlation-Id` header. """
     sub_category: str | Unset = UNSET
     """ A more specific category, when HubSpot gives one. """
     context: ErrorContext | Unset = UNSET
@@ -44,13 +44,13 @@ class Error:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        category = self.category
-
-        correlation_id = self.correlation_id
-
         message = self.message
 
         status = self.status
+
+        category = self.category
+
+        correlation_id = self.correlation_id
 
         sub_category = self.sub_category
 
@@ -73,13 +73,15 @@ class Error:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "category": category,
-                "correlationId": correlation_id,
                 "message": message,
             }
         )
         if status is not UNSET:
             field_dict["status"] = status
+        if category is not UNSET:
+            field_dict["category"] = category
+        if correlation_id is not UNSET:
+            field_dict["correlationId"] = correlation_id
         if sub_category is not UNSET:
             field_dict["subCategory"] = sub_category
         if context is not UNSET:
@@ -94,13 +96,13 @@ class Error:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        category = str_from_json(d.pop("category"))
-
-        correlation_id = str_from_json(d.pop("correlationId"))
-
         message = str_from_json(d.pop("message"))
 
         status = str_from_json(d.pop("status", UNSET))
+
+        category = str_from_json(d.pop("category", UNSET))
+
+        correlation_id = str_from_json(d.pop("correlationId", UNSET))
 
         sub_category = str_from_json(d.pop("subCategory", UNSET))
 
@@ -128,10 +130,10 @@ class Error:
                 errors.append(errors_item)
 
         error = cls(
-            category=category,
-            correlation_id=correlation_id,
             message=message,
             status=status,
+            category=category,
+            correlation_id=correlation_id,
             sub_category=sub_category,
             context=context,
             links=links,

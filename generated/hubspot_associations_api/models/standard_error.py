@@ -19,8 +19,8 @@ class StandardError:
 
         Example:
             {'status': 'error', 'category': 'VALIDATION_ERROR', 'subCategory': 'crm.associations.INVALID_IDENTIFIER',
-                'message': 'One or more associations are invalid', 'context': {'INVALID_OBJECT_IDS': ['CONTACT=99999999']},
-                'links': {}, 'errors': []}
+                'message': 'One or more associations are invalid', 'context': {'INVALID_OBJECT_IDS': ['CONTACT=38374264688 is
+                not valid']}, 'links': {}, 'errors': []}
 
     """
 

@@ -14,7 +14,7 @@ class StandardErrorContext:
     """Details by key.
 
     Example:
-        {'INVALID_OBJECT_IDS': ['CONTACT=99999999']}
+        {'INVALID_OBJECT_IDS': ['CONTACT=38374264688 is not valid']}
 
     """
 
