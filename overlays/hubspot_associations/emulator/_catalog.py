@@ -114,6 +114,10 @@ class Catalog:
         """Whether ``(category, type_id)`` is a valid association type for the pair."""
         return (category, type_id) in self._association_types.get((from_type_id, to_type_id), {})
 
+    def association_types(self, from_type_id: str, to_type_id: str) -> list[tuple[str, int]]:
+        """Every valid ``(category, type id)`` for a pair, HubSpot-defined first."""
+        return list(self._association_types.get((from_type_id, to_type_id), {}))
+
     def label(self, from_type_id: str, to_type_id: str, category: str, type_id: int) -> str | None:
         """The label of a known association type (``None`` for unlabeled types)."""
         return self._association_types.get((from_type_id, to_type_id), {}).get((category, type_id))

@@ -91,6 +91,11 @@ class EmulatorState:
         """The seeded record ids of an object type id (``"0-1"`` → ``["1000001", ...]``)."""
         return [str(number) for number in self.catalog.object_ids(type_id)]
 
+    def association_types(self, from_type_id: str, to_type_id: str) -> list[tuple[str, int]]:
+        """The ``(category, type id)`` pairs the portal accepts from one object type id to another."""
+        with self._lock:
+            return self.catalog.association_types(from_type_id, to_type_id)
+
     def associations(self, from_type_id: str, from_id: str) -> list[Association]:
         """Associations stored from one record, in insertion order."""
         with self._lock:
