@@ -15,11 +15,10 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation.case import Case as GenericCase
 from schemathesis.hooks import HookContext
-from schemathesis.schemas import APIOperation
 
 from hubspot_associations.emulator import EmulatorState
 
-Case = GenericCase[APIOperation[Any]]
+Case = GenericCase[Any]
 _STATE = EmulatorState()  # the default configuration, which tools/schemathesis_emulator.py serves
 _RECORDS_PER_TYPE = 3
 
