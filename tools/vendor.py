@@ -53,8 +53,8 @@ GENERATED_DIR = PurePosixPath("generated", API_PACKAGE)
 SPEC_PATH = PurePosixPath("openapi", "hubspot-crm-associations-v4.yaml")
 VERSION_FILE = OVERLAY_DIR / "_version.py"
 GENERATOR = "openapi-python-client"
-EXCLUDED_SUBPACKAGES = ("emulator", "cli")
-"""Overlay subpackages left out: they need Starlette, uvicorn, Typer and Rich; a vendored copy is runtime-only."""
+EXCLUDED_SUBPACKAGES = ("emulator", "cli", "pytest_plugin")
+"""Overlay subpackages left out (Starlette, uvicorn, Typer, Rich, pytest): a vendored copy is runtime-only."""
 STAMP_MODULE = "_vendored.py"
 STAMP_DOC = "VENDORED.md"
 STAMP_MARKER = "# hubspot-associations vendored copy: written by tools/vendor.py"

@@ -68,12 +68,15 @@ class EmulatorState:
         self._token_grants = 0
         self._request_log: deque[tuple[str, str, int]] = deque(maxlen=_REQUEST_LOG_SIZE)
         self._counts: Counter[int] = Counter()
-        self._tokens: dict[str, TokenGrant] = {
+        self._tokens: dict[str, TokenGrant] = self._static_tokens()
+        self._rng = random.Random(self.config.seed)
+        self._limiter.reset()
+
+    def _static_tokens(self) -> dict[str, TokenGrant]:
+        return {
             token: TokenGrant(frozenset(scopes), None, f"private-app:{token}", False)
             for token, scopes in self.config.tokens.items()
         }
-        self._rng = random.Random(self.config.seed)
-        self._limiter.reset()
 
     def reset(self) -> None:
         """Return to the freshly configured state (associations, counters, issued tokens, quotas, RNG)."""
@@ -81,9 +84,18 @@ class EmulatorState:
             self._init_mutable()
 
     def reconfigure(self, config: EmulatorConfig) -> None:
-        """Serve ``config`` from now on, starting from its fresh state (a running server picks it up at once)."""
+        """Serve ``config`` from now on (a running server picks it up with the next request).
+
+        Stored associations, counters, the request log and issued OAuth tokens are kept; the catalog, the
+        configured static tokens, rate-limit windows and the fault RNG start afresh from ``config``.
+        """
         with self._lock:
-            self._configure(config)
+            issued = {token: grant for token, grant in self._tokens.items() if grant.oauth}
+            self.config = config
+            self.catalog = Catalog(config)
+            self._limiter = RateLimiter(config.rate_limit, config.rate_window_s, config.daily_limit)
+            self._tokens = {**self._static_tokens(), **issued}
+            self._rng = random.Random(config.seed)
 
     # -- records and associations ------------------------------------------------------------------------------
 
