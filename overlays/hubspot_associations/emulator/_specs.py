@@ -14,21 +14,19 @@ from ._facts import ASSOCIATION_CATEGORIES, INT32_MAX
 _ENUM_VALUES = "[" + ", ".join(ASSOCIATION_CATEGORIES) + "]"
 
 
+_JSON_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "Boolean"),  # before int: a bool is an int in Python
+    (int, "Integer"),
+    (float, "Floating-point"),
+    (str, "String"),
+    (list, "Array"),
+    (dict, "Object"),
+)
+
+
 def _json_kind(value: object) -> str:
     """How Jackson names the JSON token HubSpot could not map."""
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Floating-point"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, list):
-        return "Array"
-    if isinstance(value, dict):
-        return "Object"
-    return "Null"
+    return next((name for kind, name in _JSON_KINDS if isinstance(value, kind)), "Null")
 
 
 def _type_id(value: object) -> int | None:
