@@ -17,6 +17,7 @@ from hubspot_associations_api.models import (
     BatchResponsePublicDefaultAssociationStatus,
     Error,
     LabelsBetweenObjectPair,
+    RateLimitError,
 )
 from hubspot_associations_api.types import path_segment
 
@@ -114,6 +115,22 @@ def test_odd_bodies_keep_the_raw_response(status: int, content: str, content_typ
     assert response.status_code == status
     assert response.content == content.encode()
     assert response.parsed is None
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "model"),
+    [
+        (400, b'{"status":"error","message":"Unable to infer object type from: foo","correlationId":"x"}', Error),
+        (429, b'{"status":"error","message":"You have reached your daily limit."}', RateLimitError),
+    ],
+)
+def test_error_bodies_without_category_or_policy_name_are_parsed(status: int, content: bytes, model: type) -> None:
+    # Only `message` is required: real bodies omit category (infer errors, every 429) and sometimes policyName.
+    response = associate_default.sync_detailed(
+        "contacts", "1", "companies", "2", client=client_answering(status, content)
+    )
+    assert isinstance(response.parsed, Error | RateLimitError) and isinstance(response.parsed, model)
+    assert response.parsed.message == json.loads(content)["message"]
 
 
 def test_documented_error_body_is_parsed() -> None:

@@ -33,9 +33,12 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RunWideFailure,
     ServerError,
+    StoppedError,
     UnexpectedResponseError,
     UnexpectedStatusError,
+    run_wide_failure,
 )
 from ._models import (
     APIResponse,
@@ -44,7 +47,7 @@ from ._models import (
     BatchResponsePublicDefaultAssociation,
     LabelsBetweenObjectPair,
 )
-from ._policy import RateLimitInfo
+from ._response import RateLimitInfo
 from ._validation import InvalidInputError
 from ._version import __version__
 
@@ -96,10 +99,13 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
+    "RunWideFailure",
     "ServerError",
+    "StoppedError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "__version__",
     "association_types",
     "object_types",
+    "run_wide_failure",
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -20,7 +20,7 @@ class Error:
         Example:
             {'status': 'error', 'message': 'One or more associations are invalid', 'correlationId':
                 '9f0e1d2c-3b4a-4596-8877-665544332211', 'category': 'VALIDATION_ERROR', 'context': {'INVALID_OBJECT_IDS':
-                ['CONTACT=99999999']}}
+                ['CONTACT=38374264688 is not valid']}}
 
     """
 
@@ -33,10 +33,16 @@ class Error:
     """ The error category, e.g. `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`, `MISSING_SCOPES`. """
     correlation_id: str | Unset = UNSET
     """ HubSpot's id for this request (a UUID); equal to the `X-HubSpot-Correlation-Id` header. """
-    sub_category: str | Unset = UNSET
-    """ A more specific category, when HubSpot gives one. """
-    context: ErrorContext | Unset = UNSET
-    """ Details of the error condition, by key, e.g. `INVALID_OBJECT_IDS`. """
+    sub_category: ErrorSubCategoryObject | str | Unset = UNSET
+    """ A more specific category, when HubSpot gives one. **Real traffic** sends a string such as
+    `crm.associations.INVALID_IDENTIFIER`; HubSpot's spec (and documentation example) an object.
+     """
+    context: ErrorContextObject | str | Unset = UNSET
+    """ Details of an error condition, by key, e.g. `INVALID_OBJECT_IDS`, `requiredGranularScopes`. Values are
+    usually lists of strings but may be anything. **Real traffic** (and HubSpot's own documentation example)
+    also sends the whole object JSON-encoded as a string, e.g. `"{\\"missingScopes\\":[\\"scope1\\"]}"`; the SDK's
+    error objects decode it.
+     """
     links: ErrorLinks | Unset = UNSET
     """ Links to documentation about the error, by name. """
     errors: list[ErrorDetail] | Unset = UNSET
@@ -52,11 +58,21 @@ class Error:
 
         correlation_id = self.correlation_id
 
-        sub_category = self.sub_category
+        sub_category: dict[str, Any] | str | Unset
+        if isinstance(self.sub_category, Unset):
+            sub_category = UNSET
+        elif isinstance(self.sub_category, ErrorSubCategoryObject):
+            sub_category = self.sub_category.to_dict()
+        else:
+            sub_category = self.sub_category
 
-        context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
+        context: dict[str, Any] | str | Unset
+        if isinstance(self.context, Unset):
+            context = UNSET
+        elif isinstance(self.context, ErrorContextObject):
             context = self.context.to_dict()
+        else:
+            context = self.context
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -104,14 +120,35 @@ class Error:
 
         correlation_id = str_from_json(d.pop("correlationId", UNSET))
 
-        sub_category = str_from_json(d.pop("subCategory", UNSET))
+        def _parse_sub_category(data: object) -> ErrorSubCategoryObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_sub_category_error_sub_category_object = ErrorSubCategoryObject.from_dict(data)
 
-        _context = d.pop("context", UNSET)
-        context: ErrorContext | Unset
-        if isinstance(_context, Unset):
-            context = UNSET
-        else:
-            context = ErrorContext.from_dict(_context)
+                return componentsschemas_error_sub_category_error_sub_category_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorSubCategoryObject | str | Unset, data)
+
+        sub_category = _parse_sub_category(d.pop("subCategory", UNSET))
+
+        def _parse_context(data: object) -> ErrorContextObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_context_error_context_object = ErrorContextObject.from_dict(data)
+
+                return componentsschemas_error_context_error_context_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorContextObject | str | Unset, data)
+
+        context = _parse_context(d.pop("context", UNSET))
 
         _links = d.pop("links", UNSET)
         links: ErrorLinks | Unset
@@ -161,6 +198,7 @@ class Error:
 
 
 # Imported here, after the class, so that models which refer to each other can import each other.
-from ..models.error_context import ErrorContext  # noqa: E402
+from ..models.error_context_object import ErrorContextObject  # noqa: E402
 from ..models.error_detail import ErrorDetail  # noqa: E402
 from ..models.error_links import ErrorLinks  # noqa: E402
+from ..models.error_sub_category_object import ErrorSubCategoryObject  # noqa: E402
