@@ -105,7 +105,7 @@ class _Emulator:
         started = self.state.clock.time()
         correlation_id, headers = _new_correlation()
         if self.config.latency_s > 0:
-            await anyio.sleep(self.config.latency_s)
+            await anyio.sleep(self.config.latency_s)  # anyio: served in process under trio too (ASGITransport)
         grant = self._authenticate(request, headers)
         if not isinstance(grant, TokenGrant):
             return _error(grant, correlation_id, headers)
