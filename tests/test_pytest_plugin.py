@@ -41,7 +41,9 @@ def test_readme_example_runs_as_written(tmp_path: Path) -> None:
     result = run_pytest(tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b4 passed\b", result.stdout), result.stdout
+    passed = re.search(r"\b(\d+) passed\b", result.stdout)
+    assert passed and int(passed.group(1)) >= 4, result.stdout  # async tests may run once per installed backend
+    assert "failed" not in result.stdout and "error" not in result.stdout, result.stdout
 
 
 def test_pytest_runs_without_the_emulator_extra(tmp_path: Path) -> None:
