@@ -65,8 +65,12 @@ typecheck: $(VENV)/.installed ## mypy --strict on generated/, overlays/, tools/,
 test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
 	$(BIN)/pytest
 
+.PHONY: schemathesis
+schemathesis: $(VENV)/.installed ## Schemathesis vs the emulator with our spec: no 5xx, statuses/types/bodies conform
+	$(PYTHON) tools/schemathesis_emulator.py
+
 .PHONY: check
-check: check-generated spec-lint spec-diff lint typecheck test ## Everything CI runs: the README's test command
+check: check-generated spec-lint spec-diff lint typecheck test schemathesis ## Everything CI runs: the README's test command
 
 .PHONY: demo
 demo: $(VENV)/.installed ## The main job: emulator + one association of each kind + a 2,000-row bulk run under faults

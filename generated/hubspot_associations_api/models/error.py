@@ -25,7 +25,7 @@ class Error:
         Example:
             {'status': 'error', 'message': 'One or more associations are invalid', 'correlationId':
                 '9f0e1d2c-3b4a-4596-8877-665544332211', 'category': 'VALIDATION_ERROR', 'context': {'INVALID_OBJECT_IDS':
-                ['CONTACT=99999999']}}
+                ['CONTACT=38374264688 is not valid']}}
 
     """
 
