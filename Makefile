@@ -73,9 +73,10 @@ demo: $(VENV)/.installed ## The main job: emulator + one association of each kin
 	$(PYTHON) examples/demo.py
 
 BASE ?= HEAD~1
+RELEASED_SPEC := openapi/released/$(notdir $(SPEC))
 .PHONY: spec-diff
-spec-diff: $(VENV)/.installed ## What changed in the spec since BASE (default HEAD~1), breaking or not; exit 1 on unacknowledged breaks
-	$(PYTHON) tools/spec_diff.py --base $(BASE) --spec $(SPEC)
+spec-diff: $(VENV)/.installed ## What changed in the spec since BASE (default HEAD~1; fetched in a shallow clone, else the last released spec); exit 1 on unacknowledged breaks
+	$(PYTHON) tools/spec_diff.py --base $(BASE) --spec $(SPEC) --released $(RELEASED_SPEC)
 
 # tools/vendor.py is stdlib-only (Python >= 3.11): it runs without `make install`, e.g. in a consumer's CI.
 VENDOR_PY := $(if $(wildcard $(PYTHON)),$(PYTHON),python3)
