@@ -65,8 +65,14 @@ typecheck: $(VENV)/.installed ## mypy --strict on generated/, overlays/, tools/,
 test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
 	$(BIN)/pytest
 
+.PHONY: dist
+dist: $(VENV)/.installed ## Build the sdist and wheel into dist/ (pinned setuptools, no network) and twine check --strict them
+	rm -f dist/hubspot_associations-*
+	$(PYTHON) -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/hubspot_associations-*
+
 .PHONY: check
-check: check-generated spec-lint spec-diff lint typecheck test ## Everything CI runs: the README's test command
+check: check-generated spec-lint spec-diff lint typecheck dist test ## Everything CI runs: the README's test command
 
 .PHONY: demo
 demo: $(VENV)/.installed ## The main job: emulator + one association of each kind + a 2,000-row bulk run under faults
