@@ -61,6 +61,13 @@ lint: $(VENV)/.installed ## ruff check and format check on all Python code, gene
 typecheck: $(VENV)/.installed ## mypy --strict on generated/, overlays/, tools/, examples/ and tests/
 	$(BIN)/mypy generated/$(PKG) overlays/hubspot_associations tools examples tests
 
+# pyright only measures the public API's type completeness (mypy --strict is the type checker). It is the npm package
+# pinned in package-lock.json (no download at run time); the venv's python on PATH lets it resolve httpx, attrs...
+.PHONY: verifytypes
+verifytypes: $(VENV)/.installed node_modules/.installed ## pyright --verifytypes: every public symbol's type known (100 %)
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH=overlays:generated node_modules/.bin/pyright \
+		--verifytypes hubspot_associations --ignoreexternal
+
 .PHONY: test
 test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
 	$(BIN)/pytest
@@ -72,7 +79,7 @@ dist: $(VENV)/.installed ## Build the sdist and wheel into dist/ (pinned setupto
 	$(BIN)/twine check --strict dist/hubspot_associations-*
 
 .PHONY: check
-check: check-generated spec-lint spec-diff lint typecheck dist test ## Everything CI runs: the README's test command
+check: check-generated spec-lint spec-diff lint typecheck verifytypes dist test ## Everything CI runs: the README's test command
 
 .PHONY: demo
 demo: $(VENV)/.installed ## The main job: emulator + one association of each kind + a 2,000-row bulk run under faults

@@ -128,6 +128,15 @@ class BaseClient(Generic[HttpT]):
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
+    base_url: str
+    """Where requests go, without a trailing slash."""
+    timeout: httpx.Timeout
+    """The default timeout of every request (``timeout=`` per call overrides it)."""
+    max_retries: int
+    auth: httpx.Auth
+    """How requests are authenticated: :class:`BearerToken`, :class:`OAuthRefresh` or your own ``httpx.Auth``."""
+    pacer: Pacer
+    """Spaces requests under the rate limit (adopted from HubSpot's headers, or ``rate_limit``)."""
 
     def __init__(
         self,

@@ -45,7 +45,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="hubspot-associations",
     help="Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator.",
     no_args_is_help=True,

@@ -49,6 +49,9 @@ class EmulatorState:
     Dropped connections are logged with status ``0``.
     """
 
+    config: EmulatorConfig
+    catalog: Catalog
+
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
         self.catalog = Catalog(self.config)
