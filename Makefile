@@ -49,8 +49,8 @@ spec-lint: $(VENV)/.installed node_modules/.installed ## Validate the spec (open
 	if [ $$status -ne 0 ] || echo "$$out" | grep -qiE '\bwarning\b'; then echo "spec-lint: Redocly found problems"; exit 1; fi
 
 .PHONY: spec-docs
-spec-docs: node_modules/.installed ## Build the self-contained HTML reference in spec-docs/index.html
-	REDOCLY_TELEMETRY=off node_modules/.bin/redocly build-docs $(SPEC) -o spec-docs/index.html
+spec-docs: $(VENV)/.installed node_modules/.installed ## Write spec-docs/index.html: one file, the whole reference, renders offline (Redoc inlined, system fonts)
+	$(PYTHON) tools/spec_docs.py --spec $(SPEC) --redoc node_modules/redoc/bundles/redoc.standalone.js --output spec-docs/index.html
 
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff check and format check on all Python code, generated included
