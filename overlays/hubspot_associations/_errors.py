@@ -16,7 +16,7 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
         UnexpectedStatusError     anything else
       UnexpectedResponseError     a 2xx whose body is not the documented result
 
-HubSpot error bodies have no single shape (see ``real-api-quirks.md`` §4-5): 429 bodies carry ``errorType`` and
+HubSpot error bodies have no single shape (see ``docs/real-traffic.md`` §4-5): 429 bodies carry ``errorType`` and
 no ``category``, "Unable to infer object type" has no ``category``, ``context`` may be a dict of lists, a dict of
 strings or a Java ``Map.toString()`` string, and Cloudflare answers 5xx with HTML. :func:`error_from_response`
 therefore parses leniently and never raises.
