@@ -78,6 +78,8 @@ def test_the_sdist_holds_what_the_tests_need(unpacked: Path) -> None:
         "openapi/released/hubspot-crm-associations-v4.yaml",
         "openapi/templates/model.py.jinja",
         "tools/spec_diff.py",
+        "tools/spec_docs.py",
+        "docs/README.md",
         "tests/cli/conftest.py",
         "tests/emulator/conftest.py",
         "tests/cassettes/default_association.yaml",
