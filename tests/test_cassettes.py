@@ -730,9 +730,9 @@ def test_regenerating_from_the_spec_changes_nothing(tmp_path: Path) -> None:
     extra.write_text("_regenerate_into:\n\t$(GENERATE) --output-path $(OUT) >/dev/null\n\ttouch $(OUT)/py.typed\n")
     venv_bin = str(Path(sys.executable).parent)  # the tools of the Python running the tests (also from an sdist)
     env = {**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
+    command = ["make", "--no-print-directory", "-f", "Makefile", "-f", str(extra), "_regenerate_into", f"OUT={out}"]
     result = subprocess.run(
-        ["make", "--no-print-directory", "-f", "Makefile", "-f", str(extra), "_regenerate_into", f"OUT={out}"]
-        + [f"BIN={venv_bin}"],
+        [*command, f"BIN={venv_bin}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
