@@ -747,6 +747,7 @@ def test_base_mode_in_a_shallow_clone_that_cannot_fetch(repo: Path, tmp_path_fac
     bare = run_script(clone, "--base", "HEAD~1")
     assert bare.returncode == 2
     assert "'HEAD~1' is not in this shallow clone and fetching it failed" in bare.stderr
+    assert "fetching it failed: fatal: " in bare.stderr  # git's own reason, not its advice
     assert "git fetch --unshallow" in bare.stderr and "--released PATH" in bare.stderr
     released = write(tmp_path_factory.mktemp("released"), "released.yaml", base())
     fallback = run_script(clone, "--base", "HEAD~1", "--released", released)

@@ -637,8 +637,10 @@ def _deepen(ref: str) -> str | None:
         fetched, target = _git("fetch", "--quiet", "--depth=1", "origin", ref, timeout=FETCH_TIMEOUT), "FETCH_HEAD"
     if fetched.returncode == 0 and _has_commit(target):
         return target
-    reason = fetched.stderr.strip().splitlines()[-1:] or ["the fetched history does not reach it"]
-    print(f"spec_diff: {ref!r} is not in this shallow clone and fetching it failed: {reason[0]}", file=sys.stderr)
+    lines = [line.strip() for line in fetched.stderr.splitlines() if line.strip()]
+    reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else None)
+    reason = reason or "the fetched history does not reach it"
+    print(f"spec_diff: {ref!r} is not in this shallow clone and fetching it failed: {reason}", file=sys.stderr)
     return None
 
 
