@@ -20,7 +20,11 @@ from hubspot_associations import (
     HubSpotAssociations,
     InvalidInputError,
     LabelsBetweenObjectPair,
+    OAuthRefreshError,
+    StoppedError,
+    run_wide_failure,
 )
+from hubspot_associations._errors import error_from_response
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 
 _DEFAULT_BODY = {
@@ -253,3 +257,62 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
         assert all(o.ok for o in outcomes)
         assert emulator.state.counts_by_status.get(429, 0) <= 1
         assert emulator.state.put_count == 50
+
+
+def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
+    sent: list[str] = []
+
+    def limited(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        body = {"status": "error", "message": "slow down", "category": "RATE_LIMITS", "policyName": "SECONDLY"}
+        return httpx.Response(429, json=body, headers={"Retry-After": "60"})
+
+    rows = _CountingRows(None)
+    stop = threading.Event()
+    with _sync_client(limited) as client:
+        timer = threading.Timer(0.3, stop.set)
+        timer.start()
+        outcomes = list(client.associate_many(iter(rows), concurrency=2, stop=stop, grace=0.5))
+        timer.cancel()
+    # Every row taken ended in its 60 s retry wait, as a StoppedError that counts the attempt sent.
+    assert outcomes and all(isinstance(o.error, StoppedError) for o in outcomes)
+    assert all(o.attempts == 1 for o in outcomes) and len(sent) == len(outcomes) <= 2
+    assert rows.pulled == len(outcomes)
+
+
+def test_sync_the_first_row_goes_alone_so_a_run_wide_failure_stops_after_one_request() -> None:
+    sent: list[str] = []
+
+    def unauthorized(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        body = {"status": "error", "message": "bad token", "category": "INVALID_AUTHENTICATION"}
+        return httpx.Response(401, json=body)
+
+    stop = threading.Event()
+    seen = []
+    with _sync_client(unauthorized) as client:
+        for outcome in client.associate_many(iter(_CountingRows(200)), concurrency=8, stop=stop):
+            seen.append(outcome)
+            failure = run_wide_failure(outcome.error)
+            assert failure is not None and failure.kind == "AUTHENTICATION" and not failure.object_pair_only
+            stop.set()
+    assert len(seen) == 1 and len(sent) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (401, {"category": "EXPIRED_AUTHENTICATION", "message": "expired"}, "AUTHENTICATION"),
+        (403, {"category": "MISSING_SCOPES", "message": "no", "context": {"requiredScopes": ["x"]}}, "MISSING_SCOPES"),
+        (403, {"category": "FORBIDDEN", "message": "not this record"}, None),
+        (429, {"policyName": "DAILY", "message": "daily"}, "DAILY_LIMIT"),
+        (429, {"policyName": "SECONDLY", "message": "slow"}, None),
+        (400, {"category": "VALIDATION_ERROR", "message": "bad id"}, None),
+        (503, {"message": "busy"}, None),
+    ],
+)
+def test_run_wide_failure_classification(status: int, body: dict[str, object], kind: str | None) -> None:
+    error = error_from_response(httpx.Response(status, json={"status": "error", **body}))
+    failure = run_wide_failure(error)
+    assert (failure.kind if failure else None) == kind
+    assert run_wide_failure(None) is None and run_wide_failure(OAuthRefreshError("refused")) is not None

@@ -33,9 +33,12 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RunWideFailure,
     ServerError,
+    StoppedError,
     UnexpectedResponseError,
     UnexpectedStatusError,
+    run_wide_failure,
 )
 from ._models import (
     APIResponse,
@@ -96,10 +99,13 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
+    "RunWideFailure",
     "ServerError",
+    "StoppedError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "__version__",
     "association_types",
     "object_types",
+    "run_wide_failure",
 ]

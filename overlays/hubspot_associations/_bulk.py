@@ -12,6 +12,10 @@ Design (shared by the sync and async clients):
 * **One outcome per row, nothing dropped.** A row that fails validation, is refused by HubSpot, or runs out of
   retries becomes a failed :class:`AssociationOutcome` holding the typed error; the other rows carry on.
   Programming errors (anything not in :data:`RowError`) still propagate.
+* **Stopping** (sync): ``stop=threading.Event()``; once set, no row is taken from the input, waits before a retry
+  or a paced send end at once (a failed outcome with :class:`StoppedError`), and requests on the wire get
+  ``grace`` seconds. The first row is sent alone (for at most ``_SOLO_S``) so that a caller who stops on a
+  run-wide failure (:func:`run_wide_failure`) has spent one request, not ``concurrency``.
 * **Pacing.** Every attempt, retries included, reserves a slot from the client's :class:`~._pacing.Pacer` before it
   is sent, so the client's limit (configured, or adopted from HubSpot's ``X-HubSpot-RateLimit-*`` headers) is used
   fully and 429s are the exception, and absorbed by the retry policy when they happen.
@@ -27,6 +31,7 @@ Example::
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
@@ -46,7 +51,7 @@ from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAss
 from ._policy import should_retry
 from ._validation import InvalidInputError
 
-if TYPE_CHECKING:  # asyncio, queue and threading are imported where used, so importing the SDK stays cheap
+if TYPE_CHECKING:  # asyncio and queue are imported where used, so importing the SDK stays cheap
     import asyncio
 
     from ._client import AsyncHubSpotAssociations, HubSpotAssociations
@@ -223,50 +228,75 @@ _END = object()  # the end of the rows (None could be a caller's bad row, report
 # -- sync ---------------------------------------------------------------------------------------------------------
 
 
-def _run_sync(client: HubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+def _run_sync(
+    client: HubSpotAssociations, index: int, row: AssociationRow, halt: threading.Event
+) -> AssociationOutcome:
     try:
         call = _prepare(client, row)
-        return _confirmed(row, index, client._send(call))
+        return _confirmed(row, index, client._send(call, halt))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
         return _failed(client, row, index, error)
 
 
 def associate_many_sync(
-    client: HubSpotAssociations, rows: Iterable[AssociationRow], *, concurrency: int = DEFAULT_CONCURRENCY
+    client: HubSpotAssociations,
+    rows: Iterable[AssociationRow],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    stop: threading.Event | None = None,
+    grace: float = 1.0,
 ) -> Iterator[AssociationOutcome]:
     """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads)."""
     _check_concurrency(concurrency)
-    return _sync_outcomes(client, rows, concurrency)
+    if isinstance(grace, bool) or not isinstance(grace, int | float) or not 0 <= grace < float("inf"):
+        raise InvalidInputError("grace", f"must be a number of seconds >= 0, got {grace!r}")
+    return _sync_outcomes(client, rows, concurrency, stop, float(grace))
+
+
+_POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
+_SOLO_S = 1.0  # the first row goes alone this long at most (a slow or retrying first row does not hold up the rest)
 
 
 def _sync_outcomes(
-    client: HubSpotAssociations, rows: Iterable[AssociationRow], concurrency: int
+    client: HubSpotAssociations,
+    rows: Iterable[AssociationRow],
+    concurrency: int,
+    stop: threading.Event | None,
+    grace: float,
 ) -> Iterator[AssociationOutcome]:
     # The threaded twin of _async_outcomes: ``concurrency`` worker threads share the rows iterator (under a lock)
     # and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``), freed when
-    # the caller comes back for the next outcome.
+    # the caller comes back for the next outcome. The first row goes alone (for at most _SOLO_S): its answer (a
+    # wrong token, a missing scope, a spent daily limit) often decides every row's fate, and the caller may stop
+    # before the rest start.
+    # ``halt`` is the workers' stop: set when the caller's ``stop`` is seen, or when the caller leaves early; it
+    # ends retry waits at once (StoppedError) and keeps workers from taking rows. Workers are daemon threads, so
+    # one whose request is still on the wire after ``grace`` is left behind rather than waited for.
     import queue
-    import threading
+    import time
 
     source = iter(rows)
     counter = itertools.count()
     pull = threading.Lock()
     free = threading.Semaphore(2 * concurrency)
-    stop = threading.Event()
+    halt = threading.Event()
     outcomes: queue.SimpleQueue[AssociationOutcome | Exception | None] = queue.SimpleQueue()  # None: one finished
+
+    gate = threading.Event()  # set when the solo phase is over: the first worker waits for it after its row
 
     def worker() -> None:
         try:
             while True:
                 free.acquire()
-                if stop.is_set():
-                    break
                 with pull:
+                    if halt.is_set():
+                        break
                     row = next(source, _END)
                     index = next(counter)
                 if row is _END:
                     break
-                outcomes.put(_run_sync(client, index, cast(AssociationRow, row)))
+                outcomes.put(_run_sync(client, index, cast(AssociationRow, row), halt))
+                gate.wait()
         except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller
             outcomes.put(error)
         outcomes.put(None)
@@ -274,12 +304,40 @@ def _sync_outcomes(
     threads = [
         threading.Thread(target=worker, name=f"hubspot-bulk-{number}", daemon=True) for number in range(concurrency)
     ]
-    for thread in threads:
-        thread.start()
+    if concurrency == 1:
+        gate.set()
+    threads[0].start()
+    waiting = threads[1:]  # started with the first outcome, or after _SOLO_S if the first row takes longer
+    solo_until = time.monotonic() + _SOLO_S
+    deadline: float | None = None  # set once stopping: when to stop waiting for requests on the wire
     try:
         running = concurrency
         while running:
-            item = outcomes.get()
+            stopping = halt.is_set() or (stop is not None and stop.is_set())
+            if stopping and deadline is None:
+                halt.set()
+                deadline = time.monotonic() + grace
+            if waiting and (stopping or time.monotonic() >= solo_until):
+                gate.set()
+                if stopping:
+                    running -= len(waiting)  # never started
+                else:
+                    for thread in waiting:
+                        thread.start()
+                waiting = []
+            try:
+                if deadline is not None:
+                    item = outcomes.get(timeout=max(deadline - time.monotonic(), 0.0))
+                elif waiting:
+                    item = outcomes.get(timeout=max(min(solo_until - time.monotonic(), _POLL_S), 0.0))
+                elif stop is not None:
+                    item = outcomes.get(timeout=_POLL_S)
+                else:
+                    item = outcomes.get()
+            except queue.Empty:
+                if deadline is not None:
+                    return  # grace over: the rows still on the wire are left unfinished
+                continue
             if item is None:
                 running -= 1
             elif isinstance(item, Exception):
@@ -287,13 +345,16 @@ def _sync_outcomes(
             else:
                 yield item
                 free.release()
+            solo_until = min(solo_until, time.monotonic())  # the first outcome is in: the others may start
     finally:
-        # Closed early (break, Ctrl-C): rows already sent finish (their outcome is lost to the caller, and a PUT
-        # repeated later is harmless); nothing new starts.
-        stop.set()
+        # Finished, or closed early (break, an exception, Ctrl-C): nothing new starts, no retry waits on.
+        halt.set()
+        gate.set()
         free.release(concurrency)
+        end = time.monotonic() + grace if deadline is None else deadline
         for thread in threads:
-            thread.join()
+            if thread.is_alive():
+                thread.join(timeout=max(end - time.monotonic(), 0.0))
 
 
 # -- async --------------------------------------------------------------------------------------------------------

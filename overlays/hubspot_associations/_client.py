@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from functools import cached_property
@@ -17,6 +18,7 @@ from ._bulk import (
     associate_many_async,
     associate_many_sync,
 )
+from ._errors import StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
 T = TypeVar("T")
@@ -27,6 +29,14 @@ async def _async_sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
+    """Wait before an attempt; a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
+    if stop is None:
+        time.sleep(seconds)
+    elif stop.wait(seconds):
+        raise StoppedError(attempts=attempts)
 
 
 class HubSpotAssociations(BaseClient[httpx.Client]):
@@ -75,12 +85,15 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
         return HubSpotAssociationsWithRawResponse(self)
 
-    def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+    def _send(self, call: PreparedCall[T], stop: threading.Event | None = None) -> APIResponse[T]:
+        # ``stop`` (bulk runs): once set, no further attempt starts and no wait goes on (StoppedError).
         attempt = 0
         while True:
+            if stop is not None and stop.is_set():
+                raise StoppedError(attempts=attempt)
             slot = self.pacer.claim()
             if slot.wait > 0:
-                time.sleep(slot.wait)
+                _pause(slot.wait, stop, attempt)
             try:
                 response = self._http.send(call.request, auth=self.auth)
             except httpx.TransportError as exc:
@@ -89,7 +102,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
                 return outcome
-            time.sleep(outcome)
+            _pause(outcome, stop, attempt + 1)
             attempt += 1
 
     def close(self) -> None:
@@ -104,7 +117,12 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         self.close()
 
     def associate_many(
-        self, rows: Iterable[AssociationRow], *, concurrency: int = DEFAULT_CONCURRENCY
+        self,
+        rows: Iterable[AssociationRow],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        stop: threading.Event | None = None,
+        grace: float = 1.0,
     ) -> Iterator[AssociationOutcome]:
         """Create many associations, yielding one :class:`AssociationOutcome` per row as each completes.
 
@@ -112,10 +130,15 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         rows); every attempt goes through this client's pacer and retry policy. A row that fails (invalid, refused,
         out of retries) yields a failed outcome with the typed error; the others carry on.
 
+        Setting ``stop`` (from a signal handler, another thread, or the loop body) ends the run promptly: no row is
+        taken from ``rows`` any more, rows waiting to retry end at once as failed outcomes with
+        :class:`StoppedError`, and requests already on the wire get ``grace`` seconds to answer before the iterator
+        ends without them (their rows are neither confirmed nor failed: the caller sends them again later).
+
         >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
         >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
-        return associate_many_sync(self, rows, concurrency=concurrency)
+        return associate_many_sync(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
 class HubSpotAssociationsWithRawResponse:

@@ -33,7 +33,7 @@ import math
 import re
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -48,12 +48,15 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RunWideFailure",
     "ServerError",
+    "StoppedError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
     "error_from_parts",
     "error_from_response",
     "redact_headers",
+    "run_wide_failure",
 ]
 
 _REDACTED = "[redacted]"
@@ -672,3 +675,56 @@ def _parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:  # "-0000" means UTC with unknown local zone; don't let the host's zone shift it
         when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, when.timestamp() - time.time())
+
+
+# -- run-wide failures and stopped rows (bulk runs) ----------------------------------------------------------------
+
+
+class StoppedError(HubSpotError):
+    """A bulk row left unfinished because the run was asked to stop (Ctrl-C, or a run-wide failure).
+
+    Attributes:
+        attempts: requests sent for the row before the stop (0: never sent).
+    """
+
+    def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+
+
+class RunWideFailure(NamedTuple):
+    """Why every following row would fail the same way, so a bulk run stops sending (see :func:`run_wide_failure`).
+
+    Attributes:
+        kind: ``AUTHENTICATION`` (401 after any refresh), ``OAUTH_REFRESH`` (the refresh token was refused),
+            ``MISSING_SCOPES`` (403) or ``DAILY_LIMIT`` (429 with policy ``DAILY``).
+        object_pair_only: only rows between the same two object types are affected (scopes are per object type).
+        fix: what the user has to do before resuming.
+    """
+
+    kind: str
+    object_pair_only: bool
+    fix: str
+
+
+def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
+    """The one place that decides whether an error dooms the rows after it (None: it concerns this row only).
+
+    * 401: the client already refreshed an OAuth token where it could; a 401 that reaches the caller survives it.
+    * A refused OAuth refresh: every later request needs the same refresh.
+    * 403 for missing scopes: HubSpot checks scopes per object type, so rows between the same two object types
+      fail alike (another 403 concerns its row only).
+    * 429 ``DAILY``: the daily cap resets at the account's midnight; seconds of backoff do not help.
+    """
+    from ._auth import OAuthRefreshError  # _auth imports this module
+
+    if isinstance(error, AuthenticationError):
+        return RunWideFailure("AUTHENTICATION", False, "check the token (--token / HUBSPOT_ACCESS_TOKEN)")
+    if isinstance(error, OAuthRefreshError):
+        return RunWideFailure("OAUTH_REFRESH", False, "check --client-id, --client-secret and --refresh-token")
+    if isinstance(error, PermissionDeniedError) and (error.missing_scopes or error.category == "MISSING_SCOPES"):
+        scopes = f" ({', '.join(error.missing_scopes)})" if error.missing_scopes else ""
+        return RunWideFailure("MISSING_SCOPES", True, f"grant the app the missing scopes{scopes}")
+    if isinstance(error, RateLimitError) and error.is_daily:
+        return RunWideFailure("DAILY_LIMIT", False, "wait for the daily limit to reset (the account's midnight)")
+    return None

@@ -24,7 +24,7 @@ def _journaled(journal: Path) -> dict[int, str]:
     entries = {}
     for text in journal.read_text().splitlines(keepends=True)[1:]:
         if text.endswith("\n"):
-            line, fingerprint = text.split()
+            line, fingerprint, _checksum = text.split()
             entries[int(line)] = fingerprint
     return entries
 

@@ -4,16 +4,43 @@
     hubspot-associations bulk rows.csv [--resume] [--dry-run]
     hubspot-associations emulator --port 8765 --rate-limit 100/1 --fault-rate 0.1
 
-Nothing outside this package imports it, so the SDK itself never depends on typer or rich.
+Nothing outside this package imports it, so the SDK itself never depends on typer or rich; the console script
+imports them only when it runs, and says how to install them when they are missing.
 """
 
 from __future__ import annotations
 
-from ._commands import app
+import sys
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["app", "main"]
+if TYPE_CHECKING:
+    from ._commands import app
+
+__all__ = ["EXTRA_MISSING_STATUS", "app", "main"]
+
+EXTRA_MISSING_STATUS = 2
+_CLI_MODULES = ("typer", "rich", "click")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from ._commands import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Console-script entry point."""
+    try:
+        from ._commands import app
+    except ModuleNotFoundError as exc:
+        if exc.name not in _CLI_MODULES:
+            raise
+        print(
+            f"hubspot-associations: the command line needs the 'cli' extra ({exc.name} is not installed):\n"
+            "    pip install 'hubspot-associations[cli]'",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXTRA_MISSING_STATUS) from None
     app()

@@ -7,6 +7,9 @@ number of rows, except for the journal of a resumed run (one small dict entry pe
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,18 +30,24 @@ from rich.text import Text
 
 from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow
 from .._client import HubSpotAssociations
-from ._input import InputFormat, ParsedRow, RowProblem, read_rows, row_fingerprint
-from ._journal import Journal, JournalMismatchError, load_journal
-from ._report import FailureReport
+from .._errors import StoppedError, run_wide_failure
+from ..object_types import object_type_id
+from ._files import OutputPathError, check_paths
+from ._input import InputFileError, InputFormat, RowProblem, read_rows, row_fingerprint
+from ._journal import Journal, JournalError, JournalMismatchError, is_journal, load_journal
+from ._report import FailureReport, is_report
 
 __all__ = [
+    "BulkPlan",
+    "BulkSetupError",
     "BulkSummary",
     "CheckResult",
     "check_file",
     "default_journal_path",
     "default_report_path",
-    "load_confirmed",
+    "plan_bulk",
     "run_bulk",
+    "run_plan",
 ]
 
 
@@ -95,7 +104,11 @@ def check_file(
 
 @attrs.frozen
 class BulkSummary:
-    """The result of a run, for the command's output and exit status."""
+    """The result of a run, for the command's output and exit status.
+
+    ``not_attempted``: rows never sent (the run stopped first); ``unfinished``: rows sent but without a final
+    answer when the run stopped (left retrying, or still on the wire). Neither is journaled: ``--resume`` sends them.
+    """
 
     rows: int
     confirmed: int
@@ -106,21 +119,31 @@ class BulkSummary:
     interrupted: bool
     report_path: Path | None
     journal_path: Path
+    not_attempted: int = 0
+    unfinished: int = 0
+    stopped_by: str | None = None
+    """Why the run stopped sending early (a run-wide failure: its kind, line and fix), else None."""
+    blocked_pairs: tuple[str, ...] = ()
+    """Object-type pairs whose rows were not sent after a 403 for missing scopes."""
 
     @property
     def ok(self) -> bool:
         """Every row is confirmed (now or by an earlier run) and the run finished."""
-        return self.failed == 0 and not self.interrupted
+        return self.failed == 0 and not self.interrupted and not self.not_attempted and not self.unfinished
 
     def as_dict(self) -> dict[str, object]:
         return {
             "rows": self.rows,
             "confirmed": self.confirmed,
             "failed": self.failed,
+            "not_attempted": self.not_attempted,
+            "unfinished": self.unfinished,
             "skipped_already_confirmed": self.skipped,
             "retries_absorbed": self.retries,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
+            "stopped_by": self.stopped_by,
+            "blocked_object_pairs": list(self.blocked_pairs),
             "failure_report": None if self.report_path is None else str(self.report_path),
             "journal": str(self.journal_path),
         }
@@ -154,74 +177,246 @@ def run_bulk(
     *,
     input_format: InputFormat | None,
     journal_path: Path,
+    journal_mode: str,
     report_path: Path,
     confirmed: dict[int, str],
     total: int,
     concurrency: int = DEFAULT_CONCURRENCY,
     console: Console,
     show_progress: bool,
+    grace: float = 1.0,
     on_outcome: Callable[[AssociationOutcome], None] | None = None,
 ) -> BulkSummary:
-    """Send every row not in ``confirmed``; journal confirmations, report failures. Ctrl-C ends it cleanly."""
+    """Send every row not in ``confirmed``; journal confirmations, report failures.
+
+    The first Ctrl-C or SIGTERM stops it within about ``grace`` seconds (a second Ctrl-C raises
+    ``KeyboardInterrupt`` at once); a run-wide failure (:func:`run_wide_failure`) stops it too, or, for missing
+    scopes, stops the rows of that object-type pair.
+    """
     started = time.monotonic()
-    report_path.unlink(missing_ok=True)  # a report from an earlier run would describe rows since retried
     report = FailureReport(report_path)
-    counts = {"ok": 0, "failed": 0, "skipped": 0, "retries": 0}
-    interrupted = False
-    with Journal(journal_path) as journal, _progress(console, show_progress) as progress:
-        task = progress.add_task(path.name, total=total, ok=0, failed=0)
+    counts = dict.fromkeys(("ok", "failed", "problems", "skipped", "retries", "pulled", "blocked", "stopped"), 0)
+    stopped_unsent = 0
+    stop = threading.Event()
+    stopped_by: list[str] = []
+    blocked: dict[tuple[str, str], str] = {}  # object-type pair -> why its rows are not sent
+    try:
+        with (
+            Journal(journal_path, journal_mode) as journal,
+            _progress(console, show_progress) as progress,
+            _stop_on_signals(stop, console) as interrupted,
+        ):
+            task = progress.add_task(path.name, total=total, ok=0, failed=0)
 
-        def advance() -> None:
-            progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=counts["failed"])
+            def advance() -> None:
+                progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=counts["failed"])
 
-        def rows_to_send() -> Iterator[AssociationRow]:
-            for item in read_rows(path, input_format):
-                if isinstance(item, RowProblem):
-                    report.add_problem(item.line, item.message, item.fields)
-                    counts["failed"] += 1
-                    advance()
-                elif isinstance(item, ParsedRow) and item.line in confirmed:
-                    counts["skipped"] += 1
-                    advance()
-                else:
-                    yield item.row
+            def rows_to_send() -> Iterator[AssociationRow]:
+                for item in read_rows(path, input_format):
+                    if isinstance(item, RowProblem):
+                        report.add_problem(item.line, item.message, item.fields)
+                        counts["problems"] += 1
+                        advance()
+                    elif item.line in confirmed:
+                        counts["skipped"] += 1
+                        advance()
+                    elif blocked and (reason := blocked.get(_pair(item.row))) is not None:
+                        report.add_not_attempted(item.line, reason, item.fields)
+                        counts["blocked"] += 1
+                        advance()
+                    else:
+                        counts["pulled"] += 1
+                        yield item.row
 
-        outcomes = client.associate_many(rows_to_send(), concurrency=concurrency)
-        try:
+            outcomes = client.associate_many(rows_to_send(), concurrency=concurrency, stop=stop, grace=grace)
             for outcome in outcomes:
+                error = outcome.error
                 if outcome.ok:
                     journal.record(outcome.row.line or 0, row_fingerprint(outcome.row))
                     counts["ok"] += 1
+                elif isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
+                    counts["stopped"] += 1
+                    stopped_unsent += outcome.attempts == 0
                 else:
                     report.add_outcome(outcome, _fields_of(outcome.row))
                     counts["failed"] += 1
+                    _trip(outcome, stop, stopped_by, blocked)
                 counts["retries"] += max(outcome.attempts - 1, 0)
                 if on_outcome is not None:
                     on_outcome(outcome)
                 advance()
-        except KeyboardInterrupt:
-            interrupted = True
-            console.print("[yellow]Interrupted: finishing the requests already sent...[/]")
-            close = getattr(outcomes, "close", None)
-            if close is not None:
-                close()
+    except BaseException:
+        report.abandon()
+        raise
     report.close()
+    reached = counts["skipped"] + counts["problems"] + counts["blocked"] + counts["pulled"]
+    # Pulled rows without an outcome were still on the wire when the grace period ended.
+    on_the_wire = counts["pulled"] - counts["ok"] - counts["failed"] - counts["stopped"]
     return BulkSummary(
         rows=total,
         confirmed=counts["ok"],
-        failed=counts["failed"],
+        failed=counts["failed"] + counts["problems"],
         skipped=counts["skipped"],
         retries=counts["retries"],
         seconds=time.monotonic() - started,
-        interrupted=interrupted,
+        interrupted=interrupted.is_set(),
         report_path=report_path if report.count else None,
         journal_path=journal_path,
+        not_attempted=total - reached + counts["blocked"] + stopped_unsent,
+        unfinished=counts["stopped"] - stopped_unsent + on_the_wire,
+        stopped_by=stopped_by[0] if stopped_by else None,
+        blocked_pairs=tuple(f"{a} -> {b}" for a, b in blocked),
     )
 
 
-def load_confirmed(journal_path: Path) -> dict[int, str]:
-    """The journal's confirmed rows, or nothing when there is no journal yet."""
-    return load_journal(journal_path) if journal_path.exists() else {}
+def _pair(row: AssociationRow) -> tuple[str, str]:
+    """The object-type pair of a (validated) row, names and type ids alike (``contacts`` and ``0-1`` are one)."""
+    types = (str(row.from_object_type), str(row.to_object_type))
+    return (object_type_id(types[0]) or types[0], object_type_id(types[1]) or types[1])
+
+
+def _trip(
+    outcome: AssociationOutcome, stop: threading.Event, stopped_by: list[str], blocked: dict[tuple[str, str], str]
+) -> None:
+    """The circuit breaker: stop the run (or the rows of one object pair) when every later row would fail too."""
+    failure = run_wide_failure(outcome.error)
+    if failure is None:
+        return
+    line = outcome.row.line or 0
+    if failure.object_pair_only:
+        pair = _pair(outcome.row)
+        if pair not in blocked:
+            blocked[pair] = f"not sent: line {line} of this object pair was refused ({failure.kind}); {failure.fix}"
+        return
+    if not stop.is_set():
+        stopped_by.append(f"{failure.kind} (line {line}: {outcome.message}); {failure.fix}")
+        stop.set()
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event, console: Console) -> Iterator[threading.Event]:
+    """SIGINT/SIGTERM set ``stop`` (the run winds down); a second SIGINT raises KeyboardInterrupt at once."""
+    interrupted = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupted
+        return
+
+    def handle(signum: int, frame: object) -> None:
+        if interrupted.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        interrupted.set()
+        stop.set()
+        console.print("[yellow]Interrupted: no new rows are sent; waiting a moment for requests on the wire...[/]")
+
+    previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield interrupted
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+class BulkSetupError(Exception):
+    """The run cannot start (nothing was sent or written); the message says why and what to pass instead."""
+
+
+@attrs.frozen
+class BulkPlan:
+    """A checked run, ready to send: where its outputs go, how its journal opens, what is already confirmed."""
+
+    file: Path
+    input_format: InputFormat | None
+    journal_path: Path
+    journal_mode: str  # "new", "resume" or "restart" (see Journal)
+    report_path: Path
+    confirmed: dict[int, str]
+    check: CheckResult
+    notes: tuple[str, ...] = ()
+
+
+def plan_bulk(
+    file: Path,
+    input_format: InputFormat | None,
+    *,
+    journal_path: Path | None = None,
+    report_path: Path | None = None,
+    resume: bool = False,
+    restart: bool = False,
+    dry_run: bool = False,
+) -> BulkPlan:
+    """Everything checked before anything is sent: output paths, the journal, every row of ``file``.
+
+    Raises :class:`BulkSetupError` for an output that would harm a file (the input itself, the other output, a
+    directory, a file this tool did not write), an existing journal without ``resume``/``restart``, a journal
+    that is damaged or from another file, and an input file that cannot be read as rows.
+    """
+    journal_path = journal_path or default_journal_path(file)
+    report_path = report_path or default_report_path(file)
+    try:
+        check_paths(
+            file,
+            {"--journal": journal_path, "--report": report_path},
+            replaceable={"--journal": is_journal, "--report": is_report},
+        )
+    except OutputPathError as exc:
+        raise BulkSetupError(str(exc)) from None
+    confirmed: dict[int, str] = {}
+    mode = "new"
+    notes: list[str] = []
+    if not dry_run:
+        exists = journal_path.exists()
+        if exists and restart:
+            mode = "restart"
+        elif exists and not resume:
+            raise BulkSetupError(
+                f"{journal_path} exists from an earlier run of this file: pass --resume to continue it "
+                "(rows it confirmed are not sent again), or --restart to start over"
+            )
+        elif exists:
+            mode = "resume"
+            try:
+                confirmed = load_journal(journal_path)
+            except JournalError as exc:
+                raise BulkSetupError(str(exc)) from None
+        elif resume:
+            notes.append(f"No journal at {journal_path}: starting from the first row.")
+    try:
+        check = check_file(file, input_format, confirmed)
+    except InputFileError as exc:
+        raise BulkSetupError(f"{file}: {exc}") from None
+    except JournalMismatchError as exc:
+        raise BulkSetupError(
+            f"{exc}; --restart starts over (every row is sent again), --journal PATH keeps this journal"
+        ) from None
+    if check.already_confirmed:
+        notes.append(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
+    return BulkPlan(file, input_format, journal_path, mode, report_path, confirmed, check, tuple(notes))
+
+
+def run_plan(
+    client: HubSpotAssociations,
+    plan: BulkPlan,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    console: Console,
+    show_progress: bool = False,
+    grace: float = 1.0,
+) -> BulkSummary:
+    """Send a planned run (see :func:`run_bulk`)."""
+    return run_bulk(
+        client,
+        plan.file,
+        input_format=plan.input_format,
+        journal_path=plan.journal_path,
+        journal_mode=plan.journal_mode,
+        report_path=plan.report_path,
+        confirmed=plan.confirmed,
+        total=plan.check.rows,
+        concurrency=concurrency,
+        console=console,
+        show_progress=show_progress,
+        grace=grace,
+    )
 
 
 def _fields_of(row: AssociationRow) -> dict[str, str]:

@@ -1,7 +1,10 @@
 """The ``hubspot-associations`` commands: ``associate``, ``bulk`` and ``emulator``.
 
-Exit status: 0 success; 1 HubSpot refused something (or, for ``bulk``, any row failed); 2 bad usage or bad input
-file (nothing sent); 130 interrupted.
+Exit status: 0 success; 1 HubSpot refused something (or, for ``bulk``, any row failed); 2 bad usage, bad input
+file or journal, or an output path that would harm a file (nothing sent); 3 (``bulk``) the run stopped sending
+because every following row would fail the same way (wrong token, missing scopes, daily limit): the rows not
+attempted are counted as such, and ``--resume`` continues once the cause is fixed; 130 interrupted (Ctrl-C,
+SIGTERM; ``--resume`` continues).
 """
 
 from __future__ import annotations
@@ -18,14 +21,7 @@ from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
 from .._models import AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
-from ._bulk_run import (
-    BulkSummary,
-    check_file,
-    default_journal_path,
-    default_report_path,
-    load_confirmed,
-    run_bulk,
-)
+from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
 from ._connection import (
     BaseUrlOption,
     ClientIdOption,
@@ -37,21 +33,40 @@ from ._connection import (
     build_client,
 )
 from ._input import InputFileError, InputFormat
-from ._journal import JournalMismatchError
 
 __all__ = ["app"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_STOPPED = 3
 EXIT_INTERRUPTED = 130
 
 app: typer.Typer = typer.Typer(
     name="hubspot-associations",
+    rich_markup_mode="rich",
     help="Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .._version import __version__
+
+        typer.echo(f"hubspot-associations {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator."""
 
 
 def _stdout() -> Console:
@@ -85,11 +100,13 @@ def parse_type_option(value: str) -> AssociationSpec:
     type_id, _, category = value.partition(":")
     type_id = type_id.strip()
     if not (type_id.isascii() and type_id.isdigit()):
-        raise typer.BadParameter(f"expected ID[:CATEGORY] such as 279 or 36:USER_DEFINED, got {value!r}")
+        raise typer.BadParameter(
+            f"expected ID[:CATEGORY] such as 279 or 36:USER_DEFINED, got {value!r}", param_hint="--type"
+        )
     try:
         return AssociationSpec(category.strip().upper() or "HUBSPOT_DEFINED", int(type_id))
     except InvalidInputError as exc:
-        raise typer.BadParameter(f"{value!r}: {exc.reason}") from None
+        raise typer.BadParameter(f"{value!r}: {exc.reason}", param_hint="--type") from None
 
 
 def _result_json(result: BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair) -> dict[str, Any]:
@@ -174,6 +191,10 @@ def associate(
                 raw = client.with_raw_response.associate(from_type, from_id, to_type, to_id, specs)
             else:
                 raw = client.with_raw_response.associate_default(from_type, from_id, to_type, to_id)
+        except KeyboardInterrupt:
+            _fail(
+                "interrupted: the association may or may not exist now (running it again is harmless)", EXIT_INTERRUPTED
+            )
         except (HubSpotError, OAuthRefreshError) as error:
             if json_output:
                 typer.echo(json.dumps({"ok": False, "error": _error_json(error)}, indent=2))
@@ -208,7 +229,12 @@ def bulk(
     file: Annotated[
         Path,
         typer.Argument(
-            exists=True, dir_okay=False, readable=True, show_default=False, help="CSV with a header, or JSON Lines."
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            metavar="FILE",
+            show_default=False,
+            help="CSV with a header, or JSON Lines.",
         ),
     ],
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")] = False,
@@ -217,18 +243,29 @@ def bulk(
         False
     ),
     journal: Annotated[
-        Path | None, typer.Option(show_default=False, help="Journal path [default: FILE.journal].")
+        Path | None, typer.Option(show_default=False, help="Journal path (default: FILE.journal).")
     ] = None,
     report: Annotated[
-        Path | None, typer.Option(show_default=False, help="Failure report path [default: FILE-stem.failures.csv].")
+        Path | None,
+        typer.Option(show_default=False, help="Failure report path (default: FILE without suffix + .failures.csv)."),
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--format", metavar="csv|jsonl", show_default=False, help="Input format [default: by suffix]."),
+        typer.Option(
+            "--format",
+            metavar="csv|jsonl",
+            show_default=False,
+            help="Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV).",
+        ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Rows in flight at once.")] = 8,
     progress: Annotated[
-        bool | None, typer.Option("--progress/--no-progress", show_default=False, help="[default: on a terminal]")
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            show_default=False,
+            help="Show a progress bar with rate, counts and ETA on stderr (default: when stderr is a terminal).",
+        ),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     token: TokenOption = None,
@@ -242,36 +279,32 @@ def bulk(
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
     Columns (CSV header or JSON keys): from_type, from_id, to_type, to_id, and optionally type_id, category.
-    Exit status 0 only when every row is confirmed.
+
+    Exit status:
+    0 every row confirmed;
+    1 some rows failed (see the failure report);
+    2 bad usage, input file, journal or output path (nothing sent);
+    3 stopped early, every later row would fail alike (wrong token, missing scopes, daily limit): fix, --resume;
+    130 interrupted (Ctrl-C, SIGTERM), --resume continues.
     """
-    fmt = _input_format(input_format)
     if resume and restart:
         raise typer.BadParameter("use either --resume or --restart", param_hint="--resume")
-    journal_path = journal or default_journal_path(file)
-    report_path = report or default_report_path(file)
     err = _stderr()
-    confirmed: dict[int, str] = {}
-    if not dry_run:
-        if journal_path.exists() and restart:
-            journal_path.unlink()
-        elif journal_path.exists() and not resume:
-            _fail(
-                f"{journal_path} exists from an earlier run of this file: pass --resume to continue it "
-                "(rows it confirmed are not sent again), or --restart to start over",
-                EXIT_USAGE,
-            )
-        elif resume and not journal_path.exists():
-            err.print(f"No journal at {_escape(str(journal_path))}: starting from the first row.")
-        try:
-            confirmed = load_confirmed(journal_path)
-        except JournalMismatchError as exc:
-            _fail(str(exc), EXIT_USAGE)
     try:
-        check = check_file(file, fmt, confirmed)
-    except InputFileError as exc:
-        _fail(f"{file}: {exc}", EXIT_USAGE)
-    except JournalMismatchError as exc:
-        _fail(f"{exc}; use --restart to start over", EXIT_USAGE)
+        plan = plan_bulk(
+            file,
+            _input_format(input_format),
+            journal_path=journal,
+            report_path=report,
+            resume=resume,
+            restart=restart,
+            dry_run=dry_run,
+        )
+    except BulkSetupError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    for note in plan.notes:
+        err.print(_escape(note))
+    check = plan.check
     for problem in check.problems:
         err.print(f"[red]{_escape(file.name)}: line {problem.line}:[/] {_escape(problem.message)}")
     if check.problem_count > len(check.problems):
@@ -291,22 +324,29 @@ def bulk(
     if check.already_confirmed:
         err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
     with client:
-        summary = run_bulk(
-            client,
-            file,
-            input_format=fmt,
-            journal_path=journal_path,
-            report_path=report_path,
-            confirmed=confirmed,
-            total=check.rows,
-            concurrency=concurrency,
-            console=err,
-            show_progress=err.is_terminal if progress is None else progress,
-        )
+        try:
+            summary = run_plan(
+                client,
+                plan,
+                concurrency=concurrency,
+                console=err,
+                show_progress=err.is_terminal if progress is None else progress,
+            )
+        except (InputFileError, OSError) as exc:  # the file changed under us, a disk full...
+            _fail(f"{file}: {exc}", EXIT_USAGE)
+        except KeyboardInterrupt:  # a second Ctrl-C: no summary, but the journal holds every confirmed row
+            _fail("interrupted twice: stopped at once; run again with --resume to continue", EXIT_INTERRUPTED)
     _print_summary(file, summary, json_output)
+    raise typer.Exit(exit_status(summary))
+
+
+def exit_status(summary: BulkSummary) -> int:
+    """130 interrupted; 3 stopped by a run-wide failure (rows not attempted); 1 some row failed; else 0."""
     if summary.interrupted:
-        raise typer.Exit(EXIT_INTERRUPTED)
-    raise typer.Exit(0 if summary.ok else EXIT_FAILED)
+        return EXIT_INTERRUPTED
+    if summary.stopped_by is not None or summary.blocked_pairs:
+        return EXIT_STOPPED
+    return 0 if summary.ok else EXIT_FAILED
 
 
 def _input_format(value: str | None) -> InputFormat | None:
@@ -333,15 +373,30 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
         typer.echo(json.dumps(summary.as_dict()))
         return
     out = _stdout()
-    status = "[yellow]interrupted[/]" if summary.interrupted else ("[green]done[/]" if summary.ok else "[red]done[/]")
+    if summary.interrupted:
+        status = "[yellow]interrupted[/]"
+    elif summary.stopped_by is not None:
+        status = "[red]stopped[/]"
+    else:
+        status = "[green]done[/]" if summary.ok else "[red]done[/]"
+    unsent = ""
+    if summary.not_attempted:
+        unsent += f", [yellow]{summary.not_attempted} not attempted[/]"
+    if summary.unfinished:
+        unsent += f", [yellow]{summary.unfinished} unfinished[/]"
     out.print(
         f"{status} {_escape(file.name)}: {summary.rows} rows, [green]{summary.confirmed} confirmed[/], "
-        f"[red]{summary.failed} failed[/], {summary.skipped} already confirmed earlier; "
+        f"[red]{summary.failed} failed[/]{unsent}, {summary.skipped} already confirmed earlier; "
         f"{_plural(summary.retries, 'retry', 'retries')} absorbed; {summary.seconds:.1f} s"
     )
+    if summary.stopped_by is not None:
+        reason = _escape(summary.stopped_by)
+        out.print(f"[red]Stopped sending:[/] every following row would fail the same way: {reason}")
+    for pair in summary.blocked_pairs:
+        out.print(f"[red]Not sent:[/] the rows {_escape(pair)} (missing scopes; see the failure report)")
     if summary.report_path is not None:
         out.print(f"Failure report: {_escape(str(summary.report_path))}")
-    if summary.interrupted or not summary.ok:
+    if not summary.ok:
         out.print(f"Journal: {_escape(str(summary.journal_path))} (run again with --resume to continue)")
 
 
@@ -351,7 +406,7 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def emulator(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     rate_limit: Annotated[
         str, typer.Option(metavar="N/SECONDS", help="Rolling-window limit per app, or 'off'.")
@@ -360,7 +415,10 @@ def emulator(
     seed: Annotated[int | None, typer.Option(show_default=False, help="Seed for reproducible faults.")] = None,
 ) -> None:
     """Run the offline HubSpot emulator until Ctrl-C (extra options go to python -m hubspot_associations.emulator)."""
-    from ..emulator import main as emulator_main
+    try:
+        from ..emulator import main as emulator_main
+    except ModuleNotFoundError as exc:
+        _fail(f"the emulator needs {exc.name}: pip install 'hubspot-associations[cli]'", EXIT_USAGE)
 
     argv = ["--host", host, "--port", str(port), "--rate-limit", rate_limit, "--fault-rate", str(fault_rate)]
     if seed is not None:

@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 import attrs
 
@@ -80,10 +80,21 @@ def read_rows(path: Path, input_format: InputFormat | None = None) -> Iterator[P
     return reader(path)
 
 
+def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
+    # Decoded one line at a time (not by a text wrapper reading ahead), so a decoding error names its own line.
+    # utf-8-sig on the first line: spreadsheets often start CSV files with a byte-order mark.
+    for number, raw in enumerate(handle, start=1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)", line=number
+            ) from None
+
+
 def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
-    # utf-8-sig: spreadsheets often start CSV files with a byte-order mark.
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    with path.open("rb") as handle:
+        reader = csv.reader(_decoded_lines(handle))
         try:
             header = next(reader, None)
             if header is None or not any(cell.strip() for cell in header):
@@ -107,8 +118,6 @@ def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
                     continue
                 fields = {name: value.strip() for name, value in zip(columns, record, strict=False)}
                 yield _parse(start, fields)
-        except UnicodeDecodeError as exc:
-            raise InputFileError(f"not UTF-8 text ({exc.reason})", line=reader.line_num + 1) from None
         except csv.Error as exc:
             raise InputFileError(f"malformed CSV: {exc}", line=reader.line_num) from None
     if not seen:
@@ -126,12 +135,18 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
                 raise InputFileError(f"not UTF-8 text ({exc.reason})", line=line_number) from None
             if not text:
                 continue
-            seen = True
             try:
                 value: Any = json.loads(text)
             except json.JSONDecodeError as exc:
+                if not seen:  # the very first line: the file is not JSON Lines at all (a CSV, say)
+                    raise InputFileError(
+                        f"not JSON Lines: the first line is not JSON ({exc.msg}); for CSV, use --format csv",
+                        line=line_number,
+                    ) from None
+                seen = True
                 yield RowProblem(line_number, f"not valid JSON ({exc.msg})", {"raw": text})
                 continue
+            seen = True
             if not isinstance(value, dict):
                 yield RowProblem(line_number, f"expected a JSON object, got {type(value).__name__}", {"raw": text})
                 continue
@@ -167,7 +182,10 @@ def _specs(type_id: str, category: str) -> tuple[AssociationSpec, ...]:
     if not (type_id.isascii() and type_id.isdigit()):
         raise InvalidInputError("type_id", f"must be a positive integer, got {type_id!r}")
     validate_category(category or "HUBSPOT_DEFINED", "category")
-    return (AssociationSpec(category or "HUBSPOT_DEFINED", int(type_id)),)
+    try:
+        return (AssociationSpec(category or "HUBSPOT_DEFINED", int(type_id)),)
+    except InvalidInputError as exc:  # named after the model's field; the file's column is type_id
+        raise InvalidInputError("type_id", exc.reason) from None
 
 
 def row_fingerprint(row: AssociationRow) -> str:

@@ -1,74 +1,157 @@
 """The bulk journal: an append-only file with one line per row HubSpot confirmed, so a run can be resumed.
 
-Format (text, one entry per line)::
+Format (UTF-8 text, one entry per line)::
 
-    # hubspot-associations journal v1
-    <input line number> <row fingerprint>
+    # hubspot-associations journal v2
+    <input line number> <row fingerprint> <CRC-32 of "<line> <fingerprint>", 8 hex digits>
 
 **Guarantee: no row recorded in the journal is sent again by ``--resume``.** Each entry is written and flushed to
 the operating system the moment its outcome arrives, so it survives Ctrl-C, a crash or ``kill -9`` of this
 process; entries are also ``fsync``-ed every :data:`FSYNC_EVERY` entries (and on close), so a power loss or OS
 crash loses at most that many. What the journal cannot know about is a row HubSpot confirmed whose answer had not
-reached us when the process died (at most ``--concurrency`` rows): those are sent again on resume. An association
-PUT is idempotent, so re-sending one creates nothing twice.
+reached us when the process died or gave up waiting (at most ``--concurrency`` rows): those are sent again on
+resume. An association PUT is idempotent, so re-sending one creates nothing twice.
 
-A torn last line (the process died mid-write) is ignored: that row counts as not confirmed and is sent again.
-Only confirmed rows are journaled; failed rows are retried by ``--resume``. The fingerprint ties an entry to the
-row's content, so resuming with an edited input file is refused rather than skipping the wrong rows.
+A torn last line (the process died mid-write) is ignored, and cut off when the run is resumed: that row counts as
+not confirmed and is sent again. Any other line that is not a well-formed entry with a matching checksum means the
+journal is damaged (a bit flip, an edit), which is reported with its line number rather than mistaken for a changed
+input file. Only confirmed rows are journaled; failed rows are retried by ``--resume``. The fingerprint ties an
+entry to the row's content, so resuming with an edited input file is refused rather than skipping the wrong rows.
+
+A new journal is created with its header in one step (written next to it, then linked into place), so a journal
+path is never a half-written file, and an existing file is never overwritten: ``--restart`` replaces only a file
+that starts with the journal header.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import zlib
 from pathlib import Path
 from typing import IO
 
-__all__ = ["FSYNC_EVERY", "HEADER", "Journal", "JournalMismatchError", "load_journal"]
+from ._files import commit_sibling, first_line_is, open_sibling
 
-HEADER = "# hubspot-associations journal v1\n"
+__all__ = [
+    "FSYNC_EVERY",
+    "HEADER",
+    "Journal",
+    "JournalDamagedError",
+    "JournalError",
+    "JournalMismatchError",
+    "is_journal",
+    "load_journal",
+]
+
+HEADER = "# hubspot-associations journal v2\n"
+_HEADER_BYTES = HEADER.encode()
+_ANY_VERSION = b"# hubspot-associations journal "
 FSYNC_EVERY = 64
+_ENTRY = re.compile(rb"(\d{1,18}) ([0-9a-f]{16}) ([0-9a-f]{8})\n")
+
+_WAY_OUT = (
+    "--restart discards it and sends every row again (creating an association twice is harmless), "
+    "or --journal PATH keeps it and starts a new one elsewhere"
+)
 
 
-class JournalMismatchError(Exception):
+class JournalError(Exception):
+    """A journal cannot be used for this run (nothing is sent); the message says why and which flag helps."""
+
+
+class JournalDamagedError(JournalError):
+    """The journal itself is damaged: a line that is not an entry, not UTF-8, or whose checksum does not match."""
+
+
+class JournalMismatchError(JournalError):
     """The journal does not belong to this input file (or the file changed since)."""
 
 
+def is_journal(path: Path) -> bool:
+    """True when ``path`` starts with a journal header (of any version): the only kind of file --restart replaces."""
+    return first_line_is(path, _ANY_VERSION)
+
+
+def _checksum(line: int, fingerprint: str) -> str:
+    return f"{zlib.crc32(f'{line} {fingerprint}'.encode()):08x}"
+
+
 def load_journal(path: Path) -> dict[int, str]:
-    """Read the confirmed rows of a journal: ``{input line: row fingerprint}``; a torn last line is skipped."""
+    """Read the confirmed rows of a journal: ``{input line: row fingerprint}``; a torn last line is skipped.
+
+    Raises :class:`JournalError` (:class:`JournalDamagedError` for damage) with the line number and the way out.
+    """
     confirmed: dict[int, str] = {}
-    with path.open("r", encoding="utf-8", newline="") as handle:
+    try:
+        handle = path.open("rb")
+    except IsADirectoryError:
+        raise JournalError(f"journal {path} is a directory; pass --journal PATH with a file path") from None
+    except OSError as exc:
+        raise JournalError(f"journal {path} cannot be read ({exc.strerror}); pass --journal PATH") from None
+    with handle:
         first = handle.readline()
-        if first and first != HEADER:
-            raise JournalMismatchError(f"{path} is not a hubspot-associations journal")
-        for text in handle:
-            if not text.endswith("\n"):
+        if first != _HEADER_BYTES:
+            if first.startswith(_ANY_VERSION):
+                raise JournalDamagedError(
+                    f"journal {path}, line 1: unknown journal version or damaged header {_show(first)}; {_WAY_OUT}"
+                )
+            raise JournalError(
+                f"{path} is not a hubspot-associations journal (line 1 is {_show(first)}); "
+                "pass --journal PATH to use another file"
+            )
+        for number, raw in enumerate(handle, start=2):
+            if not raw.endswith(b"\n"):
                 break  # torn write at the moment of a kill: not confirmed
-            line, _, fingerprint = text.strip().partition(" ")
-            if line.isdigit() and fingerprint:
-                confirmed[int(line)] = fingerprint
+            match = _ENTRY.fullmatch(raw)
+            if match is None:
+                what = "is not UTF-8 text" if not _is_utf8(raw) else f"is not an entry: {_show(raw)}"
+                raise JournalDamagedError(f"journal {path}, line {number} {what}: the journal is damaged; {_WAY_OUT}")
+            line, fingerprint, checksum = int(match[1]), match[2].decode(), match[3].decode()
+            if _checksum(line, fingerprint) != checksum:
+                raise JournalDamagedError(
+                    f"journal {path}, line {number}: checksum mismatch, the journal is damaged "
+                    f"(not a change of the input file); {_WAY_OUT}"
+                )
+            confirmed[line] = fingerprint
     return confirmed
 
 
-class Journal:
-    """Appends confirmed rows; ``with Journal(path) as journal: journal.record(line, fingerprint)``."""
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
-    def __init__(self, path: Path, *, fsync_every: int = FSYNC_EVERY) -> None:
+
+def _show(raw: bytes) -> str:
+    text = raw[:60].decode("utf-8", "replace").rstrip("\n")
+    return repr(text + ("..." if len(raw) > 60 else ""))
+
+
+class Journal:
+    """Appends confirmed rows; ``with Journal(path, mode) as journal: journal.record(line, fingerprint)``.
+
+    ``mode``: ``"new"`` creates it (failing if the path exists), ``"restart"`` replaces a journal, ``"resume"``
+    appends to one that :func:`load_journal` accepted.
+    """
+
+    def __init__(self, path: Path, mode: str = "new", *, fsync_every: int = FSYNC_EVERY) -> None:
         self.path = path
         self._fsync_every = fsync_every
         self._unsynced = 0
-        new = not path.exists() or path.stat().st_size == 0
+        if mode == "resume":
+            _cut_torn_tail(path)
+        else:
+            temp, handle = open_sibling(path)
+            handle.write(HEADER)
+            commit_sibling(temp, handle, path, replace=mode == "restart")
         self._handle: IO[str] = path.open("a", encoding="utf-8", newline="")
-        if new:
-            self._handle.write(HEADER)
-            self._sync()
-        elif not _ends_with_newline(path):
-            # A torn line from a killed run: end it so our first entry is not glued onto it (it stays invalid).
-            self._handle.write("\n")
-            self._handle.flush()
 
     def record(self, line: int, fingerprint: str) -> None:
         """Record one confirmed row, flushed to the OS before returning."""
-        self._handle.write(f"{line} {fingerprint}\n")
+        self._handle.write(f"{line} {fingerprint} {_checksum(line, fingerprint)}\n")
         self._handle.flush()
         self._unsynced += 1
         if self._unsynced >= self._fsync_every:
@@ -92,7 +175,16 @@ class Journal:
         self.close()
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"
+def _cut_torn_tail(path: Path) -> None:
+    # A torn line from a killed run: cut it off, so our first entry is not glued onto it.
+    with path.open("rb+") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        handle.seek(max(size - 4096, 0))
+        tail = handle.read()
+        if tail.endswith(b"\n"):
+            return
+        cut = tail.rfind(b"\n")
+        if cut >= 0:
+            handle.truncate(size - len(tail) + cut + 1)

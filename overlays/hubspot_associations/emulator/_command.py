@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 
 from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, FAULT_KINDS, EmulatorConfig
-from ._server import serve
+from ._server import listening_socket, serve
 
 
 def _rate_limit(text: str) -> tuple[int | None, float]:
@@ -27,11 +28,21 @@ def _faults(text: str) -> tuple[str, ...]:
     return kinds
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0..65535 (0: any free port), got {port}")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The emulator's command-line options."""
     parser = argparse.ArgumentParser(prog="python -m hubspot_associations.emulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=_port, default=8765, help="TCP port, 0 for any free one")
     parser.add_argument("--rate-limit", type=_rate_limit, default=(190, 10.0), metavar="N/SECONDS")
     parser.add_argument("--daily-limit", type=int, default=None, metavar="N")
     parser.add_argument("--fault-rate", type=float, default=0.0, metavar="P")
@@ -66,8 +77,14 @@ def config_from_args(argv: list[str] | None = None) -> tuple[EmulatorConfig, str
 def main(argv: list[str] | None = None) -> int:
     """Run the emulator until Ctrl-C; returns the process exit status."""
     config, host, port = config_from_args(argv)
-    print(f"HubSpot emulator: http://{host}:{port}", flush=True)
+    try:
+        sock = listening_socket(host, port)
+    except OSError as exc:  # in use, not an address of this machine, a privileged port...
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr, flush=True)
+        return 2
+    bound = sock.getsockname()[1]  # the port really bound (--port 0 picks one)
+    print(f"HubSpot emulator: http://{host}:{bound}", flush=True)
     print(f"Access token: {next(iter(config.tokens))}", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(config, host=host, port=port)
+    with sock, contextlib.suppress(KeyboardInterrupt):
+        serve(config, host=host, port=bound, sock=sock)
     return 0

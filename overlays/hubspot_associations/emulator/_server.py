@@ -45,15 +45,19 @@ def _uvicorn_config(app: Starlette, host: str, port: int, log_level: str) -> uvi
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False)
 
 
-def listening_socket(host: str) -> socket.socket:
-    """A TCP socket bound to a free port on ``host``.
+def listening_socket(host: str, port: int = 0) -> socket.socket:
+    """A TCP socket bound to ``port`` on ``host`` (0: a free port; ask ``getsockname()`` which).
 
     ``IPPROTO_TCP`` is given explicitly: asyncio turns on ``TCP_NODELAY`` only for sockets whose ``proto`` says TCP,
     and without it every response (uvicorn writes headers and body separately) waits ~40 ms for a delayed ACK.
     """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, 0))
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     return sock
 
 
@@ -89,7 +93,14 @@ def run_emulator_in_thread(
         sock.close()
 
 
-def serve(config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve the emulator in the foreground until interrupted (Ctrl-C)."""
+def serve(
+    config: EmulatorConfig | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    sock: socket.socket | None = None,
+) -> None:
+    """Serve the emulator in the foreground until interrupted (Ctrl-C), on ``sock`` if given (already bound)."""
     _quiet_drops()
-    uvicorn.Server(_uvicorn_config(create_app(config), host, port, "info")).run()
+    server = uvicorn.Server(_uvicorn_config(create_app(config), host, port, "info"))
+    server.run(sockets=None if sock is None else [sock])

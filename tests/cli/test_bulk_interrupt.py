@@ -1,0 +1,156 @@
+"""Ctrl-C (SIGINT) or SIGTERM during a bulk run whose requests hang: a prompt, clean exit and a resumable journal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
+from tests.cli.cli_support import Cli, write
+
+ROWS = 60
+ANSWERED = 20  # requests the proxy forwards before it starts to hang
+
+
+class _HangingProxy:
+    """Forwards the first ``answered`` PUTs to an emulator, then accepts every request and never answers."""
+
+    def __init__(self, upstream: str, answered: int) -> None:
+        self.release = threading.Event()
+        self.hanging = 0
+        count = {"n": 0}
+        lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_PUT(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with lock:
+                    count["n"] += 1
+                    forward = count["n"] <= answered
+                    if not forward:
+                        proxy.hanging += 1
+                if not forward:
+                    proxy.release.wait(60)
+                    return
+                headers = {"Authorization": self.headers["Authorization"], "Content-Type": "application/json"}
+                answer = httpx.put(upstream + self.path, content=body, headers=headers)
+                self.send_response(answer.status_code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self) -> _HangingProxy:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    with run_emulator_in_thread(EmulatorConfig(rate_limit=None, seed=5)) as running:
+        yield running
+
+
+def _journaled(journal: Path) -> set[int]:
+    lines = journal.read_text().splitlines()
+    assert lines[0] == "# hubspot-associations journal v2"
+    return {int(line.split()[0]) for line in lines[1:]}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
+    emulator: RunningEmulator, tmp_path: Path, signum: int
+) -> None:
+    contacts = emulator.state.object_ids("0-1")[:ROWS]
+    companies = emulator.state.object_ids("0-2")[:ROWS]
+    lines = "".join(f"contacts,{c},companies,{k}\n" for c, k in zip(contacts, companies, strict=True))
+    path = write(tmp_path / "rows.csv", "from_type,from_id,to_type,to_id\n" + lines)
+    journal = tmp_path / "rows.csv.journal"
+    with _HangingProxy(emulator.base_url, ANSWERED) as proxy:
+        command = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--no-progress", "--json"]
+        command += ["--base-url", proxy.base_url, "--token", emulator.token, "--concurrency", "4"]
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
+        )
+        try:
+            deadline = time.monotonic() + 20
+            while proxy.hanging < 4:  # every worker has a request hanging on the wire
+                assert process.poll() is None, process.communicate()
+                assert time.monotonic() < deadline, "the run never reached the hanging requests"
+                time.sleep(0.02)
+            signalled = time.monotonic()
+            process.send_signal(signum)
+            stdout, stderr = process.communicate(timeout=5)
+            took = time.monotonic() - signalled
+        finally:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert took < 5, took
+    assert "Traceback" not in stderr and "Interrupted" in stderr
+    summary = json.loads(stdout)
+    assert summary["interrupted"] is True and summary["confirmed"] == ANSWERED
+    assert summary["unfinished"] == 4 and summary["not_attempted"] == ROWS - ANSWERED - 4
+    assert summary["confirmed"] + summary["unfinished"] + summary["not_attempted"] == ROWS
+    confirmed = _journaled(journal)
+    assert len(confirmed) == ANSWERED
+
+    before = len(emulator.state.request_log)
+    resumed = Cli(emulator)("bulk", str(path), "--resume", "--json")
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.stdout)["skipped_already_confirmed"] == ANSWERED
+    # Nothing lost: every row exists once; nothing sent twice: no journaled row was sent by the resume.
+    stored = Counter((a.from_id, a.to_id) for a in emulator.state.all_associations())
+    assert stored == Counter({(c, k): 1 for c, k in zip(contacts, companies, strict=True)})
+    resumed_paths = {p for _, p, _ in emulator.state.request_log[before:]}
+    journaled_paths = {
+        f"/crm/v4/objects/contacts/{contacts[line - 2]}/associations/default/companies/{companies[line - 2]}"
+        for line in confirmed
+    }
+    assert not resumed_paths & journaled_paths
+    assert len(resumed_paths) == ROWS - ANSWERED
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_during_a_hanging_associate_exits_130_without_a_traceback(emulator: RunningEmulator) -> None:
+    with _HangingProxy(emulator.base_url, 0) as proxy:
+        command = [sys.executable, "-m", "hubspot_associations.cli", "associate", "contacts", "1000001"]
+        command += ["companies", "2000001", "--base-url", proxy.base_url, "--token", emulator.token]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while proxy.hanging < 1:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.02)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=5)
+        finally:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130 and "Traceback" not in stderr and "interrupted" in stderr

@@ -1,0 +1,85 @@
+"""A journal that cannot be used is explained: which line, what is wrong, and which flag gets the user out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.cli_support import Cli, write
+
+HEADER = "from_type,from_id,to_type,to_id\n"
+
+
+@pytest.fixture
+def done(cli: Cli, tmp_path: Path) -> tuple[Path, Path]:
+    """A file of 10 rows whose run was completed, and its journal."""
+    lines = "".join(f"contacts,{1000001 + n},companies,{2000001 + n}\n" for n in range(10))
+    path = write(tmp_path / "rows.csv", HEADER + lines)
+    assert cli("bulk", str(path)).exit_code == 0
+    return path, tmp_path / "rows.csv.journal"
+
+
+def _resume(cli: Cli, path: Path) -> tuple[int, str]:
+    before = len(cli.emulator.state.request_log)
+    result = cli("bulk", str(path), "--resume")
+    assert len(cli.emulator.state.request_log) == before  # nothing sent
+    assert "Traceback" not in result.output
+    return result.exit_code, " ".join(result.stderr.split())
+
+
+def test_a_bit_flip_mid_file_is_damage_with_its_line_not_a_changed_input(cli: Cli, done: tuple[Path, Path]) -> None:
+    path, journal = done
+    data = bytearray(journal.read_bytes())
+    offset = data.index(b"\n", data.index(b"\n", len(b"# hubspot-associations journal v2\n") + 1) + 1) + 5
+    data[offset] ^= 0x02  # line 4 (the third entry), inside its fingerprint
+    journal.write_bytes(bytes(data))
+    code, message = _resume(cli, path)
+    assert code == 2
+    assert "line 4" in message and "damaged" in message and "file changed" not in message
+    assert "--restart" in message and "--journal PATH" in message
+    restarted = cli("bulk", str(path), "--restart", "--json")  # the way out works
+    assert restarted.exit_code == 0 and json.loads(restarted.stdout)["confirmed"] == 10
+
+
+def test_invalid_utf8_in_the_journal(cli: Cli, done: tuple[Path, Path]) -> None:
+    path, journal = done
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join([*lines[:3], b"\xff\xfe garbage\n", *lines[3:]]))
+    code, message = _resume(cli, path)
+    assert code == 2 and "line 4 is not UTF-8 text" in message and "--restart" in message
+
+
+def test_a_directory_at_the_journal_path(cli: Cli, tmp_path: Path) -> None:
+    path = write(tmp_path / "rows.csv", HEADER + "contacts,1000001,companies,2000001\n")
+    (tmp_path / "rows.csv.journal").mkdir()
+    for extra in ((), ("--resume",), ("--restart",)):
+        result = cli("bulk", str(path), *extra)
+        assert result.exit_code == 2 and "--journal" in result.stderr and "is a directory" in result.stderr
+    assert cli.emulator.state.request_log == []
+
+
+def test_a_changed_input_is_still_called_that(cli: Cli, done: tuple[Path, Path]) -> None:
+    path, _ = done
+    write(path, HEADER + "".join(f"contacts,{1000101 + n},companies,{2000101 + n}\n" for n in range(10)))
+    code, message = _resume(cli, path)
+    assert code == 2 and "line 2 of rows.csv" in message and "file changed since" in message
+    assert "--restart" in message
+
+
+def test_a_damaged_header_or_another_file(cli: Cli, done: tuple[Path, Path]) -> None:
+    path, journal = done
+    journal.write_bytes(journal.read_bytes().replace(b"journal v2", b"journal v7", 1))
+    code, message = _resume(cli, path)
+    assert code == 2 and "line 1" in message and "damaged header" in message and "--restart" in message
+
+
+def test_a_torn_last_line_is_not_damage(cli: Cli, done: tuple[Path, Path]) -> None:
+    path, journal = done
+    lines = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(b"".join(lines[:-1]) + lines[-1][:7])  # killed mid-write of the last entry
+    resumed = cli("bulk", str(path), "--resume", "--json")
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.stdout)["confirmed"] == 1
+    assert len(journal.read_text().splitlines()) == 11  # the torn piece was cut, the row journaled again
