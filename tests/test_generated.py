@@ -17,6 +17,7 @@ from hubspot_associations_api.models import (
     BatchResponsePublicDefaultAssociationStatus,
     Error,
     LabelsBetweenObjectPair,
+    RateLimitError,
 )
 from hubspot_associations_api.types import path_segment
 
@@ -103,12 +104,6 @@ def test_non_standard_status_does_not_raise(status: int) -> None:
         (520, "<html><body>Web server is returning an unknown error</body></html>", "text/html"),
         (500, "", "application/json"),
         (400, '{"status":"error","message":"truncated', "application/json"),
-        (
-            400,
-            '{"status":"error","message":"Unable to infer object type from: foo","correlationId":"x"}',
-            "application/json",
-        ),
-        (429, '{"status":"error","message":"You have reached your daily limit."}', "application/json"),
         (403, "[1, 2]", "application/json"),
         (200, "not json at all", "text/plain"),
     ],
@@ -120,6 +115,22 @@ def test_odd_bodies_keep_the_raw_response(status: int, content: str, content_typ
     assert response.status_code == status
     assert response.content == content.encode()
     assert response.parsed is None
+
+
+@pytest.mark.parametrize(
+    ("status", "content", "model"),
+    [
+        (400, b'{"status":"error","message":"Unable to infer object type from: foo","correlationId":"x"}', Error),
+        (429, b'{"status":"error","message":"You have reached your daily limit."}', RateLimitError),
+    ],
+)
+def test_error_bodies_without_category_or_policy_name_are_parsed(status: int, content: bytes, model: type) -> None:
+    # Only `message` is required: real bodies omit category (infer errors, every 429) and sometimes policyName.
+    response = associate_default.sync_detailed(
+        "contacts", "1", "companies", "2", client=client_answering(status, content)
+    )
+    assert isinstance(response.parsed, Error | RateLimitError) and isinstance(response.parsed, model)
+    assert response.parsed.message == json.loads(content)["message"]
 
 
 def test_documented_error_body_is_parsed() -> None:

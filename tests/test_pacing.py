@@ -8,7 +8,7 @@ import time
 import pytest
 
 from hubspot_associations._pacing import Pacer
-from hubspot_associations._policy import RateLimitInfo
+from hubspot_associations._response import RateLimitInfo
 
 
 class FakeClock:

@@ -9,16 +9,8 @@ import httpx
 import pytest
 
 from hubspot_associations._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
-from hubspot_associations._policy import (
-    RETRYABLE_STATUSES,
-    RateLimitInfo,
-    backoff_delay,
-    is_daily_limit,
-    parse_retry_after,
-    rate_limit_info,
-    retry_delay,
-    should_retry,
-)
+from hubspot_associations._policy import RETRYABLE_STATUSES, backoff_delay, retry_delay, should_retry
+from hubspot_associations._response import is_daily_limit
 
 REQUEST = httpx.Request("PUT", "https://api.hubapi.com/crm/v4/objects/0-1/1/associations/default/0-2/2")
 
@@ -26,29 +18,29 @@ REQUEST = httpx.Request("PUT", "https://api.hubapi.com/crm/v4/objects/0-1/1/asso
 @pytest.mark.parametrize("status", [429, 500, 502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527])
 def test_retryable_statuses(status: int) -> None:
     assert status in RETRYABLE_STATUSES
-    assert should_retry(status=status, policy_name=None, attempt=0, max_retries=4)
+    assert should_retry(status=status, attempt=0, max_retries=4)
 
 
 @pytest.mark.parametrize("status", [200, 201, 204, 400, 401, 403, 404, 409, 422, 501, 528])
 def test_non_retryable_statuses(status: int) -> None:
-    assert not should_retry(status=status, policy_name=None, attempt=0, max_retries=4)
+    assert not should_retry(status=status, attempt=0, max_retries=4)
 
 
 @pytest.mark.parametrize("policy", ["TEN_SECONDLY_ROLLING", "SECONDLY", None, "SOMETHING_NEW"])
 def test_429_retried_unless_daily(policy: str | None) -> None:
-    assert should_retry(status=429, policy_name=policy, attempt=0, max_retries=4)
+    assert should_retry(status=429, daily=is_daily_limit(policy), attempt=0, max_retries=4)
 
 
 @pytest.mark.parametrize("policy", ["DAILY", "daily", " Daily "])
 def test_daily_429_not_retried(policy: str) -> None:
     assert is_daily_limit(policy)
-    assert not should_retry(status=429, policy_name=policy, attempt=0, max_retries=4)
+    assert not should_retry(status=429, daily=is_daily_limit(policy), attempt=0, max_retries=4)
 
 
 def test_attempts_are_bounded() -> None:
-    assert should_retry(status=503, policy_name=None, attempt=3, max_retries=4)
-    assert not should_retry(status=503, policy_name=None, attempt=4, max_retries=4)
-    assert not should_retry(status=503, policy_name=None, attempt=0, max_retries=0)
+    assert should_retry(status=503, attempt=3, max_retries=4)
+    assert not should_retry(status=503, attempt=4, max_retries=4)
+    assert not should_retry(status=503, attempt=0, max_retries=0)
 
 
 @pytest.mark.parametrize(
@@ -66,8 +58,8 @@ def test_attempts_are_bounded() -> None:
     ],
 )
 def test_transport_errors_retried(exc: BaseException) -> None:
-    assert should_retry(status=None, policy_name=None, attempt=0, max_retries=4, exception=exc)
-    assert not should_retry(status=None, policy_name=None, attempt=4, max_retries=4, exception=exc)
+    assert should_retry(status=None, attempt=0, max_retries=4, exception=exc)
+    assert not should_retry(status=None, attempt=4, max_retries=4, exception=exc)
 
 
 @pytest.mark.parametrize(
@@ -82,60 +74,7 @@ def test_transport_errors_retried(exc: BaseException) -> None:
     ],
 )
 def test_other_errors_not_retried(exc: BaseException | None) -> None:
-    assert not should_retry(status=None, policy_name=None, attempt=0, max_retries=4, exception=exc)
-
-
-def test_parse_retry_after_seconds_and_garbage() -> None:
-    assert parse_retry_after("2") == 2.0
-    assert parse_retry_after(" 1.5 ") == 1.5
-    assert parse_retry_after("-3") == 0.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("") is None
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after("nan") is None
-    assert parse_retry_after("inf") is None
-
-
-def test_parse_retry_after_http_date() -> None:
-    now = 1_700_000_000.0
-    future = email.utils.formatdate(now + 7, usegmt=True)
-    past = email.utils.formatdate(now - 7, usegmt=True)
-    assert parse_retry_after(future, now=now) == pytest.approx(7.0)
-    assert parse_retry_after(past, now=now) == 0.0
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00", now=now) is None  # no zone: not an HTTP-date
-
-
-def test_rate_limit_info_parses_headers_case_insensitively() -> None:
-    headers = httpx.Headers(
-        {
-            "x-hubspot-ratelimit-max": "190",
-            "X-HubSpot-RateLimit-Remaining": "12",
-            "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
-            "X-HubSpot-RateLimit-Daily": "1000000",
-            "X-HubSpot-RateLimit-Daily-Remaining": "999000",
-        }
-    )
-    info = rate_limit_info(headers)
-    assert info == RateLimitInfo(max=190, remaining=12, interval_ms=10000, daily=1_000_000, daily_remaining=999_000)
-    assert info is not None and info.interval_s == 10.0
-    assert rate_limit_info({"X-HUBSPOT-RATELIMIT-MAX": "100"}) == RateLimitInfo(max=100)
-
-
-def test_rate_limit_info_tolerates_garbage() -> None:
-    assert rate_limit_info(None) is None
-    assert rate_limit_info({}) is None
-    assert rate_limit_info({"X-HubSpot-Correlation-Id": "abc"}) is None
-    info = rate_limit_info(
-        {"X-HubSpot-RateLimit-Max": "lots", "X-HubSpot-RateLimit-Remaining": "-1", "x-hubspot-ratelimit-daily": "5"}
-    )
-    assert info == RateLimitInfo(daily=5)
-    assert rate_limit_info({"X-HubSpot-RateLimit-Interval-Milliseconds": "0"}) is None
-
-
-def test_rate_limit_info_is_frozen() -> None:
-    info = RateLimitInfo(max=1)
-    with pytest.raises(AttributeError):
-        info.max = 2  # type: ignore[misc]
+    assert not should_retry(status=None, attempt=0, max_retries=4, exception=exc)
 
 
 def test_backoff_is_exponential_capped_and_jittered_downward() -> None:

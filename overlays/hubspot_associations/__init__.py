@@ -47,7 +47,7 @@ from ._models import (
     BatchResponsePublicDefaultAssociation,
     LabelsBetweenObjectPair,
 )
-from ._policy import RateLimitInfo
+from ._response import RateLimitInfo
 from ._validation import InvalidInputError
 from ._version import __version__
 

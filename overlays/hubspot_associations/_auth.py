@@ -6,7 +6,7 @@ emulator's ASGI app, a real network).
 
 from __future__ import annotations
 
-import json
+import math
 import os
 import threading
 import time
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import httpx
 
+from . import _response
 from ._constants import OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
 
@@ -311,28 +312,26 @@ class OAuthRefresh(httpx.Auth):
 
     def parse_token_response(self, response: httpx.Response) -> OAuthTokens:
         """Turn a token-endpoint response into :class:`OAuthTokens`, or raise :class:`OAuthRefreshError`."""
-        correlation_id = response.headers.get("X-HubSpot-Correlation-Id")
-        try:
-            body: Any = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-        if not isinstance(body, dict):
-            body = {}
+        parsed, _ = _response.parse_json(_response.read_body(response))
+        body: dict[Any, Any] = parsed if isinstance(parsed, dict) else {}
+        correlation_id = _response.correlation_id(response.headers, body)
         if not response.is_success:
-            status = body.get("status")
-            error = body.get("error")
-            raw_message = body.get("message") or body.get("error_description") or response.reason_phrase
-            correlation_id = body.get("correlationId") or correlation_id
-            code = " / ".join(str(part) for part in (status, error) if part)
+            # Only strings are read from the body: anything else (a list, a huge number) is not a message.
+            status = _response.first_text(body.get("status"))
+            error = _response.first_text(body.get("error"))
+            raw_message = _response.first_text(
+                body.get("message"), body.get("error_description"), response.reason_phrase
+            )
+            code = " / ".join(part for part in (status, error) if part)
             text = f"OAuth token refresh failed: HTTP {response.status_code}" + (f" {code}" if code else "")
             if raw_message:
-                text += f": {raw_message}"
+                text += f": {raw_message[:500]}"
             raise OAuthRefreshError(
                 self._scrub(text),
                 status_code=response.status_code,
-                status=str(status) if status is not None else None,
-                error=str(error) if error is not None else None,
-                correlation_id=str(correlation_id) if correlation_id is not None else None,
+                status=status,
+                error=error,
+                correlation_id=correlation_id,
             )
         access_token = body.get("access_token")
         if not isinstance(access_token, str) or not access_token:
@@ -355,13 +354,15 @@ class OAuthRefresh(httpx.Auth):
         expires_in: float | None
         try:
             expires_in = float(body["expires_in"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
+            expires_in = None
+        if expires_in is not None and not (math.isfinite(expires_in) and expires_in >= 0):
             expires_in = None
         scopes_raw = body.get("scopes", body.get("scope"))
         if isinstance(scopes_raw, str):
             scopes = tuple(scopes_raw.split())
         elif isinstance(scopes_raw, list):
-            scopes = tuple(str(scope) for scope in scopes_raw)
+            scopes = tuple(scope for scope in scopes_raw if isinstance(scope, str))
         else:
             scopes = ()
         expires_at = None if expires_in is None else self._clock() + expires_in
@@ -391,11 +392,8 @@ class OAuthRefresh(httpx.Auth):
         """True for a 401 whose JSON body has ``category: EXPIRED_AUTHENTICATION`` (the body must be read)."""
         if response.status_code != 401:
             return False
-        try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return False
-        return isinstance(body, dict) and body.get("category") == "EXPIRED_AUTHENTICATION"
+        body = _response.parse_error_body(401, response.headers, _response.read_body(response))
+        return body.category == "EXPIRED_AUTHENTICATION"
 
     def _authorize(self, request: httpx.Request) -> int:
         """Put the current access token on ``request``; return the generation it belongs to."""

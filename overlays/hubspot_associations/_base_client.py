@@ -17,7 +17,11 @@ import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
-from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from hubspot_associations_api.models import (
+    BatchResponsePublicDefaultAssociation,
+    ErrorContextObject,
+    LabelsBetweenObjectPair,
+)
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, token_from_env
@@ -26,16 +30,19 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
     error_from_response,
 )
 from ._models import APIResponse, coerce_specs
 from ._pacing import Pacer, Slot
-from ._policy import rate_limit_info, retry_delay, should_retry
+from ._policy import retry_delay, should_retry
+from ._response import normalize_context, rate_limit_info
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
 
 T = TypeVar("T")
+E = TypeVar("E", bound=HubSpotError)
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
 
 TimeoutLike = float | httpx.Timeout | None
@@ -60,7 +67,21 @@ def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
             raise TypeError("result ids must be strings or integers")
         if type(item.association_spec.association_type_id) is not int:  # not bool, not float
             raise TypeError("associationTypeId must be an integer")
+    if isinstance(parsed.errors, list):  # usually absent or empty
+        for error in parsed.errors:
+            error.context = _decoded(error.context)
+            for detail in error.errors if isinstance(error.errors, list) else ():
+                detail.context = _decoded(detail.context)
     return parsed
+
+
+def _decoded(context: T) -> T | ErrorContextObject:
+    """A batch error's ``context`` sent as a string (JSON-encoded, as in HubSpot's own documentation example, or
+    Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
+    if not isinstance(context, str):
+        return context
+    decoded = normalize_context(context)
+    return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
 
 
 def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
@@ -75,6 +96,15 @@ def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
     if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
         raise TypeError("labels must be a list of strings")
     return parsed
+
+
+def _describe(exc: BaseException) -> str:
+    """``exc`` for a message: its type and at most 200 characters of its text (which may quote the body)."""
+    try:
+        text = str(exc)
+    except Exception:  # e.g. a RecursionError while formatting a deeply nested value
+        text = ""
+    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
 
 
 def _path_args(
@@ -228,11 +258,12 @@ class BaseClient(Generic[HttpT]):
         request = call.request
         _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)
         if 200 <= status < 300:
-            return APIResponse(self._parse(call, response), response, attempt + 1)
+            return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None
-        if not should_retry(status=status, policy_name=policy_name, attempt=attempt, max_retries=self.max_retries):
-            raise error
+        daily = isinstance(error, RateLimitError) and error.is_daily  # the error's answer is the policy's answer
+        if not should_retry(status=status, daily=daily, attempt=attempt, max_retries=self.max_retries):
+            raise self._final(error, attempt)
         wait = retry_delay(
             attempt=attempt, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
         )
@@ -243,28 +274,38 @@ class BaseClient(Generic[HttpT]):
         )
         return wait
 
-    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.TransportError, attempt: int) -> float:
+    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.RequestError, attempt: int) -> float:
         """Seconds to wait before retrying after a transport error; raises the typed error when final."""
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
-        if not should_retry(
-            status=None, policy_name=None, attempt=attempt, max_retries=self.max_retries, exception=exc
-        ):
+        if not should_retry(status=None, attempt=attempt, max_retries=self.max_retries, exception=exc):
             kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-            raise kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request) from exc
+            error = kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request)
+            raise self._final(error, attempt) from exc
         wait = retry_delay(attempt=attempt, headers=None, status=None, policy_name=None, rng=self._rng)
         _logging.log_retry(request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc)
         return wait
 
     @staticmethod
-    def _parse(call: PreparedCall[T], response: httpx.Response) -> T:
+    def _final(error: E, attempt: int) -> E:
+        """``error``, marked with the attempts the call made (``attempt`` is the 0-based index of the last one)."""
+        error.attempts = attempt + 1
+        return error
+
+    @classmethod
+    def _parse(cls, call: PreparedCall[T], response: httpx.Response, attempt: int) -> T:
         # Any 2xx with the documented body is success, whatever the exact code (HubSpot has moved 201 <-> 200).
+        # Whatever the body makes json or the models raise (ValueError for invalid UTF-8 or a number too long,
+        # RecursionError for deep nesting, KeyError/TypeError for wrong shapes, ...), it is not the documented
+        # result: one typed error, never the parser's own exception.
         try:
             return call.parse(response.json())
-        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-            raise UnexpectedResponseError.from_response(
-                response, f"HubSpot answered {response.status_code} but the body is not the documented result ({exc!r})"
-            ) from None
+        except Exception as exc:
+            error = UnexpectedResponseError.from_response(
+                response,
+                f"HubSpot answered {response.status_code} but the body is not the documented result ({_describe(exc)})",
+            )
+            raise cls._final(error, attempt) from None
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

@@ -40,15 +40,12 @@ import attrs
 from ._auth import OAuthRefreshError
 from ._base_client import BaseClient, PreparedCall
 from ._errors import (
-    APIConnectionError,
     APIStatusError,
     BadRequestError,
     HubSpotError,
-    RateLimitError,
     UnexpectedResponseError,
 )
 from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
-from ._policy import should_retry
 from ._validation import InvalidInputError
 
 if TYPE_CHECKING:  # asyncio and queue are imported where used, so importing the SDK stays cheap
@@ -118,9 +115,8 @@ class AssociationOutcome:
         index: its 0-based position in the input iterable.
         result: the parsed response of a confirmed row, else None.
         error: the typed error of a failed row, else None.
-        attempts: requests sent for this row (0 when validation failed, ``attempts - 1`` retries were absorbed).
-            Exact for confirmed rows; for failed rows it is the count the retry policy implies for the final
-            error (exact unless earlier attempts failed differently).
+        attempts: attempts made for this row (0 when validation failed; ``attempts - 1`` retries were absorbed),
+            confirmed or failed: a failed row reads it from its error (:attr:`HubSpotError.attempts`).
         correlation_id: HubSpot's request id of the final answer, when there was one.
     """
 
@@ -192,34 +188,18 @@ def _confirmed(row: AssociationRow, index: int, response: APIResponse[Any]) -> A
     return AssociationOutcome(row, index, response.parsed, None, response.attempts, response.correlation_id)
 
 
-def _failed(client: BaseClient[Any], row: Any, index: int, error: RowError) -> AssociationOutcome:
+def _failed(row: Any, index: int, error: RowError) -> AssociationOutcome:
     if not isinstance(row, AssociationRow):
         row = AssociationRow(repr(row), "", "", "")
     correlation_id = getattr(error, "correlation_id", None)
-    return AssociationOutcome(row, index, None, error, _attempts_of(client, error), correlation_id)
+    return AssociationOutcome(row, index, None, error, _attempts_of(error), correlation_id)
 
 
-def _attempts_of(client: BaseClient[Any], error: RowError) -> int:
-    known = getattr(error, "attempts", None)
-    if isinstance(known, int):
-        return known
-    if isinstance(error, InvalidInputError):
-        return 0
-    if isinstance(error, APIStatusError):
-        policy = error.policy_name if isinstance(error, RateLimitError) else None
-        retried = should_retry(status=error.status_code, policy_name=policy, attempt=0, max_retries=client.max_retries)
-    elif isinstance(error, APIConnectionError):
-        return _attempts_in_message(error.message)
-    else:
-        retried = False
-    return client.max_retries + 1 if retried else 1
-
-
-def _attempts_in_message(message: str) -> int:
-    # The client words a final transport error as "<ExceptionName> after <n> attempt(s): ...".
-    head, sep, _ = message.partition(" attempt(s)")
-    count = head.rsplit(" ", 1)[-1]
-    return int(count) if sep and count.isdigit() else 1
+def _attempts_of(error: RowError) -> int:
+    # The client sets the count on every error it raises from a call; invalid input never reached the wire.
+    if isinstance(error, HubSpotError) and error.attempts is not None:
+        return error.attempts
+    return 0
 
 
 _END = object()  # the end of the rows (None could be a caller's bad row, reported as a failed outcome)
@@ -235,7 +215,7 @@ def _run_sync(
         call = _prepare(client, row)
         return _confirmed(row, index, client._send(call, halt))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
-        return _failed(client, row, index, error)
+        return _failed(row, index, error)
 
 
 def associate_many_sync(
@@ -365,7 +345,7 @@ async def _run_async(client: AsyncHubSpotAssociations, index: int, row: Associat
         call = _prepare(client, row)
         return _confirmed(row, index, await client._send(call))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
-        return _failed(client, row, index, error)
+        return _failed(row, index, error)
 
 
 async def _aiterate(

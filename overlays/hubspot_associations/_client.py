@@ -18,7 +18,7 @@ from ._bulk import (
     associate_many_async,
     associate_many_sync,
 )
-from ._errors import StoppedError
+from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
 
 T = TypeVar("T")
@@ -96,8 +96,11 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
                 _pause(slot.wait, stop, attempt)
             try:
                 response = self._http.send(call.request, auth=self.auth)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):
@@ -224,8 +227,11 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 await _async_sleep(slot.wait)
             try:
                 response = await self._http.send(call.request, auth=self.auth)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
                 outcome: APIResponse[T] | float = self._transport_failure(call, exc, attempt)
+            except HubSpotError as exc:  # raised while authenticating (a refused OAuth refresh)
+                self._final(exc, attempt)
+                raise
             else:
                 outcome = self._outcome(call, response, attempt, slot)
             if isinstance(outcome, APIResponse):

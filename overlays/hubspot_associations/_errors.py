@@ -16,26 +16,22 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
         UnexpectedStatusError     anything else
       UnexpectedResponseError     a 2xx whose body is not the documented result
 
-HubSpot error bodies have no single shape (see ``docs/real-traffic.md`` §4-5): 429 bodies carry ``errorType`` and
-no ``category``, "Unable to infer object type" has no ``category``, ``context`` may be a dict of lists, a dict of
-strings or a Java ``Map.toString()`` string, and Cloudflare answers 5xx with HTML. :func:`error_from_response`
-therefore parses leniently and never raises.
+HubSpot error bodies have no single shape (``docs/real-traffic.md`` §4-5); :mod:`._response` reads them leniently
+(it owns every fact taken from a response), so :func:`error_from_response` never raises. This module only maps a
+status to a class.
 
 These classes are pure data: whether to retry belongs to the retry policy, not here.
 """
 
 from __future__ import annotations
 
-import datetime
-import email.utils
-import json
-import math
 import re
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 import httpx
+
+from . import _response
 
 __all__ = [
     "APIConnectionError",
@@ -62,29 +58,8 @@ __all__ = [
 _REDACTED = "[redacted]"
 # Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-_CORRELATION_HEADER = "x-hubspot-correlation-id"
-_RATE_LIMIT_INTERVAL_HEADER = "x-hubspot-ratelimit-interval-milliseconds"
 # The three places HubSpot has put missing scopes over the years (newest first).
 _SCOPE_KEYS = ("requiredGranularScopes", "requiredScopes", "missingScopes")
-_MAX_MESSAGE_CHARS = 500
-
-# Cloudflare's own status codes; httpx knows no reason phrase for them.
-_EXTRA_REASON_PHRASES = {
-    520: "Web Server Returned an Unknown Error",
-    521: "Web Server Is Down",
-    522: "Connection Timed Out",
-    523: "Origin Is Unreachable",
-    524: "A Timeout Occurred",
-    525: "SSL Handshake Failed",
-    526: "Invalid SSL Certificate",
-    527: "Railgun Error",
-}
-
-_HTML_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_WHITESPACE_RE = re.compile(r"\s+")
-# One entry of Java's Map.toString(): ``key=[a, b]`` or ``key=value``; HubSpot's spec documents context this way.
-_JAVA_MAP_ENTRY_RE = re.compile(r"\s*([^=,{}\[\]]+?)\s*=\s*(\[[^\]]*\]|[^,}]*)")
-_LIST_SPLIT_RE = re.compile(r"\s*,\s*")
 _SCOPE_SPLIT_RE = re.compile(r"[\s,]+")
 # Old-style message: "... does not have proper permissions! (requires any of [contacts])".
 _SCOPES_IN_MESSAGE_RE = re.compile(r"requires any of \[([^\]]*)\]")
@@ -125,9 +100,13 @@ class HubSpotError(Exception):
 
     Attributes:
         message: a human-readable description.
+        attempts: how many attempts the call made, the one that raised this included (``attempts - 1`` retries),
+            set by the client where it raises the error; ``None`` for an error built outside a call (e.g. by
+            :func:`error_from_response`).
     """
 
     message: str
+    attempts: int | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -143,7 +122,8 @@ class HubSpotError(Exception):
 
 
 class APIConnectionError(HubSpotError):
-    """The request never got an HTTP answer (DNS, refused connection, TLS, reset...).
+    """The request never got a usable HTTP answer (DNS, refused connection, TLS, reset..., or a body httpx could
+    not decode, e.g. a broken gzip stream).
 
     Attributes:
         request: the request that failed, when known. It is not shown in ``repr`` (it carries the token).
@@ -260,9 +240,9 @@ class BadRequestError(APIStatusError):
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         contexts = _all_contexts(self.context, self.errors)
-        self.invalid_object_ids = _collect(contexts, ("INVALID_OBJECT_IDS",), _LIST_SPLIT_RE)
-        self.invalid_association_type_ids = _collect(
-            contexts, ("INVALID_ASSOCIATION_TYPE_ID", "INVALID_ASSOCIATION_TYPE_IDS"), _LIST_SPLIT_RE
+        self.invalid_object_ids = _response.context_values(contexts, ("INVALID_OBJECT_IDS",))
+        self.invalid_association_type_ids = _response.context_values(
+            contexts, ("INVALID_ASSOCIATION_TYPE_ID", "INVALID_ASSOCIATION_TYPE_IDS")
         )
 
 
@@ -291,9 +271,9 @@ class PermissionDeniedError(APIStatusError):
         sources = _all_contexts(self.context, self.errors)
         if isinstance(self.json_body, dict):
             sources.append(self.json_body)
-        scopes = list(_collect(sources, _SCOPE_KEYS, _SCOPE_SPLIT_RE))
+        scopes = list(_response.context_values(sources, _SCOPE_KEYS, _SCOPE_SPLIT_RE))
         for match in _SCOPES_IN_MESSAGE_RE.finditer(self.message):
-            scopes.extend(_split_items(match.group(1), _SCOPE_SPLIT_RE))
+            scopes.extend(_response.context_values([{"scopes": match.group(1)}], ("scopes",), _SCOPE_SPLIT_RE))
         self.missing_scopes = tuple(dict.fromkeys(scopes))
 
 
@@ -311,8 +291,11 @@ class RateLimitError(APIStatusError):
     Attributes:
         policy_name: body ``policyName`` (``DAILY``, ``TEN_SECONDLY_ROLLING``, ``SECONDLY``...), or None.
         is_daily: the daily cap was hit; waiting seconds will not help (it resets at the account's midnight).
-        retry_after: seconds to wait, from ``Retry-After`` (seconds or HTTP-date) when present, else
-            ``X-HubSpot-RateLimit-Interval-Milliseconds`` / 1000 unless daily, else None. HubSpot documents no
+            ``policyName`` decides; without one, the message ("daily limit"). The retry policy asks the same question
+            (:func:`._response.is_daily_limit`), so a daily 429 is never retried.
+        retry_after: seconds to wait: what the server asked for (``retry-after-ms``, else ``Retry-After`` in
+            seconds or as an HTTP-date), read exactly as the retry policy reads it; else
+            ``X-HubSpot-RateLimit-Interval-Milliseconds`` / 1000 unless daily; else None. HubSpot documents no
             ``Retry-After``, so it is usually derived from the interval header.
     """
 
@@ -323,16 +306,12 @@ class RateLimitError(APIStatusError):
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         policy = self.json_body.get("policyName") if isinstance(self.json_body, dict) else None
-        self.policy_name = policy if isinstance(policy, str) and policy else None
-        if self.policy_name is not None:
-            self.is_daily = self.policy_name.upper() == "DAILY"
-        else:
-            self.is_daily = "daily limit" in self.message.lower()
-        retry_after = _parse_retry_after(self.headers.get("retry-after"))
+        self.policy_name = policy.strip() if isinstance(policy, str) and policy.strip() else None
+        self.is_daily = _response.is_daily_limit(self.policy_name, self.message)
+        retry_after = _response.retry_after(self.headers)
         if retry_after is None and not self.is_daily:
-            interval_ms = _parse_non_negative_float(self.headers.get(_RATE_LIMIT_INTERVAL_HEADER))
-            if interval_ms is not None and interval_ms > 0:
-                retry_after = interval_ms / 1000.0
+            info = _response.rate_limit_info(self.headers)
+            retry_after = info.interval_s if info is not None else None
         self.retry_after = retry_after
 
 
@@ -378,7 +357,7 @@ class UnexpectedResponseError(HubSpotError):
         super().__init__(message)
         self.status_code = status_code
         self.headers = redact_headers(headers)
-        self.correlation_id = _first_text(self.headers.get(_CORRELATION_HEADER))
+        self.correlation_id = _response.correlation_id(self.headers)
         self.body = body
         self.response = response
         self.request = request
@@ -390,9 +369,9 @@ class UnexpectedResponseError(HubSpotError):
             message,
             status_code=response.status_code,
             headers=response.headers,
-            body=_read_body(response),
+            body=_response.read_body(response),
             response=response,
-            request=_request_of(response),
+            request=_response.request_of(response),
         )
 
     def __str__(self) -> str:
@@ -431,26 +410,12 @@ def error_from_response(response: httpx.Response) -> APIStatusError:
     ('NotFoundError', '404 OBJECT_NOT_FOUND: nope')
     """
     return error_from_parts(
-        response.status_code, response.headers, _read_body(response), _request_of(response), response=response
+        response.status_code,
+        response.headers,
+        _response.read_body(response),
+        _response.request_of(response),
+        response=response,
     )
-
-
-def _read_body(response: httpx.Response) -> bytes:
-    try:
-        return response.content
-    except Exception:
-        # A streamed response that was not read yet (or an async one read from sync code): read what we can.
-        try:
-            return response.read()
-        except Exception:
-            return b""
-
-
-def _request_of(response: httpx.Response) -> httpx.Request | None:
-    try:
-        return response.request
-    except RuntimeError:  # httpx raises when the response was built without a request
-        return None
 
 
 def error_from_parts(
@@ -463,218 +428,38 @@ def error_from_parts(
 ) -> APIStatusError:
     """Build the error for ``status_code`` from raw headers and body (for callers that hold only bytes).
 
-    Never raises: anything unparseable becomes a fallback message.
+    Never raises: anything unparseable becomes a fallback message (see :func:`._response.parse_error_body`).
     """
     try:
         status = int(status_code)
     except Exception:
         status = 0
     cls = _class_for_status(status)
-    try:
-        fields = _parse_error_fields(status, headers, body)
-    except Exception:  # pragma: no cover - belt and braces; the parsers below are already defensive
-        fields = {"message": f"HTTP {status} (unreadable error body)"}
+    fields = _response.parse_error_body(status, headers, body)
     try:
         return cls(
-            fields.pop("message"),
+            fields.message,
             status_code=status,
+            category=fields.category,
+            sub_category=fields.sub_category,
+            correlation_id=fields.correlation_id,
+            context=fields.context,
+            errors=fields.errors,
+            error_type=fields.error_type,
+            json_body=fields.json_body,
             headers=headers,
             body=body,
             response=response,
             request=request,
-            **fields,
         )
-    except Exception:  # pragma: no cover - a subclass hook failed on an exotic body; keep the class, drop details
-        return cls(f"HTTP {status} (unreadable error body)", status_code=status, body=body, response=response)
-
-
-def _parse_error_fields(
-    status: int, headers: httpx.Headers | Mapping[str, str] | None, body: bytes | str
-) -> dict[str, Any]:
-    """Read HubSpot's error fields out of ``body`` (any shape) into constructor keyword arguments."""
-    text = _decode(body)
-    parsed, is_json = _parse_json(text)
-    data: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
-
-    raw_errors: Any = data.get("errors") if data else parsed if isinstance(parsed, list) else None
-    errors = (
-        [_normalize_error_item(item) for item in raw_errors if isinstance(item, dict)]
-        if isinstance(raw_errors, list)
-        else []
-    )
-
-    message = _first_text(data.get("message"), data.get("error_description"), data.get("error"))
-    if message is None:
-        message = next((m for m in (_first_text(e.get("message")) for e in errors) if m), None)
-    if message is None:
-        message = _fallback_message(status, text, is_json, parsed)
-
-    error_type = _first_text(data.get("errorType"))
-    correlation_id = _first_text(data.get("correlationId")) or _first_text(_header(headers, _CORRELATION_HEADER))
-    return {
-        "message": _truncate(message),
-        "category": _first_text(data.get("category")) or error_type,
-        "sub_category": _first_text(data.get("subCategory")),
-        "correlation_id": correlation_id,
-        "context": _normalize_context(data.get("context")),
-        "errors": errors,
-        "error_type": error_type,
-        "json_body": parsed if is_json else None,
-    }
-
-
-def _decode(body: bytes | str) -> str:
-    if isinstance(body, str):
-        return body
-    if isinstance(body, bytes | bytearray | memoryview):
-        return bytes(body).decode("utf-8-sig", errors="replace")
-    return ""
-
-
-def _parse_json(text: str) -> tuple[Any, bool]:
-    stripped = text.strip()
-    if not stripped:
-        return None, False
-    try:
-        return json.loads(stripped), True
-    except (ValueError, RecursionError):
-        return None, False
-
-
-def _header(headers: httpx.Headers | Mapping[str, str] | None, name: str) -> str | None:
-    if headers is None:
-        return None
-    try:
-        if isinstance(headers, httpx.Headers):
-            found: str | None = headers.get(name)
-            return found
-        for key, value in headers.items():
-            if str(key).lower() == name:
-                return str(value)
-    except Exception:
-        return None
-    return None
-
-
-def _first_text(*values: Any) -> str | None:
-    """The first value that is a non-blank string, stripped."""
-    for value in values:
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
-
-
-def _truncate(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE_CHARS else message[: _MAX_MESSAGE_CHARS - 3] + "..."
-
-
-def _reason_phrase(status: int) -> str:
-    return httpx.codes.get_reason_phrase(status) or _EXTRA_REASON_PHRASES.get(status, "")
-
-
-def _fallback_message(status: int, text: str, is_json: bool, parsed: Any) -> str:
-    reason = _reason_phrase(status)
-    head = f"HTTP {status} {reason}" if reason else f"HTTP {status}"
-    if not text.strip():
-        return f"{head} (empty body)"
-    if is_json:
-        return f"{head} (JSON body without a message)"
-    title = _HTML_TITLE_RE.search(text)
-    if title:
-        cleaned = _WHITESPACE_RE.sub(" ", title.group(1)).strip()
-        if cleaned:
-            return f"{head} (non-JSON body: {cleaned})"
-    return f"{head} (non-JSON body)"
-
-
-def _normalize_error_item(item: dict[Any, Any]) -> dict[str, Any]:
-    normalized = {str(key): value for key, value in item.items()}
-    if "context" in normalized:
-        normalized["context"] = _normalize_context(normalized["context"])
-    return normalized
-
-
-def _normalize_context(value: Any) -> dict[str, Any]:
-    """Context as a dict, whatever HubSpot sent.
-
-    A dict is copied (keys as str, values untouched); a string is parsed as JSON or as Java ``Map.toString()``
-    (``{a=[x, y], b=[z]}`` → ``{"a": ["x", "y"], "b": ["z"]}``); anything else is kept under ``"_raw"``.
-    """
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return {str(key): item for key, item in value.items()}
-    if isinstance(value, str):
-        stripped = value.strip()
-        if not stripped:
-            return {}
-        parsed, is_json = _parse_json(stripped)
-        if is_json and isinstance(parsed, dict):
-            return {str(key): item for key, item in parsed.items()}
-        if stripped.startswith("{") and stripped.endswith("}"):
-            entries: dict[str, Any] = {}
-            for match in _JAVA_MAP_ENTRY_RE.finditer(stripped[1:-1]):
-                key, raw = match.group(1).strip(), match.group(2).strip()
-                if key:
-                    entries[key] = _split_items(raw, _LIST_SPLIT_RE)
-            if entries:
-                return entries
-    return {"_raw": value}
-
-
-def _split_items(value: Any, separator: re.Pattern[str]) -> list[str]:
-    """Flatten a context value (list, single string, ``"[a, b]"``, number) into non-empty strings."""
-    if value is None or isinstance(value, bool):
-        return []
-    if isinstance(value, list | tuple):
-        return [piece for item in value for piece in _split_items(item, separator)]
-    if isinstance(value, int | float):
-        return [str(value)]
-    if not isinstance(value, str):
-        return []
-    text = value.strip()
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    return [piece.strip().strip("'\"") for piece in separator.split(text) if piece.strip().strip("'\"")]
+    except Exception:  # a subclass hook failed on an exotic body; keep the class, drop the details
+        return cls(fields.message, status_code=status, body=body, response=response, request=request)
 
 
 def _all_contexts(context: dict[str, Any], errors: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
     contexts: list[Mapping[str, Any]] = [context]
     contexts.extend(error["context"] for error in errors if isinstance(error.get("context"), dict))
     return contexts
-
-
-def _collect(sources: list[Mapping[str, Any]], keys: tuple[str, ...], separator: re.Pattern[str]) -> tuple[str, ...]:
-    values: list[str] = []
-    for source in sources:
-        for key in keys:
-            if key in source:
-                values.extend(_split_items(source[key], separator))
-    return tuple(dict.fromkeys(values))
-
-
-def _parse_non_negative_float(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        number = float(value.strip())
-    except ValueError:
-        return None
-    return number if math.isfinite(number) and number >= 0 else None
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    """``Retry-After`` as seconds from now: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
-    seconds = _parse_non_negative_float(value)
-    if seconds is not None or value is None:
-        return seconds
-    try:
-        when = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # "-0000" means UTC with unknown local zone; don't let the host's zone shift it
-        when = when.replace(tzinfo=datetime.UTC)
-    return max(0.0, when.timestamp() - time.time())
 
 
 # -- run-wide failures and stopped rows (bulk runs) ----------------------------------------------------------------

@@ -17,12 +17,9 @@ from collections.abc import Mapping
 
 import httpx
 
-from ._constants import (
-    HEADER_CORRELATION_ID,
-    HEADER_RATE_LIMIT_DAILY_REMAINING,
-    HEADER_RATE_LIMIT_REMAINING,
-    LOG_ENV_VAR,
-)
+from ._constants import HEADER_RATE_LIMIT_DAILY_REMAINING, HEADER_RATE_LIMIT_REMAINING, LOG_ENV_VAR
+from ._response import HeadersLike, header
+from ._response import correlation_id as _response_correlation_id
 
 __all__ = [
     "LOGGED_HEADERS",
@@ -55,8 +52,6 @@ _LEVELS = {
     "error": logging.ERROR,
 }
 _HANDLER_MARK = "_hubspot_associations_env_handler"
-
-HeadersLike = Mapping[str, str] | httpx.Headers
 
 
 def configure_from_env(environ: Mapping[str, str] | None = None) -> bool:
@@ -98,26 +93,12 @@ def safe_path(url: httpx.URL | str) -> str:
     return text
 
 
-def _correlation_id(headers: HeadersLike | None, correlation_id: str | None) -> str | None:
-    if correlation_id is not None or headers is None:
-        return correlation_id
-    if isinstance(headers, httpx.Headers):
-        value: str | None = headers.get(HEADER_CORRELATION_ID)
-        return value
-    wanted = HEADER_CORRELATION_ID.lower()
-    return next((value for key, value in headers.items() if key.lower() == wanted), None)
-
-
 def _allowed_headers(headers: HeadersLike | None) -> str:
     if not headers:
         return ""
-    if isinstance(headers, httpx.Headers):
-        lookup: Mapping[str, str] | httpx.Headers = headers
-    else:
-        lookup = {key.lower(): value for key, value in headers.items()}
     parts = []
     for name in LOGGED_HEADERS:
-        value = lookup.get(name.lower())
+        value = header(headers, name)
         if value is not None:
             parts.append(f"{name}={value[:40]}")
     return " ".join(parts)
@@ -142,7 +123,7 @@ def format_request_line(
     """
     outcome = str(status) if status is not None else (type(error).__name__ if error is not None else "-")
     parts = [f"{method.upper()} {safe_path(url)} -> {outcome}", f"attempt={attempt + 1}"]
-    cid = _correlation_id(headers, correlation_id)
+    cid = correlation_id if correlation_id is not None else _response_correlation_id(headers)
     if cid:
         parts.append(f"correlation_id={cid}")
     if elapsed is not None:

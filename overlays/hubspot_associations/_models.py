@@ -15,8 +15,7 @@ from hubspot_associations_api.models import (
     LabelsBetweenObjectPair,
 )
 
-from ._constants import HEADER_CORRELATION_ID
-from ._policy import RateLimitInfo, rate_limit_info
+from ._response import RateLimitInfo, correlation_id, rate_limit_info
 from ._validation import InvalidInputError, validate_category, validate_type_id
 
 __all__ = [
@@ -128,8 +127,7 @@ class APIResponse(Generic[T]):
     @property
     def correlation_id(self) -> str | None:
         """HubSpot's request id (``X-HubSpot-Correlation-Id``); quote it to HubSpot support."""
-        value: str | None = self.http_response.headers.get(HEADER_CORRELATION_ID)
-        return value
+        return correlation_id(self.http_response.headers)
 
     @property
     def rate_limit(self) -> RateLimitInfo | None:

@@ -26,7 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from ._policy import RateLimitInfo
+from ._response import RateLimitInfo
 
 __all__ = ["Pacer", "Slot"]
 

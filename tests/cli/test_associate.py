@@ -42,6 +42,7 @@ def test_refused_by_hubspot_exits_1_with_the_reason(cli: Cli) -> None:
     json_result = cli("associate", "contacts", "1999999", "companies", "2000001", "--json")
     error = json.loads(json_result.stdout)["error"]
     assert json_result.exit_code == 1 and error["status"] == 400 and error["correlation_id"]
+    assert error["attempts"] == 1  # a 400 is final: read from the error, not guessed
 
 
 def test_bad_arguments_exit_2_before_sending(cli: Cli) -> None:

@@ -6,16 +6,15 @@ from .batch_response_public_default_association import BatchResponsePublicDefaul
 from .batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
 from .batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
 from .error import Error
-from .error_context import ErrorContext
+from .error_context_object import ErrorContextObject
 from .error_detail import ErrorDetail
-from .error_detail_context import ErrorDetailContext
 from .error_links import ErrorLinks
+from .error_sub_category_object import ErrorSubCategoryObject
 from .labels_between_object_pair import LabelsBetweenObjectPair
 from .public_default_association import PublicDefaultAssociation
 from .public_object_id import PublicObjectId
 from .rate_limit_error import RateLimitError
 from .standard_error import StandardError
-from .standard_error_context import StandardErrorContext
 from .standard_error_links import StandardErrorLinks
 
 __all__ = (
@@ -25,15 +24,14 @@ __all__ = (
     "BatchResponsePublicDefaultAssociationLinks",
     "BatchResponsePublicDefaultAssociationStatus",
     "Error",
-    "ErrorContext",
+    "ErrorContextObject",
     "ErrorDetail",
-    "ErrorDetailContext",
     "ErrorLinks",
+    "ErrorSubCategoryObject",
     "LabelsBetweenObjectPair",
     "PublicDefaultAssociation",
     "PublicObjectId",
     "RateLimitError",
     "StandardError",
-    "StandardErrorContext",
     "StandardErrorLinks",
 )

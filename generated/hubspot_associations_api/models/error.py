@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,9 +13,9 @@ T = TypeVar("T", bound="Error")
 
 @_attrs_define
 class Error:
-    """HubSpot's error body. **Real traffic** often omits `category` (for example "Unable to infer object type
-    from: …"), although HubSpot's spec marks it required. Values in `context` are usually lists of strings but are not
-    guaranteed to be.
+    """HubSpot's error body. Only `message` is required: **real traffic** often omits `category` (for example
+    "Unable to infer object type from: …", and every `429`, see `RateLimitError`) and sometimes
+    `correlationId`, although HubSpot's spec marks both required.
 
         Example:
             {'status': 'error', 'message': 'One or more associations are invalid', 'correlationId':
@@ -24,19 +24,25 @@ class Error:
 
     """
 
-    category: str
-    """ The error category, e.g. `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`, `MISSING_SCOPES`. """
-    correlation_id: str
-    """ HubSpot's id for this request (a UUID); equal to the `X-HubSpot-Correlation-Id` header. """
     message: str
     """ A human-readable message. """
     status: str | Unset = UNSET
     """ Always `error`. Sent on every real error body, though HubSpot's spec does not list it.
      """
-    sub_category: str | Unset = UNSET
-    """ A more specific category, when HubSpot gives one. """
-    context: ErrorContext | Unset = UNSET
-    """ Details of the error condition, by key, e.g. `INVALID_OBJECT_IDS`. """
+    category: str | Unset = UNSET
+    """ The error category, e.g. `VALIDATION_ERROR`, `INVALID_AUTHENTICATION`, `MISSING_SCOPES`. """
+    correlation_id: str | Unset = UNSET
+    """ HubSpot's id for this request (a UUID); equal to the `X-HubSpot-Correlation-Id` header. """
+    sub_category: ErrorSubCategoryObject | str | Unset = UNSET
+    """ A more specific category, when HubSpot gives one. **Real traffic** sends a string such as
+    `crm.associations.INVALID_IDENTIFIER`; HubSpot's spec (and documentation example) an object.
+     """
+    context: ErrorContextObject | str | Unset = UNSET
+    """ Details of an error condition, by key, e.g. `INVALID_OBJECT_IDS`, `requiredGranularScopes`. Values are
+    usually lists of strings but may be anything. **Real traffic** (and HubSpot's own documentation example)
+    also sends the whole object JSON-encoded as a string, e.g. `"{\\"missingScopes\\":[\\"scope1\\"]}"`; the SDK's
+    error objects decode it.
+     """
     links: ErrorLinks | Unset = UNSET
     """ Links to documentation about the error, by name. """
     errors: list[ErrorDetail] | Unset = UNSET
@@ -44,19 +50,29 @@ class Error:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        category = self.category
-
-        correlation_id = self.correlation_id
-
         message = self.message
 
         status = self.status
 
-        sub_category = self.sub_category
+        category = self.category
 
-        context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
+        correlation_id = self.correlation_id
+
+        sub_category: dict[str, Any] | str | Unset
+        if isinstance(self.sub_category, Unset):
+            sub_category = UNSET
+        elif isinstance(self.sub_category, ErrorSubCategoryObject):
+            sub_category = self.sub_category.to_dict()
+        else:
+            sub_category = self.sub_category
+
+        context: dict[str, Any] | str | Unset
+        if isinstance(self.context, Unset):
+            context = UNSET
+        elif isinstance(self.context, ErrorContextObject):
             context = self.context.to_dict()
+        else:
+            context = self.context
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -73,13 +89,15 @@ class Error:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "category": category,
-                "correlationId": correlation_id,
                 "message": message,
             }
         )
         if status is not UNSET:
             field_dict["status"] = status
+        if category is not UNSET:
+            field_dict["category"] = category
+        if correlation_id is not UNSET:
+            field_dict["correlationId"] = correlation_id
         if sub_category is not UNSET:
             field_dict["subCategory"] = sub_category
         if context is not UNSET:
@@ -94,22 +112,43 @@ class Error:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        category = str_from_json(d.pop("category"))
-
-        correlation_id = str_from_json(d.pop("correlationId"))
-
         message = str_from_json(d.pop("message"))
 
         status = str_from_json(d.pop("status", UNSET))
 
-        sub_category = str_from_json(d.pop("subCategory", UNSET))
+        category = str_from_json(d.pop("category", UNSET))
 
-        _context = d.pop("context", UNSET)
-        context: ErrorContext | Unset
-        if isinstance(_context, Unset):
-            context = UNSET
-        else:
-            context = ErrorContext.from_dict(_context)
+        correlation_id = str_from_json(d.pop("correlationId", UNSET))
+
+        def _parse_sub_category(data: object) -> ErrorSubCategoryObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_sub_category_error_sub_category_object = ErrorSubCategoryObject.from_dict(data)
+
+                return componentsschemas_error_sub_category_error_sub_category_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorSubCategoryObject | str | Unset, data)
+
+        sub_category = _parse_sub_category(d.pop("subCategory", UNSET))
+
+        def _parse_context(data: object) -> ErrorContextObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_context_error_context_object = ErrorContextObject.from_dict(data)
+
+                return componentsschemas_error_context_error_context_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorContextObject | str | Unset, data)
+
+        context = _parse_context(d.pop("context", UNSET))
 
         _links = d.pop("links", UNSET)
         links: ErrorLinks | Unset
@@ -128,10 +167,10 @@ class Error:
                 errors.append(errors_item)
 
         error = cls(
-            category=category,
-            correlation_id=correlation_id,
             message=message,
             status=status,
+            category=category,
+            correlation_id=correlation_id,
             sub_category=sub_category,
             context=context,
             links=links,
@@ -159,6 +198,7 @@ class Error:
 
 
 # Imported here, after the class, so that models which refer to each other can import each other.
-from ..models.error_context import ErrorContext  # noqa: E402
+from ..models.error_context_object import ErrorContextObject  # noqa: E402
 from ..models.error_detail import ErrorDetail  # noqa: E402
 from ..models.error_links import ErrorLinks  # noqa: E402
+from ..models.error_sub_category_object import ErrorSubCategoryObject  # noqa: E402

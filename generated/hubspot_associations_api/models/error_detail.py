@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -27,10 +27,16 @@ class ErrorDetail:
     """ A code for this detail. """
     in_: str | Unset = UNSET
     """ The field or parameter the detail refers to. """
-    sub_category: str | Unset = UNSET
-    """ A more specific category. """
-    context: ErrorDetailContext | Unset = UNSET
-    """ Details by key, e.g. `requiredGranularScopes`. """
+    sub_category: ErrorSubCategoryObject | str | Unset = UNSET
+    """ A more specific category, when HubSpot gives one. **Real traffic** sends a string such as
+    `crm.associations.INVALID_IDENTIFIER`; HubSpot's spec (and documentation example) an object.
+     """
+    context: ErrorContextObject | str | Unset = UNSET
+    """ Details of an error condition, by key, e.g. `INVALID_OBJECT_IDS`, `requiredGranularScopes`. Values are
+    usually lists of strings but may be anything. **Real traffic** (and HubSpot's own documentation example)
+    also sends the whole object JSON-encoded as a string, e.g. `"{\\"missingScopes\\":[\\"scope1\\"]}"`; the SDK's
+    error objects decode it.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,11 +46,21 @@ class ErrorDetail:
 
         in_ = self.in_
 
-        sub_category = self.sub_category
+        sub_category: dict[str, Any] | str | Unset
+        if isinstance(self.sub_category, Unset):
+            sub_category = UNSET
+        elif isinstance(self.sub_category, ErrorSubCategoryObject):
+            sub_category = self.sub_category.to_dict()
+        else:
+            sub_category = self.sub_category
 
-        context: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.context, Unset):
+        context: dict[str, Any] | str | Unset
+        if isinstance(self.context, Unset):
+            context = UNSET
+        elif isinstance(self.context, ErrorContextObject):
             context = self.context.to_dict()
+        else:
+            context = self.context
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -73,14 +89,35 @@ class ErrorDetail:
 
         in_ = str_from_json(d.pop("in", UNSET))
 
-        sub_category = str_from_json(d.pop("subCategory", UNSET))
+        def _parse_sub_category(data: object) -> ErrorSubCategoryObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_sub_category_error_sub_category_object = ErrorSubCategoryObject.from_dict(data)
 
-        _context = d.pop("context", UNSET)
-        context: ErrorDetailContext | Unset
-        if isinstance(_context, Unset):
-            context = UNSET
-        else:
-            context = ErrorDetailContext.from_dict(_context)
+                return componentsschemas_error_sub_category_error_sub_category_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorSubCategoryObject | str | Unset, data)
+
+        sub_category = _parse_sub_category(d.pop("subCategory", UNSET))
+
+        def _parse_context(data: object) -> ErrorContextObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_context_error_context_object = ErrorContextObject.from_dict(data)
+
+                return componentsschemas_error_context_error_context_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorContextObject | str | Unset, data)
+
+        context = _parse_context(d.pop("context", UNSET))
 
         error_detail = cls(
             message=message,
@@ -111,4 +148,5 @@ class ErrorDetail:
 
 
 # Imported here, after the class, so that models which refer to each other can import each other.
-from ..models.error_detail_context import ErrorDetailContext  # noqa: E402
+from ..models.error_context_object import ErrorContextObject  # noqa: E402
+from ..models.error_sub_category_object import ErrorSubCategoryObject  # noqa: E402

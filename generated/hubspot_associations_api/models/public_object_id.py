@@ -21,7 +21,9 @@ class PublicObjectId:
     """
 
     id: str
-    """ The record id, a decimal string. """
+    """ The record id. Documented as a decimal string; **real traffic** often sends a JSON number, sometimes
+    above 2^31. Read it as a string.
+     """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

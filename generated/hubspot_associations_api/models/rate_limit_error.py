@@ -13,25 +13,27 @@ T = TypeVar("T", bound="RateLimitError")
 
 @_attrs_define
 class RateLimitError:
-    """The body of a `429`. It has a shape of its own: `errorType` and `policyName` instead of `category`.
+    """The body of a `429`. It has a shape of its own: `errorType` and `policyName` instead of `category`. Only
+    `message` is required: bodies without `policyName` occur (then the message names the limit, e.g. "You
+    have reached your daily limit.").
 
-    Example:
-        {'status': 'error', 'message': 'You have reached your ten_secondly_rolling limit.', 'errorType': 'RATE_LIMIT',
-            'policyName': 'TEN_SECONDLY_ROLLING', 'correlationId': '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d'}
+        Example:
+            {'status': 'error', 'message': 'You have reached your ten_secondly_rolling limit.', 'errorType': 'RATE_LIMIT',
+                'policyName': 'TEN_SECONDLY_ROLLING', 'correlationId': '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d'}
 
     """
 
-    status: str
-    """ Always `error`. """
     message: str
     """ A human-readable message naming the limit. """
-    error_type: str
+    status: str | Unset = UNSET
+    """ Always `error`. """
+    error_type: str | Unset = UNSET
     """ Always `RATE_LIMIT`. """
-    policy_name: str
+    policy_name: str | Unset = UNSET
     """ Which limit was reached: `TEN_SECONDLY_ROLLING`, `SECONDLY` (legacy) or `DAILY`. Other values may
     appear.
      """
-    correlation_id: str
+    correlation_id: str | Unset = UNSET
     """ HubSpot's id for this request. """
     group_name: str | Unset = UNSET
     """ Internal name of the limit group. """
@@ -40,9 +42,9 @@ class RateLimitError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
-
         message = self.message
+
+        status = self.status
 
         error_type = self.error_type
 
@@ -58,13 +60,17 @@ class RateLimitError:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status": status,
                 "message": message,
-                "errorType": error_type,
-                "policyName": policy_name,
-                "correlationId": correlation_id,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
+        if error_type is not UNSET:
+            field_dict["errorType"] = error_type
+        if policy_name is not UNSET:
+            field_dict["policyName"] = policy_name
+        if correlation_id is not UNSET:
+            field_dict["correlationId"] = correlation_id
         if group_name is not UNSET:
             field_dict["groupName"] = group_name
         if request_id is not UNSET:
@@ -75,23 +81,23 @@ class RateLimitError:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = str_from_json(d.pop("status"))
-
         message = str_from_json(d.pop("message"))
 
-        error_type = str_from_json(d.pop("errorType"))
+        status = str_from_json(d.pop("status", UNSET))
 
-        policy_name = str_from_json(d.pop("policyName"))
+        error_type = str_from_json(d.pop("errorType", UNSET))
 
-        correlation_id = str_from_json(d.pop("correlationId"))
+        policy_name = str_from_json(d.pop("policyName", UNSET))
+
+        correlation_id = str_from_json(d.pop("correlationId", UNSET))
 
         group_name = str_from_json(d.pop("groupName", UNSET))
 
         request_id = str_from_json(d.pop("requestId", UNSET))
 
         rate_limit_error = cls(
-            status=status,
             message=message,
+            status=status,
             error_type=error_type,
             policy_name=policy_name,
             correlation_id=correlation_id,

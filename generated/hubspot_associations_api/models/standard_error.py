@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,107 +13,167 @@ T = TypeVar("T", bound="StandardError")
 
 @_attrs_define
 class StandardError:
-    """An error for one part of a batch. HubSpot's spec types `subCategory` as an object here; **real traffic**
-    sends a string such as `crm.associations.INVALID_IDENTIFIER`, so no type is imposed. `status` holds the
-    literal `error` in real payloads, not an HTTP status.
+    """An error for one part of a batch. Only `message` is required: **real traffic** sends items with nothing
+    but `status`, `category` and `message` (e.g. "Object 211762804612 cannot be associated to itself"),
+    although HubSpot's spec requires `context`, `errors` and `links` too. `status` holds the literal `error`
+    in real payloads, not an HTTP status.
 
         Example:
-            {'status': 'error', 'category': 'VALIDATION_ERROR', 'subCategory': 'crm.associations.INVALID_IDENTIFIER',
-                'message': 'One or more associations are invalid', 'context': {'INVALID_OBJECT_IDS': ['CONTACT=99999999']},
-                'links': {}, 'errors': []}
+            {'status': 'error', 'category': 'VALIDATION_ERROR', 'message': 'Object 211762804612 cannot be associated to
+                itself (211762804612)'}
 
     """
 
-    status: str
-    """ Always `error` in real traffic. """
-    category: str
-    """ The error category. """
     message: str
     """ A human-readable message. """
-    context: StandardErrorContext
-    """ Details by key. """
-    links: StandardErrorLinks
-    """ Links by name. """
-    errors: list[ErrorDetail]
-    """ Further details. """
+    status: str | Unset = UNSET
+    """ Always `error` in real traffic. """
     id: str | Unset = UNSET
-    """ Id of the batch input the error refers to, if any. """
-    sub_category: Any | Unset = UNSET
-    """ A more specific category (a string in real traffic, an object in HubSpot's spec). """
+    """ Id of the batch input the error refers to, if any (a string or, in real traffic, a number). """
+    category: str | Unset = UNSET
+    """ The error category. """
+    sub_category: ErrorSubCategoryObject | str | Unset = UNSET
+    """ A more specific category, when HubSpot gives one. **Real traffic** sends a string such as
+    `crm.associations.INVALID_IDENTIFIER`; HubSpot's spec (and documentation example) an object.
+     """
+    context: ErrorContextObject | str | Unset = UNSET
+    """ Details of an error condition, by key, e.g. `INVALID_OBJECT_IDS`, `requiredGranularScopes`. Values are
+    usually lists of strings but may be anything. **Real traffic** (and HubSpot's own documentation example)
+    also sends the whole object JSON-encoded as a string, e.g. `"{\\"missingScopes\\":[\\"scope1\\"]}"`; the SDK's
+    error objects decode it.
+     """
+    links: StandardErrorLinks | Unset = UNSET
+    """ Links by name. """
+    errors: list[ErrorDetail] | Unset = UNSET
+    """ Further details. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status = self.status
-
-        category = self.category
-
         message = self.message
 
-        context = self.context.to_dict()
-
-        links = self.links.to_dict()
-
-        errors = []
-        for errors_item_data in self.errors:
-            errors_item = errors_item_data.to_dict()
-            errors.append(errors_item)
+        status = self.status
 
         id = self.id
 
-        sub_category = self.sub_category
+        category = self.category
+
+        sub_category: dict[str, Any] | str | Unset
+        if isinstance(self.sub_category, Unset):
+            sub_category = UNSET
+        elif isinstance(self.sub_category, ErrorSubCategoryObject):
+            sub_category = self.sub_category.to_dict()
+        else:
+            sub_category = self.sub_category
+
+        context: dict[str, Any] | str | Unset
+        if isinstance(self.context, Unset):
+            context = UNSET
+        elif isinstance(self.context, ErrorContextObject):
+            context = self.context.to_dict()
+        else:
+            context = self.context
+
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "status": status,
-                "category": category,
                 "message": message,
-                "context": context,
-                "links": links,
-                "errors": errors,
             }
         )
+        if status is not UNSET:
+            field_dict["status"] = status
         if id is not UNSET:
             field_dict["id"] = id
+        if category is not UNSET:
+            field_dict["category"] = category
         if sub_category is not UNSET:
             field_dict["subCategory"] = sub_category
+        if context is not UNSET:
+            field_dict["context"] = context
+        if links is not UNSET:
+            field_dict["links"] = links
+        if errors is not UNSET:
+            field_dict["errors"] = errors
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = str_from_json(d.pop("status"))
-
-        category = str_from_json(d.pop("category"))
-
         message = str_from_json(d.pop("message"))
 
-        context = StandardErrorContext.from_dict(d.pop("context"))
-
-        links = StandardErrorLinks.from_dict(d.pop("links"))
-
-        errors = []
-        _errors = d.pop("errors")
-        for errors_item_data in _errors:
-            errors_item = ErrorDetail.from_dict(errors_item_data)
-
-            errors.append(errors_item)
+        status = str_from_json(d.pop("status", UNSET))
 
         id = str_from_json(d.pop("id", UNSET))
 
-        sub_category = d.pop("subCategory", UNSET)
+        category = str_from_json(d.pop("category", UNSET))
+
+        def _parse_sub_category(data: object) -> ErrorSubCategoryObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_sub_category_error_sub_category_object = ErrorSubCategoryObject.from_dict(data)
+
+                return componentsschemas_error_sub_category_error_sub_category_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorSubCategoryObject | str | Unset, data)
+
+        sub_category = _parse_sub_category(d.pop("subCategory", UNSET))
+
+        def _parse_context(data: object) -> ErrorContextObject | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_error_context_error_context_object = ErrorContextObject.from_dict(data)
+
+                return componentsschemas_error_context_error_context_object
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ErrorContextObject | str | Unset, data)
+
+        context = _parse_context(d.pop("context", UNSET))
+
+        _links = d.pop("links", UNSET)
+        links: StandardErrorLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = StandardErrorLinks.from_dict(_links)
+
+        _errors = d.pop("errors", UNSET)
+        errors: list[ErrorDetail] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = ErrorDetail.from_dict(errors_item_data)
+
+                errors.append(errors_item)
 
         standard_error = cls(
-            status=status,
-            category=category,
             message=message,
+            status=status,
+            id=id,
+            category=category,
+            sub_category=sub_category,
             context=context,
             links=links,
             errors=errors,
-            id=id,
-            sub_category=sub_category,
         )
 
         standard_error.additional_properties = d
@@ -137,6 +197,7 @@ class StandardError:
 
 
 # Imported here, after the class, so that models which refer to each other can import each other.
+from ..models.error_context_object import ErrorContextObject  # noqa: E402
 from ..models.error_detail import ErrorDetail  # noqa: E402
-from ..models.standard_error_context import StandardErrorContext  # noqa: E402
+from ..models.error_sub_category_object import ErrorSubCategoryObject  # noqa: E402
 from ..models.standard_error_links import StandardErrorLinks  # noqa: E402

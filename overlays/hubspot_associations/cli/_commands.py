@@ -134,6 +134,8 @@ def _describe(
 
 def _error_json(error: BaseException) -> dict[str, Any]:
     body: dict[str, Any] = {"type": type(error).__name__, "message": str(error)}
+    if isinstance(error, HubSpotError) and error.attempts is not None:
+        body["attempts"] = error.attempts
     if isinstance(error, APIStatusError):
         body.update(status=error.status_code, category=error.category, correlation_id=error.correlation_id)
     return body

@@ -1,0 +1,459 @@
+"""Reading one HubSpot response: the single home for every fact the SDK takes from its headers and its body.
+
+Every consumer asks here — the error tree (``_errors.py``), the retry policy (``_policy.py``), the pacer (through
+:func:`rate_limit_info`), logging, OAuth and bulk outcomes — so a header or body shape is read one way only:
+
+* :func:`header` — case-insensitive lookup in :class:`httpx.Headers` or any mapping.
+* :func:`rate_limit_info` — ``X-HubSpot-RateLimit-*`` as :class:`RateLimitInfo`.
+* :func:`retry_after` — ``retry-after-ms``, else ``Retry-After`` (delta-seconds or an HTTP-date).
+* :func:`correlation_id` — body ``correlationId``, else ``X-HubSpot-Correlation-Id``.
+* :func:`is_daily_limit` — whether a 429 is the daily cap (``policyName`` wins; the message decides without one).
+* :func:`parse_json` / :func:`parse_error_body` — lenient body parsing that never raises.
+
+The shapes (see the **Real traffic** notes in ``openapi/hubspot-crm-associations-v4.yaml``): 429 bodies carry
+``errorType`` and ``policyName`` and no ``category``; "Unable to infer object type" bodies have no ``category``;
+``context`` may be an object of any values, a JSON-encoded string or a Java ``Map.toString()`` string;
+``subCategory`` may be a string or an object; Cloudflare answers 5xx with HTML. HubSpot documents no
+``Retry-After``; proxies and the emulator may send one. Nothing here raises on what a server sends.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json
+import math
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+from ._constants import (
+    HEADER_CORRELATION_ID,
+    HEADER_RATE_LIMIT_DAILY,
+    HEADER_RATE_LIMIT_DAILY_REMAINING,
+    HEADER_RATE_LIMIT_INTERVAL_MS,
+    HEADER_RATE_LIMIT_MAX,
+    HEADER_RATE_LIMIT_REMAINING,
+)
+
+__all__ = [
+    "ErrorBody",
+    "HeadersLike",
+    "RateLimitInfo",
+    "context_values",
+    "correlation_id",
+    "first_text",
+    "header",
+    "is_daily_limit",
+    "normalize_context",
+    "parse_error_body",
+    "parse_json",
+    "rate_limit_info",
+    "read_body",
+    "request_of",
+    "retry_after",
+    "text_of",
+]
+
+HeadersLike = httpx.Headers | Mapping[str, str]
+
+_MAX_MESSAGE_CHARS = 500
+# Cloudflare's own status codes; httpx knows no reason phrase for them.
+_EXTRA_REASON_PHRASES = {
+    520: "Web Server Returned an Unknown Error",
+    521: "Web Server Is Down",
+    522: "Connection Timed Out",
+    523: "Origin Is Unreachable",
+    524: "A Timeout Occurred",
+    525: "SSL Handshake Failed",
+    526: "Invalid SSL Certificate",
+    527: "Railgun Error",
+}
+_HTML_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_WHITESPACE_RE = re.compile(r"\s+")
+# One entry of Java's Map.toString(): ``key=[a, b]`` or ``key=value``; HubSpot's spec documents context this way.
+_JAVA_MAP_ENTRY_RE = re.compile(r"\s*([^=,{}\[\]]+?)\s*=\s*(\[[^\]]*\]|[^,}]*)")
+
+
+# -- headers --------------------------------------------------------------------------------------------------------
+
+
+def header(headers: HeadersLike | None, name: str) -> str | None:
+    """The value of header ``name`` (any case) in :class:`httpx.Headers` or a plain mapping; ``None`` if absent.
+
+    Never raises, whatever the mapping holds.
+
+    >>> header({"x-hubspot-correlation-id": "abc"}, "X-HubSpot-Correlation-Id")
+    'abc'
+    """
+    if headers is None:
+        return None
+    try:
+        if isinstance(headers, httpx.Headers):
+            found: str | None = headers.get(name)
+            return found
+        direct = headers.get(name)
+        if isinstance(direct, str):
+            return direct
+        wanted = name.lower()
+        for key, value in headers.items():
+            if isinstance(key, str) and key.lower() == wanted:
+                return value if isinstance(value, str) else str(value)
+    except Exception:
+        return None
+    return None
+
+
+@attrs.frozen(slots=True)
+class RateLimitInfo:
+    """HubSpot's rate-limit headers of one response; a field is ``None`` when its header is absent or garbage.
+
+    ``max``/``remaining`` count requests in the rolling window of ``interval_ms`` milliseconds (10 000 in practice);
+    ``daily``/``daily_remaining`` are per account per day and are not sent to OAuth apps.
+    """
+
+    max: int | None = None
+    remaining: int | None = None
+    interval_ms: int | None = None
+    daily: int | None = None
+    daily_remaining: int | None = None
+
+    @property
+    def interval_s(self) -> float | None:
+        """The window length in seconds, or ``None`` when unknown."""
+        return None if self.interval_ms is None else self.interval_ms / 1000.0
+
+
+_RATE_LIMIT_FIELDS = {
+    HEADER_RATE_LIMIT_MAX.lower(): "max",
+    HEADER_RATE_LIMIT_REMAINING.lower(): "remaining",
+    HEADER_RATE_LIMIT_INTERVAL_MS.lower(): "interval_ms",
+    HEADER_RATE_LIMIT_DAILY.lower(): "daily",
+    HEADER_RATE_LIMIT_DAILY_REMAINING.lower(): "daily_remaining",
+}
+_RAW_FIELDS = {key.encode(): field for key, field in _RATE_LIMIT_FIELDS.items()}
+_MAX_COUNT_DIGITS = 18  # header counts are small decimals; a longer run of digits is garbage, not a limit
+
+
+def _count(value: str | bytes | None) -> int | None:
+    if value is None or len(value) > _MAX_COUNT_DIGITS + 8:
+        return None
+    try:
+        number = int(value)  # int() accepts str and bytes and strips surrounding whitespace itself
+    except ValueError:
+        return None
+    return number if number >= 0 else None
+
+
+def rate_limit_info(headers: HeadersLike | None) -> RateLimitInfo | None:
+    """Parse the ``X-HubSpot-RateLimit-*`` headers; ``None`` when none of them is usable (e.g. search endpoints).
+
+    Runs on every response, so it makes one pass over the raw headers instead of one lookup per field.
+
+    >>> rate_limit_info({"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Remaining": "187"})
+    RateLimitInfo(max=190, remaining=187, interval_ms=None, daily=None, daily_remaining=None)
+    """
+    if headers is None:
+        return None
+    found: dict[str, str | bytes] = {}
+    try:
+        if isinstance(headers, httpx.Headers):
+            fields = _RAW_FIELDS
+            for raw_key, raw_value in headers.raw:
+                raw_field = fields.get(raw_key.lower())
+                if raw_field is not None:
+                    found[raw_field] = raw_value
+        else:
+            for key, value in headers.items():
+                field = _RATE_LIMIT_FIELDS.get(key.lower()) if isinstance(key, str) else None
+                if field is not None and isinstance(value, str | bytes):
+                    found[field] = value
+    except Exception:
+        return None
+    if not found:
+        return None
+    maximum = _count(found.get("max"))
+    remaining = _count(found.get("remaining"))
+    interval_ms = _count(found.get("interval_ms")) or None
+    daily = _count(found.get("daily"))
+    daily_remaining = _count(found.get("daily_remaining"))
+    if maximum is None and remaining is None and interval_ms is None and daily is None and daily_remaining is None:
+        return None
+    return RateLimitInfo(maximum, remaining, interval_ms, daily, daily_remaining)
+
+
+def _seconds(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def retry_after(headers: HeadersLike | None, *, now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait before the next attempt, or ``None`` when it says nothing usable.
+
+    ``retry-after-ms`` (milliseconds, sent by some proxies and SDK test servers) wins over ``Retry-After``, which is
+    delta-seconds or an HTTP-date (RFC 9110 §10.2.3). A date without a usable zone (``-0000``, which RFC 5322 defines
+    as UTC with no local offset, or none at all) is read as UTC; a date in the past gives ``0.0``. Negative,
+    non-finite or unparseable values count as absent. ``now`` is a Unix time for dates (default :func:`time.time`).
+    The value is the server's; callers cap it (see :mod:`._policy`).
+
+    >>> retry_after({"Retry-After": "2"}), retry_after({"retry-after-ms": "1500"})
+    (2.0, 1.5)
+    >>> retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 -0000"}, now=1445412478.0)
+    2.0
+    """
+    millis = header(headers, "retry-after-ms")
+    if millis is not None:
+        value = _seconds(millis.strip())
+        if value is not None:
+            return value / 1000.0
+    raw = header(headers, "retry-after")
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    seconds = _seconds(text)
+    if seconds is not None:
+        return seconds
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.UTC)
+        stamp = when.timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, stamp - current)
+
+
+def first_text(*values: Any) -> str | None:
+    """The first of ``values`` that is a non-blank string, stripped (body fields of any JSON type go in)."""
+    for value in values:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def correlation_id(headers: HeadersLike | None, body: Any = None) -> str | None:
+    """HubSpot's id for the request: the body's ``correlationId`` (a parsed JSON object), else the
+    ``X-HubSpot-Correlation-Id`` header (the two are equal on real responses)."""
+    from_body = first_text(body.get("correlationId")) if isinstance(body, dict) else None
+    return from_body or first_text(header(headers, HEADER_CORRELATION_ID))
+
+
+def is_daily_limit(policy_name: str | None, message: str | None = None) -> bool:
+    """True when a 429 is HubSpot's daily cap, which resets at the account's midnight: retrying in seconds is futile.
+
+    ``policyName`` decides when the body has one (``DAILY``; ``TEN_SECONDLY_ROLLING``, ``SECONDLY`` or a new name
+    are not daily, whatever the message says). Without one, the message decides: HubSpot's daily message is "You
+    have reached your daily limit." This one answer serves both :attr:`RateLimitError.is_daily` and the retry policy.
+
+    >>> is_daily_limit("DAILY"), is_daily_limit(None, "You have reached your daily limit."), is_daily_limit(None)
+    (True, True, False)
+    """
+    name = first_text(policy_name)
+    if name is not None:
+        return name.upper() == "DAILY"
+    return isinstance(message, str) and "daily limit" in message.lower()
+
+
+# -- bodies ---------------------------------------------------------------------------------------------------------
+
+
+def read_body(response: httpx.Response) -> bytes:
+    """The response's bytes; a streamed response not read yet is read now; ``b""`` when that fails."""
+    try:
+        return response.content
+    except Exception:
+        try:
+            return response.read()
+        except Exception:
+            return b""
+
+
+def request_of(response: httpx.Response) -> httpx.Request | None:
+    """The request of ``response``, or ``None`` when it was built without one."""
+    try:
+        return response.request
+    except RuntimeError:  # httpx raises when the response was built without a request
+        return None
+
+
+def text_of(body: bytes | str) -> str:
+    """``body`` as text: UTF-8 (a BOM is dropped), undecodable bytes replaced, never raising."""
+    if isinstance(body, str):
+        return body
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body).decode("utf-8-sig", errors="replace")
+    return ""
+
+
+def parse_json(body: bytes | str) -> tuple[Any, bool]:
+    """``(value, True)`` when ``body`` is JSON, else ``(None, False)``; never raises.
+
+    Invalid UTF-8 is replaced, not fatal; nesting too deep for the parser and numbers too long to convert count as
+    "not JSON" (``json`` raises ``RecursionError`` and ``ValueError`` for them).
+    """
+    stripped = text_of(body).lstrip("\ufeff").strip()
+    if not stripped:
+        return None, False
+    try:
+        return json.loads(stripped), True
+    except (ValueError, RecursionError, MemoryError):
+        return None, False
+
+
+def normalize_context(value: Any) -> dict[str, Any]:
+    """An error's ``context`` as a dict, whatever HubSpot sent.
+
+    A dict is copied (keys as str, values untouched); a string is parsed as JSON (HubSpot's documentation example
+    sends ``"{\\"missingScopes\\":[...]}"``) or as Java ``Map.toString()`` (``{a=[x, y], b=[z]}`` →
+    ``{"a": ["x", "y"], "b": ["z"]}``); anything else is kept under ``"_raw"``.
+    """
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return {str(key): item for key, item in value.items()}
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            return {}
+        parsed, is_json = parse_json(stripped)
+        if is_json and isinstance(parsed, dict):
+            return {str(key): item for key, item in parsed.items()}
+        if stripped.startswith("{") and stripped.endswith("}"):
+            entries: dict[str, Any] = {}
+            for match in _JAVA_MAP_ENTRY_RE.finditer(stripped[1:-1]):
+                key, raw = match.group(1).strip(), match.group(2).strip()
+                if key:
+                    entries[key] = _split_items(raw, _LIST_SPLIT_RE)
+            if entries:
+                return entries
+    return {"_raw": value}
+
+
+_LIST_SPLIT_RE = re.compile(r"\s*,\s*")
+
+
+def _split_items(value: Any, separator: re.Pattern[str], depth: int = 0) -> list[str]:
+    """Flatten a context value (list, single string, ``"[a, b]"``, number) into non-empty strings."""
+    if value is None or isinstance(value, bool) or depth > 20:
+        return []
+    if isinstance(value, list | tuple):
+        return [piece for item in value for piece in _split_items(item, separator, depth + 1)]
+    if isinstance(value, int):
+        return [str(value)] if value.bit_length() <= 64 else []
+    if isinstance(value, float):
+        return [repr(value)]
+    if not isinstance(value, str):
+        return []
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [piece.strip().strip("'\"") for piece in separator.split(text) if piece.strip().strip("'\"")]
+
+
+def context_values(
+    sources: list[Mapping[str, Any]], keys: tuple[str, ...], separator: re.Pattern[str] = _LIST_SPLIT_RE
+) -> tuple[str, ...]:
+    """The values under any of ``keys`` in ``sources`` (contexts, or a body), flattened to strings, de-duplicated
+    in first-seen order: e.g. ``INVALID_OBJECT_IDS`` from the top-level context and every ``errors[].context``."""
+    values: list[str] = []
+    for source in sources:
+        for key in keys:
+            if key in source:
+                values.extend(_split_items(source[key], separator))
+    return tuple(dict.fromkeys(values))
+
+
+@attrs.frozen(slots=True)
+class ErrorBody:
+    """What an error response says, read leniently (see :func:`parse_error_body`)."""
+
+    message: str
+    category: str | None = None
+    sub_category: str | None = None
+    correlation_id: str | None = None
+    context: dict[str, Any] = attrs.Factory(dict)
+    errors: list[dict[str, Any]] = attrs.Factory(list)
+    error_type: str | None = None
+    policy_name: str | None = None
+    json_body: Any = None
+
+
+def _reason_phrase(status: int) -> str:
+    return httpx.codes.get_reason_phrase(status) or _EXTRA_REASON_PHRASES.get(status, "")
+
+
+def _fallback_message(status: int, text: str, is_json: bool) -> str:
+    reason = _reason_phrase(status)
+    head = f"HTTP {status} {reason}" if reason else f"HTTP {status}"
+    if not text.strip():
+        return f"{head} (empty body)"
+    if is_json:
+        return f"{head} (JSON body without a message)"
+    title = _HTML_TITLE_RE.search(text[:100_000])
+    if title:
+        cleaned = _WHITESPACE_RE.sub(" ", title.group(1)).strip()
+        if cleaned:
+            return f"{head} (non-JSON body: {cleaned[:200]})"
+    return f"{head} (non-JSON body)"
+
+
+def _truncate(message: str) -> str:
+    return message if len(message) <= _MAX_MESSAGE_CHARS else message[: _MAX_MESSAGE_CHARS - 3] + "..."
+
+
+def _error_item(item: dict[Any, Any]) -> dict[str, Any]:
+    normalized = {str(key): value for key, value in item.items()}
+    if "context" in normalized:
+        normalized["context"] = normalize_context(normalized["context"])
+    return normalized
+
+
+def parse_error_body(status: int, headers: HeadersLike | None, body: bytes | str) -> ErrorBody:
+    """Read HubSpot's error fields out of ``body``, whatever its shape; never raises.
+
+    ``message`` is the body's ``message`` (or OAuth's ``error_description``/``error``, or the first
+    ``errors[].message``), else a fallback such as ``"HTTP 502 Bad Gateway (non-JSON body: 502 Bad Gateway)"``.
+    ``category`` falls back to ``errorType`` (``RATE_LIMIT``); ``sub_category`` is kept only when it is a string
+    (the object form stays in ``json_body``); ``context`` and each ``errors[].context`` are normalised by
+    :func:`normalize_context`.
+    """
+    try:
+        return _parse_error_body(status, headers, body)
+    except Exception:  # a shape nobody foresaw: keep the status, lose the details rather than the error
+        return ErrorBody(f"HTTP {status} (unreadable error body)", correlation_id=correlation_id(headers))
+
+
+def _parse_error_body(status: int, headers: HeadersLike | None, body: bytes | str) -> ErrorBody:
+    text = text_of(body)
+    parsed, is_json = parse_json(text)
+    data: dict[Any, Any] = parsed if isinstance(parsed, dict) else {}
+
+    raw_errors: Any = data.get("errors") if data else parsed if isinstance(parsed, list) else None
+    errors = (
+        [_error_item(item) for item in raw_errors if isinstance(item, dict)] if isinstance(raw_errors, list) else []
+    )
+    message = first_text(data.get("message"), data.get("error_description"), data.get("error"))
+    if message is None:
+        message = next((m for m in (first_text(e.get("message")) for e in errors) if m), None)
+    if message is None:
+        message = _fallback_message(status, text, is_json)
+    error_type = first_text(data.get("errorType"))
+    return ErrorBody(
+        message=_truncate(message),
+        category=first_text(data.get("category")) or error_type,
+        sub_category=first_text(data.get("subCategory")),
+        correlation_id=correlation_id(headers, data),
+        context=normalize_context(data.get("context")),
+        errors=errors,
+        error_type=error_type,
+        policy_name=first_text(data.get("policyName")),
+        json_body=parsed if is_json else None,
+    )
