@@ -474,7 +474,7 @@ class StoppedError(HubSpotError):
 
     def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
         super().__init__(message)
-        self.attempts = attempts
+        self.attempts: int | None = attempts  # always an int here; the base class declares the type
 
 
 class RunWideFailure(NamedTuple):
