@@ -1,10 +1,11 @@
 """Bulk: ``associate_many`` at the rate limit (emulator) and without one (fast canned server).
 
-**At the limit.** The emulator, with its limit scaled down to L requests per W-second rolling window so a run takes
-seconds, serves one client that configures nothing: the SDK adopts the limit from the ``X-HubSpot-RateLimit-*``
-headers. A rolling window allows a burst of L and then L per W, so throughput is measured after the first burst:
-``(rows - L) / elapsed`` against ``L / W``. Reported: that fraction, rows confirmed vs stored by the emulator,
-429s seen by the caller (failed outcomes) and 429s the emulator served (absorbed by the SDK's retry policy).
+**At the limit.** Sync, and async on each event loop anyio runs it on (asyncio, trio). The emulator, with its limit
+scaled down to L requests per W-second rolling window so a run takes seconds, serves one client that configures
+nothing: the SDK adopts the limit from the ``X-HubSpot-RateLimit-*`` headers. A rolling window allows a burst of L
+and then L per W, so throughput is measured after the first burst: ``(rows - L) / elapsed`` against ``L / W``.
+Reported: that fraction, rows confirmed vs stored by the emulator, 429s seen by the caller (failed outcomes) and
+429s the emulator served (absorbed by the SDK's retry policy).
 
 **Without a limit.** Requests per second of ``associate_many`` vs raw httpx with the same concurrency (tasks over
 ``httpx.AsyncClient``; threads over one ``httpx.Client`` for sync), against the fast canned server of
@@ -20,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 
+import anyio
 import httpx
 
 from hubspot_associations import AssociationRow, AsyncHubSpotAssociations, HubSpotAssociations, RateLimitError
@@ -41,7 +43,7 @@ def _at_limit(quick: bool, section: Section) -> None:
     count = 60 if quick else 1000  # 1000 rows at 50/s: ~19 s per run
     rows_out = []
     with emulator_process(limit, window) as base_url, httpx.Client(base_url=base_url) as inspect:
-        for mode in ("sync", "async"):
+        for mode in ("sync", "async asyncio", "async trio"):
             inspect.post("/_emulator/reset").raise_for_status()
             time.sleep(window)  # nothing of the previous run left in any window
             started = time.perf_counter()
@@ -58,15 +60,18 @@ def _at_limit(quick: bool, section: Section) -> None:
 
                 async def consume(errors: Counter[str]) -> tuple[int, int]:
                     ok = limited = 0
-                    async with AsyncHubSpotAssociations(TOKEN, base_url=base_url) as client:
-                        async for outcome in client.associate_many(_rows(count), concurrency=_CONCURRENCY):
+                    async with (
+                        AsyncHubSpotAssociations(TOKEN, base_url=base_url) as client,
+                        client.associate_many(_rows(count), concurrency=_CONCURRENCY) as outcomes,
+                    ):
+                        async for outcome in outcomes:
                             ok += outcome.ok
                             if outcome.error is not None:
                                 errors[type(outcome.error).__name__] += 1
                                 limited += isinstance(outcome.error, RateLimitError)
                     return ok, limited
 
-                confirmed, surfaced_429 = asyncio.run(consume(errors))
+                confirmed, surfaced_429 = anyio.run(consume, errors, backend=mode.removeprefix("async "))
             elapsed = time.perf_counter() - started
             stats = inspect.get("/_emulator/stats").json()
             stored = int(stats["unique_associations"])
@@ -139,8 +144,9 @@ async def _sdk_async(base_url: str, count: int) -> float:
     async with AsyncHubSpotAssociations(TOKEN, base_url=base_url) as client:
         started = time.perf_counter()
         ok = 0
-        async for outcome in client.associate_many(_rows(count), concurrency=_CONCURRENCY):
-            ok += outcome.ok
+        async with client.associate_many(_rows(count), concurrency=_CONCURRENCY) as outcomes:
+            async for outcome in outcomes:
+                ok += outcome.ok
         rate = count / (time.perf_counter() - started)
     assert ok == count, f"{count - ok} rows failed against the canned server"
     return rate

@@ -60,11 +60,13 @@ def _child(mode: str, rows: int) -> dict[str, float]:
             async with AsyncHubSpotAssociations(
                 "emulator-token", http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
             ) as client:
-                async for outcome in client.associate_many(_rows(warm_up)):  # type: ignore[arg-type]
-                    count -= not outcome.ok
+                async with client.associate_many(_rows(warm_up)) as outcomes:  # type: ignore[arg-type]
+                    async for outcome in outcomes:
+                        count -= not outcome.ok
                 _reset_peak()
-                async for outcome in client.associate_many(_rows(rows)):  # type: ignore[arg-type]
-                    count += outcome.ok
+                async with client.associate_many(_rows(rows)) as outcomes:  # type: ignore[arg-type]
+                    async for outcome in outcomes:
+                        count += outcome.ok
             return count
 
         ok = asyncio.run(main())

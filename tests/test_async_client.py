@@ -1,17 +1,18 @@
 """AsyncHubSpotAssociations end to end through httpx.MockTransport: the same behaviour as the sync client.
 
-``FakeAsyncio`` replaces the ``asyncio`` module seen by ``hubspot_associations._client`` so waits are recorded,
-not slept (it still yields to the event loop). The sync twin, with the fuller matrices, is ``test_client.py``.
+``FakeClock`` replaces the client's ``_async_sleep`` and the pacer's clock so waits are recorded, not slept (it
+still yields to the event loop). Every test runs on asyncio and on trio (``tests/conftest.py``). The sync twin,
+with the fuller matrices, is ``test_client.py``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
 from urllib.parse import parse_qs
 
+import anyio.lowlevel
 import httpx
 import pytest
 
@@ -39,6 +40,7 @@ from hubspot_associations import (
     ServerError,
     UnexpectedResponseError,
 )
+from tests.async_support import gather
 
 TOKEN = "pat-eu1-SECRET-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 BASE = "https://api.hubapi.com"
@@ -93,8 +95,8 @@ class Server:
         return len(self.requests)
 
 
-class FakeAsyncio:
-    """Stands in for ``asyncio`` inside ``hubspot_associations._client`` and for the pacer's clock."""
+class FakeClock:
+    """Stands in for ``anyio.sleep`` inside ``hubspot_associations._client`` and for the pacer's clock."""
 
     def __init__(self, *, advance: bool = True) -> None:
         self.now = 1000.0
@@ -108,20 +110,17 @@ class FakeAsyncio:
         self.waits.append(seconds)
         if self.advance:
             self.now += seconds
-        await asyncio.sleep(0)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(asyncio, name)
+        await anyio.lowlevel.checkpoint()
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeAsyncio:
-    fake = FakeAsyncio()
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock()
     monkeypatch.setattr(client_module, "_async_sleep", fake.sleep)
     return fake
 
 
-def make(server: Any, clock: FakeAsyncio | None = None, **kwargs: Any) -> AsyncHubSpotAssociations:
+def make(server: Any, clock: FakeClock | None = None, **kwargs: Any) -> AsyncHubSpotAssociations:
     kwargs.setdefault("access_token", TOKEN)
     client = AsyncHubSpotAssociations(http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)), **kwargs)
     if clock is not None:
@@ -272,7 +271,7 @@ async def test_2xx_with_non_matching_body(response: httpx.Response) -> None:
     ],
 )
 async def test_client_errors_typed_and_single_attempt(
-    response: httpx.Response, cls: type[APIStatusError], clock: FakeAsyncio
+    response: httpx.Response, cls: type[APIStatusError], clock: FakeClock
 ) -> None:
     server = Server(response, httpx.Response(201, json=PAIR))
     with pytest.raises(cls) as info:
@@ -297,7 +296,7 @@ def assert_exponential(waits: list[float]) -> None:
         assert 0.375 * 2**attempt <= wait <= 0.5 * 2**attempt, waits
 
 
-async def test_503_503_200(clock: FakeAsyncio) -> None:
+async def test_503_503_200(clock: FakeClock) -> None:
     server = Server(httpx.Response(503), httpx.Response(503), httpx.Response(200, json=DEFAULT_BODY))
     raw = await make(server, clock).with_raw_response.associate_default(*GOOD)
     assert raw.attempts == 3
@@ -306,7 +305,7 @@ async def test_503_503_200(clock: FakeAsyncio) -> None:
 
 
 @pytest.mark.parametrize(("max_retries", "attempts"), [(4, 5), (0, 1), (2, 3)])
-async def test_server_error_after_exactly_n_attempts(max_retries: int, attempts: int, clock: FakeAsyncio) -> None:
+async def test_server_error_after_exactly_n_attempts(max_retries: int, attempts: int, clock: FakeClock) -> None:
     html = httpx.Response(520, text="<html><title>oops</title></html>", headers={"X-HubSpot-Correlation-Id": "c520"})
     server = Server(html)
     with pytest.raises(ServerError) as info:
@@ -317,7 +316,7 @@ async def test_server_error_after_exactly_n_attempts(max_retries: int, attempts:
     assert len(clock.waits) == attempts - 1
 
 
-async def test_429_ten_secondly_then_200(clock: FakeAsyncio) -> None:
+async def test_429_ten_secondly_then_200(clock: FakeClock) -> None:
     limited = err(429, None, "c429", errorType="RATE_LIMIT", policyName="TEN_SECONDLY_ROLLING")
     limited.headers.update({"X-HubSpot-RateLimit-Remaining": "0", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"})
     server = Server(limited, httpx.Response(201, json=PAIR))
@@ -327,14 +326,14 @@ async def test_429_ten_secondly_then_200(clock: FakeAsyncio) -> None:
 
 
 @pytest.mark.parametrize(("retry_after", "wait"), [("4", 4.0), ("0.5", 0.5), ("3600", 30.0)])
-async def test_retry_after_honoured(retry_after: str, wait: float, clock: FakeAsyncio) -> None:
+async def test_retry_after_honoured(retry_after: str, wait: float, clock: FakeClock) -> None:
     server = Server(httpx.Response(503, headers={"Retry-After": retry_after}), httpx.Response(201, json=PAIR))
     raw = await make(server, clock).with_raw_response.associate(*GOOD, 279)
     assert raw.attempts == 2
     assert clock.waits == [wait]
 
 
-async def test_read_error_then_success(clock: FakeAsyncio) -> None:
+async def test_read_error_then_success(clock: FakeClock) -> None:
     server = Server(httpx.ReadError("reset"), httpx.Response(201, json=PAIR))
     raw = await make(server).with_raw_response.associate(*GOOD, 279)
     assert raw.attempts == 2
@@ -344,7 +343,7 @@ async def test_read_error_then_success(clock: FakeAsyncio) -> None:
 @pytest.mark.parametrize(
     ("exc", "cls"), [(httpx.ReadTimeout("slow"), APITimeoutError), (httpx.ConnectError("refused"), APIConnectionError)]
 )
-async def test_transport_errors(exc: Exception, cls: type[APIConnectionError], clock: FakeAsyncio) -> None:
+async def test_transport_errors(exc: Exception, cls: type[APIConnectionError], clock: FakeClock) -> None:
     server = Server(exc)
     with pytest.raises(cls) as info:
         await make(server, max_retries=3).associate_default(*GOOD)
@@ -362,17 +361,17 @@ def max_in_window(times: list[float], window: float) -> int:
 
 
 async def test_configured_rate_limit_shared_by_gathered_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    frozen = FakeAsyncio(advance=False)  # all tasks reserve at one instant; their waits are their slots
+    frozen = FakeClock(advance=False)  # all tasks reserve at one instant; their waits are their slots
     monkeypatch.setattr(client_module, "_async_sleep", frozen.sleep)
     server = Server()
     client = make(server, frozen, rate_limit=5, rate_limit_window=1.0)
-    await asyncio.gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(12)))
+    await gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(12)))
     assert server.calls == 12
     assert len(frozen.waits) == 7
     assert max_in_window([0.0] * 5 + frozen.waits, 1.0) == 5
 
 
-async def test_sequential_calls_paced_and_headers_adopted(clock: FakeAsyncio) -> None:
+async def test_sequential_calls_paced_and_headers_adopted(clock: FakeClock) -> None:
     sent: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -406,7 +405,7 @@ class OAuthServer:
         if request.url.path.startswith("/oauth/"):
             self.token_paths.append(request.url.path)
             self.forms.append(parse_qs((await request.aread()).decode()))
-            await asyncio.sleep(0)  # let other tasks pile up on the refresh lock
+            await anyio.lowlevel.checkpoint()  # let other tasks pile up on the refresh lock
             self.issued += 1
             self.current = f"access-ASYNC-SECRET-{self.issued:04d}-0123456789"
             return httpx.Response(
@@ -418,7 +417,7 @@ class OAuthServer:
                 },
             )
         self.api_auth.append(request.headers.get("Authorization", ""))
-        await asyncio.sleep(0)
+        await anyio.lowlevel.checkpoint()
         if request.headers.get("Authorization") != f"Bearer {self.current}":
             return err(401, "EXPIRED_AUTHENTICATION", "c-exp")
         return httpx.Response(201, json=PAIR)
@@ -459,7 +458,7 @@ async def test_oauth_fifty_tasks_one_refresh(caplog: pytest.LogCaptureFixture) -
         "cid", CLIENT_SECRET, REFRESH_TOKEN, access_token=STALE, token_url="/oauth/v1/token", on_refresh=got.append
     )
     client = server.client(auth)
-    results = await asyncio.gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(50)))
+    results = await gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(50)))
     assert len(results) == 50
     assert len(server.token_paths) == 1
     assert [t.refresh_token for t in got] == ["rotated-ASYNC-0001"]
@@ -513,7 +512,7 @@ async def test_bad_input_sends_nothing(position: int, value: Any, argument: str)
     assert server.calls == 0
 
 
-async def test_token_not_in_logs_reprs_or_errors(clock: FakeAsyncio, caplog: pytest.LogCaptureFixture) -> None:
+async def test_token_not_in_logs_reprs_or_errors(clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     server = Server(
         httpx.Response(201, json=PAIR),
@@ -560,3 +559,32 @@ async def test_async_context_manager_closes_only_owned_client() -> None:
         await client.associate(*GOOD, 279)
     assert not injected.is_closed
     await injected.aclose()
+
+
+async def test_oauth_a_refresh_cancelled_midway_frees_the_lock_for_the_next_task() -> None:
+    # The refresh lock is held while the token request is in flight; a caller cancelled then (a deadline, a bulk run
+    # left early) must release it, and the next caller refreshes instead of waiting forever.
+    first_token_request = anyio.Event()
+    token_requests = 0
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal token_requests
+        if request.url.path.startswith("/oauth/"):
+            token_requests += 1
+            if token_requests == 1:
+                first_token_request.set()
+                await anyio.sleep_forever()  # the first refresh never answers: its caller is cancelled
+            return httpx.Response(200, json={"access_token": "access-ASYNC-SECRET-0002-0123456789", "expires_in": 1800})
+        return httpx.Response(201, json=PAIR)
+
+    auth = OAuthRefresh("cid", CLIENT_SECRET, REFRESH_TOKEN)
+    client = AsyncHubSpotAssociations(
+        auth=auth, base_url=BASE, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
+    with anyio.fail_after(5):
+        async with anyio.create_task_group() as group:
+            group.start_soon(client.associate, *GOOD, 279)
+            await first_token_request.wait()
+            group.cancel_scope.cancel()
+        pair = await client.associate(*GOOD, 279)
+    assert pair.to_object_id == str(BIG_ID) and token_requests == 2

@@ -117,8 +117,11 @@ def test_a_refused_oauth_refresh_carries_attempts() -> None:
 
 async def test_async_errors_carry_attempts() -> None:
     http = httpx.AsyncClient(transport=httpx.MockTransport(scripted(BUSY, BUSY, INVALID)))
-    async with AsyncHubSpotAssociations(TOKEN, http_client=http) as c:
-        outcomes = [outcome async for outcome in c.associate_many([AssociationRow("contacts", 1, "companies", 2)])]
+    async with (
+        AsyncHubSpotAssociations(TOKEN, http_client=http) as c,
+        c.associate_many([AssociationRow("contacts", 1, "companies", 2)]) as run,
+    ):
+        outcomes = [outcome async for outcome in run]
     assert outcomes[0].attempts == 3 and isinstance(outcomes[0].error, BadRequestError)
 
 

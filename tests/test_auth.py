@@ -10,9 +10,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
+import anyio
 import httpx
 import pytest
+import trio
 
+from hubspot_associations import HubSpotAssociations, InvalidInputError
 from hubspot_associations._auth import (
     BearerToken,
     MissingCredentialsError,
@@ -20,9 +23,12 @@ from hubspot_associations._auth import (
     OAuthRefreshError,
     OAuthTokens,
     mask_secret,
+    oauth_token_url,
     token_from_env,
 )
 from hubspot_associations._constants import OAUTH_TOKEN_URL_V3
+from hubspot_associations.cli._connection import build_client
+from tests.async_support import gather
 
 CLIENT_ID = "client-id-123"
 CLIENT_SECRET = "client-secret-SUPERSECRET-abcdef"
@@ -137,7 +143,7 @@ class FakeHubSpot:
             with self.lock:
                 self.token_requests.append(request)
                 number = len(self.token_requests)
-            await asyncio.sleep(self.token_delay)
+            await anyio.sleep(self.token_delay)
             access = f"new-access-{number}"
             with self.lock:
                 if self.valid is not None:
@@ -148,7 +154,7 @@ class FakeHubSpot:
             )
         response = self._api(request)
         if response.status_code == 401:
-            await asyncio.sleep(0.01)  # let every task send its stale token before any refresh
+            await anyio.sleep(0.01)  # let every task send its stale token before any refresh
         return response
 
 
@@ -345,6 +351,66 @@ def test_relative_token_url_resolves_against_request_origin() -> None:
     with httpx.Client(transport=httpx.MockTransport(hub.handler), auth=auth) as client:
         client.get("http://127.0.0.1:8765/crm/v4/objects/contact/1/associations/company?limit=5")
     assert str(hub.token_requests[0].url) == "http://127.0.0.1:8765/oauth/v1/token"
+
+
+def _token_url_of(client: HubSpotAssociations) -> str:
+    auth = client.auth
+    assert isinstance(auth, OAuthRefresh)
+    return str(auth.resolve_token_url(client._http.build_request("PUT", client.base_url + "/crm/v4/x")))
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [
+        (None, "https://api.hubapi.com/oauth/v1/token"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765/oauth/v1/token"),
+        ("https://proxy.example/hubspot/", "https://proxy.example/hubspot/oauth/v1/token"),
+    ],
+)
+def test_token_url_follows_the_clients_base_url(base_url: str | None, expected: str) -> None:
+    token_requests: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if "/oauth/" in request.url.path:
+            token_requests.append(str(request.url))
+            return httpx.Response(200, json={"access_token": "new-access-1", "expires_in": 1800})
+        return httpx.Response(200, json={})
+
+    kwargs = {} if base_url is None else {"base_url": base_url}
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with HubSpotAssociations(auth=make_auth(), http_client=http, **kwargs) as client:  # type: ignore[arg-type]
+        client._http.get(client.base_url + "/crm/v4/anything", auth=client.auth)
+        assert _token_url_of(client) == expected == oauth_token_url(client.base_url)
+    # The refresh token and client secret went to the base URL's host, nowhere else.
+    assert token_requests == [expected]
+
+
+def test_library_and_cli_agree_on_the_token_url() -> None:
+    for base_url in ("https://api.hubapi.com", "http://127.0.0.1:9/", "https://proxy.example/hs"):
+        from_cli = build_client(
+            token=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, refresh_token=REFRESH_TOKEN, base_url=base_url
+        )
+        from_library = HubSpotAssociations(auth=make_auth(), base_url=base_url)
+        with from_cli, from_library:
+            assert _token_url_of(from_cli) == _token_url_of(from_library) == oauth_token_url(base_url)
+
+
+def test_a_named_token_url_is_the_users_decision_even_on_another_host() -> None:
+    auth = make_auth(token_url="https://auth.example/oauth/v3/token")
+    with HubSpotAssociations(auth=auth, base_url="http://127.0.0.1:8765") as client:
+        assert _token_url_of(client) == "https://auth.example/oauth/v3/token"
+
+
+def test_one_instance_follows_one_base_url() -> None:
+    auth = make_auth()
+    with HubSpotAssociations(auth=auth, base_url="http://127.0.0.1:8765"):
+        pass
+    with HubSpotAssociations(auth=auth, base_url="http://127.0.0.1:8765/"):  # the same root: fine
+        pass
+    with pytest.raises(InvalidInputError, match="already refreshes at") as caught:
+        HubSpotAssociations(auth=auth, base_url="https://api.hubapi.com")
+    assert caught.value.argument == "auth"
+    assert_no_secrets(str(caught.value))
 
 
 def test_v3_token_url() -> None:
@@ -550,7 +616,7 @@ async def test_tasks_share_one_refresh_before_expiry() -> None:
     clock = FakeClock()
     auth = make_auth(clock, access_token=OLD_ACCESS, expires_at=clock.now - 1)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
-        responses = await asyncio.gather(*(client.get(API_URL) for _ in range(50)))
+        responses = await gather(*(client.get(API_URL) for _ in range(50)))
     assert [r.status_code for r in responses] == [200] * 50
     assert len(hub.token_requests) == 1
 
@@ -559,7 +625,7 @@ async def test_tasks_share_one_refresh_after_expired_401() -> None:
     hub = FakeHubSpot(token_delay=0.02)
     auth = make_auth(access_token=OLD_ACCESS)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
-        responses = await asyncio.gather(*(client.get(API_URL) for _ in range(50)))
+        responses = await gather(*(client.get(API_URL) for _ in range(50)))
     assert [r.status_code for r in responses] == [200] * 50
     assert len(hub.token_requests) == 1
     assert len(hub.api_requests) == 100
@@ -574,10 +640,18 @@ def test_async_lock_per_event_loop() -> None:
         async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
             return (await client.get(API_URL)).status_code
 
-    assert asyncio.run(run()) == 200
-    clock.now += 3600  # force a second refresh in a new loop: the first loop's lock must not be reused
-    assert asyncio.run(run()) == 200
-    assert len(hub.token_requests) == 2
+    # One instance, four event loops of two kinds in turn: each refresh takes the lock of the loop it runs on
+    # (an asyncio lock reused under trio, or another asyncio loop's lock, would fail).
+    runners: list[Callable[[], int]] = [
+        lambda: asyncio.run(run()),
+        lambda: trio.run(run),
+        lambda: anyio.run(run, backend="trio"),
+    ]
+    runners.append(runners[0])
+    for runner in runners:
+        assert runner() == 200
+        clock.now += 3600  # force a refresh in the next loop
+    assert len(hub.token_requests) == 4
 
 
 def test_auth_flow_direct_drive() -> None:

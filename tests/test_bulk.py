@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
+import gc
 import itertools
 import json
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
+import anyio
 import httpx
 import pytest
 
+import hubspot_associations._bulk as bulk_module
 from hubspot_associations import (
     AssociationOutcome,
     AssociationRow,
@@ -67,8 +69,8 @@ def _sync_client(handler: object = _handler, **kwargs: object) -> HubSpotAssocia
     return HubSpotAssociations("pat-test-token", http_client=http, **kwargs)  # type: ignore[arg-type]
 
 
-def _async_client(**kwargs: object) -> AsyncHubSpotAssociations:
-    http = httpx.AsyncClient(transport=httpx.MockTransport(_handler))
+def _async_client(handler: object = _handler, **kwargs: object) -> AsyncHubSpotAssociations:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
     return AsyncHubSpotAssociations("pat-test-token", http_client=http, **kwargs)  # type: ignore[arg-type]
 
 
@@ -116,9 +118,28 @@ def test_sync_one_outcome_per_row_with_typed_errors() -> None:
 
 
 async def test_async_one_outcome_per_row_with_typed_errors() -> None:
-    async with _async_client() as client:
-        outcomes = [o async for o in client.associate_many(_mixed_rows(), concurrency=3)]
+    async with _async_client() as client, client.associate_many(_mixed_rows(), concurrency=3) as run:
+        outcomes = [o async for o in run]
     _check_mixed(outcomes)
+
+
+async def test_async_run_must_be_entered_before_anything_is_sent() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return _handler(request)
+
+    async with _async_client(handler) as client:
+        run = client.associate_many(_mixed_rows())
+        with pytest.raises(TypeError, match=r"async with client\.associate_many"):
+            [o async for o in run]  # type: ignore[attr-defined]
+        async with run as outcomes:
+            assert len([o async for o in outcomes]) == 6
+        with pytest.raises(RuntimeError, match="already entered"):
+            async with run:
+                pass
+    assert len(sent) == 4  # the two invalid rows are never sent
 
 
 async def test_async_accepts_async_iterables() -> None:
@@ -126,8 +147,8 @@ async def test_async_accepts_async_iterables() -> None:
         for number in range(1, 21):
             yield AssociationRow("contacts", number, "companies", number)
 
-    async with _async_client() as client:
-        outcomes = [o async for o in client.associate_many(rows(), concurrency=4)]
+    async with _async_client() as client, client.associate_many(rows(), concurrency=4) as run:
+        outcomes = [o async for o in run]
     assert sorted(o.index for o in outcomes) == list(range(20)) and all(o.ok for o in outcomes)
 
 
@@ -158,10 +179,113 @@ def test_sync_a_failing_row_source_raises_and_stops_every_worker() -> None:
 
 
 async def test_async_a_failing_row_source_raises_and_stops_every_worker() -> None:
-    async with _async_client() as client:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        return _handler(request)
+
+    seen: list[AssociationOutcome] = []
+    async with _async_client(handler) as client:
         with pytest.raises(ValueError, match="row source broke"):
-            [o async for o in client.associate_many(_failing_rows(), concurrency=3)]
-    assert len(asyncio.all_tasks()) == 1  # only this test's own task is left
+            async with client.associate_many(_failing_rows(), concurrency=3) as run:
+                async for outcome in run:
+                    seen.append(outcome)
+        # The exception is the caller's own (not an ExceptionGroup), and it comes after the outcome of every row the
+        # source gave before failing: nothing taken is dropped, nothing starts after.
+        for _ in range(20):
+            await anyio.lowlevel.checkpoint()
+    assert sorted(o.index for o in seen) == list(range(5)) and all(o.ok for o in seen)
+    assert len(sent) == 5
+
+
+class _SlowServer:
+    """Answers after ``release`` is set; counts requests started, and those cancelled while in flight."""
+
+    def __init__(self) -> None:
+        self.started = 0
+        self.cancelled = 0
+        self.release = anyio.Event()
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.started += 1
+        try:
+            if request.url.path.endswith(f"/{_SLOW_ID}"):
+                await self.release.wait()
+        except anyio.get_cancelled_exc_class():
+            self.cancelled += 1
+            raise
+        return _handler(request)
+
+
+_SLOW_ID = 777777
+
+
+def _slow_rows(fast: int) -> Iterator[AssociationRow]:
+    """``fast`` rows answered at once, then rows the server holds until released."""
+    for number in itertools.count(1):
+        yield AssociationRow("contacts", number, "companies", _SLOW_ID if number > fast else number)
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    with anyio.fail_after(5):
+        while not condition():
+            await anyio.sleep(0)
+
+
+@pytest.mark.filterwarnings("error")  # no "coroutine ... was never awaited", no unraisable exceptions
+async def test_async_leaving_the_block_cancels_rows_in_flight_at_once() -> None:
+    server = _SlowServer()
+    async with _async_client(server) as client:
+        with anyio.fail_after(5):  # prompt: nothing waits for the held answers
+            async with client.associate_many(_slow_rows(3), concurrency=4) as run:
+                firsts = [await anext(run) for _ in range(3)]
+                await _until(lambda: server.started == 7)
+            # The block is left after 3 outcomes, with 4 rows held by the server.
+        in_flight_when_left = server.started - 3
+        for _ in range(20):
+            await anyio.lowlevel.checkpoint()
+    assert [o.ok for o in firsts] == [True] * 3
+    assert in_flight_when_left == 4 and server.cancelled == 4
+    assert server.started == 7  # nothing started after the block was left
+    gc.collect()
+
+
+@pytest.mark.filterwarnings("error")
+async def test_async_a_cancelled_consumer_stops_every_worker() -> None:
+    server = _SlowServer()
+    seen: list[AssociationOutcome] = []
+
+    async def consume(client: AsyncHubSpotAssociations) -> None:
+        async with client.associate_many(_slow_rows(2), concurrency=3) as run:
+            async for outcome in run:
+                seen.append(outcome)
+
+    async with _async_client(server) as client:
+        async with anyio.create_task_group() as group:  # the consumer is cancelled while it waits for an outcome
+            group.start_soon(consume, client)
+            await _until(lambda: server.started == 5)
+            group.cancel_scope.cancel()
+        started = server.started
+        server.release.set()
+        for _ in range(20):
+            await anyio.lowlevel.checkpoint()
+    assert len(seen) == 2 and server.cancelled == 3 and server.started == started == 5
+    gc.collect()
+
+
+async def test_async_a_timeout_around_one_outcome_leaves_the_run_usable() -> None:
+    # A deadline around a single anext() (a pattern that breaks an async generator holding a task group).
+    server = _SlowServer()
+    async with _async_client(server) as client, client.associate_many(_slow_rows(1), concurrency=2) as run:
+        first = await anext(run)
+        with anyio.move_on_after(0.05) as scope:
+            await anext(run)
+        assert scope.cancelled_caught
+        server.release.set()
+        with anyio.fail_after(5):
+            second = await anext(run)
+    assert first.ok and first.index == 0 and second.ok
 
 
 @pytest.mark.parametrize("concurrency", [0, -1, True, 1.5])
@@ -235,8 +359,8 @@ async def test_async_input_is_consumed_lazily() -> None:
     concurrency = 8
     rows = _CountingRows(2_000)
     seen = 0
-    async with _async_client() as client:
-        async for outcome in client.associate_many(iter(rows), concurrency=concurrency):
+    async with _async_client() as client, client.associate_many(iter(rows), concurrency=concurrency) as run:
+        async for outcome in run:
             assert outcome.ok
             seen += 1
             assert rows.pulled - seen <= 2 * concurrency
@@ -257,6 +381,25 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
         assert all(o.ok for o in outcomes)
         assert emulator.state.counts_by_status.get(429, 0) <= 1
         assert emulator.state.put_count == 50
+
+
+async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Anything that is not a row's failure (a bug) stops the run and is raised as it is, not as an ExceptionGroup.
+    original = bulk_module._run_async
+
+    async def broken(client: AsyncHubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+        if index == 3:
+            raise RuntimeError("bug in row handling")
+        return await original(client, index, row)
+
+    monkeypatch.setattr(bulk_module, "_run_async", broken)
+    rows = _CountingRows(None)  # endless: only the stop ends the run
+    async with _async_client() as client:
+        with anyio.fail_after(5), pytest.raises(RuntimeError, match="bug in row handling"):
+            async with client.associate_many(iter(rows), concurrency=2) as run:
+                async for _ in run:
+                    pass
+    assert rows.pulled <= 3 + 1 + 2 * 2
 
 
 def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:

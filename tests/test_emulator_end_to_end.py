@@ -7,13 +7,15 @@ with the default 8, the client's own backoffs (0.5 s, 1 s, 2 s...), not the rate
 16 it typically takes 16-21 s, more when one row meets five faults in a row.
 
 Every association must exist in the emulator exactly once, every attempt the client counted must be a request the
-emulator saw, and the test prints how many retries that took (``pytest -s``).
+emulator saw, and the test prints how many retries that took (``pytest -s``). It runs on asyncio and on trio (real
+sockets under both).
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
+
+import anyio
 
 from hubspot_associations import AssociationSpec, AsyncHubSpotAssociations
 from hubspot_associations.emulator import Association, EmulatorConfig, run_emulator_in_thread
@@ -37,11 +39,15 @@ def _expected(index: int) -> Association:
 
 async def _associate_all(client: AsyncHubSpotAssociations) -> list[int]:
     """Send every row, at most CONCURRENCY in flight; return the attempts each row took, in row order."""
-    semaphore = asyncio.Semaphore(CONCURRENCY)
+    limiter = anyio.CapacityLimiter(CONCURRENCY)
+    attempts = [0] * ROWS
 
-    async def one(index: int) -> int:
+    async def one(index: int) -> None:
+        attempts[index] = await _one(index)
+
+    async def _one(index: int) -> int:
         contact, company = CONTACTS + index, COMPANIES + index
-        async with semaphore:
+        async with limiter:
             if index % 2 == 0:
                 default = await client.with_raw_response.associate_default("contacts", contact, "companies", company)
                 assert default.status_code == 200 and default.parsed.status == "COMPLETE"
@@ -52,23 +58,22 @@ async def _associate_all(client: AsyncHubSpotAssociations) -> list[int]:
             assert labelled.status_code == 201 and labelled.parsed.labels == ["Manager"]
             return labelled.attempts
 
-    return list(await asyncio.gather(*(one(index) for index in range(ROWS))))
+    async with anyio.create_task_group() as group:
+        for index in range(ROWS):
+            group.start_soon(one, index)
+    return attempts
 
 
-def test_1000_associations_survive_faults_and_a_tight_rate_limit() -> None:
+async def test_1000_associations_survive_faults_and_a_tight_rate_limit() -> None:
     config = EmulatorConfig(
         rate_limit=RATE_LIMIT, rate_window_s=RATE_WINDOW_S, fault_rate=FAULT_RATE, faults=FAULTS, seed=20260
     )
     with run_emulator_in_thread(config) as emulator:
-
-        async def run() -> list[int]:
-            # max_retries 8: a row meets a fault with p = 0.2 per attempt, so 9 in a row (p = 5e-7) would be needed to
-            # fail; the default 4 would fail one row in ~3,000 runs of this test and make it flaky.
-            async with AsyncHubSpotAssociations(emulator.token, base_url=emulator.base_url, max_retries=8) as client:
-                return await _associate_all(client)
-
         started = time.monotonic()
-        attempts = asyncio.run(run())
+        # max_retries 8: a row meets a fault with p = 0.2 per attempt, so 9 in a row (p = 5e-7) would be needed to
+        # fail; the default 4 would fail one row in ~3,000 runs of this test and make it flaky.
+        async with AsyncHubSpotAssociations(emulator.token, base_url=emulator.base_url, max_retries=8) as client:
+            attempts = await _associate_all(client)
         elapsed = time.monotonic() - started
         state = emulator.state
         stored = state.all_associations()

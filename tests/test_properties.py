@@ -7,7 +7,6 @@ example bodies with one field replaced by anything) go to the API response, to t
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import json
 from collections.abc import Callable, Iterator
@@ -220,17 +219,15 @@ def test_associate_many_yields_one_outcome_per_row_whatever_the_answers(response
 
 @settings(BOUNDED, max_examples=40)
 @given(st.lists(answers, min_size=1, max_size=3))
-def test_the_async_client_too(responses: list[Answer]) -> None:
+async def test_the_async_client_too(responses: list[Answer]) -> None:
+    # Run by anyio's plugin on asyncio and on trio, like every async test.
     async def no_wait(seconds: float) -> None:
         return None
 
-    async def run() -> None:
-        http = httpx.AsyncClient(transport=httpx.MockTransport(serving(responses)))
+    http = httpx.AsyncClient(transport=httpx.MockTransport(serving(responses)))
+    with mock.patch("hubspot_associations._client._async_sleep", no_wait):
         async with AsyncHubSpotAssociations(TOKEN, http_client=http, max_retries=1) as client:
             try:
                 await client.associate_default("contacts", "1", "companies", "2")
             except HubSpotError as error:
                 assert str(error) and repr(error)
-
-    with mock.patch("hubspot_associations._client._async_sleep", no_wait):
-        asyncio.run(run())

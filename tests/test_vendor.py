@@ -41,7 +41,7 @@ GENERATED = ROOT / "generated" / "hubspot_associations_api"
 SPEC = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_REQUIREMENTS = tuple(PYPROJECT["project"]["dependencies"])
-ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "attrs", "attr"})
+ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "attrs", "attr", "anyio"})
 
 
 def _bin(venv_dir: Path, name: str) -> Path:
@@ -284,7 +284,7 @@ def test_stamp_records_version_spec_generator_and_requirements(project: Path) ->
     assert stamp.spec_path == "openapi/hubspot-crm-associations-v4.yaml"
     assert stamp.generator == "openapi-python-client==0.29.1"
     assert stamp.runtime_requirements == RUNTIME_REQUIREMENTS
-    assert [vendor._requirement_name(r) for r in stamp.runtime_requirements] == ["httpx", "attrs", "sniffio"]
+    assert [vendor._requirement_name(r) for r in stamp.runtime_requirements] == ["httpx", "attrs", "sniffio", "anyio"]
     assert stamp.requires_python == PYPROJECT["project"]["requires-python"]
 
     namespace: dict[str, Any] = {}

@@ -18,11 +18,11 @@ import attrs
 import httpx
 
 from . import _response
-from ._constants import OAUTH_TOKEN_URL_V1, TOKEN_ENV_VAR
+from ._constants import OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
 
-if TYPE_CHECKING:  # imported where used: sync-only users do not pay for them at import
-    import asyncio
+if TYPE_CHECKING:  # imported where used: sync-only users do not pay for it at import
+    import anyio
 
 __all__ = [
     "BearerToken",
@@ -31,8 +31,21 @@ __all__ = [
     "OAuthRefreshError",
     "OAuthTokens",
     "mask_secret",
+    "oauth_token_url",
     "token_from_env",
 ]
+
+
+def oauth_token_url(base_url: str, path: str = OAUTH_TOKEN_PATH_V1) -> str:
+    """The token endpoint that belongs to an API root: ``base_url`` + ``/oauth/v1/token``.
+
+    The one place the library and the CLI derive it, so a refresh token and client secret go to the host the user
+    named as ``base_url`` (HubSpot, the emulator, a proxy), never to another one by default.
+
+    >>> oauth_token_url("http://127.0.0.1:8080/")
+    'http://127.0.0.1:8080/oauth/v1/token'
+    """
+    return base_url.rstrip("/") + path
 
 
 def mask_secret(value: str | None) -> str:
@@ -191,15 +204,19 @@ class OAuthRefresh(httpx.Auth):
     * Refreshes once more when a response is 401 with ``category: EXPIRED_AUTHENTICATION`` and retries that request
       once with the new token; a second 401 is returned as it is. A 401 ``INVALID_AUTHENTICATION`` is returned
       without refreshing (HubSpot: a 401 is not by itself a reason to refresh).
-    * The refresh is a form-encoded ``POST token_url`` sent through the same client (so it works with any
-      transport), v1 or v3 alike. A ``token_url`` starting with ``/`` is resolved against the origin of the request
-      being authenticated, e.g. ``token_url="/oauth/v1/token"`` with the emulator.
+    * The refresh is a form-encoded ``POST`` to the token endpoint, sent through the same client (so it works with
+      any transport), v1 or v3 alike. By default (``token_url=None``) the endpoint follows the client's
+      ``base_url``: :func:`oauth_token_url` of it once a :class:`~hubspot_associations.HubSpotAssociations` (or
+      its async twin) adopts this auth, else ``/oauth/v1/token`` at the origin of the request being
+      authenticated (a plain ``httpx.Client``). So the secrets go where the API calls go: HubSpot, the emulator,
+      or your proxy. A ``token_url`` you name is used as given (a path starting with ``/`` resolves against the
+      request's origin); one on another host than ``base_url`` is allowed, and is your decision.
     * A rotated ``refresh_token`` in the response is adopted; ``on_refresh`` is called with the new
       :class:`OAuthTokens` after every refresh, inside the refresh lock (its exceptions propagate to the request
       that triggered the refresh).
-    * One refresh at a time: threads share a :class:`threading.Lock`, asyncio tasks an :class:`asyncio.Lock` per
-      event loop; callers that waited re-check and reuse a token refreshed meanwhile. (A sync and an async client
-      sharing one instance are each serialised, not against each other.)
+    * One refresh at a time: threads share a :class:`threading.Lock`, async tasks an :class:`anyio.Lock` per event
+      loop (asyncio or trio); callers that waited re-check and reuse a token refreshed meanwhile. (A sync and an
+      async client sharing one instance are each serialised, not against each other.)
     * A refresh refused with a 4xx (bad refresh token, bad client id) raises :class:`OAuthRefreshError` and is
       remembered: later requests raise it again without hammering the token endpoint, until
       :meth:`set_tokens` supplies new credentials. 5xx and transport errors are not remembered.
@@ -209,7 +226,7 @@ class OAuthRefresh(httpx.Auth):
     Example::
 
         auth = OAuthRefresh(client_id, client_secret, refresh_token, on_refresh=save_tokens)
-        client = httpx.Client(base_url="https://api.hubapi.com", auth=auth)
+        client = HubSpotAssociations(auth=auth)  # refreshes at https://api.hubapi.com/oauth/v1/token
     """
 
     requires_request_body = True  # the request may be sent twice (after a refresh on 401)
@@ -223,7 +240,7 @@ class OAuthRefresh(httpx.Auth):
         *,
         access_token: str | None = None,
         expires_at: float | None = None,
-        token_url: str = OAUTH_TOKEN_URL_V1,
+        token_url: str | None = None,
         on_refresh: Callable[[OAuthTokens], None] | None = None,
         refresh_margin: float = 60.0,
         clock: Callable[[], float] = time.time,
@@ -234,20 +251,19 @@ class OAuthRefresh(httpx.Auth):
         _validate_token(refresh_token, "refresh token")
         if access_token is not None:
             _validate_token(access_token)
-        if not token_url.startswith(("/", "https://", "http://")):
+        if token_url is not None and not token_url.startswith(("/", "https://", "http://")):
             raise ValueError("token_url must be an absolute http(s) URL or a path starting with '/'")
         self.client_id = client_id
         self._client_secret = client_secret
         self.token_url = token_url
+        self._followed_base_url: str | None = None
         self.on_refresh = on_refresh
         self.refresh_margin = refresh_margin
         self._clock = clock
         self._state = _State(0, access_token, refresh_token, expires_at)
         self._failure: OAuthRefreshError | None = None
         self._thread_lock = threading.Lock()
-        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
         self._async_locks_guard = threading.Lock()
 
     def __repr__(self) -> str:
@@ -283,9 +299,30 @@ class OAuthRefresh(httpx.Auth):
             return True
         return state.expires_at is not None and self._clock() >= state.expires_at - self.refresh_margin
 
+    def follow_base_url(self, base_url: str) -> None:
+        """Refresh at :func:`oauth_token_url` of ``base_url`` (the clients call this; a named ``token_url`` wins).
+
+        One instance follows one base URL: a second client with another ``base_url`` raises :class:`ValueError`
+        rather than sending the secrets to the first one's host.
+        """
+        if self.token_url is not None:
+            return
+        base_url = base_url.rstrip("/")
+        if self._followed_base_url is not None and self._followed_base_url != base_url:
+            raise ValueError(
+                f"this OAuthRefresh already refreshes at {self._followed_base_url!r}'s token endpoint; use one per "
+                "base_url, or pass token_url=... explicitly to share it"
+            )
+        self._followed_base_url = base_url
+
     def resolve_token_url(self, request: httpx.Request) -> httpx.URL:
-        """``token_url`` as an absolute URL; a path is resolved against the origin of ``request``."""
-        return request.url.join(self.token_url)
+        """The token endpoint for ``request``: ``token_url`` if named (a path resolves against the request's
+        origin), else the followed ``base_url``'s, else ``/oauth/v1/token`` at the request's origin."""
+        if self.token_url is not None:
+            return request.url.join(self.token_url)
+        if self._followed_base_url is not None:
+            return httpx.URL(oauth_token_url(self._followed_base_url))
+        return request.url.join(OAUTH_TOKEN_PATH_V1)
 
     def build_refresh_request(self, request: httpx.Request) -> httpx.Request:
         """The ``POST token_url`` form request that exchanges the refresh token for a new access token."""
@@ -445,14 +482,16 @@ class OAuthRefresh(httpx.Auth):
         self._authorize(request)
         yield request
 
-    def _async_lock(self) -> asyncio.Lock:
-        import asyncio
+    def _async_lock(self) -> anyio.Lock:
+        # One anyio lock per running event loop (an asyncio loop or a trio run): a lock belongs to the backend it
+        # was first used on, and one instance may serve several ``asyncio.run``/``trio.run`` calls in turn.
+        import anyio.lowlevel
 
-        loop = asyncio.get_running_loop()
+        loop = anyio.lowlevel.current_token().native_token
         with self._async_locks_guard:
             lock = self._async_locks.get(loop)
             if lock is None:
-                lock = self._async_locks[loop] = asyncio.Lock()
+                lock = self._async_locks[loop] = anyio.Lock()
             return lock
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:

@@ -24,7 +24,7 @@ from hubspot_associations_api.models import (
 )
 
 from . import _logging
-from ._auth import BearerToken, MissingCredentialsError, token_from_env
+from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -135,12 +135,17 @@ def _base_url(value: str) -> str:
     return str(url).rstrip("/")
 
 
-def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
+def _auth(access_token: str | None, auth: httpx.Auth | None, base_url: str) -> httpx.Auth:
     if auth is not None and access_token is not None:
         raise InvalidInputError("auth", "pass either access_token or auth, not both")
     if auth is not None:
         if not isinstance(auth, httpx.Auth):
             raise InvalidInputError("auth", f"must be an httpx.Auth such as OAuthRefresh, got {type(auth).__name__}")
+        if isinstance(auth, OAuthRefresh):
+            try:
+                auth.follow_base_url(base_url)  # the refresh goes to base_url's host unless token_url says otherwise
+            except ValueError as exc:
+                raise InvalidInputError("auth", str(exc)) from None
         return auth
     try:
         return BearerToken(access_token if access_token is not None else token_from_env())
@@ -148,6 +153,27 @@ def _auth(access_token: str | None, auth: httpx.Auth | None) -> httpx.Auth:
         raise
     except (TypeError, ValueError) as exc:  # BearerToken's message never contains the token itself
         raise InvalidInputError("access_token", str(exc)) from None
+
+
+def _check_transport(http_client: httpx.Client | httpx.AsyncClient) -> None:
+    # httpx accepts any transport and fails only at the first request, with an AttributeError from inside httpx
+    # (the usual case: ``httpx.ASGITransport``, which is async-only, in an ``httpx.Client``). Say so up front.
+    transport = getattr(http_client, "_transport", None)
+    sync = isinstance(http_client, httpx.Client)
+    expected = httpx.BaseTransport if sync else httpx.AsyncBaseTransport
+    if transport is None or isinstance(transport, expected):
+        return
+    hint = (
+        " (for the emulator from the sync client, serve it with run_emulator_in_thread() and pass its base_url, "
+        "or use AsyncHubSpotAssociations)"
+        if sync
+        else ""
+    )
+    raise InvalidInputError(
+        "http_client",
+        f"its transport {type(transport).__name__} is not an httpx.{expected.__name__}, so it cannot serve an "
+        f"httpx.{type(http_client).__name__}{hint}",
+    )
 
 
 class BaseClient(Generic[HttpT]):
@@ -191,7 +217,7 @@ class BaseClient(Generic[HttpT]):
         self.base_url = _base_url(base_url)
         self.timeout = _timeout(timeout)
         self.max_retries = max_retries
-        self.auth = _auth(access_token, auth)
+        self.auth = _auth(access_token, auth, self.base_url)
         self.pacer = Pacer(rate_limit, rate_limit_window)
         self._rng = random.Random()
         _logging.configure_from_env()
@@ -200,6 +226,8 @@ class BaseClient(Generic[HttpT]):
             raise InvalidInputError(
                 "http_client", f"must be an httpx.{http_class.__name__}, got {type(http_client).__name__}"
             )
+        if http_client is not None:
+            _check_transport(http_client)
         self._owns_http = http_client is None
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
 

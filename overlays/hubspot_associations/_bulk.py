@@ -20,12 +20,20 @@ Design (shared by the sync and async clients):
   is sent, so the client's limit (configured, or adopted from HubSpot's ``X-HubSpot-RateLimit-*`` headers) is used
   fully and 429s are the exception, and absorbed by the retry policy when they happen.
 
+* **Structured concurrency (async).** The async workers are tasks in an anyio task group that lives in the
+  caller's ``async with`` block (:class:`AsyncBulkRun`), so the run works on asyncio and trio, and leaving the block
+  cancels it.
+
 Example::
 
     rows = (AssociationRow("contacts", c, "companies", k) for c, k in pairs)
     for outcome in client.associate_many(rows, concurrency=8):
         if not outcome.ok:
             print(outcome.row, outcome.error)
+
+    async with async_client.associate_many(rows, concurrency=8) as outcomes:
+        async for outcome in outcomes:
+            ...
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -48,8 +58,9 @@ from ._errors import (
 from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 from ._validation import InvalidInputError
 
-if TYPE_CHECKING:  # asyncio and queue are imported where used, so importing the SDK stays cheap
-    import asyncio
+if TYPE_CHECKING:  # anyio and queue are imported where used, so importing the SDK stays cheap
+    from anyio import CancelScope
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
     from ._client import AsyncHubSpotAssociations, HubSpotAssociations
 
@@ -58,6 +69,7 @@ __all__ = [
     "AssociationOutcome",
     "AssociationResult",
     "AssociationRow",
+    "AsyncBulkRun",
     "RowError",
     "associate_many_async",
     "associate_many_sync",
@@ -244,11 +256,11 @@ def _sync_outcomes(
     stop: threading.Event | None,
     grace: float,
 ) -> Iterator[AssociationOutcome]:
-    # The threaded twin of _async_outcomes: ``concurrency`` worker threads share the rows iterator (under a lock)
-    # and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``), freed when
-    # the caller comes back for the next outcome. The first row goes alone (for at most _SOLO_S): its answer (a
-    # wrong token, a missing scope, a spent daily limit) often decides every row's fate, and the caller may stop
-    # before the rest start.
+    # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator (under
+    # a lock) and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``),
+    # freed when the caller comes back for the next outcome. The first row goes alone (for at most _SOLO_S): its
+    # answer (a wrong token, a missing scope, a spent daily limit) often decides every row's fate, and the caller
+    # may stop before the rest start.
     # ``halt`` is the workers' stop: set when the caller's ``stop`` is seen, or when the caller leaves early; it
     # ends retry waits at once (StoppedError) and keeps workers from taking rows. Workers are daemon threads, so
     # one whose request is still on the wire after ``grace`` is left behind rather than waited for.
@@ -348,75 +360,183 @@ async def _run_async(client: AsyncHubSpotAssociations, index: int, row: Associat
         return _failed(row, index, error)
 
 
-async def _aiterate(
-    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
-) -> AsyncGenerator[AssociationRow, None]:
-    if isinstance(rows, AsyncIterable):
-        async for row in rows:
-            yield row
-    else:
-        for row in rows:
-            yield row
-
-
 def associate_many_async(
     client: AsyncHubSpotAssociations,
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
-) -> AsyncIterator[AssociationOutcome]:
+) -> AsyncBulkRun:
     """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks)."""
     _check_concurrency(concurrency)
-    return _async_outcomes(client, rows, concurrency)
+    return AsyncBulkRun(client, rows, concurrency)
 
 
-async def _async_outcomes(
+_Item = AssociationOutcome | Exception  # what the outcomes stream carries; an Exception is raised to the caller
+
+
+class AsyncBulkRun:
+    """A bulk run of the async client: enter it, then iterate the outcomes.
+
+    ::
+
+        async with client.associate_many(rows, concurrency=8) as outcomes:
+            async for outcome in outcomes:
+                ...
+
+    Why a context manager and not a bare async generator: the workers are tasks in an anyio task group, and a
+    task group (a cancel scope) must not stay open across a ``yield`` of an async generator. Under trio, and under
+    anyio on asyncio, a timeout around ``anext()``, a consumer cancelled between two outcomes, or a generator left
+    to the garbage collector would exit the scope in the wrong place (PEP 789 describes the problem). ``async with``
+    gives the task group a place to live in the caller's own frame, so all of that works on both backends.
+
+    Leaving the block (the end of the outcomes, ``break``, an exception, a cancellation) cancels the workers at
+    once: a request in flight is abandoned (a PUT repeated later is harmless) and no new row starts. A bare
+    ``async for`` without ``async with`` raises :class:`TypeError` before anything is sent.
+    """
+
+    def __init__(
+        self,
+        client: AsyncHubSpotAssociations,
+        rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+        concurrency: int,
+    ) -> None:
+        self._client = client
+        self._rows = rows
+        self._concurrency = concurrency
+        self._session: AbstractAsyncContextManager[AsyncIterator[AssociationOutcome]] | None = None
+
+    async def __aenter__(self) -> AsyncIterator[AssociationOutcome]:
+        if self._session is not None:
+            raise RuntimeError("this associate_many run was already entered; call associate_many again")
+        self._session = _session(self._client, self._rows, self._concurrency)
+        return await self._session.__aenter__()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool | None:
+        assert self._session is not None
+        return await self._session.__aexit__(exc_type, exc, tb)
+
+    if not TYPE_CHECKING:  # at run time a clear message; for type checkers a bare ``async for`` is an error
+
+        def __aiter__(self) -> AsyncIterator[AssociationOutcome]:
+            raise TypeError(
+                "enter the run first: `async with client.associate_many(rows) as outcomes: async for outcome in "
+                "outcomes: ...` (its worker tasks need a block to live in)"
+            )
+
+
+class _Outcomes:
+    """The iterator ``async with`` hands out: outcomes as they complete, then the failure that stopped the run."""
+
+    def __init__(self, receive: MemoryObjectReceiveStream[_Item]) -> None:
+        self._receive = receive
+
+    def __aiter__(self) -> _Outcomes:
+        return self
+
+    async def __anext__(self) -> AssociationOutcome:
+        import anyio
+
+        try:
+            item = await self._receive.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            raise StopAsyncIteration from None
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+@asynccontextmanager
+async def _session(
     client: AsyncHubSpotAssociations,
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     concurrency: int,
-) -> AsyncIterator[AssociationOutcome]:
-    # ``concurrency`` long-lived workers pull rows from one shared iterator and hand outcomes over a queue (no task
-    # per row). A worker takes a row only with a free slot, and a slot frees when the caller comes back for the
-    # next outcome: never more than 2 x ``concurrency`` rows pulled ahead of the caller.
-    import asyncio
+) -> AsyncGenerator[AsyncIterator[AssociationOutcome], None]:
+    # One task feeds rows over an unbuffered stream to ``concurrency`` long-lived workers (no task per row), which
+    # hand outcomes to the caller over a stream of ``concurrency`` places. A worker holding a finished outcome waits
+    # for a place, so at most 2 x ``concurrency`` rows are pulled ahead of the caller (in flight, or waiting).
+    import anyio
 
-    source = _aiterate(rows)
-    pull = asyncio.Lock()  # an async iterable may suspend inside __anext__; two workers must not enter it at once
-    free = asyncio.Semaphore(2 * concurrency)
-    outcomes: asyncio.Queue[AssociationOutcome | Exception | None] = asyncio.Queue()  # None: a worker finished
-    counter = itertools.count()
-
-    async def worker() -> None:
-        try:
-            while True:
-                await free.acquire()
-                async with pull:
-                    row = await anext(source, _END)
-                    index = next(counter)
-                if row is _END:
-                    break
-                outcomes.put_nowait(await _run_async(client, index, cast(AssociationRow, row)))
-        except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller
-            outcomes.put_nowait(error)
-        outcomes.put_nowait(None)
-
-    workers = [asyncio.create_task(worker()) for _ in range(concurrency)]
+    send, receive = anyio.create_memory_object_stream[_Item](concurrency)
+    body_error: BaseException | None = None
     try:
-        running = concurrency
-        while running:
-            item = await outcomes.get()
-            if item is None:
-                running -= 1
-            elif isinstance(item, Exception):
-                raise item
+        async with anyio.create_task_group() as group:
+            group.start_soon(_produce, client, rows, concurrency, send)
+            try:
+                with receive:
+                    yield _Outcomes(receive)
+            except BaseException as error:
+                body_error = error
+                raise
+            finally:
+                group.cancel_scope.cancel()  # the caller is done: abandon rows in flight, start none
+    except BaseExceptionGroup as group_error:
+        # The workers never raise (they send what they catch), so a group holding only the caller's own exception
+        # is the task group wrapping it: give the caller back the exception it raised, not a group.
+        if body_error is not None and group_error.exceptions == (body_error,):
+            raise body_error from None
+        raise
+
+
+async def _produce(
+    client: AsyncHubSpotAssociations,
+    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    concurrency: int,
+    outcomes: MemoryObjectSendStream[_Item],
+) -> None:
+    import anyio
+
+    failures: list[Exception] = []  # the caller's iterable failing, or a programming error: raised after the rest
+    row_send, row_receive = anyio.create_memory_object_stream[tuple[int, Any]](0)
+    async with outcomes:
+        async with anyio.create_task_group() as workers:
+            workers.start_soon(_feed, rows, row_send, failures)
+            for _ in range(concurrency):
+                workers.start_soon(_work, client, row_receive.clone(), outcomes.clone(), failures, workers.cancel_scope)
+            row_receive.close()
+        if failures:
+            await outcomes.send(failures[0])
+
+
+async def _feed(
+    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    send: MemoryObjectSendStream[tuple[int, Any]],
+    failures: list[Exception],
+) -> None:
+    # Rows are pulled in this one task (an async iterable may suspend in __anext__, and an async generator must not
+    # be driven from several tasks), one at a time as a worker becomes free: the input is never materialised.
+    # An exception from the iterable stops the feed: the rows already taken finish, their outcomes reach the
+    # caller, then the exception does.
+    counter = itertools.count()
+    with send:
+        try:
+            if isinstance(rows, AsyncIterable):
+                async for row in rows:
+                    await send.send((next(counter), row))
             else:
-                yield item
-                free.release()
-    finally:
-        for task in workers:
-            task.cancel()
-        await asyncio.gather(*workers, return_exceptions=True)
-        await source.aclose()
+                for row in rows:
+                    await send.send((next(counter), row))
+        except Exception as error:
+            failures.append(error)
+
+
+async def _work(
+    client: AsyncHubSpotAssociations,
+    rows: MemoryObjectReceiveStream[tuple[int, Any]],
+    outcomes: MemoryObjectSendStream[_Item],
+    failures: list[Exception],
+    scope: CancelScope,
+) -> None:
+    with rows, outcomes:
+        async for index, row in rows:
+            try:
+                outcome = await _run_async(client, index, row)
+            except Exception as error:  # a programming error, not a row's failure: stop everything, tell the caller
+                failures.append(error)
+                scope.cancel()
+                return
+            await outcomes.send(outcome)
 
 
 def _check_concurrency(concurrency: object) -> None:

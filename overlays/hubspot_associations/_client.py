@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterable, Iterable, Iterator
 from functools import cached_property
 from typing import Self, TypeVar
 
@@ -15,6 +15,7 @@ from ._bulk import (
     DEFAULT_CONCURRENCY,
     AssociationOutcome,
     AssociationRow,
+    AsyncBulkRun,
     associate_many_async,
     associate_many_sync,
 )
@@ -25,10 +26,13 @@ T = TypeVar("T")
 
 
 async def _async_sleep(seconds: float) -> None:
-    """``asyncio.sleep``, imported on first use so that sync-only users never import asyncio (~50 ms)."""
-    import asyncio
+    """``anyio.sleep``: the wait works on asyncio and trio alike, and is where a cancellation lands.
 
-    await asyncio.sleep(seconds)
+    Imported on first use, so sync-only users never import anyio or asyncio (~50 ms).
+    """
+    import anyio
+
+    await anyio.sleep(seconds)
 
 
 def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
@@ -179,7 +183,11 @@ class HubSpotAssociationsWithRawResponse:
 
 
 class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
-    """The asyncio twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods."""
+    """The async twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods.
+
+    Runs wherever httpx's ``AsyncClient`` runs: asyncio, trio, or anyio on either (every wait, lock and task goes
+    through anyio).
+    """
 
     _http_class = httpx.AsyncClient
 
@@ -255,10 +263,15 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
-    ) -> AsyncIterator[AssociationOutcome]:
-        """The async twin of :meth:`HubSpotAssociations.associate_many`: ``async for outcome in ...``.
+    ) -> AsyncBulkRun:
+        """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
 
-        Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight.
+        Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight. The
+        workers live in a task group for the duration of the ``async with`` block; leaving it cancels them::
+
+            async with client.associate_many(rows) as outcomes:
+                async for outcome in outcomes:
+                    ...
         """
         return associate_many_async(self, rows, concurrency=concurrency)
 

@@ -14,7 +14,7 @@ arrivals together, and a burst that queued at the server spreads itself out in t
 the window covers the rest (the server's own clock and processing order).
 
 The same object serves the sync client (``time.sleep(slot.wait)``) and the async client
-(``await asyncio.sleep(slot.wait)``): the lock is held only for a few arithmetic operations, never while sleeping.
+(``await anyio.sleep(slot.wait)``): the lock is held only for a few arithmetic operations, never while sleeping.
 """
 
 from __future__ import annotations

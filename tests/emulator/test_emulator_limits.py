@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import anyio
 
 from hubspot_associations.emulator import EmulatorConfig
 from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, ClientFactory, default_url
@@ -35,7 +35,7 @@ async def test_rolling_window_429_then_recovers(emulator_client: ClientFactory) 
         assert refused_again.status_code == 429
         assert state.put_count == 3
 
-        await asyncio.sleep(0.35)  # 429s did not consume the window, so a full window later all is free again
+        await anyio.sleep(0.35)  # 429s did not consume the window, so a full window later all is free again
         recovered = await client.put(URL, headers=AUTH)
         assert recovered.status_code == 200
         assert recovered.headers["X-HubSpot-RateLimit-Remaining"] == "2"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
+import anyio
 import pytest
 
 from hubspot_associations.emulator import DEFAULT_SCOPES, EmulatorConfig
@@ -77,7 +77,7 @@ async def test_token_expires_after_its_lifetime(emulator_client: ClientFactory) 
         headers = {"Authorization": f"Bearer {token}"}
         assert (await client.put(URL, headers=headers)).status_code == 200
 
-        await asyncio.sleep(1.05)
+        await anyio.sleep(1.05)
         response = await client.put(URL, headers=headers)
 
         assert response.status_code == 401

@@ -9,7 +9,7 @@ import typer
 
 from .._auth import BearerToken, OAuthRefresh
 from .._client import HubSpotAssociations
-from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
+from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
 
 __all__ = [
     "BaseUrlOption",
@@ -88,7 +88,6 @@ def _auth(
     client_id: str | None,
     client_secret: str | None,
     refresh_token: str | None,
-    base_url: str,
 ) -> httpx.Auth:
     if token:
         try:
@@ -105,12 +104,9 @@ def _auth(
     missing = [name for name, value in oauth.items() if not value]
     if missing:
         raise typer.BadParameter(f"OAuth also needs {', '.join(missing)}", param_hint="--client-id")
-    # Against the emulator or a proxy, refresh there too (a path resolves against the request's origin).
-    token_url = OAUTH_TOKEN_PATH_V1 if base_url.rstrip("/") != DEFAULT_BASE_URL else None
+    # No token_url: the client makes the refresh follow --base-url (oauth_token_url, as for library users).
     try:
-        if token_url is None:
-            return OAuthRefresh(str(client_id), str(client_secret), str(refresh_token))
-        return OAuthRefresh(str(client_id), str(client_secret), str(refresh_token), token_url=token_url)
+        return OAuthRefresh(str(client_id), str(client_secret), str(refresh_token))
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--client-id") from None
 
@@ -127,7 +123,7 @@ def build_client(
 ) -> HubSpotAssociations:
     """The sync client for a command; bad options raise :class:`typer.BadParameter` (exit status 2)."""
     limit, window = parse_rate_limit(rate_limit)
-    auth = _auth(token, client_id, client_secret, refresh_token, base_url)
+    auth = _auth(token, client_id, client_secret, refresh_token)
     try:
         return HubSpotAssociations(
             auth=auth, base_url=base_url, max_retries=max_retries, rate_limit=limit, rate_limit_window=window

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -10,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import anyio
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -73,7 +73,7 @@ class _Emulator:
         correlation_id = str(uuid.uuid4())
         headers = {_CORRELATION: correlation_id}
         if self.config.latency_s > 0:
-            await asyncio.sleep(self.config.latency_s)
+            await anyio.sleep(self.config.latency_s)  # anyio: served in process under trio too (ASGITransport)
         grant = self._authenticate(request, headers)
         if not isinstance(grant, TokenGrant):
             return _error(grant, correlation_id, headers)
