@@ -115,5 +115,13 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; table in bench/results/results.md
-	$(PYTHON) bench/run.py
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + README table
+	$(PYTHON) bench/run.py --readme
+
+.PHONY: bench-cold
+bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
+	$(PYTHON) bench/run.py --only import,cold,per_call --readme
+
+.PHONY: bench-shared-limit
+bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
+	$(PYTHON) -m bench.shared_limit

@@ -328,7 +328,7 @@ async def test_429_ten_secondly_then_200(clock: FakeClock) -> None:
 @pytest.mark.parametrize(("retry_after", "wait"), [("4", 4.0), ("0.5", 0.5), ("3600", 30.0)])
 async def test_retry_after_honoured(retry_after: str, wait: float, clock: FakeClock) -> None:
     server = Server(httpx.Response(503, headers={"Retry-After": retry_after}), httpx.Response(201, json=PAIR))
-    raw = await make(server, clock).with_raw_response.associate(*GOOD, 279)
+    raw = await make(server, clock, timeout=60.0).with_raw_response.associate(*GOOD, 279)  # room for a 30 s wait
     assert raw.attempts == 2
     assert clock.waits == [wait]
 
@@ -543,11 +543,15 @@ async def test_timeouts_reach_the_request() -> None:
     await client.associate(*GOOD, 279, timeout=1.5)
     await client.associate_default(*GOOD, timeout=httpx.Timeout(9.0, connect=2.0))
     seen = [request.extensions["timeout"] for request in server.requests]
-    assert seen == [
+    expected = [
         {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0},
         {"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5},
         {"connect": 2.0, "read": 9.0, "write": 9.0, "pool": 9.0},
     ]
+    # Each is the call's per-operation timeout capped by the budget left, so a hair less than the nominal value.
+    for got, limits in zip(seen, expected, strict=True):
+        assert got.keys() == limits.keys()
+        assert all(limits[name] - 0.5 < got[name] <= limits[name] for name in limits), (got, limits)
 
 
 async def test_async_context_manager_closes_only_owned_client() -> None:

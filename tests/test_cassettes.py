@@ -206,6 +206,12 @@ class _Sleeper:
 
             time.sleep(seconds)
 
+    def monotonic(self) -> float:
+        """The clock the call's deadline reads: recorded (not slept) waits count as time that passed."""
+        import time
+
+        return time.monotonic() + (0.0 if self._real else sum(self.waits))
+
 
 @dataclass
 class Case:

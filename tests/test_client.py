@@ -697,7 +697,9 @@ def test_retry_after_is_honoured(
     first: httpx.Response, expected_wait: float, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server = Server(first, httpx.Response(201, json=PAIR))
-    raw = make(server, clock, monkeypatch).with_raw_response.associate("contacts", 101, "companies", 202, 279)
+    # A budget with room for the longest (capped) wait: the default 30 s would not fit a 30 s wait plus an attempt.
+    client = make(server, clock, monkeypatch, timeout=60.0)
+    raw = client.with_raw_response.associate("contacts", 101, "companies", 202, 279)
     assert raw.attempts == 2
     assert clock.waits == [expected_wait]
 
@@ -1014,6 +1016,9 @@ def test_bad_timeout_sends_nothing(timeout: Any) -> None:
         ({"timeout": 0}, "timeout"),
         ({"base_url": "ftp://x"}, "base_url"),
         ({"base_url": "not a url"}, "base_url"),
+        ({"base_url": "http://[::1"}, "base_url"),  # httpx.InvalidURL, not an InvalidInputError, before
+        ({"base_url": "http://127.0.0.1:99999"}, "base_url"),
+        ({"base_url": 8080}, "base_url"),
         ({"auth": "token"}, "auth"),
     ],
 )
@@ -1081,11 +1086,19 @@ def timeout_seen(server: Server, index: int = -1) -> dict[str, float | None]:
     return value
 
 
+def assert_timeouts(seen: dict[str, float | None], expected: dict[str, float]) -> None:
+    """Each attempt gets the call's per-operation timeouts, capped by the budget left (a hair less here)."""
+    assert seen.keys() == expected.keys()
+    for name, limit in expected.items():
+        value = seen[name]
+        assert value is not None and limit - 0.5 < value <= limit, (name, value, limit)
+
+
 def test_default_timeout_is_connect_5_total_30() -> None:
     assert httpx.Timeout(30.0, connect=5.0) == DEFAULT_TIMEOUT
     server = Server()
     make(server).associate(*GOOD, 279)
-    assert timeout_seen(server) == {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0}
+    assert_timeouts(timeout_seen(server), {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0})
 
 
 def test_per_call_timeout_reaches_the_request() -> None:
@@ -1094,23 +1107,32 @@ def test_per_call_timeout_reaches_the_request() -> None:
     )
     client = make(server)
     client.associate_default(*GOOD, timeout=2.5)
-    assert timeout_seen(server) == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
+    assert_timeouts(timeout_seen(server), {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5})
     client.associate(*GOOD, 279, timeout=httpx.Timeout(12.0, connect=1.0))
-    assert timeout_seen(server) == {"connect": 1.0, "read": 12.0, "write": 12.0, "pool": 12.0}
+    assert_timeouts(timeout_seen(server), {"connect": 1.0, "read": 12.0, "write": 12.0, "pool": 12.0})
     client.associate(*GOOD, 279)  # the override was for that call only
-    assert timeout_seen(server) == {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0}
+    assert_timeouts(timeout_seen(server), {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0})
 
 
 def test_client_timeout_number_keeps_connect_at_most_5() -> None:
     server = Server()
     make(server, timeout=10).associate(*GOOD, 279)
-    assert timeout_seen(server) == {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 10.0}
+    assert_timeouts(timeout_seen(server), {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 10.0})
 
 
-def test_per_call_timeout_applies_to_every_retry(clock: FakeTime) -> None:
-    server = Server(httpx.Response(503), httpx.Response(201, json=PAIR))
-    make(server).associate(*GOOD, 279, timeout=3.0)
-    assert [timeout_seen(server, i)["read"] for i in range(2)] == [3.0, 3.0]
+def test_per_call_timeout_is_the_budget_of_every_retry(clock: FakeTime) -> None:
+    seen: list[float | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"]["read"])
+        return httpx.Response(503) if len(seen) == 1 else httpx.Response(201, json=PAIR)
+
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client.associate(*GOOD, 279, timeout=3.0)
+    # The second attempt gets what the first attempt and the backoff left of the 3 s budget.
+    assert len(seen) == 2 and clock.waits and seen[0] is not None and seen[1] is not None
+    assert seen[0] <= 3.0
+    assert seen[1] == pytest.approx(3.0 - clock.waits[0], abs=0.2)
 
 
 def test_context_manager_closes_owned_client() -> None:

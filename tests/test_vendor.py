@@ -41,7 +41,9 @@ GENERATED = ROOT / "generated" / "hubspot_associations_api"
 SPEC = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_REQUIREMENTS = tuple(PYPROJECT["project"]["dependencies"])
-ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "attrs", "attr", "anyio"})
+ALLOWED = frozenset(
+    {"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr", "anyio", *vendor.OPTIONAL_IMPORTS}
+)
 
 
 def _bin(venv_dir: Path, name: str) -> Path:
@@ -75,7 +77,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def runtime_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with nothing but pyproject's runtime requirements (httpx, attrs, sniffio) and their own dependencies."""
+    """A fresh venv with nothing but pyproject's runtime requirements (httpx, attrs, httpcore, sniffio) and their own dependencies."""
     venv_dir = tmp_path_factory.mktemp("runtime") / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PYTHONNOUSERSITE": "1"}
@@ -284,7 +286,13 @@ def test_stamp_records_version_spec_generator_and_requirements(project: Path) ->
     assert stamp.spec_path == "openapi/hubspot-crm-associations-v4.yaml"
     assert stamp.generator == "openapi-python-client==0.29.1"
     assert stamp.runtime_requirements == RUNTIME_REQUIREMENTS
-    assert [vendor._requirement_name(r) for r in stamp.runtime_requirements] == ["httpx", "attrs", "sniffio", "anyio"]
+    assert [vendor._requirement_name(r) for r in stamp.runtime_requirements] == [
+        "httpx",
+        "attrs",
+        "httpcore",
+        "sniffio",
+        "anyio",
+    ]
     assert stamp.requires_python == PYPROJECT["project"]["requires-python"]
 
     namespace: dict[str, Any] = {}

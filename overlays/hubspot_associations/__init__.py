@@ -14,14 +14,20 @@ from typing import TYPE_CHECKING
 
 from . import object_types
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
-from ._bulk import AssociationOutcome, AssociationRow
 from ._client import (
     AsyncHubSpotAssociations,
     AsyncHubSpotAssociationsWithRawResponse,
     HubSpotAssociations,
     HubSpotAssociationsWithRawResponse,
 )
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, OAUTH_TOKEN_URL_V1, OAUTH_TOKEN_URL_V3
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    OAUTH_TOKEN_URL_V1,
+    OAUTH_TOKEN_URL_V3,
+)
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -33,6 +39,7 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     RunWideFailure,
     ServerError,
     StoppedError,
@@ -53,6 +60,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import association_types
+    from ._bulk import AssociationOutcome, AssociationRow
 
 
 def __getattr__(name: str) -> object:
@@ -62,11 +70,19 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module(f"{__name__}.association_types")
+    # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these.
+    if name in ("AssociationOutcome", "AssociationRow"):
+        from . import _bulk
+
+        value: object = getattr(_bulk, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "OAUTH_TOKEN_URL_V1",
@@ -99,6 +115,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
+    "ResponseTooLargeError",
     "RunWideFailure",
     "ServerError",
     "StoppedError",

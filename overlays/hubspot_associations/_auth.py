@@ -6,11 +6,11 @@ emulator's ASGI app, a real network).
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +18,11 @@ import attrs
 import httpx
 
 from . import _response
-from ._constants import OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
+from ._bounds import BodyReader, Deadline
+from ._clamps import clamp_token_lifetime
+from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
+from ._secrets import Scrubber
 
 if TYPE_CHECKING:  # imported where used: sync-only users do not pay for it at import
     import anyio
@@ -34,6 +37,14 @@ __all__ = [
     "oauth_token_url",
     "token_from_env",
 ]
+
+
+def _parses(url: str) -> bool:
+    try:
+        port = httpx.URL(url).port
+    except httpx.InvalidURL:  # e.g. "http://[::1": refused here, not at the first refresh (outside the error tree)
+        return False
+    return port is None or 0 < port < 65536
 
 
 def oauth_token_url(base_url: str, path: str = OAUTH_TOKEN_PATH_V1) -> str:
@@ -115,6 +126,10 @@ class BearerToken(httpx.Auth):
     def __repr__(self) -> str:
         return f"BearerToken(token={mask_secret(self.token)})"
 
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be shown: the token (scrubbed from errors, logs and reprs by the client)."""
+        return (self.token,)
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Set the ``Authorization`` header and send the request once."""
         request.headers["Authorization"] = self._header
@@ -145,12 +160,14 @@ class OAuthTokens:
     expires_at: float | None
     expires_in: float | None
     scopes: tuple[str, ...] = ()
+    hub_id: int | None = None
+    """The HubSpot account (portal) the token belongs to, when the token response names it."""
 
     def __repr__(self) -> str:
         return (
             f"OAuthTokens(access_token={mask_secret(self.access_token)}, "
             f"refresh_token={mask_secret(self.refresh_token)}, expires_at={self.expires_at!r}, "
-            f"expires_in={self.expires_in!r}, scopes={self.scopes!r})"
+            f"expires_in={self.expires_in!r}, scopes={self.scopes!r}, hub_id={self.hub_id!r})"
         )
 
 
@@ -188,19 +205,56 @@ class OAuthRefreshError(HubSpotError):
         )
 
 
+def _read(response: httpx.Response) -> None:
+    """Read a token or 401 answer, refusing past ``DEFAULT_MAX_RESPONSE_BYTES`` decoded (a token is ~300 bytes)."""
+    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
+    try:
+        for chunk in response.iter_bytes():
+            reader.feed(chunk)
+    finally:
+        response.close()
+    reader.finish()
+
+
+async def _aread(response: httpx.Response) -> None:
+    """The async twin of :func:`_read`."""
+    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
+    try:
+        async for chunk in response.aiter_bytes():
+            reader.feed(chunk)
+    finally:
+        await response.aclose()
+    reader.finish()
+
+
 @attrs.frozen(slots=True)
 class _State:
     generation: int
     access_token: str | None
     refresh_token: str
     expires_at: float | None
+    refresh_at: float | None  # when to refresh: refresh_margin before expires_at, but not before half the lifetime
+
+
+def _refresh_at(expires_at: float | None, now: float, margin: float) -> float | None:
+    """``margin`` seconds before ``expires_at``, or halfway through the remaining lifetime if that is later.
+
+    A token that lives less than twice the margin (say ``expires_in=30`` with the 60 s margin) would otherwise be
+    "about to expire" from the start and be refreshed before every request.
+    """
+    if expires_at is None:
+        return None
+    return max(expires_at - margin, now + (expires_at - now) / 2.0)
 
 
 class OAuthRefresh(httpx.Auth):
     """OAuth 2 access token that refreshes itself with ``grant_type=refresh_token``.
 
     * Refreshes before a request when there is no access token yet or ``clock() >= expires_at - refresh_margin``
-      (``expires_at`` comes from the token response's ``expires_in``; HubSpot tokens live about 30 minutes).
+      (``expires_at`` comes from the token response's ``expires_in``; HubSpot tokens live about 30 minutes), but
+      never before half the token's lifetime has passed: a token with ``expires_in`` below twice the margin is
+      refreshed at half its lifetime, so at most once per half-lifetime, not before every request. ``expires_in``
+      is bounded to ``TOKEN_LIFETIME_RANGE`` (10 s to a day); a negative or non-numeric one counts as unknown.
     * Refreshes once more when a response is 401 with ``category: EXPIRED_AUTHENTICATION`` and retries that request
       once with the new token; a second 401 is returned as it is. A 401 ``INVALID_AUTHENTICATION`` is returned
       without refreshing (HubSpot: a 401 is not by itself a reason to refresh).
@@ -242,7 +296,7 @@ class OAuthRefresh(httpx.Auth):
         expires_at: float | None = None,
         token_url: str | None = None,
         on_refresh: Callable[[OAuthTokens], None] | None = None,
-        refresh_margin: float = 60.0,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not isinstance(client_id, str) or not client_id.strip():
@@ -251,7 +305,7 @@ class OAuthRefresh(httpx.Auth):
         _validate_token(refresh_token, "refresh token")
         if access_token is not None:
             _validate_token(access_token)
-        if token_url is not None and not token_url.startswith(("/", "https://", "http://")):
+        if token_url is not None and not (token_url.startswith(("/", "https://", "http://")) and _parses(token_url)):
             raise ValueError("token_url must be an absolute http(s) URL or a path starting with '/'")
         self.client_id = client_id
         self._client_secret = client_secret
@@ -260,8 +314,14 @@ class OAuthRefresh(httpx.Auth):
         self.on_refresh = on_refresh
         self.refresh_margin = refresh_margin
         self._clock = clock
-        self._state = _State(0, access_token, refresh_token, expires_at)
+        if isinstance(refresh_margin, bool) or not isinstance(refresh_margin, int | float) or not refresh_margin >= 0:
+            raise ValueError("refresh_margin must be a number of seconds >= 0")
+        self._state = _State(
+            0, access_token, refresh_token, expires_at, _refresh_at(expires_at, clock(), refresh_margin)
+        )
         self._failure: OAuthRefreshError | None = None
+        self._hub_id: int | None = None
+        self._retired: deque[str] = deque(maxlen=8)
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
         self._async_locks_guard = threading.Lock()
@@ -269,7 +329,23 @@ class OAuthRefresh(httpx.Auth):
     def __repr__(self) -> str:
         return f"OAuthRefresh(client_id={self.client_id!r})"
 
+    def secrets(self) -> tuple[str | None, ...]:
+        """What must never be shown: the client secret, the current tokens and the last few replaced ones (a
+        server may still echo a token it was sent just before a refresh)."""
+        state = self._state
+        return (self._client_secret, state.refresh_token, state.access_token, *self._retired)
+
+    def _retire(self, old: _State) -> None:
+        for token in (old.access_token, old.refresh_token):
+            if token and token not in self._retired:
+                self._retired.append(token)
+
     # -- state shared by the sync and async flows ---------------------------------------------------------------
+
+    @property
+    def hub_id(self) -> int | None:
+        """The account id (``hub_id``) of the last token response that named one; ``None`` before that."""
+        return self._hub_id
 
     @property
     def tokens(self) -> OAuthTokens | None:
@@ -289,15 +365,18 @@ class OAuthRefresh(httpx.Auth):
         if access_token is not None:
             _validate_token(access_token)
         # One attribute assignment, so concurrent flows see either the old or the new state, never a mix.
-        self._state = _State(old.generation + 1, access_token, new_refresh, expires_at)
+        refresh_at = _refresh_at(expires_at, self._clock(), self.refresh_margin)
+        self._retire(old)
+        self._state = _State(old.generation + 1, access_token, new_refresh, expires_at, refresh_at)
         self._failure = None
 
     def needs_refresh(self) -> bool:
-        """True when there is no access token or it expires within ``refresh_margin`` seconds."""
+        """True when there is no access token, or it expires within ``refresh_margin`` seconds and at least half
+        its lifetime has passed."""
         state = self._state
         if state.access_token is None:
             return True
-        return state.expires_at is not None and self._clock() >= state.expires_at - self.refresh_margin
+        return state.refresh_at is not None and self._clock() >= state.refresh_at
 
     def follow_base_url(self, base_url: str) -> None:
         """Refresh at :func:`oauth_token_url` of ``base_url`` (the clients call this; a named ``token_url`` wins).
@@ -341,11 +420,7 @@ class OAuthRefresh(httpx.Auth):
         )
 
     def _scrub(self, text: str) -> str:
-        state = self._state
-        for secret in (self._client_secret, state.refresh_token, state.access_token):
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        return Scrubber(self.secrets).text(text)
 
     def parse_token_response(self, response: httpx.Response) -> OAuthTokens:
         """Turn a token-endpoint response into :class:`OAuthTokens`, or raise :class:`OAuthRefreshError`."""
@@ -390,10 +465,9 @@ class OAuthRefresh(httpx.Auth):
             refresh_token = self._state.refresh_token
         expires_in: float | None
         try:
-            expires_in = float(body["expires_in"])
+            # Bounded to TOKEN_LIFETIME_RANGE; negative or non-finite counts as unknown.
+            expires_in = clamp_token_lifetime(float(body["expires_in"]))
         except (KeyError, TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
-            expires_in = None
-        if expires_in is not None and not (math.isfinite(expires_in) and expires_in >= 0):
             expires_in = None
         scopes_raw = body.get("scopes", body.get("scope"))
         if isinstance(scopes_raw, str):
@@ -403,7 +477,10 @@ class OAuthRefresh(httpx.Auth):
         else:
             scopes = ()
         expires_at = None if expires_in is None else self._clock() + expires_in
-        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes)
+        hub_id = body.get("hub_id")
+        if type(hub_id) is not int or not 0 < hub_id < 2**63:  # not bool, not a string: an id we can trust
+            hub_id = None
+        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes, hub_id)
 
     def _adopt(self, response: httpx.Response) -> None:
         """Parse the token response and install it (caller holds the refresh lock)."""
@@ -414,7 +491,13 @@ class OAuthRefresh(httpx.Auth):
                 self._failure = exc.copy()
             raise
         old = self._state
-        self._state = _State(old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at)
+        self._retire(old)
+        refresh_at = _refresh_at(tokens.expires_at, self._clock(), self.refresh_margin)
+        self._state = _State(
+            old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at, refresh_at
+        )
+        if tokens.hub_id is not None:
+            self._hub_id = tokens.hub_id
         self._failure = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)
@@ -464,20 +547,20 @@ class OAuthRefresh(httpx.Auth):
                 if self.needs_refresh():  # another thread may have refreshed while we waited
                     self._raise_if_failed()
                     token_response = yield self.build_refresh_request(request)
-                    token_response.read()
+                    _read(token_response)
                     self._adopt(token_response)
         generation = self._authorize(request)
         response = yield request
         if response.status_code != 401:
             return
-        response.read()
+        _read(response)
         if not self.is_expired_token_response(response):
             return
         with self._thread_lock:
             if self._state.generation == generation:  # nobody refreshed since our token was issued
                 self._raise_if_failed()
                 token_response = yield self.build_refresh_request(request)
-                token_response.read()
+                _read(token_response)
                 self._adopt(token_response)
         self._authorize(request)
         yield request
@@ -503,20 +586,20 @@ class OAuthRefresh(httpx.Auth):
                 if self.needs_refresh():
                     self._raise_if_failed()
                     token_response = yield self.build_refresh_request(request)
-                    await token_response.aread()
+                    await _aread(token_response)
                     self._adopt(token_response)
         generation = self._authorize(request)
         response = yield request
         if response.status_code != 401:
             return
-        await response.aread()
+        await _aread(response)
         if not self.is_expired_token_response(response):
             return
         async with self._async_lock():
             if self._state.generation == generation:
                 self._raise_if_failed()
                 token_response = yield self.build_refresh_request(request)
-                await token_response.aread()
+                await _aread(token_response)
                 self._adopt(token_response)
         self._authorize(request)
         yield request

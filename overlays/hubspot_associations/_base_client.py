@@ -7,25 +7,26 @@ before the next attempt, or raises the typed error, so retries, pacing and error
 
 from __future__ import annotations
 
+import contextlib
 import math
 import random
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
-from hubspot_associations_api.models import (
-    BatchResponsePublicDefaultAssociation,
-    ErrorContextObject,
-    LabelsBetweenObjectPair,
-)
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
+if TYPE_CHECKING:
+    from hubspot_associations_api.models import ErrorContextObject
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._bounds import BodyReader, Deadline, bound_network, budget_of
+from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -39,7 +40,11 @@ from ._models import APIResponse, coerce_specs
 from ._pacing import Pacer, Slot
 from ._policy import retry_delay, should_retry
 from ._response import normalize_context, rate_limit_info
+from ._secrets import Scrubber, mask_url, url_secrets
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
+
+if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis)
+    from ._shared_pacing import SharedPacer
 
 T = TypeVar("T")
 E = TypeVar("E", bound=HubSpotError)
@@ -50,10 +55,12 @@ TimeoutLike = float | httpx.Timeout | None
 
 @attrs.frozen(slots=True)
 class PreparedCall(Generic[T]):
-    """A validated call, ready to be sent as often as retries need: the request and how to read its answer."""
+    """A validated call, ready to be sent as often as retries need: the request, how to read its answer, and its
+    timeouts (each attempt's per-operation limits; their largest finite value is the whole call's budget)."""
 
     request: httpx.Request
     parse: Callable[[Any], T]
+    timeout: httpx.Timeout
 
 
 # The generated from_dict trusts field types (an id of null or true would come back as None/True); a body that
@@ -80,6 +87,9 @@ def _decoded(context: T) -> T | ErrorContextObject:
     Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
     if not isinstance(context, str):
         return context
+    # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
+    from hubspot_associations_api.models import ErrorContextObject
+
     decoded = normalize_context(context)
     return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
 
@@ -120,17 +130,27 @@ def _path_args(
 
 
 def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
+    """``timeout=`` as an :class:`httpx.Timeout`; see :class:`BaseClient` for what it bounds."""
     if isinstance(value, httpx.Timeout):
         return value
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
         raise InvalidInputError("timeout", f"must be a positive number of seconds or an httpx.Timeout, got {value!r}")
-    # A plain number is the total budget; connecting never gets longer than the default 5 s.
+    # A plain number is the whole call's budget; connecting never gets longer than the default 5 s of it.
     return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
 
 
+def _max_response_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError("max_response_bytes", f"must be a positive int (bytes), got {value!r}")
+    return value
+
+
 def _base_url(value: str) -> str:
-    url = httpx.URL(value)
-    if url.scheme not in ("http", "https") or not url.host:
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError):  # e.g. "http://[::1", a port beyond 65535, not a str
+        url = httpx.URL()
+    if url.scheme not in ("http", "https") or not url.host or not 0 < (url.port or 80) < 65536:
         raise InvalidInputError("base_url", f"must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}")
     return str(url).rstrip("/")
 
@@ -181,6 +201,22 @@ class BaseClient(Generic[HttpT]):
 
     Each owns one ``HttpT`` (one connection pool) unless ``http_client`` is passed in: that one is used as is (its
     timeouts are overridden per request) and not closed by the client.
+
+    ``timeout`` (here, or per call) is the budget of the **whole call**: every attempt, every pacer wait and every
+    retry backoff come out of it, and a call that runs out raises :class:`APITimeoutError` saying where the time
+    went (attempts, pacer waits, backoff). A number ``t`` is ``httpx.Timeout(t, connect=min(t, 5))``: a budget of
+    ``t`` seconds, each connect at most 5 s of it. With an :class:`httpx.Timeout`, its fields cap each attempt's
+    connect/read/write/pool waits (httpx's per-operation meaning) and its largest finite value is the call's
+    budget: ``httpx.Timeout(30, connect=5)`` is a 30 s budget; ``httpx.Timeout(None)`` means no limit at all.
+    Every per-operation limit of an attempt is further capped by the budget left, and the body is read chunk by
+    chunk with the deadline checked between chunks, so a server dripping bytes cannot stretch a call; the client's
+    own pool also caps each socket read and write by the deadline (a pool passed in as ``http_client`` keeps
+    httpx's per-operation timeouts, capped at the start of each attempt). A retry whose
+    wait (backoff, ``Retry-After``, rate-limit interval) no longer fits raises the :class:`APITimeoutError` at
+    once, with the previous attempt's error as ``last_error`` (and ``__cause__``).
+
+    ``max_response_bytes`` (default 1 MiB) caps every response body, success or error, counted after decoding
+    (gzip, deflate...): a larger one raises :class:`ResponseTooLargeError` with its status and correlation id.
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
@@ -204,7 +240,10 @@ class BaseClient(Generic[HttpT]):
         max_retries: int = DEFAULT_MAX_RETRIES,
         rate_limit: int | None = None,
         rate_limit_window: float = 10.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: HttpT | None = None,
+        shared_limit: object = None,
+        shared_limit_key: str | None = None,
     ) -> None:
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
             raise InvalidInputError("max_retries", f"must be an int >= 0, got {max_retries!r}")
@@ -217,8 +256,27 @@ class BaseClient(Generic[HttpT]):
         self.base_url = _base_url(base_url)
         self.timeout = _timeout(timeout)
         self.max_retries = max_retries
+        self.max_response_bytes = _max_response_bytes(max_response_bytes)
         self.auth = _auth(access_token, auth, self.base_url)
-        self.pacer = Pacer(rate_limit, rate_limit_window)
+        self.pacer: Pacer | SharedPacer
+        self._shared_pacer: SharedPacer | None = None
+        if shared_limit is not None:
+            # A budget in Redis shared by every process of this app and account (see _shared_pacing).
+            from ._shared_pacing import build_shared_pacer
+
+            self.pacer = self._shared_pacer = build_shared_pacer(
+                shared_limit,
+                shared_limit_key,
+                self.auth,
+                rate_limit,
+                rate_limit_window,
+                asynchronous=self._http_class is httpx.AsyncClient,
+            )
+        elif shared_limit_key is not None:
+            raise InvalidInputError("shared_limit_key", "only applies with shared_limit=")
+        else:
+            self.pacer = Pacer(rate_limit, rate_limit_window)
+        self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()
         http_class = self._http_class
@@ -230,24 +288,42 @@ class BaseClient(Generic[HttpT]):
             _check_transport(http_client)
         self._owns_http = http_client is None
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
+        if http_client is None:
+            bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)
 
     def __repr__(self) -> str:
-        return (
-            f"{type(self).__name__}(base_url={self.base_url!r}, auth={self.auth!r}, "
+        return self._scrubber.text(
+            f"{type(self).__name__}(base_url={mask_url(self.base_url)!r}, auth={self.auth!r}, "
             f"max_retries={self.max_retries}, pacer={self.pacer!r})"
         )
 
+    def _secrets(self) -> list[str | None]:
+        """Every secret this client holds: its auth's (``secrets()``, when it has one) and ``base_url``'s userinfo."""
+        found: list[str | None] = list(url_secrets(self.base_url))
+        secrets = getattr(self.auth, "secrets", None)
+        if callable(secrets):
+            # A foreign auth's hook must not turn error reporting into another error.
+            with contextlib.suppress(Exception):
+                found.extend(value for value in secrets() if isinstance(value, str))
+        return found
+
+    def _scrubbed(self, error: HubSpotError, call: PreparedCall[Any]) -> None:
+        """Scrub ``error`` in place: this client's secrets and the bearer value the request carried."""
+        self._scrubber.error(error, call.request)
+
     # -- building requests -------------------------------------------------------------------------------------
 
-    def _request(self, kwargs: dict[str, Any], timeout: TimeoutLike) -> httpx.Request:
-        return self._http.build_request(
+    def _call(self, kwargs: dict[str, Any], timeout: TimeoutLike, parse: Callable[[Any], T]) -> PreparedCall[T]:
+        limits = self.timeout if timeout is None else _timeout(timeout)
+        request = self._http.build_request(
             kwargs["method"],
             self.base_url + kwargs["url"],
             params=kwargs.get("params"),
             json=kwargs.get("json"),
             headers=kwargs.get("headers"),
-            timeout=self.timeout if timeout is None else _timeout(timeout),
+            timeout=limits,
         )
+        return PreparedCall(request, parse, limits)
 
     def _prepare_default(
         self,
@@ -258,7 +334,7 @@ class BaseClient(Generic[HttpT]):
         timeout: TimeoutLike,
     ) -> PreparedCall[BatchResponsePublicDefaultAssociation]:
         kwargs = _default_op._get_kwargs(*_path_args(from_object_type, from_object_id, to_object_type, to_object_id))
-        return PreparedCall(self._request(kwargs, timeout), _parse_default)
+        return self._call(kwargs, timeout, _parse_default)
 
     def _prepare_labelled(
         self,
@@ -273,18 +349,42 @@ class BaseClient(Generic[HttpT]):
             *_path_args(from_object_type, from_object_id, to_object_type, to_object_id),
             body=[spec.to_wire() for spec in coerce_specs(specs)],
         )
-        return PreparedCall(self._request(kwargs, timeout), _parse_labelled)
+        return self._call(kwargs, timeout, _parse_labelled)
 
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 
+    # -- the deadline around each attempt and wait (the clients' loops call these in order) -----------------------
+
+    @staticmethod
+    def _arm(call: PreparedCall[Any], deadline: Deadline) -> None:
+        """Start an attempt: its httpx timeouts are the call's, each capped by the budget left."""
+        if deadline.remaining() <= 0:
+            raise deadline.exceeded(call.request, "before an attempt", deadline.last_error)
+        call.request.extensions["timeout"] = deadline.attempt_timeouts(call.timeout)
+
+    @staticmethod
+    def _may_wait(call: PreparedCall[Any], deadline: Deadline, wait: float, *, pacer: bool) -> None:
+        """Book a wait, or raise the deadline's error when the wait would not leave time for another attempt."""
+        if not deadline.fits(wait):
+            what = "waiting for a pacer slot" if pacer else "before a retry"
+            raise deadline.exceeded(call.request, f"{what} (a {wait:.2f} s wait was due)", deadline.last_error)
+        deadline.waited(wait, pacer=pacer)
+
+    def _reader(self, response: httpx.Response, deadline: Deadline) -> BodyReader:
+        """The bounded reader for one streamed answer (raises at once for a declared oversize body)."""
+        return BodyReader(response, self.max_response_bytes, deadline)
+
     def _outcome(
-        self, call: PreparedCall[T], response: httpx.Response, attempt: int, slot: Slot
+        self, call: PreparedCall[T], response: httpx.Response, attempt: int, slot: Slot, deadline: Deadline
     ) -> APIResponse[T] | float:
         """The result of a successful attempt, or the seconds to wait before retrying; raises when final."""
+        deadline.end_attempt()
         self.pacer.observe(rate_limit_info(response.headers), slot)
         status = response.status_code
         request = call.request
-        _logging.log_request(request.method, request.url, status=status, attempt=attempt, headers=response.headers)
+        _logging.log_request(
+            request.method, request.url, status=status, attempt=attempt, headers=response.headers, scrub=self._scrub
+        )
         if 200 <= status < 300:
             return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         error = error_from_response(response)
@@ -292,26 +392,42 @@ class BaseClient(Generic[HttpT]):
         daily = isinstance(error, RateLimitError) and error.is_daily  # the error's answer is the policy's answer
         if not should_retry(status=status, daily=daily, attempt=attempt, max_retries=self.max_retries):
             raise self._final(error, attempt)
+        deadline.last_error = self._final(error, attempt)
         wait = retry_delay(
             attempt=attempt, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
         )
         if status == 429:
             self.pacer.on_rate_limited(wait)
         _logging.log_retry(
-            request.method, request.url, status=status, attempt=attempt, wait=wait, headers=response.headers
+            request.method,
+            request.url,
+            status=status,
+            attempt=attempt,
+            wait=wait,
+            headers=response.headers,
+            scrub=self._scrub,
         )
         return wait
 
-    def _transport_failure(self, call: PreparedCall[Any], exc: httpx.RequestError, attempt: int) -> float:
+    def _transport_failure(
+        self, call: PreparedCall[Any], exc: httpx.RequestError, attempt: int, deadline: Deadline
+    ) -> float:
         """Seconds to wait before retrying after a transport error; raises the typed error when final."""
+        deadline.end_attempt()
         request = call.request
-        _logging.log_request(request.method, request.url, attempt=attempt, error=exc)
+        _logging.log_request(request.method, request.url, attempt=attempt, error=exc, scrub=self._scrub)
+        if isinstance(exc, httpx.TimeoutException) and deadline.remaining() <= 0:
+            # The attempt's timeouts were cut to the budget left: this is the call's deadline, not the server's.
+            raise deadline.exceeded(request, f"waiting for an answer ({type(exc).__name__})") from exc
         if not should_retry(status=None, attempt=attempt, max_retries=self.max_retries, exception=exc):
             kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
             error = kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request)
             raise self._final(error, attempt) from exc
+        deadline.last_error = self._final(APIConnectionError(f"{type(exc).__name__}: {exc}", request=request), attempt)
         wait = retry_delay(attempt=attempt, headers=None, status=None, policy_name=None, rng=self._rng)
-        _logging.log_retry(request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc)
+        _logging.log_retry(
+            request.method, request.url, status=None, attempt=attempt, wait=wait, error=exc, scrub=self._scrub
+        )
         return wait
 
     @staticmethod
@@ -334,6 +450,12 @@ class BaseClient(Generic[HttpT]):
                 f"HubSpot answered {response.status_code} but the body is not the documented result ({_describe(exc)})",
             )
             raise cls._final(error, attempt) from None
+
+    def _scrub(self, text: str) -> str:
+        return self._scrubber.text(text)
+
+    def _deadline(self, call: PreparedCall[Any], clock: Callable[[], float]) -> Deadline:
+        return Deadline(budget_of(call.timeout), clock)
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

@@ -8,7 +8,14 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 """Where HubSpot's public API lives; the emulator is reached by passing another base URL."""
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
-"""30 s for a whole read/write/pool wait, 5 s to connect: association calls are small, a slow connect is a dead host."""
+"""The whole call (every attempt, retry backoff and pacer wait) gets 30 s; each connect at most 5 s of it.
+
+A plain number ``t`` means ``httpx.Timeout(t, connect=min(t, 5))``; an :class:`httpx.Timeout`'s largest finite value
+is the call's budget and its fields cap each attempt's connect/read/write/pool waits (see ``_bounds.Deadline``).
+"""
+
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
+"""Decoded response bodies larger than this (1 MiB) are refused; an association answer is a few KB."""
 
 DEFAULT_MAX_RETRIES = 4
 """Retries after the first attempt, so at most five attempts per call."""
@@ -17,7 +24,33 @@ INITIAL_RETRY_DELAY = 0.5
 """First exponential-backoff delay in seconds (doubled on every further retry)."""
 
 MAX_RETRY_DELAY = 30.0
-"""No single wait (backoff, rate-limit interval or ``Retry-After``) is longer than this, in seconds."""
+"""No single retry wait (backoff, rate-limit interval or ``Retry-After``) is longer than this, in seconds."""
+
+# -- What the client adopts from a server, bounded (docs/rate-limits.md says which values HubSpot means) -----------
+# A header outside these ranges is clamped into them; a negative, non-numeric or non-finite one is ignored.
+
+MAX_WAIT = 60.0
+"""No single wait the client takes on a server's word (pacer slot, 429 hold, retry) is longer than this, in s."""
+
+RATE_LIMIT_MAX_RANGE = (1, 1000)
+"""``X-HubSpot-RateLimit-Max``: HubSpot's limits are 100-250 per 10 s window (legacy: 15 per second)."""
+
+RATE_LIMIT_INTERVAL_MS_RANGE = (100, 10_000)
+"""``X-HubSpot-RateLimit-Interval-Milliseconds``: HubSpot's rolling windows are 1 s (legacy/search) and 10 s.
+
+Longer windows would stall callers; shorter ones only cost 429s, and the emulator uses them to keep tests fast."""
+
+DAILY_LIMIT_RANGE = (0, 10_000_000)
+"""``X-HubSpot-RateLimit-Daily`` / ``-Daily-Remaining``: at most a few million requests per account per day."""
+
+RETRY_AFTER_RANGE = (0.0, MAX_RETRY_DELAY)
+"""``Retry-After`` / ``retry-after-ms`` in seconds (HubSpot documents neither; proxies and the emulator send them)."""
+
+TOKEN_LIFETIME_RANGE = (10.0, 86_400.0)
+"""An OAuth ``expires_in`` in seconds: HubSpot's access tokens live 30 minutes (6 hours before 2020)."""
+
+DEFAULT_REFRESH_MARGIN = 60.0
+"""Refresh an OAuth access token this long before it expires, or at half its lifetime if that comes later."""
 
 TOKEN_ENV_VAR = "HUBSPOT_ACCESS_TOKEN"
 """Environment variable read for a private-app (``pat-...``) or OAuth access token when none is passed."""
@@ -44,3 +77,7 @@ HEADER_RATE_LIMIT_REMAINING = "X-HubSpot-RateLimit-Remaining"
 HEADER_RATE_LIMIT_INTERVAL_MS = "X-HubSpot-RateLimit-Interval-Milliseconds"
 HEADER_RATE_LIMIT_DAILY = "X-HubSpot-RateLimit-Daily"
 HEADER_RATE_LIMIT_DAILY_REMAINING = "X-HubSpot-RateLimit-Daily-Remaining"
+
+DEFAULT_CONCURRENCY = 8
+"""Rows in flight at once in ``associate_many``. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency;
+the pacer, not this number, decides the request rate."""

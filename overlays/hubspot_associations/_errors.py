@@ -15,6 +15,7 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
         ServerError               500-599 (Cloudflare 520-527 included)
         UnexpectedStatusError     anything else
       UnexpectedResponseError     a 2xx whose body is not the documented result
+        ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
 
 HubSpot error bodies have no single shape (``docs/real-traffic.md`` §4-5); :mod:`._response` reads them leniently
 (it owns every fact taken from a response), so :func:`error_from_response` never raises. This module only maps a
@@ -32,6 +33,7 @@ from typing import Any, NamedTuple
 import httpx
 
 from . import _response
+from ._clamps import clamp_rate_limit, clamp_wait
 
 __all__ = [
     "APIConnectionError",
@@ -44,6 +46,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RunWideFailure",
     "ServerError",
     "StoppedError",
@@ -140,10 +143,29 @@ class APIConnectionError(HubSpotError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out before HubSpot answered."""
+    """The request timed out before HubSpot answered, or the call ran out of its whole ``timeout=`` budget.
+
+    Attributes (set when the call's budget ran out; ``None`` for a plain transport timeout):
+        budget: the call's budget in seconds.
+        attempts: attempts made, the one cut short included.
+        attempt_seconds: time spent in attempts (connecting, sending, reading).
+        wait_seconds: time spent waiting (pacer slots and retry backoff).
+        last_error: the previous attempt's error when a retry's wait no longer fitted in the budget.
+    """
+
+    budget: float | None
+    attempts: int | None
+    attempt_seconds: float | None
+    wait_seconds: float | None
+    last_error: HubSpotError | None
 
     def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
         super().__init__(message, request=request)
+        self.budget = None
+        self.attempts = None
+        self.attempt_seconds = None
+        self.wait_seconds = None
+        self.last_error = None
 
 
 class APIStatusError(HubSpotError):
@@ -296,7 +318,8 @@ class RateLimitError(APIStatusError):
         retry_after: seconds to wait: what the server asked for (``retry-after-ms``, else ``Retry-After`` in
             seconds or as an HTTP-date), read exactly as the retry policy reads it; else
             ``X-HubSpot-RateLimit-Interval-Milliseconds`` / 1000 unless daily; else None. HubSpot documents no
-            ``Retry-After``, so it is usually derived from the interval header.
+            ``Retry-After``, so it is usually derived from the interval header. Bounded like the client's own
+            waits (at most ``MAX_WAIT`` seconds; a negative or non-finite header gives None).
     """
 
     policy_name: str | None
@@ -310,9 +333,9 @@ class RateLimitError(APIStatusError):
         self.is_daily = _response.is_daily_limit(self.policy_name, self.message)
         retry_after = _response.retry_after(self.headers)
         if retry_after is None and not self.is_daily:
-            info = _response.rate_limit_info(self.headers)
+            info = clamp_rate_limit(_response.rate_limit_info(self.headers))  # the window the client would wait
             retry_after = info.interval_s if info is not None else None
-        self.retry_after = retry_after
+        self.retry_after = clamp_wait(retry_after)
 
 
 class ServerError(APIStatusError):
@@ -384,6 +407,23 @@ class UnexpectedResponseError(HubSpotError):
             f"{type(self).__name__}(status_code={self.status_code!r}, message={self.message!r}, "
             f"correlation_id={self.correlation_id!r})"
         )
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """An answer (2xx or error) whose decoded body is larger than the client's ``max_response_bytes``.
+
+    The body was not read past the limit (``body`` is empty); ``status_code``, ``correlation_id`` and the redacted
+    ``headers`` are kept. For a 2xx the request may have succeeded.
+
+    Attributes:
+        limit: the limit in bytes that was exceeded.
+    """
+
+    limit: int
+
+    def __init__(self, message: str, *, limit: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.limit = limit
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -115,11 +115,14 @@ def format_request_line(
     wait: float | None = None,
     error: BaseException | None = None,
     headers: HeadersLike | None = None,
+    scrub: Callable[[str], str] | None = None,
 ) -> str:
     """One log line: ``PUT /crm/v4/... -> 201 attempt=1 correlation_id=... elapsed=0.123s``.
 
     ``attempt`` is 0-based (as in :mod:`._policy`) and printed 1-based. ``headers`` (request or response) only
     contribute the allow-listed :data:`LOGGED_HEADERS` and the correlation id; ``error`` only its type name.
+    ``scrub`` (the client's secret scrubber) is applied to the finished line: a server may echo the token in the
+    correlation id or an allow-listed header.
     """
     outcome = str(status) if status is not None else (type(error).__name__ if error is not None else "-")
     parts = [f"{method.upper()} {safe_path(url)} -> {outcome}", f"attempt={attempt + 1}"]
@@ -133,7 +136,8 @@ def format_request_line(
     extra = _allowed_headers(headers)
     if extra:
         parts.append(extra)
-    return " ".join(parts)
+    line = " ".join(parts)
+    return line if scrub is None else scrub(line)
 
 
 def log_request(
@@ -146,6 +150,7 @@ def log_request(
     elapsed: float | None = None,
     error: BaseException | None = None,
     headers: HeadersLike | None = None,
+    scrub: Callable[[str], str] | None = None,
 ) -> None:
     """Log one finished attempt at DEBUG (nothing is formatted when DEBUG is off)."""
     if not logger.isEnabledFor(logging.DEBUG):
@@ -161,6 +166,7 @@ def log_request(
             elapsed=elapsed,
             error=error,
             headers=headers,
+            scrub=scrub,
         ),
     )
 
@@ -175,6 +181,7 @@ def log_retry(
     correlation_id: str | None = None,
     error: BaseException | None = None,
     headers: HeadersLike | None = None,
+    scrub: Callable[[str], str] | None = None,
 ) -> None:
     """Log that a failed attempt will be retried after ``wait`` seconds.
 
@@ -196,5 +203,6 @@ def log_retry(
             wait=wait,
             error=error,
             headers=headers,
+            scrub=scrub,
         ),
     )

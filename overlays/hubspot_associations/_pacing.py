@@ -26,6 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from ._clamps import clamp_rate_limit, clamp_wait
 from ._response import RateLimitInfo
 
 __all__ = ["Pacer", "Slot"]
@@ -192,6 +193,9 @@ class Pacer:
           the estimate errs low; a rise is therefore adopted at once, a fall only halfway per response, so one
           header never flips the pace back and forth.
         """
+        # Headers are the server's word, not ours: bounded to what HubSpot can mean (a 32-year window or a limit
+        # of 5e18 would stall or crash every later call).
+        info = clamp_rate_limit(info)
         now = self._clock()
         with self._lock:
             if slot is not None and slot.answered is None:
@@ -227,6 +231,12 @@ class Pacer:
             else:
                 self._foreign = (self._foreign + foreign) // 2
 
+    def lag(self) -> float:
+        """The slowest slot-to-answer time of the last window, at most a window (0.0 before any answer)."""
+        now = self._clock()
+        with self._lock:
+            return self._lag(now)
+
     def _lag(self, now: float) -> float:
         """The slowest slot-to-answer time of the last window, at most a window (call with the lock held)."""
         lags, horizon = self._lags, now - self._window
@@ -235,10 +245,14 @@ class Pacer:
         return min(lags[0][1], self._window) if lags else 0.0
 
     def on_rate_limited(self, retry_after: float) -> None:
-        """Hold every caller back for ``retry_after`` seconds after a 429; slots already handed out are kept."""
-        if retry_after <= 0:
+        """Hold every caller back for ``retry_after`` seconds after a 429; slots already handed out are kept.
+
+        A negative or non-finite value is ignored; at most ``MAX_WAIT`` seconds are held.
+        """
+        wait = clamp_wait(retry_after)
+        if wait is None or wait <= 0:
             return
-        until = self._clock() + retry_after
+        until = self._clock() + wait
         with self._lock:
             if until > self._not_before:
                 self._not_before = until

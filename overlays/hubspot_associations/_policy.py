@@ -19,6 +19,7 @@ import random
 
 import httpx
 
+from ._clamps import clamp_rate_limit, clamp_retry_after
 from ._constants import INITIAL_RETRY_DELAY, MAX_RETRY_DELAY
 from ._response import HeadersLike, rate_limit_info, retry_after
 
@@ -101,8 +102,9 @@ def retry_delay(
 
     In order of preference:
 
-    1. ``Retry-After`` (or ``retry-after-ms``) when the server sent one, capped at ``MAX_RETRY_DELAY``. HubSpot
-       documents none, but proxies and the emulator may send it.
+    1. ``Retry-After`` (or ``retry-after-ms``) when the server sent one, clamped to ``RETRY_AFTER_RANGE`` (at most
+       ``MAX_RETRY_DELAY``); a negative or non-finite value is ignored. HubSpot documents neither, but proxies and
+       the emulator may send them.
     2. A 429 whose headers say the window is exhausted (``X-HubSpot-RateLimit-Remaining: 0``) waits the whole
        ``X-HubSpot-RateLimit-Interval-Milliseconds`` plus up to 10 % jitter: in a rolling window that is the one wait
        that is sure to free a slot, and every extra 429 counts against HubSpot's 5 % error budget. A ``SECONDLY``
@@ -112,11 +114,11 @@ def retry_delay(
 
     Pass a seeded ``rng`` for deterministic results.
     """
-    asked = retry_after(headers, now=now)
+    asked = clamp_retry_after(retry_after(headers, now=now))
     if asked is not None:
-        return min(asked, MAX_RETRY_DELAY)
+        return asked
     if status == 429:
-        info = rate_limit_info(headers)
+        info = clamp_rate_limit(rate_limit_info(headers))
         interval = info.interval_s if info is not None else None
         if interval is None and policy_name is not None and policy_name.strip().upper() == "SECONDLY":
             interval = 1.0

@@ -29,10 +29,12 @@ from ._connection import (
     MaxRetriesOption,
     RateLimitOption,
     RefreshTokenOption,
+    SharedLimitOption,
     TokenOption,
     build_client,
 )
 from ._input import InputFileError, InputFormat
+from ._sharding import parse_shard
 
 __all__ = ["app"]
 
@@ -277,6 +279,17 @@ def bulk(
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
     max_retries: MaxRetriesOption = DEFAULT_MAX_RETRIES,
     rate_limit: RateLimitOption = None,
+    shared_limit: SharedLimitOption = None,
+    shard_option: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            show_default=False,
+            help="Work only shard K of N (rows whose 0-based position modulo N is K-1), with its own journal "
+            "and report (default names: FILE.shard-K-of-N.journal, FILE without suffix + .shard-K-of-N.failures.csv).",
+        ),
+    ] = None,
 ) -> None:
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
@@ -292,6 +305,7 @@ def bulk(
     if resume and restart:
         raise typer.BadParameter("use either --resume or --restart", param_hint="--resume")
     err = _stderr()
+    shard = parse_shard(shard_option)
     try:
         plan = plan_bulk(
             file,
@@ -301,6 +315,7 @@ def bulk(
             resume=resume,
             restart=restart,
             dry_run=dry_run,
+            shard=shard,
         )
     except BulkSetupError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -322,6 +337,7 @@ def bulk(
         base_url=base_url,
         max_retries=max_retries,
         rate_limit=rate_limit,
+        shared_limit=shared_limit,
     )
     if check.already_confirmed:
         err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")

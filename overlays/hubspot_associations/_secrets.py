@@ -1,0 +1,166 @@
+"""The one place secrets are scrubbed: from text, headers, errors (and their chains) and URLs.
+
+A client knows every secret it holds: its static token or its OAuth client secret, refresh and access tokens
+(``secrets()`` on the auth object), the password and user in ``base_url``'s userinfo, and whatever bearer value its
+requests actually carried. A :class:`Scrubber` asks for them each time it scrubs (tokens rotate), and replaces each
+occurrence with ``[redacted]``: a server or proxy that echoes the token in a message, in
+``X-HubSpot-Correlation-Id`` or any other header cannot put it into an exception, a log line, a repr or CLI output.
+
+Errors are scrubbed in place when they leave the client (``BaseClient``), so everything downstream (``str``,
+``repr``, ``headers``, ``response``, tracebacks, the bulk runner, the CLI's output, report and journal) sees only
+scrubbed values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+
+__all__ = ["REDACTED", "Scrubber", "mask_url", "url_secrets"]
+
+REDACTED = "[redacted]"
+_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_MIN_USERNAME_SECRET = 8  # a URL user long enough to be a token; short ones ("api") would scrub ordinary words
+_MAX_DEPTH = 20  # nested JSON bodies and exception chains are walked at most this deep
+
+
+def url_secrets(url: httpx.URL | str) -> list[str]:
+    """The secrets in a URL's userinfo: the password, a token-like user name, and their raw (%-encoded) forms."""
+    try:
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return []
+    found: list[str] = []
+    raw_user, _, raw_password = parsed.userinfo.decode("ascii", "replace").partition(":")
+    if parsed.password:
+        found += [parsed.password, raw_password]
+    if len(parsed.username) >= _MIN_USERNAME_SECRET:
+        found += [parsed.username, raw_user]
+    return [secret for secret in found if secret]
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its userinfo password (and a token-like user) replaced, for reprs and messages."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        return url
+    if not parsed.userinfo:
+        return url
+    raw_user = parsed.userinfo.decode("ascii", "replace").partition(":")[0]
+    user = raw_user if len(parsed.username) < _MIN_USERNAME_SECRET else REDACTED
+    shown = f"{user}:{REDACTED}" if parsed.password else user
+    # Rebuilt as text: httpx would percent-encode the brackets of the placeholder.
+    return str(parsed.copy_with(userinfo=b"")).replace("://", f"://{shown}@", 1)
+
+
+def _bearer(headers: httpx.Headers) -> str | None:
+    value: str | None = headers.get("authorization")
+    if not value:
+        return None
+    scheme, _, credential = value.partition(" ")
+    return credential.strip() or scheme.strip()
+
+
+class Scrubber:
+    """Removes one client's secrets from text, headers and errors.
+
+    ``sources`` returns the current secrets (called on each use, so rotated tokens are covered).
+    """
+
+    __slots__ = ("_sources",)
+
+    def __init__(self, sources: Callable[[], Iterable[str | None]]) -> None:
+        self._sources = sources
+
+    def secrets(self, *extra: str | None) -> list[str]:
+        """The secrets to remove, longest first (so a secret containing another is removed whole)."""
+        found = {secret for secret in (*self._sources(), *extra) if secret}
+        return sorted(found, key=len, reverse=True)
+
+    def text(self, text: str, secrets: list[str] | None = None) -> str:
+        """``text`` with every secret replaced by ``[redacted]``."""
+        for secret in self.secrets() if secrets is None else secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def headers(self, headers: httpx.Headers, secrets: list[str] | None = None) -> httpx.Headers:
+        """A copy of ``headers``: credential headers redacted, every other value scrubbed."""
+        known = self.secrets() if secrets is None else secrets
+        return httpx.Headers(
+            [
+                (name, REDACTED if name.lower() in _SENSITIVE_HEADERS else self.text(value, known))
+                for name, value in headers.multi_items()
+            ]
+        )
+
+    def error(self, error: BaseException, request: httpx.Request | None = None) -> None:
+        """Scrub ``error`` in place: its message, fields, headers, body, response and request, and its chain.
+
+        The bearer value ``request`` carried counts as a secret too (it covers any :class:`httpx.Auth`).
+        """
+        extra = _bearer(request.headers) if request is not None else None
+        known = self.secrets(extra)
+        if known:
+            self._error(error, known, set(), 0)
+
+    def _error(self, error: BaseException, known: list[str], seen: set[int], depth: int) -> None:
+        if id(error) in seen or depth > _MAX_DEPTH:
+            return
+        seen.add(id(error))
+        error.args = tuple(self._value(arg, known, depth) for arg in error.args)
+        state = getattr(error, "__dict__", None)
+        if isinstance(state, dict):
+            for name, value in list(state.items()):
+                if isinstance(value, BaseException):
+                    self._error(value, known, seen, depth + 1)
+                elif name == "response" and isinstance(value, httpx.Response):
+                    self._response(value, known)
+                elif name == "request" and isinstance(value, httpx.Request):
+                    self._request(value, known)
+                else:
+                    state[name] = self._value(value, known, depth)
+        for linked in (error.__cause__, error.__context__):
+            if linked is not None:
+                self._error(linked, known, seen, depth + 1)
+
+    def _value(self, value: Any, known: list[str], depth: int) -> Any:
+        if depth > _MAX_DEPTH:
+            return value
+        if isinstance(value, str):
+            return self.text(value, known)
+        if isinstance(value, bytes):
+            for secret in known:
+                value = value.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
+            return value
+        if isinstance(value, httpx.Headers):
+            return self.headers(value, known)
+        if isinstance(value, dict):
+            return {
+                self._value(key, known, depth + 1): self._value(item, known, depth + 1) for key, item in value.items()
+            }
+        if isinstance(value, list):
+            return [self._value(item, known, depth + 1) for item in value]
+        if isinstance(value, tuple):
+            return tuple(self._value(item, known, depth + 1) for item in value)
+        return value
+
+    def _request(self, request: httpx.Request, known: list[str]) -> None:
+        # The call is over: its request is only kept for inspection, so its credentials can go.
+        request.headers = self.headers(request.headers, known)
+        if request.url.userinfo:
+            request.url = request.url.copy_with(userinfo=b"")
+
+    def _response(self, response: httpx.Response, known: list[str]) -> None:
+        response.headers = self.headers(response.headers, known)
+        content = getattr(response, "_content", None)
+        if isinstance(content, bytes):
+            response._content = self._value(content, known, 0)
+        try:
+            request = response.request
+        except RuntimeError:  # built without a request
+            return
+        self._request(request, known)
