@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -733,10 +734,11 @@ def test_regenerating_from_the_spec_changes_nothing(tmp_path: Path) -> None:
     out = tmp_path / package
     extra = tmp_path / "regenerate.mk"
     extra.write_text("_regenerate_into:\n\t$(GENERATE) --output-path $(OUT) >/dev/null\n\ttouch $(OUT)/py.typed\n")
-    venv_bin = str(ROOT / ".venv" / "bin")
+    venv_bin = str(Path(sys.executable).parent)  # the tools of the Python running the tests (also from an sdist)
     env = {**os.environ, "PATH": f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}"}
+    command = ["make", "--no-print-directory", "-f", "Makefile", "-f", str(extra), "_regenerate_into", f"OUT={out}"]
     result = subprocess.run(
-        ["make", "--no-print-directory", "-f", "Makefile", "-f", str(extra), "_regenerate_into", f"OUT={out}"],
+        [*command, f"BIN={venv_bin}"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -220,6 +220,16 @@ class BaseClient(Generic[HttpT]):
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
+    base_url: str
+    """Where requests go, without a trailing slash."""
+    timeout: httpx.Timeout
+    """The default timeout of every request (``timeout=`` per call overrides it)."""
+    max_retries: int
+    max_response_bytes: int
+    auth: httpx.Auth
+    """How requests are authenticated: :class:`BearerToken`, :class:`OAuthRefresh` or your own ``httpx.Auth``."""
+    pacer: Pacer | SharedPacer
+    """Spaces requests under the rate limit (adopted from HubSpot's headers, or ``rate_limit``)."""
 
     def __init__(
         self,
@@ -249,7 +259,7 @@ class BaseClient(Generic[HttpT]):
         self.max_retries = max_retries
         self.max_response_bytes = _max_response_bytes(max_response_bytes)
         self.auth = _auth(access_token, auth, self.base_url)
-        self.pacer: Pacer | SharedPacer
+        # self.pacer (Pacer | SharedPacer, declared on the class) is set below
         self._shared_pacer: SharedPacer | None = None
         if shared_limit is not None:
             # A budget in Redis shared by every process of this app and account (see _shared_pacing).

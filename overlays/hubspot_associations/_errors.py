@@ -17,8 +17,9 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
       UnexpectedResponseError     a 2xx whose body is not the documented result
         ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
 
-HubSpot error bodies have no single shape; :mod:`._response` reads them leniently (it owns every fact taken
-from a response), so :func:`error_from_response` never raises. This module only maps a status to a class.
+HubSpot error bodies have no single shape (``docs/real-traffic.md`` §4-5); :mod:`._response` reads them leniently
+(it owns every fact taken from a response), so :func:`error_from_response` never raises. This module only maps a
+status to a class.
 
 These classes are pure data: whether to retry belongs to the retry policy, not here.
 """
@@ -513,7 +514,7 @@ class StoppedError(HubSpotError):
 
     def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
         super().__init__(message)
-        self.attempts = attempts
+        self.attempts: int | None = attempts  # always an int here; the base class declares the type
 
 
 class RunWideFailure(NamedTuple):

@@ -40,11 +40,14 @@ class Slot:
     when its answer came back (``answered``, set by :meth:`Pacer.observe`)."""
 
     __slots__ = ("answered", "at", "wait")
+    at: float
+    wait: float
+    answered: float | None
 
     def __init__(self, at: float, wait: float) -> None:
         self.at = at
         self.wait = wait
-        self.answered: float | None = None
+        self.answered = None
 
     def __repr__(self) -> str:
         return f"Slot(at={self.at!r}, wait={self.wait!r}, answered={self.answered!r})"

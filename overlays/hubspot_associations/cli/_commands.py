@@ -43,7 +43,7 @@ EXIT_USAGE = 2
 EXIT_STOPPED = 3
 EXIT_INTERRUPTED = 130
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="hubspot-associations",
     rich_markup_mode="rich",
     help="Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator.",

@@ -50,6 +50,9 @@ class EmulatorState:
     ``clock``: a :class:`SystemClock` unless another :class:`Clock` (e.g. a ``ManualClock``) is given.
     """
 
+    config: EmulatorConfig
+    catalog: Catalog
+
     def __init__(self, config: EmulatorConfig | None = None, *, clock: Clock | None = None) -> None:
         self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
