@@ -366,6 +366,63 @@ def test_gzip_bomb_is_refused_on_decoded_size() -> None:
     assert sum(sent) < 100_000  # a few KiB of the 10 MiB bomb were read
 
 
+def _one_chunk_bomb(encoding: str, decoded: int) -> bytes:
+    """``decoded`` zero bytes compressed into one chunk (as one network read can bring ~1000x that inflated)."""
+    wbits = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS, "raw deflate": -zlib.MAX_WBITS}[encoding]
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return compressor.compress(b"\0" * decoded) + compressor.flush()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate", "gzip, gzip"])
+def test_one_compressed_chunk_never_inflates_past_the_cap_in_memory(encoding: str) -> None:
+    # httpx's own decoders inflate each network chunk whole: 64 KiB of gzip become 64 MiB before anything counts.
+    import tracemalloc
+
+    if encoding == "gzip, gzip":  # nested: the inner layer is itself a bomb
+        inner = _one_chunk_bomb("gzip", 64 * 1024 * 1024)
+        compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        body = compressor.compress(inner) + compressor.flush()
+    else:
+        body = _one_chunk_bomb(encoding, 64 * 1024 * 1024)
+    header = "deflate" if encoding == "raw deflate" else encoding
+    transport = httpx.MockTransport(lambda request: streamed(201, iter([body]), [], **{"Content-Encoding": header}))
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), max_retries=0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLargeError) as caught:
+            client.associate(*GOOD, 279)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.status_code == 201
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB for a 1 MiB cap"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate"])
+def test_compressed_bodies_under_the_cap_are_decoded(encoding: str) -> None:
+    compressor = zlib.compressobj(
+        6, zlib.DEFLATED, {"gzip": 31, "deflate": zlib.MAX_WBITS, "raw deflate": -zlib.MAX_WBITS}[encoding]
+    )
+    body = compressor.compress(json.dumps(PAIR).encode()) + compressor.flush()
+    header = "deflate" if encoding == "raw deflate" else encoding
+    transport = httpx.MockTransport(lambda request: streamed(201, iter([body]), [], **{"Content-Encoding": header}))
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport))
+    assert client.associate(*GOOD, 279).to_object_id == "202"
+
+
+def test_requests_ask_only_for_encodings_decoded_within_the_cap() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["accept-encoding"])
+        return streamed(201, iter([b"x"]), [], **{"Content-Encoding": "br"})
+
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=httpx.MockTransport(answer)), max_retries=0)
+    with pytest.raises(APIConnectionError, match="'br' was not asked for"):
+        client.associate(*GOOD, 279)
+    assert seen == ["gzip, deflate"]
+
+
 def test_small_bodies_still_parse_and_stay_readable() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(201, json=PAIR))
     client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), max_response_bytes=1000)

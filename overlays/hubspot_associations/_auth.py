@@ -18,7 +18,7 @@ import attrs
 import httpx
 
 from . import _response
-from ._bounds import BodyReader, Deadline
+from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline
 from ._clamps import clamp_token_lifetime
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
@@ -207,24 +207,18 @@ class OAuthRefreshError(HubSpotError):
 
 def _read(response: httpx.Response) -> None:
     """Read a token or 401 answer, refusing past ``DEFAULT_MAX_RESPONSE_BYTES`` decoded (a token is ~300 bytes)."""
-    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
     try:
-        for chunk in response.iter_bytes():
-            reader.feed(chunk)
+        BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None)).read()
     finally:
         response.close()
-    reader.finish()
 
 
 async def _aread(response: httpx.Response) -> None:
     """The async twin of :func:`_read`."""
-    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
     try:
-        async for chunk in response.aiter_bytes():
-            reader.feed(chunk)
+        await BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None)).aread()
     finally:
         await response.aclose()
-    reader.finish()
 
 
 @attrs.frozen(slots=True)
@@ -414,7 +408,7 @@ class OAuthRefresh(httpx.Auth):
                 "client_secret": self._client_secret,
                 "refresh_token": self._state.refresh_token,
             },
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
             # The refresh inherits the timeout of the call it serves; a bare Request would wait forever.
             extensions={"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else None,
         )

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
-from ._bounds import BodyReader, Deadline, bound_network, budget_of
+from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -324,6 +324,7 @@ class BaseClient(Generic[HttpT]):
             headers=kwargs.get("headers"),
             timeout=limits,
         )
+        request.headers["Accept-Encoding"] = ACCEPT_ENCODING  # only what BodyReader decodes within its cap
         return PreparedCall(request, parse, limits)
 
     def _prepare_default(

@@ -122,10 +122,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             try:
                 response = self._http.send(call.request, auth=self.auth, stream=True)
                 try:
-                    reader = self._reader(response, deadline)
-                    for chunk in response.iter_bytes():
-                        reader.feed(chunk)
-                    reader.finish()
+                    self._reader(response, deadline).read()
                 finally:
                     response.close()
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
@@ -284,10 +281,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             try:
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
                 try:
-                    reader = self._reader(response, deadline)
-                    async for chunk in response.aiter_bytes():
-                        reader.feed(chunk)
-                    reader.finish()
+                    await self._reader(response, deadline).aread()
                 finally:
                     await response.aclose()
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
