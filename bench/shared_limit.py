@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         "stored / distinct",
         "confirmed once",
         "twice",
-        "lost",
+        "not confirmed (of which reported failed)",
         "exit codes",
     ]
     body = [
@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{r.stored_200} / {r.unique_pairs}",
             str(r.confirmed_once),
             str(r.confirmed_twice),
-            str(r.not_confirmed),
+            f"{r.not_confirmed} ({r.failed})",
             " ".join(map(str, r.exit_codes)),
         ]
         for r in results
