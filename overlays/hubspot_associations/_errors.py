@@ -544,7 +544,12 @@ def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
     from ._auth import OAuthRefreshError  # _auth imports this module
 
     if isinstance(error, AuthenticationError):
-        return RunWideFailure("AUTHENTICATION", False, "check the token (--token / HUBSPOT_ACCESS_TOKEN)")
+        return RunWideFailure(
+            "AUTHENTICATION",
+            False,
+            "check the credentials: --token / HUBSPOT_ACCESS_TOKEN, or for OAuth --client-id, --client-secret and "
+            "--refresh-token",
+        )
     if isinstance(error, OAuthRefreshError):
         return RunWideFailure("OAUTH_REFRESH", False, "check --client-id, --client-secret and --refresh-token")
     if isinstance(error, PermissionDeniedError) and (error.missing_scopes or error.category == "MISSING_SCOPES"):

@@ -105,6 +105,7 @@ def test_a_401_that_survives_a_successful_oauth_refresh_stops_the_run(tmp_path: 
         summary = json.loads(result.stdout)
         assert summary["confirmed"] == 0 and "AUTHENTICATION" in summary["stopped_by"]
         assert "OAUTH_REFRESH" not in summary["stopped_by"]  # the refresh itself succeeded
+        assert "--refresh-token" in summary["stopped_by"]  # the way out names the OAuth flags, not only --token
         assert 1 <= summary["failed"] <= 8 and summary["failed"] + summary["not_attempted"] == 200
         api_calls = [path for _, path, _ in emulator.state.request_log if "/associations/" in path]
         refreshes = [path for _, path, _ in emulator.state.request_log if path.endswith("/oauth/v1/token")]
