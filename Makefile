@@ -49,8 +49,8 @@ spec-lint: $(VENV)/.installed node_modules/.installed ## Validate the spec (open
 	if [ $$status -ne 0 ] || echo "$$out" | grep -qiE '\bwarning\b'; then echo "spec-lint: Redocly found problems"; exit 1; fi
 
 .PHONY: spec-docs
-spec-docs: node_modules/.installed ## Build the self-contained HTML reference in spec-docs/index.html
-	REDOCLY_TELEMETRY=off node_modules/.bin/redocly build-docs $(SPEC) -o spec-docs/index.html
+spec-docs: $(VENV)/.installed node_modules/.installed ## Write spec-docs/index.html: one file, the whole reference, renders offline (Redoc inlined, system fonts)
+	$(PYTHON) tools/spec_docs.py --spec $(SPEC) --redoc node_modules/redoc/bundles/redoc.standalone.js --output spec-docs/index.html
 
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff check and format check on all Python code, generated included
@@ -61,21 +61,39 @@ lint: $(VENV)/.installed ## ruff check and format check on all Python code, gene
 typecheck: $(VENV)/.installed ## mypy --strict on generated/, overlays/, tools/, examples/ and tests/
 	$(BIN)/mypy generated/$(PKG) overlays/hubspot_associations tools examples tests
 
+# pyright only measures the public API's type completeness (mypy --strict is the type checker). It is the npm package
+# pinned in package-lock.json (no download at run time); the venv's python on PATH lets it resolve httpx, attrs...
+.PHONY: verifytypes
+verifytypes: $(VENV)/.installed node_modules/.installed ## pyright --verifytypes: every public symbol's type known (100 %)
+	PATH="$(abspath $(BIN)):$$PATH" PYTHONPATH=overlays:generated node_modules/.bin/pyright \
+		--verifytypes hubspot_associations --ignoreexternal
+
 .PHONY: test
 test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
 	$(BIN)/pytest
 
+.PHONY: schemathesis
+schemathesis: $(VENV)/.installed ## Schemathesis vs the emulator with our spec: no 5xx, statuses/types/bodies conform
+	$(PYTHON) tools/schemathesis_emulator.py
+
+.PHONY: dist
+dist: $(VENV)/.installed ## Build the sdist and wheel into dist/ (pinned setuptools, no network) and twine check --strict them
+	rm -f dist/hubspot_associations-*
+	$(PYTHON) -m build --no-isolation --outdir dist .
+	$(BIN)/twine check --strict dist/hubspot_associations-*
+
 .PHONY: check
-check: check-generated spec-lint spec-diff lint typecheck test ## Everything CI runs: the README's test command
+check: check-generated spec-lint spec-diff lint typecheck verifytypes dist test schemathesis ## Everything CI runs: the README's test command
 
 .PHONY: demo
 demo: $(VENV)/.installed ## The main job: emulator + one association of each kind + a 2,000-row bulk run under faults
 	$(PYTHON) examples/demo.py
 
 BASE ?= HEAD~1
+RELEASED_SPEC := openapi/released/$(notdir $(SPEC))
 .PHONY: spec-diff
-spec-diff: $(VENV)/.installed ## What changed in the spec since BASE (default HEAD~1), breaking or not; exit 1 on unacknowledged breaks
-	$(PYTHON) tools/spec_diff.py --base $(BASE) --spec $(SPEC)
+spec-diff: $(VENV)/.installed ## What changed in the spec since BASE (default HEAD~1; fetched in a shallow clone, else the last released spec); exit 1 on unacknowledged breaks
+	$(PYTHON) tools/spec_diff.py --base $(BASE) --spec $(SPEC) --released $(RELEASED_SPEC)
 
 # tools/vendor.py is stdlib-only (Python >= 3.11): it runs without `make install`, e.g. in a consumer's CI.
 VENDOR_PY := $(if $(wildcard $(PYTHON)),$(PYTHON),python3)
@@ -101,5 +119,13 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; table in bench/results/results.md
-	$(PYTHON) bench/run.py
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + README table
+	$(PYTHON) bench/run.py --readme
+
+.PHONY: bench-cold
+bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
+	$(PYTHON) bench/run.py --only import,cold,per_call --readme
+
+.PHONY: bench-shared-limit
+bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
+	$(PYTHON) -m bench.shared_limit

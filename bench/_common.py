@@ -42,6 +42,8 @@ class Section:
     checks: list[Check] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    figures: dict[str, float] = field(default_factory=dict)
+    """Medians by key (``cold.ours`` ms, ``call.default.raw`` µs, ...) for the README table (bench/readme.py)."""
 
     def markdown(self) -> str:
         parts = [f"## {self.title}", ""]

@@ -34,7 +34,14 @@ LABELLED_BODY = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId":
 # The emulator enforces 190 requests / 10 s like HubSpot. Canned answers keep the X-HubSpot-RateLimit-* headers
 # (the SDK parses them on every response, a real cost) but with a limit no benchmark reaches, so the SDK's pacer,
 # which adopts the server's numbers, never paces the per-call and throughput runs.
-UNREACHABLE_LIMIT = {"x-hubspot-ratelimit-max": "100000000", "x-hubspot-ratelimit-remaining": "99999999"}
+# The SDK clamps these headers to what HubSpot can mean (Max <= 1,000, Interval >= 100 ms: see _constants), so the
+# highest rate a header can grant is 1,000 per 100 ms = 10,000 requests/s: well above one client's sequential or
+# 8-worker loopback rate, so the pacer still never waits.
+UNREACHABLE_LIMIT = {
+    "x-hubspot-ratelimit-max": "1000",
+    "x-hubspot-ratelimit-remaining": "999",
+    "x-hubspot-ratelimit-interval-milliseconds": "100",
+}
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,8 @@ def _child_server(args: list[str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 class _CannedProtocol(asyncio.Protocol):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ._common import ROOT, VENVS_DIR, Section, fmt_bytes, ratio, table, venv_python
 
-OFFICIAL_REQUIREMENT = "hubspot-api-client"
+OFFICIAL_REQUIREMENT = "hubspot-api-client==12.0.0"  # the version the README compares against
 # What `python -m venv` puts in every site-packages: not part of either footprint.
 _SEED = ("pip", "setuptools", "pkg_resources", "_distutils_hack", "distutils-precedence.pth")
 

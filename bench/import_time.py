@@ -15,10 +15,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._common import ROOT, Check, Section, fmt, median, table
+from ._common import ROOT, Section, fmt, median, table
 
 _PROBE = "import time; t0 = time.perf_counter(); {stmt}; print((time.perf_counter() - t0) * 1000)"
-_BUDGET_MS = 15.0
+_LIST_ABOVE_MS = 15.0  # beyond the floor, list the largest imports (a hint where to look)
 
 
 @dataclass(frozen=True)
@@ -111,14 +111,15 @@ def run(*, quick: bool, ours_python: Path, official_python: Path | None) -> Sect
     ours_ms = medians["hubspot_associations"]
     section = Section("Import time (fresh process, median)")
     section.tables.append(table(["import", "median ms", "vs httpx ms", "vs httpx", "range ms"], rows))
-    section.checks.append(
-        Check(
-            "cold import",
-            f"≤ httpx + {_BUDGET_MS:.0f} ms",
-            f"httpx {ours_ms - httpx_ms:+.1f} ms",
-            ours_ms - httpx_ms <= _BUDGET_MS,
-        )
-    )
+    # No target here any more: an import is only part of what a cold process pays, and deferring work to the first
+    # call would game it. bench/cold.py times the whole process (import + client + first call) against a floor.
+    keys = {
+        "hubspot_associations": "ours",
+        "httpx": "httpx",
+        "httpx + attrs": "floor",
+        "official `hubspot`": "official",
+    }
+    section.figures.update({f"import.{keys[label]}": ms for label, ms in medians.items()})
     where = "bench/.venvs/ours (a plain `pip install .`)" if ours_python.is_relative_to(ROOT / "bench") else "this venv"
     floor_ms = medians["httpx + attrs"]
     section.notes.append(
@@ -126,8 +127,10 @@ def run(*, quick: bool, ours_python: Path, official_python: Path | None) -> Sect
         f"required dependencies (`import httpx, attrs`: attrs adds {floor_ms - httpx_ms:+.1f} ms to httpx), the "
         f"package itself adds {ours_ms - floor_ms:+.1f} ms."
     )
-    if ours_ms - httpx_ms > _BUDGET_MS:
-        added = top_imports(ours_python, "import hubspot_associations", "import httpx")
+    if ours_ms - floor_ms > _LIST_ABOVE_MS:
+        added = top_imports(ours_python, "import hubspot_associations", "import httpx, attrs")
         listing = ", ".join(f"`{name}` {ms:.1f}" for name, ms in added)
-        section.notes.append(f"Largest imports beyond httpx (`-X importtime` cumulative ms, inflated): {listing}.")
+        section.notes.append(
+            f"Largest imports beyond `import httpx, attrs` (`-X importtime` cumulative ms, inflated): {listing}."
+        )
     return section

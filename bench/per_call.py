@@ -131,6 +131,9 @@ def run(*, quick: bool, official_python: Path | None, canned: CannedPair | None 
                 ratio(off_us, raw_us) if official else "n/a",
             ]
         )
+        section.figures.update(
+            {f"call.{kind}.raw": raw_us, f"call.{kind}.ours": sdk_us, f"call.{kind}.official": off_us}
+        )
         section.checks.append(
             Check(
                 f"`{method}` per call",

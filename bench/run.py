@@ -30,11 +30,11 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 import httpx
 
 import hubspot_associations
-from bench import bulk, footprint, import_time, memory, per_call
-from bench._common import RESULTS_DIR, VENVS_DIR, Check, Section, table, venv_python, verdict
+from bench import bulk, cold, footprint, import_time, memory, per_call, readme
+from bench._common import RESULTS_DIR, ROOT, VENVS_DIR, Check, Section, table, venv_python, verdict
 from bench._servers import capture_canned
 
-SECTIONS = ("footprint", "import", "per_call", "bulk", "memory")
+SECTIONS = ("footprint", "import", "cold", "per_call", "bulk", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-venvs", action="store_true", help="skip what needs bench/.venvs (footprint, official)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "results.md")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="also write the cold-first-call and per-call figures into README.md's performance table",
+    )
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     unknown = only - set(SECTIONS)
@@ -87,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             "import",
             lambda: import_time.run(quick=args.quick, ours_python=ours_python, official_python=official_python),
         )
+    if "cold" in only:
+        timed(
+            "cold",
+            lambda: cold.run(quick=args.quick, ours_python=ours_python, official_python=official_python, canned=canned),
+        )
     if "per_call" in only:
         timed("per_call", lambda: per_call.run(quick=args.quick, official_python=official_python, canned=canned))
     if "bulk" in only:
@@ -100,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report)
     print(report)
+    if args.readme:
+        if args.quick or args.no_venvs:
+            parser.error("--readme needs a full run with venvs (no --quick, no --no-venvs)")
+        readme.update(ROOT / "README.md", sections)
+        print("[bench] updated the performance table in README.md", file=sys.stderr)
     print(f"[bench] wrote {args.out} in {total:.0f} s", file=sys.stderr)
     return 0
 

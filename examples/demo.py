@@ -1,7 +1,7 @@
 """`make demo`: the whole tool against a local emulator, in about half a minute, leaving no process behind.
 
 1. starts ``hubspot-associations emulator`` on a free port (100 requests per 1 s window, 10 % injected faults:
-   HTML 500/502, JSON 503, dropped connections);
+   JSON 500/503, Cloudflare HTML 502/520, dropped connections);
 2. creates one default and one labelled association with ``hubspot-associations associate``;
 3. writes a 2,000-row sample CSV (plus 5 rows naming records that do not exist) and runs ``bulk`` on it;
 4. prints a summary from the emulator's own counters, then stops the emulator.

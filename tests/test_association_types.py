@@ -1,4 +1,4 @@
-"""HubSpot-defined association type ids, pinned to the docs table (hubspot-facts.md §4)."""
+"""HubSpot-defined association type ids, pinned to the docs table (docs/object-types.md §3)."""
 
 from __future__ import annotations
 

@@ -674,3 +674,11 @@ def test_refresh_request_inherits_the_calls_timeout() -> None:
     )
     refresh = auth.build_refresh_request(call)
     assert refresh.extensions["timeout"] == {"connect": 1.0, "read": 2.0}
+
+
+@pytest.mark.parametrize("token_url", ["http://[::1/oauth/v1/token", "https://auth.example:99999/token", "ftp://x"])
+def test_an_unparseable_token_url_is_refused_when_configured_not_at_the_first_refresh(token_url: str) -> None:
+    # Before: "http://[::1..." passed the prefix check and raised httpx.InvalidURL (outside the error tree) inside
+    # the first call that needed a token.
+    with pytest.raises(ValueError, match="token_url must be"):
+        make_auth(token_url=token_url)

@@ -29,7 +29,7 @@ def test_quick_bench_writes_a_table_with_ratios(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = out.read_text()
     assert report == proc.stdout.rstrip("\n") + "\n" or report.strip() in proc.stdout
-    for heading in ("## Targets", "## Import time", "## Per call", "## Bulk", "## Memory"):
+    for heading in ("## Targets", "## Import time", "## Cold first call", "## Per call", "## Bulk", "## Memory"):
         assert heading in report, heading
     assert "| check | target | measured | result |" in report
     # Ratios (e.g. "1.04x") and a verdict for every measured target.

@@ -366,6 +366,63 @@ def test_gzip_bomb_is_refused_on_decoded_size() -> None:
     assert sum(sent) < 100_000  # a few KiB of the 10 MiB bomb were read
 
 
+def _one_chunk_bomb(encoding: str, decoded: int) -> bytes:
+    """``decoded`` zero bytes compressed into one chunk (as one network read can bring ~1000x that inflated)."""
+    wbits = {"gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS, "raw deflate": -zlib.MAX_WBITS}[encoding]
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return compressor.compress(b"\0" * decoded) + compressor.flush()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate", "gzip, gzip"])
+def test_one_compressed_chunk_never_inflates_past_the_cap_in_memory(encoding: str) -> None:
+    # httpx's own decoders inflate each network chunk whole: 64 KiB of gzip become 64 MiB before anything counts.
+    import tracemalloc
+
+    if encoding == "gzip, gzip":  # nested: the inner layer is itself a bomb
+        inner = _one_chunk_bomb("gzip", 64 * 1024 * 1024)
+        compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        body = compressor.compress(inner) + compressor.flush()
+    else:
+        body = _one_chunk_bomb(encoding, 64 * 1024 * 1024)
+    header = "deflate" if encoding == "raw deflate" else encoding
+    transport = httpx.MockTransport(lambda request: streamed(201, iter([body]), [], **{"Content-Encoding": header}))
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), max_retries=0)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLargeError) as caught:
+            client.associate(*GOOD, 279)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert caught.value.status_code == 201
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.0f} MiB for a 1 MiB cap"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate"])
+def test_compressed_bodies_under_the_cap_are_decoded(encoding: str) -> None:
+    compressor = zlib.compressobj(
+        6, zlib.DEFLATED, {"gzip": 31, "deflate": zlib.MAX_WBITS, "raw deflate": -zlib.MAX_WBITS}[encoding]
+    )
+    body = compressor.compress(json.dumps(PAIR).encode()) + compressor.flush()
+    header = "deflate" if encoding == "raw deflate" else encoding
+    transport = httpx.MockTransport(lambda request: streamed(201, iter([body]), [], **{"Content-Encoding": header}))
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport))
+    assert client.associate(*GOOD, 279).to_object_id == "202"
+
+
+def test_requests_ask_only_for_encodings_decoded_within_the_cap() -> None:
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["accept-encoding"])
+        return streamed(201, iter([b"x"]), [], **{"Content-Encoding": "br"})
+
+    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=httpx.MockTransport(answer)), max_retries=0)
+    with pytest.raises(APIConnectionError, match="'br' was not asked for"):
+        client.associate(*GOOD, 279)
+    assert seen == ["gzip, deflate"]
+
+
 def test_small_bodies_still_parse_and_stay_readable() -> None:
     transport = httpx.MockTransport(lambda request: httpx.Response(201, json=PAIR))
     client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), max_response_bytes=1000)
@@ -446,7 +503,14 @@ _RSS_SCRIPT = textwrap.dedent(
     c.compress(b"\\0" * 1048576)
     c.flush(zlib.Z_FULL_FLUSH)
     bomb = len(c.compress(b"\\0" * 1048576) + c.flush(zlib.Z_FULL_FLUSH)) * 10240
-    print(refused, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, bomb)
+    # The peak of this program's own memory: VmHWM starts afresh at exec, while ru_maxrss keeps the peak of the
+    # forked parent (pytest, hundreds of MiB by the end of a run) across the exec.
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(refused, peak, bomb)
     """
 )
 
@@ -649,3 +713,39 @@ def test_raw_rate_limit_of_a_huge_interval_does_not_raise() -> None:
     raw = client.with_raw_response.associate(*GOOD, 279)
     assert raw.rate_limit is not None and raw.rate_limit.interval_s is not None
     assert client.pacer.window_s == 10.0
+
+
+# -- the socket-level deadline reaches into httpx/httpcore privates: unknown shapes are left alone ----------------
+
+
+def test_owned_pool_gets_the_deadline_backend_and_a_second_bound_is_a_no_op() -> None:
+    # If a future httpx moved these attributes, this fails (instead of the bound silently vanishing).
+    from hubspot_associations._bounds import bound_network
+    from hubspot_associations._network import _AsyncBackend, _Backend
+
+    with HubSpotAssociations(TOKEN) as client:
+        backend = client._http._transport._pool._network_backend  # type: ignore[attr-defined]
+        assert isinstance(backend, _Backend)
+        bound_network(client._http)
+        assert client._http._transport._pool._network_backend is backend  # type: ignore[attr-defined]
+    aclient = AsyncHubSpotAssociations(TOKEN)
+    assert isinstance(aclient._http._transport._pool._network_backend, _AsyncBackend)  # type: ignore[attr-defined]
+
+
+def test_unknown_shapes_are_left_alone() -> None:
+    from types import SimpleNamespace
+
+    from hubspot_associations._bounds import bound_network
+
+    foreign = object()
+    shapes: list[Any] = [
+        httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200))),  # no _pool
+        SimpleNamespace(),  # no _transport, no _mounts
+        SimpleNamespace(_transport=None, _mounts={"all://": None}),  # a NO_PROXY mount is None
+        SimpleNamespace(_transport=SimpleNamespace(_pool=SimpleNamespace(_network_backend=foreign)), _mounts={}),
+        SimpleNamespace(_transport=SimpleNamespace(_pool=SimpleNamespace()), _mounts={}),
+    ]
+    for shape in shapes:
+        bound_network(shape)
+    assert shapes[3]._transport._pool._network_backend is foreign  # not an httpcore backend: untouched
+    assert not hasattr(shapes[4]._transport._pool, "_network_backend")

@@ -387,10 +387,12 @@ async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatc
     # Anything that is not a row's failure (a bug) stops the run and is raised as it is, not as an ExceptionGroup.
     original = bulk_module._run_async
 
-    async def broken(client: AsyncHubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+    async def broken(
+        client: AsyncHubSpotAssociations, index: int, row: AssociationRow, stop: anyio.Event | None
+    ) -> AssociationOutcome:
         if index == 3:
             raise RuntimeError("bug in row handling")
-        return await original(client, index, row)
+        return await original(client, index, row, stop)
 
     monkeypatch.setattr(bulk_module, "_run_async", broken)
     rows = _CountingRows(None)  # endless: only the stop ends the run
@@ -402,14 +404,21 @@ async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatc
     assert rows.pulled <= 3 + 1 + 2 * 2
 
 
-def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
-    sent: list[str] = []
+def _slow_down_for_a_minute(sent: list[str]) -> Callable[[httpx.Request], httpx.Response]:
+    """A server that answers every request 429 with ``Retry-After: 60``, noting each path in ``sent``."""
 
     def limited(request: httpx.Request) -> httpx.Response:
         sent.append(request.url.path)
         body = {"status": "error", "message": "slow down", "category": "RATE_LIMITS", "policyName": "SECONDLY"}
         return httpx.Response(429, json=body, headers={"Retry-After": "60"})
 
+    return limited
+
+
+def test_sync_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
+    sent: list[str] = []
+
+    limited = _slow_down_for_a_minute(sent)
     rows = _CountingRows(None)
     stop = threading.Event()
     with _sync_client(limited, timeout=120.0) as client:  # a budget the 30 s (capped) retry wait fits in
@@ -459,3 +468,69 @@ def test_run_wide_failure_classification(status: int, body: dict[str, object], k
     failure = run_wide_failure(error)
     assert (failure.kind if failure else None) == kind
     assert run_wide_failure(None) is None and run_wide_failure(OAuthRefreshError("refused")) is not None
+
+
+async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> None:
+    # The async twin of the sync test above: every row taken ends in its 60 s retry wait, as a StoppedError.
+    sent: list[str] = []
+
+    limited = _slow_down_for_a_minute(sent)
+    rows = _CountingRows(None)
+    stop = anyio.Event()
+    outcomes: list[AssociationOutcome] = []
+    # A budget the 30 s (capped) retry wait fits in: the stop, not the deadline, must end it.
+    async with _async_client(limited, timeout=120.0) as client, anyio.create_task_group() as group:
+
+        async def stop_soon() -> None:
+            while not sent:
+                await anyio.sleep(0.01)
+            await anyio.sleep(0.2)  # the first row is in its retry wait, the second waits for the pacer (or retries)
+            stop.set()
+
+        group.start_soon(stop_soon)
+        with anyio.fail_after(10):  # a hang guard: without stop the run would wait 60 s per row, forever
+            async with client.associate_many(iter(rows), concurrency=2, stop=stop, grace=0.5) as run:
+                outcomes = [outcome async for outcome in run]
+    assert outcomes and all(isinstance(o.error, StoppedError) for o in outcomes)
+    assert 1 <= len(sent) <= 2 and sum(o.attempts for o in outcomes) == len(sent)  # each attempt sent is counted
+    # Each row taken from the input has an outcome: those in workers (sent, or paced) and at most one the feed held.
+    assert rows.pulled == len(outcomes) <= 3
+
+
+async def test_async_stop_gives_requests_on_the_wire_their_grace_then_ends_without_them() -> None:
+    # Row 1 answers 0.2 s after the stop (inside the grace): confirmed. Row 2 never answers: cut off after the grace,
+    # neither confirmed nor failed. Row 3, taken from the input while both workers were busy, is not attempted.
+    stop = anyio.Event()
+    sent: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if "/contacts/2/" in request.url.path:
+            await anyio.sleep(3600)
+        await stop.wait()
+        await anyio.sleep(0.2)
+        return _handler(request)
+
+    rows = _CountingRows(None)
+    async with _async_client(handler) as client, anyio.create_task_group() as group:
+
+        async def stop_soon() -> None:
+            while len(sent) < 2:
+                await anyio.sleep(0.01)
+            stop.set()
+
+        group.start_soon(stop_soon)
+        with anyio.fail_after(10):  # a hang guard: without the grace cut-off row 2 holds the run for an hour
+            async with client.associate_many(iter(rows), concurrency=2, stop=stop, grace=1.0) as run:
+                outcomes = {outcome.row.from_object_id: outcome async for outcome in run}
+    assert outcomes[1].ok and outcomes[1].attempts == 1
+    assert isinstance(outcomes[3].error, StoppedError) and outcomes[3].attempts == 0
+    assert set(outcomes) == {1, 3} and rows.pulled == 3 and len(sent) == 2
+
+
+async def test_async_stop_and_grace_are_checked_before_anything_is_sent() -> None:
+    async with _async_client() as client:
+        with pytest.raises(InvalidInputError, match="stop"):
+            client.associate_many([], stop=threading.Event())  # type: ignore[arg-type]
+        with pytest.raises(InvalidInputError, match="grace"):
+            client.associate_many([], stop=anyio.Event(), grace=-1)

@@ -946,6 +946,9 @@ def test_bad_timeout_sends_nothing(timeout: Any) -> None:
         ({"timeout": 0}, "timeout"),
         ({"base_url": "ftp://x"}, "base_url"),
         ({"base_url": "not a url"}, "base_url"),
+        ({"base_url": "http://[::1"}, "base_url"),  # httpx.InvalidURL, not an InvalidInputError, before
+        ({"base_url": "http://127.0.0.1:99999"}, "base_url"),
+        ({"base_url": 8080}, "base_url"),
         ({"auth": "token"}, "auth"),
     ],
 )

@@ -23,7 +23,7 @@ from hubspot_associations.emulator import Association, EmulatorConfig, run_emula
 ROWS = 1000
 CONCURRENCY = 16  # see the module docstring
 FAULT_RATE = 0.2
-FAULTS = ("500_html", "502_html", "503", "drop", "drop_after_commit")
+FAULTS = ("500", "502_html", "503", "520_html", "drop", "drop_after_commit")
 RATE_LIMIT, RATE_WINDOW_S = 100, 1.0
 CONTACTS, COMPANIES = 1_000_001, 2_000_001
 USER_DEFINED_MANAGER = AssociationSpec("USER_DEFINED", 36)  # the emulator portal's "Manager" contact -> company label
@@ -81,7 +81,7 @@ async def test_1000_associations_survive_faults_and_a_tight_rate_limit() -> None
         put_count = state.put_count
 
     retries = sum(attempts) - ROWS
-    faults = sum(n for status, n in counts.items() if status in (0, 500, 502, 503))
+    faults = sum(n for status, n in counts.items() if status in (0, 500, 502, 503, 520))
     print(
         f"\n{ROWS} associations over loopback in {elapsed:.1f} s: {sum(attempts)} attempts, {retries} retries "
         f"(max {max(attempts)} attempts for one row); emulator answers by status {dict(sorted(counts.items()))}; "

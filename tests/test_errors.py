@@ -1,4 +1,4 @@
-"""The error tree and error_from_response, driven by real HubSpot error bodies (real-api-quirks.md, hubspot-facts.md)."""
+"""The error tree and error_from_response, driven by real HubSpot error bodies (docs/real-traffic.md, docs/hubspot-api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Object type names, ids and custom objects (hubspot-facts.md §3)."""
+"""Object type names, ids and custom objects (docs/object-types.md §1-2)."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ example bodies with one field replaced by anything) go to the API response, to t
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from collections.abc import Callable, Iterator
@@ -130,8 +131,14 @@ def serving(drawn: list[Answer]) -> Callable[[httpx.Request], httpx.Response]:
     return handler
 
 
-def no_sleep() -> Any:
-    return mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None)
+@contextlib.contextmanager
+def no_sleep() -> Iterator[None]:
+    # Bulk workers wait through ``_pause`` (on their stop event), single calls through ``time.sleep``.
+    with (
+        mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None),
+        mock.patch("hubspot_associations._client._pause", lambda seconds, stop, attempts: None),
+    ):
+        yield
 
 
 def assert_only_tree_errors(call: Callable[[], object]) -> None:

@@ -30,6 +30,7 @@ from hubspot_associations import (
     OAuthRefreshError,
 )
 from hubspot_associations.cli import app
+from tests.test_generated import DEFAULT_BODY as SUCCESS  # the default association's answer
 
 TOKEN = "pat-na1-ECHOED-0000-1111-2222-333333333333"
 CLIENT_SECRET = "client-secret-ECHOED-abcdef"
@@ -42,6 +43,7 @@ GOOD = ("contacts", "101", "companies", "202")
 
 class _Echo(BaseHTTPRequestHandler):
     refuse_refresh = False
+    succeed = False  # answer PUTs with a 200 (the echo then only in the headers)
 
     def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
         pass
@@ -69,6 +71,9 @@ class _Echo(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self.succeed:
+            self._reply(200, SUCCESS, bearer)
+            return
         body = {
             "status": "error",
             "category": "VALIDATION_ERROR",
@@ -90,6 +95,7 @@ def echo() -> Iterator[str]:
     server.server_close()
     thread.join(timeout=5)
     _Echo.refuse_refresh = False
+    _Echo.succeed = False
 
 
 def userinfo(url: str) -> str:
@@ -222,5 +228,46 @@ def test_cli_bulk_output_report_and_journal_are_scrubbed(echo: str, tmp_path: Pa
     with report.open(newline="") as handle:
         lines = list(csv.DictReader(handle))
     assert len(lines) == 2 and all(line["correlation_id"] == "cid-[redacted]" for line in lines)
+    written = [path.read_text() for path in tmp_path.iterdir() if path != rows]
+    assert written and all(TOKEN not in text for text in written)
+
+
+# -- a successful answer that echoes the token: its correlation id reaches raw responses, CLI output and reports --
+
+
+@pytest.mark.parametrize("kind", ["static", "oauth"])
+def test_echo_in_a_successful_answer_is_scrubbed_sync(echo: str, kind: str) -> None:
+    _Echo.succeed = True
+    auth: Any = {"access_token": TOKEN} if kind == "static" else {"auth": oauth(echo + "/oauth/v1/token")}
+    with HubSpotAssociations(base_url=echo, max_retries=0, **auth) as client:
+        raw = client.with_raw_response.associate_default(*GOOD)
+    assert raw.correlation_id == "cid-[redacted]"
+    assert_clean(repr(raw.headers.multi_items()) + repr(raw.http_response.headers.multi_items()))
+    assert raw.headers["X-Echo"] == "[redacted]" and raw.parsed.results[0].to.id == "202"
+
+
+async def test_echo_in_a_successful_answer_is_scrubbed_async(echo: str) -> None:
+    _Echo.succeed = True
+    async with AsyncHubSpotAssociations(TOKEN, base_url=echo, max_retries=0) as client:
+        raw = await client.with_raw_response.associate_default(*GOOD)
+    assert raw.correlation_id == "cid-[redacted]"
+    assert_clean(repr(raw.headers.multi_items()))
+
+
+def test_cli_success_output_report_and_journal_are_scrubbed(echo: str, tmp_path: Path) -> None:
+    _Echo.succeed = True
+    runner = CliRunner()
+    args = ["associate", *GOOD, "--base-url", echo, "--token", TOKEN, "--max-retries", "0"]
+    for extra in ([], ["--json"]):
+        result = runner.invoke(app, [*args, *extra], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "cid-[redacted]" in result.stdout
+        assert_clean(result.output + result.stderr)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("from_type,from_id,to_type,to_id\ncontacts,101,companies,202\n")
+    bulk = ["bulk", str(rows), "--base-url", echo, "--token", TOKEN, "--max-retries", "0", "--json"]
+    result = runner.invoke(app, bulk, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert_clean(result.output + result.stderr)
     written = [path.read_text() for path in tmp_path.iterdir() if path != rows]
     assert written and all(TOKEN not in text for text in written)

@@ -716,3 +716,50 @@ def test_base_mode_reports_a_new_spec_and_bad_refs(repo: Path) -> None:
     bad = run_script(repo, "--base", "no-such-ref")
     assert bad.returncode == 2
     assert "unknown git ref 'no-such-ref'" in bad.stderr
+
+
+# -- shallow clones (`git clone --depth 1`, the default checkout of most CI systems) -------------------------------
+
+
+def shallow_clone(repo: Path, factory: pytest.TempPathFactory) -> Path:
+    clone = factory.mktemp("clone")
+    git(clone, "clone", "-q", "--depth", "1", repo.as_uri(), ".")
+    assert (clone / ".git" / "shallow").exists()
+    return clone
+
+
+def test_base_mode_deepens_a_shallow_clone_to_reach_the_ref(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    clone = shallow_clone(repo, tmp_path_factory)
+    result = run_script(clone, "--base", "HEAD~1")
+    assert result.returncode == 1, result.stderr
+    assert f"BREAKING    PUT {PATH}: removed operation putThing" in result.stdout
+    sha = subprocess.check_output(["git", "rev-parse", "HEAD~1"], cwd=repo, text=True).strip()
+    named = run_script(shallow_clone(repo, tmp_path_factory), "--base", sha)
+    assert named.returncode == 1, named.stderr
+    assert f"BREAKING    PUT {PATH}: removed operation putThing" in named.stdout
+
+
+def test_base_mode_in_a_shallow_clone_that_cannot_fetch(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    clone = shallow_clone(repo, tmp_path_factory)
+    git(clone, "remote", "set-url", "origin", (clone / "gone").as_uri())
+    bare = run_script(clone, "--base", "HEAD~1")
+    assert bare.returncode == 2
+    assert "'HEAD~1' is not in this shallow clone and fetching it failed" in bare.stderr
+    assert "fetching it failed: fatal: " in bare.stderr  # git's own reason, not its advice
+    assert "git fetch --unshallow" in bare.stderr and "--released PATH" in bare.stderr
+    released = write(tmp_path_factory.mktemp("released"), "released.yaml", base())
+    fallback = run_script(clone, "--base", "HEAD~1", "--released", released)
+    assert fallback.returncode == 1, fallback.stderr
+    assert f"comparing with the last released spec {released} (version 1.0.0) instead of 'HEAD~1'" in fallback.stderr
+    assert f"BREAKING    PUT {PATH}: removed operation putThing" in fallback.stdout
+
+
+def test_the_released_spec_is_the_latest_changelog_version() -> None:
+    """openapi/released/ holds the spec as of the newest openapi/CHANGELOG.md entry (make spec-diff's fallback)."""
+    root = SCRIPT.parents[1]
+    released = yaml.safe_load((root / "openapi/released/hubspot-crm-associations-v4.yaml").read_text(encoding="utf-8"))
+    changelog = (root / "openapi/CHANGELOG.md").read_text(encoding="utf-8")
+    newest = next(line for line in changelog.splitlines() if line.startswith("## "))
+    assert newest.startswith(f"## {released['info']['version']} - ")

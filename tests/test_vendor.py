@@ -41,7 +41,9 @@ GENERATED = ROOT / "generated" / "hubspot_associations_api"
 SPEC = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_REQUIREMENTS = tuple(PYPROJECT["project"]["dependencies"])
-ALLOWED = frozenset({"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr", "anyio"})
+ALLOWED = frozenset(
+    {"__future__", *sys.stdlib_module_names, "httpx", "httpcore", "attrs", "attr", "anyio", *vendor.OPTIONAL_IMPORTS}
+)
 
 
 def _bin(venv_dir: Path, name: str) -> Path:
@@ -232,7 +234,7 @@ def test_copy_is_one_directory_without_emulator_cli_or_caches(project: Path) -> 
     package = dest / "hubspot_associations"
     assert sorted(p.name for p in dest.iterdir()) == ["__init__.py", "hubspot_associations"]
     files = _files(package)
-    overlay = {f for f in _files(OVERLAY) if f.parts[0] not in ("emulator", "cli")}
+    overlay = {f for f in _files(OVERLAY) if f.parts[0] not in ("emulator", "cli", "pytest_plugin")}
     generated = {PurePosixPath("_api") / f for f in _files(GENERATED)}
     assert files == overlay | generated | {PurePosixPath("_vendored.py"), PurePosixPath("VENDORED.md")}
     assert not (package / "emulator").exists() and not (package / "cli").exists()
@@ -259,7 +261,7 @@ def test_only_import_lines_differ_from_the_sources(project: Path) -> None:
     package = project / "myapp" / "_vendor" / "hubspot_associations"
     for source_dir, prefix in ((OVERLAY, PurePosixPath()), (GENERATED, PurePosixPath("_api"))):
         for relative in _files(source_dir):
-            if relative.parts[0] in ("emulator", "cli"):
+            if relative.parts[0] in ("emulator", "cli", "pytest_plugin"):
                 continue
             original = (source_dir / relative).read_bytes().splitlines()
             copied = (package / prefix / relative).read_bytes().splitlines()
@@ -303,7 +305,7 @@ def test_stamp_records_version_spec_generator_and_requirements(project: Path) ->
         "generator": "openapi-python-client==0.29.1",
         "requires_python": PYPROJECT["project"]["requires-python"],
         "runtime_requirements": RUNTIME_REQUIREMENTS,
-        "excluded_subpackages": ("emulator", "cli"),
+        "excluded_subpackages": ("emulator", "cli", "pytest_plugin"),
         "source_commit": stamp.source_commit,
         "source_dirty": stamp.source_dirty,
     }

@@ -2,7 +2,11 @@
 """Summarise how an OpenAPI 3.0/3.1 document changed, in words an API owner can review in a minute.
 
     python tools/spec_diff.py OLD.yaml NEW.yaml [--format text|markdown|json] [--changelog]
-    python tools/spec_diff.py --base GITREF [--spec openapi/hubspot-crm-associations-v4.yaml]
+    python tools/spec_diff.py --base GITREF [--spec openapi/hubspot-crm-associations-v4.yaml] [--released PATH]
+
+With --base, a GITREF a shallow clone (`git clone --depth 1`, most CI checkouts) lacks is fetched from origin
+first; when that fails too, --released PATH (the spec's last released version, committed in openapi/released/)
+is compared instead, and without it the error says what to do.
 
 Every change is marked BREAKING or compatible *for existing users of a client generated from the spec*:
 the generated client turns operationIds into functions, parameters into keyword arguments, schemas into
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import subprocess
 import sys
@@ -52,6 +57,14 @@ class Change:
 
 class SpecError(Exception):
     """A spec that cannot be read or parsed (exit code 2)."""
+
+
+class MissingRef(SpecError):
+    """`--base` names a commit this clone does not have and cannot fetch."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"unknown git ref {ref!r}")
+        self.ref = ref
 
 
 def _deref(doc: Json, node: Any) -> Any:
@@ -594,22 +607,59 @@ def _read(path: str) -> Json:
         raise SpecError(f"cannot read {path}: {exc.strerror}") from exc
 
 
+FETCH_TIMEOUT = 60.0  # seconds for `git fetch` to deepen a shallow clone; CI networks can be slow, never a hang
+
+
+def _git(*args: str, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}  # a remote that wants a password fails instead of prompting
+    try:
+        return subprocess.run(["git", *args], capture_output=True, text=True, check=False, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(["git", *args], 1, "", f"git {args[0]} took over {timeout:.0f} s")
+    except OSError as exc:
+        return subprocess.CompletedProcess(["git", *args], 127, "", f"cannot run git: {exc.strerror}")
+
+
+def _has_commit(ref: str) -> bool:
+    return _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0
+
+
+def _deepen(ref: str) -> str | None:
+    """Fetch enough history for `ref` into a shallow clone: the ref to read afterwards, or None with the reason
+    printed to stderr. `HEAD~N`/`HEAD^` deepen the clone by N commits; a name (branch, tag, sha) is fetched."""
+    if _git("rev-parse", "--is-shallow-repository").stdout.strip() != "true":
+        return None
+    relative = re.fullmatch(r"HEAD(?:~(\d*)|(\^+))", ref)
+    if relative:
+        depth = int(relative.group(1) or 1) if relative.group(2) is None else len(relative.group(2))
+        fetched, target = _git("fetch", "--quiet", f"--deepen={depth}", timeout=FETCH_TIMEOUT), ref
+    else:
+        fetched, target = _git("fetch", "--quiet", "--depth=1", "origin", ref, timeout=FETCH_TIMEOUT), "FETCH_HEAD"
+    if fetched.returncode == 0 and _has_commit(target):
+        return target
+    lines = [line.strip() for line in fetched.stderr.splitlines() if line.strip()]
+    reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else None)
+    reason = reason or "the fetched history does not reach it"
+    print(f"spec_diff: {ref!r} is not in this shallow clone and fetching it failed: {reason}", file=sys.stderr)
+    return None
+
+
 def _git_show(ref: str, spec: str) -> str | None:
-    """The spec's text at `ref`, or None when the file does not exist there."""
-
-    def git(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["git", *args], capture_output=True, text=True, check=False)
-
-    top = git("rev-parse", "--show-toplevel")
+    """The spec's text at `ref`, or None when the file does not exist there. A ref a shallow clone lacks is fetched
+    first; `MissingRef` when it cannot be."""
+    top = _git("rev-parse", "--show-toplevel")
     if top.returncode:
         raise SpecError(f"--base needs a git repository: {top.stderr.strip()}")
-    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode:
-        raise SpecError(f"unknown git ref {ref!r}")
     try:
         relative = Path(spec).resolve().relative_to(Path(top.stdout.strip()).resolve()).as_posix()
     except ValueError as exc:
         raise SpecError(f"{spec} is outside the git repository") from exc
-    shown = git("show", f"{ref}:{relative}")
+    if not _has_commit(ref):
+        fetched = _deepen(ref)
+        if fetched is None:
+            raise MissingRef(ref)
+        ref = fetched
+    shown = _git("show", f"{ref}:{relative}")
     return shown.stdout if shown.returncode == 0 else None
 
 
@@ -619,6 +669,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", nargs="?", help="new spec (YAML or JSON)")
     parser.add_argument("--base", metavar="GITREF", help="compare --spec at GITREF with the working tree")
     parser.add_argument("--spec", default=DEFAULT_SPEC, help=f"spec path for --base (default {DEFAULT_SPEC})")
+    parser.add_argument(
+        "--released",
+        metavar="PATH",
+        help="with --base: the last released spec, compared with instead when GITREF is missing and cannot be fetched",
+    )
     parser.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     parser.add_argument("--changelog", action="store_true", help="print a markdown entry for openapi/CHANGELOG.md")
     args = parser.parse_args(argv)
@@ -629,11 +684,25 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.base:
             new = _read(args.spec)
-            old_text = _git_show(args.base, args.spec)
-            if old_text is None:
-                print(f"new spec: {args.spec} does not exist at {args.base}")
-                return 0
-            old = _load(old_text, f"{args.base}:{args.spec}")
+            try:
+                old_text = _git_show(args.base, args.spec)
+            except MissingRef as missing:
+                if not args.released:
+                    raise SpecError(
+                        f"{missing}: in a shallow clone run `git fetch --unshallow` (or --deepen=N), "
+                        "pass another --base, or --released PATH to compare with the last released spec"
+                    ) from None
+                old = _read(args.released)
+                print(
+                    f"spec_diff: comparing with the last released spec {args.released} "
+                    f"(version {(old.get('info') or {}).get('version')}) instead of {args.base!r}",
+                    file=sys.stderr,
+                )
+            else:
+                if old_text is None:
+                    print(f"new spec: {args.spec} does not exist at {args.base}")
+                    return 0
+                old = _load(old_text, f"{args.base}:{args.spec}")
         else:
             old, new = _read(args.old), _read(args.new)
     except SpecError as exc:

@@ -53,8 +53,11 @@ GENERATED_DIR = PurePosixPath("generated", API_PACKAGE)
 SPEC_PATH = PurePosixPath("openapi", "hubspot-crm-associations-v4.yaml")
 VERSION_FILE = OVERLAY_DIR / "_version.py"
 GENERATOR = "openapi-python-client"
-EXCLUDED_SUBPACKAGES = ("emulator", "cli")
-"""Overlay subpackages left out: they need Starlette, uvicorn, Typer and Rich; a vendored copy is runtime-only."""
+EXCLUDED_SUBPACKAGES = ("emulator", "cli", "pytest_plugin")
+"""Overlay subpackages left out (Starlette, uvicorn, Typer, Rich, pytest): a vendored copy is runtime-only."""
+OPTIONAL_IMPORTS = ("redis",)
+"""Optional extras the runtime package may import, only when the feature needing one is used (``shared_limit=``
+imports ``redis``): never at ``import hubspot_associations``, so a vendored copy runs without them."""
 STAMP_MODULE = "_vendored.py"
 STAMP_DOC = "VENDORED.md"
 STAMP_MARKER = "# hubspot-associations vendored copy: written by tools/vendor.py"
@@ -294,7 +297,7 @@ def current_stamp(root: Path = ROOT) -> Stamp:
 
 
 def _allowed_imports(stamp: Stamp) -> frozenset[str]:
-    names = {"__future__", *sys.stdlib_module_names}
+    names = {"__future__", *sys.stdlib_module_names, *OPTIONAL_IMPORTS}
     for requirement in stamp.runtime_requirements:
         name = _requirement_name(requirement)
         names.update(IMPORT_NAMES.get(name, (name.replace("-", "_"),)))

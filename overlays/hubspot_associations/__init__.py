@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from . import object_types
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
-from ._bulk import AssociationOutcome, AssociationRow
 from ._client import (
     AsyncHubSpotAssociations,
     AsyncHubSpotAssociationsWithRawResponse,
@@ -64,6 +63,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import association_types
+    from ._bulk import AssociationOutcome, AssociationRow
 
 
 def __getattr__(name: str) -> object:
@@ -73,6 +73,13 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module(f"{__name__}.association_types")
+    # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these.
+    if name in ("AssociationOutcome", "AssociationRow"):
+        from . import _bulk
+
+        value: object = getattr(_bulk, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

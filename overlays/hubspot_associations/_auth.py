@@ -18,7 +18,7 @@ import attrs
 import httpx
 
 from . import _response
-from ._bounds import BodyReader, Deadline
+from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline
 from ._clamps import clamp_token_lifetime
 from ._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_MARGIN, OAUTH_TOKEN_PATH_V1, TOKEN_ENV_VAR
 from ._errors import HubSpotError
@@ -37,6 +37,14 @@ __all__ = [
     "oauth_token_url",
     "token_from_env",
 ]
+
+
+def _parses(url: str) -> bool:
+    try:
+        port = httpx.URL(url).port
+    except httpx.InvalidURL:  # e.g. "http://[::1": refused here, not at the first refresh (outside the error tree)
+        return False
+    return port is None or 0 < port < 65536
 
 
 def oauth_token_url(base_url: str, path: str = OAUTH_TOKEN_PATH_V1) -> str:
@@ -152,12 +160,14 @@ class OAuthTokens:
     expires_at: float | None
     expires_in: float | None
     scopes: tuple[str, ...] = ()
+    hub_id: int | None = None
+    """The HubSpot account (portal) the token belongs to, when the token response names it."""
 
     def __repr__(self) -> str:
         return (
             f"OAuthTokens(access_token={mask_secret(self.access_token)}, "
             f"refresh_token={mask_secret(self.refresh_token)}, expires_at={self.expires_at!r}, "
-            f"expires_in={self.expires_in!r}, scopes={self.scopes!r})"
+            f"expires_in={self.expires_in!r}, scopes={self.scopes!r}, hub_id={self.hub_id!r})"
         )
 
 
@@ -197,24 +207,18 @@ class OAuthRefreshError(HubSpotError):
 
 def _read(response: httpx.Response) -> None:
     """Read a token or 401 answer, refusing past ``DEFAULT_MAX_RESPONSE_BYTES`` decoded (a token is ~300 bytes)."""
-    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
     try:
-        for chunk in response.iter_bytes():
-            reader.feed(chunk)
+        BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None)).read()
     finally:
         response.close()
-    reader.finish()
 
 
 async def _aread(response: httpx.Response) -> None:
     """The async twin of :func:`_read`."""
-    reader = BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None))
     try:
-        async for chunk in response.aiter_bytes():
-            reader.feed(chunk)
+        await BodyReader(response, DEFAULT_MAX_RESPONSE_BYTES, Deadline(None)).aread()
     finally:
         await response.aclose()
-    reader.finish()
 
 
 @attrs.frozen(slots=True)
@@ -295,7 +299,7 @@ class OAuthRefresh(httpx.Auth):
         _validate_token(refresh_token, "refresh token")
         if access_token is not None:
             _validate_token(access_token)
-        if token_url is not None and not token_url.startswith(("/", "https://", "http://")):
+        if token_url is not None and not (token_url.startswith(("/", "https://", "http://")) and _parses(token_url)):
             raise ValueError("token_url must be an absolute http(s) URL or a path starting with '/'")
         self.client_id = client_id
         self._client_secret = client_secret
@@ -310,6 +314,7 @@ class OAuthRefresh(httpx.Auth):
             0, access_token, refresh_token, expires_at, _refresh_at(expires_at, clock(), refresh_margin)
         )
         self._failure: OAuthRefreshError | None = None
+        self._hub_id: int | None = None
         self._retired: deque[str] = deque(maxlen=8)
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[object, anyio.Lock] = weakref.WeakKeyDictionary()
@@ -330,6 +335,11 @@ class OAuthRefresh(httpx.Auth):
                 self._retired.append(token)
 
     # -- state shared by the sync and async flows ---------------------------------------------------------------
+
+    @property
+    def hub_id(self) -> int | None:
+        """The account id (``hub_id``) of the last token response that named one; ``None`` before that."""
+        return self._hub_id
 
     @property
     def tokens(self) -> OAuthTokens | None:
@@ -398,7 +408,7 @@ class OAuthRefresh(httpx.Auth):
                 "client_secret": self._client_secret,
                 "refresh_token": self._state.refresh_token,
             },
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", "Accept-Encoding": ACCEPT_ENCODING},
             # The refresh inherits the timeout of the call it serves; a bare Request would wait forever.
             extensions={"timeout": request.extensions["timeout"]} if "timeout" in request.extensions else None,
         )
@@ -461,7 +471,10 @@ class OAuthRefresh(httpx.Auth):
         else:
             scopes = ()
         expires_at = None if expires_in is None else self._clock() + expires_in
-        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes)
+        hub_id = body.get("hub_id")
+        if type(hub_id) is not int or not 0 < hub_id < 2**63:  # not bool, not a string: an id we can trust
+            hub_id = None
+        return OAuthTokens(access_token, refresh_token, expires_at, expires_in, scopes, hub_id)
 
     def _adopt(self, response: httpx.Response) -> None:
         """Parse the token response and install it (caller holds the refresh lock)."""
@@ -477,6 +490,8 @@ class OAuthRefresh(httpx.Auth):
         self._state = _State(
             old.generation + 1, tokens.access_token, tokens.refresh_token, tokens.expires_at, refresh_at
         )
+        if tokens.hub_id is not None:
+            self._hub_id = tokens.hub_id
         self._failure = None
         if self.on_refresh is not None:
             self.on_refresh(tokens)

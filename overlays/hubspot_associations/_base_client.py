@@ -10,22 +10,21 @@ from __future__ import annotations
 import contextlib
 import random
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 import attrs
 import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
-from hubspot_associations_api.models import (
-    BatchResponsePublicDefaultAssociation,
-    ErrorContextObject,
-    LabelsBetweenObjectPair,
-)
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
+if TYPE_CHECKING:
+    from hubspot_associations_api.models import ErrorContextObject
 
 from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
-from ._bounds import BodyReader, Deadline, bound_network, budget_of
+from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -48,6 +47,9 @@ from ._validation import (
     validate_object_type,
     validate_seconds,
 )
+
+if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis)
+    from ._shared_pacing import SharedPacer
 
 T = TypeVar("T")
 E = TypeVar("E", bound=HubSpotError)
@@ -90,6 +92,9 @@ def _decoded(context: T) -> T | ErrorContextObject:
     Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
     if not isinstance(context, str):
         return context
+    # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
+    from hubspot_associations_api.models import ErrorContextObject
+
     decoded = normalize_context(context)
     return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
 
@@ -144,8 +149,11 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
 
 
 def _base_url(value: str) -> str:
-    url = httpx.URL(value)
-    if url.scheme not in ("http", "https") or not url.host:
+    try:
+        url = httpx.URL(value)
+    except (httpx.InvalidURL, TypeError):  # e.g. "http://[::1", a port beyond 65535, not a str
+        url = httpx.URL()
+    if url.scheme not in ("http", "https") or not url.host or not 0 < (url.port or 80) < 65536:
         raise InvalidInputError("base_url", f"must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}")
     return str(url).rstrip("/")
 
@@ -215,6 +223,16 @@ class BaseClient(Generic[HttpT]):
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
+    base_url: str
+    """Where requests go, without a trailing slash."""
+    timeout: httpx.Timeout
+    """The default timeout of every request (``timeout=`` per call overrides it)."""
+    max_retries: int
+    max_response_bytes: int
+    auth: httpx.Auth
+    """How requests are authenticated: :class:`BearerToken`, :class:`OAuthRefresh` or your own ``httpx.Auth``."""
+    pacer: Pacer | SharedPacer
+    """Spaces requests under the rate limit (adopted from HubSpot's headers, or ``rate_limit``)."""
 
     def __init__(
         self,
@@ -228,6 +246,8 @@ class BaseClient(Generic[HttpT]):
         rate_limit_window: float = 10.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: HttpT | None = None,
+        shared_limit: object = None,
+        shared_limit_key: str | None = None,
     ) -> None:
         self.max_retries = validate_count(max_retries, "max_retries", minimum=0)
         if rate_limit is not None:
@@ -237,7 +257,24 @@ class BaseClient(Generic[HttpT]):
         self.timeout = _timeout(timeout)
         self.max_response_bytes = validate_count(max_response_bytes, "max_response_bytes", unit=" (bytes)")
         self.auth = _auth(access_token, auth, self.base_url)
-        self.pacer = Pacer(rate_limit, window)
+        # self.pacer (Pacer | SharedPacer, declared on the class) is set below
+        self._shared_pacer: SharedPacer | None = None
+        if shared_limit is not None:
+            # A budget in Redis shared by every process of this app and account (see _shared_pacing).
+            from ._shared_pacing import build_shared_pacer
+
+            self.pacer = self._shared_pacer = build_shared_pacer(
+                shared_limit,
+                shared_limit_key,
+                self.auth,
+                rate_limit,
+                window,
+                asynchronous=self._http_class is httpx.AsyncClient,
+            )
+        elif shared_limit_key is not None:
+            raise InvalidInputError("shared_limit_key", "only applies with shared_limit=")
+        else:
+            self.pacer = Pacer(rate_limit, window)
         self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()
@@ -285,6 +322,7 @@ class BaseClient(Generic[HttpT]):
             headers=kwargs.get("headers"),
             timeout=limits,
         )
+        request.headers["Accept-Encoding"] = ACCEPT_ENCODING  # only what BodyReader decodes within its cap
         return PreparedCall(request, parse, limits)
 
     def _prepare_default(
@@ -348,6 +386,7 @@ class BaseClient(Generic[HttpT]):
             request.method, request.url, status=status, attempt=attempt, headers=response.headers, scrub=self._scrub
         )
         if 200 <= status < 300:
+            self._scrubber.answer(response, request)  # an echoed token must not reach CLI output or a journal
             return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None

@@ -4,7 +4,9 @@
   backoff comes out of it; each attempt's httpx timeouts are capped by what is left, and a body is read chunk by
   chunk with the deadline checked between chunks, so a server that drips one byte at a time cannot stretch a call.
   It only reads a monotonic clock (no event-loop timers), so the sync client and any async backend share it.
-* :class:`BodyReader` counts decoded bytes (after gzip/deflate/brotli) and refuses past ``max_response_bytes``.
+* :class:`BodyReader` decodes the raw body itself (gzip, deflate) and refuses past ``max_response_bytes`` decoded
+  bytes. It does not use httpx's decoders: they inflate each network read whole, so 64 KiB of a gzip bomb become
+  64 MiB in one call before anything can count them; here no decompress call may produce more than the cap allows.
 
 The ``clamp_*`` functions that bound what a server tells us live in ``_clamps.py``.
 """
@@ -13,14 +15,23 @@ from __future__ import annotations
 
 import math
 import time
+import zlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 import httpx
 
 from ._errors import APITimeoutError, HubSpotError, ResponseTooLargeError
 
-__all__ = ["BodyReader", "Deadline", "bound_network", "budget_of", "set_network_deadline"]
+__all__ = ["ACCEPT_ENCODING", "BodyReader", "Deadline", "bound_network", "budget_of", "set_network_deadline"]
+
+ACCEPT_ENCODING = "gzip, deflate"
+"""What every request asks for: the encodings :class:`BodyReader` decodes within its cap (not br or zstd, which
+httpx would otherwise offer when their packages happen to be installed)."""
+
+_ZLIB_WBITS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+_UNBOUNDED = frozenset({"br", "zstd", "compress", "x-compress"})  # encodings we never ask for and cannot bound
 
 _MIN_OPERATION_TIMEOUT = 0.001  # httpx/sockets read 0 as "non-blocking", not "no time left"
 
@@ -133,13 +144,14 @@ class Deadline:
 
 
 class BodyReader:
-    """Collect one response's decoded body, refusing past ``limit`` bytes or past the call's deadline.
+    """Collect one response's body, decoding it within ``limit`` bytes and the call's deadline.
 
-    Feed it ``response.iter_bytes()`` (or ``aiter_bytes()``) chunks; :meth:`finish` stores the body on the
-    response the way :meth:`httpx.Response.read` would, so ``response.json()`` works afterwards.
+    :meth:`read` (or :meth:`aread`) pulls the raw chunks and stores the decoded body on the response the way
+    :meth:`httpx.Response.read` would, so ``response.json()`` works afterwards. A body that cannot
+    be decoded raises :class:`httpx.DecodingError`, as httpx's own decoders would (a broken transfer).
     """
 
-    __slots__ = ("_chunks", "_deadline", "_limit", "_response", "_size")
+    __slots__ = ("_chunks", "_deadline", "_decoders", "_limit", "_response", "_size")
 
     def __init__(self, response: httpx.Response, limit: int, deadline: Deadline) -> None:
         self._response = response
@@ -147,15 +159,29 @@ class BodyReader:
         self._deadline = deadline
         self._chunks: list[bytes] = []
         self._size = 0
+        self._decoders = self._decoders_for(response.headers.get("content-encoding", ""))
         declared = response.headers.get("content-length")
         # Only an identity body's length is its decoded length; compressed ones are counted as they inflate.
-        if declared is not None and "content-encoding" not in response.headers:
+        if declared is not None and not self._decoders:
             try:
                 length = int(declared)
             except ValueError:
                 length = 0
             if length > limit:
                 raise self._too_large(f"declares {length} bytes")
+
+    def _decoders_for(self, header: str) -> list[list[Any]]:
+        """One ``[decompressobj, bytes produced, encoding]`` per encoding, in decoding order (last applied first)."""
+        decoders: list[list[Any]] = []
+        for token in reversed([part.strip().lower() for part in header.split(",")]):
+            if token in _ZLIB_WBITS:
+                decoders.append([zlib.decompressobj(_ZLIB_WBITS[token]), 0, token])
+            elif token in _UNBOUNDED:
+                raise httpx.DecodingError(
+                    f"Content-Encoding {token!r} was not asked for ({ACCEPT_ENCODING})", request=self._response.request
+                )
+            # identity, empty and unknown tokens pass through, as httpx does
+        return decoders
 
     def _too_large(self, what: str) -> ResponseTooLargeError:
         response = self._response
@@ -169,17 +195,79 @@ class BodyReader:
             limit=self._limit,
         )
 
+    def _decode(self, data: bytes, final: bool = False) -> bytes:
+        for stage in self._decoders:
+            try:
+                out = self._inflate(stage, data, final)
+            except zlib.error as exc:
+                if stage[2] != "deflate" or stage[1]:
+                    raise httpx.DecodingError(
+                        f"{stage[2]} body cannot be decoded: {exc}", request=self._response.request
+                    ) from None
+                # "deflate" is zlib-wrapped by the RFC, raw in some servers: the second reading, as httpx does
+                stage[:] = [zlib.decompressobj(-zlib.MAX_WBITS), 0, "raw deflate"]
+                try:
+                    out = self._inflate(stage, data, final)
+                except zlib.error as raw_exc:
+                    raise httpx.DecodingError(
+                        f"deflate body cannot be decoded: {raw_exc}", request=self._response.request
+                    ) from None
+            data = out
+        return data
+
+    def _inflate(self, stage: list[Any], data: bytes, final: bool) -> bytes:
+        """One stage's output for ``data``: never more than the cap allows (it stops one byte past, and refuses)."""
+        decoder, produced = stage[0], stage[1]
+        out: bytes = decoder.decompress(data, self._limit - produced + 1) if data else b""  # never max_length=0
+        if decoder.unconsumed_tail:  # it stopped at the cap with input left
+            raise self._too_large(f"exceeds {self._limit} bytes once decoded")
+        if final:
+            out += decoder.flush()
+        stage[1] = produced + len(out)
+        if stage[1] > self._limit:
+            raise self._too_large(f"exceeds {self._limit} bytes once decoded")
+        return out
+
     def feed(self, chunk: bytes) -> None:
-        """Take one decoded chunk; raises :class:`ResponseTooLargeError` or :class:`APITimeoutError`."""
-        self._size += len(chunk)
+        """Take one raw chunk; raises :class:`ResponseTooLargeError`, :class:`APITimeoutError` or DecodingError."""
+        self._take(self._decode(chunk) if self._decoders else chunk)
+        self._deadline.check(self._response.request, "while reading the response body")
+
+    def _take(self, data: bytes) -> None:
+        self._size += len(data)
         if self._size > self._limit:
             raise self._too_large(f"exceeds {self._limit} bytes once decoded")
-        self._chunks.append(chunk)
-        self._deadline.check(self._response.request, "while reading the response body")
+        if data:
+            self._chunks.append(data)
 
     def finish(self) -> None:
         """Install the body on the response (what ``Response.read`` does after its own loop)."""
+        if self._decoders:
+            self._take(self._decode(b"", final=True))
         self._response._content = b"".join(self._chunks)
+
+    def _already_read(self) -> bool:
+        # An in-process transport (MockTransport, ASGI) or an auth flow may hand over a response already read and
+        # decoded by httpx: nothing came over a network, so only its size is checked.
+        if not hasattr(self._response, "_content"):
+            return False
+        self._decoders = []
+        self._take(self._response.content)
+        return True
+
+    def read(self) -> None:
+        """Read the body of a streamed response within the cap and the deadline, and install it."""
+        if not self._already_read():
+            for chunk in self._response.iter_raw():
+                self.feed(chunk)
+        self.finish()
+
+    async def aread(self) -> None:
+        """The async twin of :meth:`read`."""
+        if not self._already_read():
+            async for chunk in self._response.aiter_raw():
+                self.feed(chunk)
+        self.finish()
 
 
 # -- the deadline inside httpcore: every socket read and write, not just between body chunks -------------------

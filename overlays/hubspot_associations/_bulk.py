@@ -22,7 +22,8 @@ Design (shared by the sync and async clients):
 
 * **Structured concurrency (async).** The async workers are tasks in an anyio task group that lives in the
   caller's ``async with`` block (:class:`AsyncBulkRun`), so the run works on asyncio and trio, and leaving the block
-  cancels it.
+  cancels it (rows in flight get no outcome). ``stop=anyio.Event()`` and ``grace`` stop it as the sync run stops,
+  with an outcome for every row taken from the input except those still on the wire after ``grace``.
 
 Example::
 
@@ -49,10 +50,12 @@ import attrs
 
 from ._auth import OAuthRefreshError
 from ._base_client import BaseClient, PreparedCall
+from ._constants import DEFAULT_CONCURRENCY
 from ._errors import (
     APIStatusError,
     BadRequestError,
     HubSpotError,
+    StoppedError,
     UnexpectedResponseError,
 )
 from ._models import (
@@ -65,7 +68,7 @@ from ._models import (
 from ._validation import InvalidInputError, validate_count, validate_seconds
 
 if TYPE_CHECKING:  # anyio and queue are imported where used, so importing the SDK stays cheap
-    from anyio import CancelScope
+    from anyio import CancelScope, Event
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
     from ._client import AsyncHubSpotAssociations, HubSpotAssociations
@@ -80,10 +83,6 @@ __all__ = [
     "associate_many_async",
     "associate_many_sync",
 ]
-
-DEFAULT_CONCURRENCY = 8
-"""Rows in flight at once. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency; the pacer, not this
-number, decides the request rate."""
 
 RowError = HubSpotError | InvalidInputError | OAuthRefreshError
 """What a failed row carries: invalid input (nothing sent), an API error, or a refused OAuth refresh."""
@@ -355,10 +354,12 @@ def _sync_outcomes(
 # -- async --------------------------------------------------------------------------------------------------------
 
 
-async def _run_async(client: AsyncHubSpotAssociations, index: int, row: AssociationRow) -> AssociationOutcome:
+async def _run_async(
+    client: AsyncHubSpotAssociations, index: int, row: AssociationRow, stop: Event | None
+) -> AssociationOutcome:
     try:
         call = _prepare(client, row)
-        return _confirmed(row, index, await client._send(call))
+        return _confirmed(row, index, await client._send(call, stop))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
         return _failed(row, index, error)
 
@@ -368,10 +369,16 @@ def associate_many_async(
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
+    stop: Event | None = None,
+    grace: float = 1.0,
 ) -> AsyncBulkRun:
     """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks)."""
+    import anyio
+
     validate_count(concurrency, "concurrency")
-    return AsyncBulkRun(client, rows, concurrency)
+    if stop is not None and not isinstance(stop, anyio.Event):
+        raise InvalidInputError("stop", f"must be an anyio.Event, got {type(stop).__name__}")
+    return AsyncBulkRun(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
 
 _Item = AssociationOutcome | Exception  # what the outcomes stream carries; an Exception is raised to the caller
@@ -402,16 +409,20 @@ class AsyncBulkRun:
         client: AsyncHubSpotAssociations,
         rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
         concurrency: int,
+        stop: Event | None = None,
+        grace: float = 1.0,
     ) -> None:
         self._client = client
         self._rows = rows
         self._concurrency = concurrency
+        self._stop = stop
+        self._grace = grace
         self._session: AbstractAsyncContextManager[AsyncIterator[AssociationOutcome]] | None = None
 
     async def __aenter__(self) -> AsyncIterator[AssociationOutcome]:
         if self._session is not None:
             raise RuntimeError("this associate_many run was already entered; call associate_many again")
-        self._session = _session(self._client, self._rows, self._concurrency)
+        self._session = _session(self._client, self._rows, self._concurrency, self._stop, self._grace)
         return await self._session.__aenter__()
 
     async def __aexit__(
@@ -455,6 +466,8 @@ async def _session(
     client: AsyncHubSpotAssociations,
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     concurrency: int,
+    stop: Event | None,
+    grace: float,
 ) -> AsyncGenerator[AsyncIterator[AssociationOutcome], None]:
     # One task feeds rows over an unbuffered stream to ``concurrency`` long-lived workers (no task per row), which
     # hand outcomes to the caller over a stream of ``concurrency`` places. A worker holding a finished outcome waits
@@ -465,7 +478,7 @@ async def _session(
     body_error: BaseException | None = None
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(_produce, client, rows, concurrency, send)
+            group.start_soon(_produce, client, rows, concurrency, send, stop, grace)
             try:
                 with receive:
                     yield _Outcomes(receive)
@@ -487,41 +500,91 @@ async def _produce(
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     concurrency: int,
     outcomes: MemoryObjectSendStream[_Item],
+    stop: Event | None,
+    grace: float,
 ) -> None:
     import anyio
 
     failures: list[Exception] = []  # the caller's iterable failing, or a programming error: raised after the rest
+    on_wire: set[CancelScope] = set()  # one scope per row being sent: cancelled when ``grace`` is over
+    feed_scope = anyio.CancelScope()
     row_send, row_receive = anyio.create_memory_object_stream[tuple[int, Any]](0)
     async with outcomes:
-        async with anyio.create_task_group() as workers:
-            workers.start_soon(_feed, rows, row_send, failures)
-            for _ in range(concurrency):
-                workers.start_soon(_work, client, row_receive.clone(), outcomes.clone(), failures, workers.cancel_scope)
-            row_receive.close()
+        async with anyio.create_task_group() as watcher:
+            async with anyio.create_task_group() as workers:
+                workers.start_soon(_feed, rows, row_send, outcomes.clone(), failures, feed_scope, stop)
+                for _ in range(concurrency):
+                    workers.start_soon(
+                        _work,
+                        client,
+                        row_receive.clone(),
+                        outcomes.clone(),
+                        failures,
+                        workers.cancel_scope,
+                        stop,
+                        on_wire,
+                    )
+                row_receive.close()
+                if stop is not None:
+                    watcher.start_soon(_watch, stop, grace, feed_scope, on_wire)
+            watcher.cancel_scope.cancel()  # every row is done: nothing left to stop
         if failures:
             await outcomes.send(failures[0])
+
+
+async def _watch(stop: Event, grace: float, feed_scope: CancelScope, on_wire: set[CancelScope]) -> None:
+    # The caller's ``stop``: no row is taken any more (at once), rows on the wire get ``grace`` seconds. Waits before
+    # a retry or a paced send end by themselves (the workers pass ``stop`` to the client: StoppedError).
+    import anyio
+
+    await stop.wait()
+    feed_scope.cancel()
+    await anyio.sleep(grace)
+    for scope in list(on_wire):
+        scope.cancel()
 
 
 async def _feed(
     rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
     send: MemoryObjectSendStream[tuple[int, Any]],
+    outcomes: MemoryObjectSendStream[_Item],
     failures: list[Exception],
+    scope: CancelScope,
+    stop: Event | None,
 ) -> None:
     # Rows are pulled in this one task (an async iterable may suspend in __anext__, and an async generator must not
     # be driven from several tasks), one at a time as a worker becomes free: the input is never materialised.
     # An exception from the iterable stops the feed: the rows already taken finish, their outcomes reach the
-    # caller, then the exception does.
+    # caller, then the exception does. A stop ends the feed at once; a row already taken but not yet handed to a
+    # worker is reported (StoppedError, not attempted), so nothing taken from the input goes unreported.
     counter = itertools.count()
-    with send:
-        try:
-            if isinstance(rows, AsyncIterable):
-                async for row in rows:
-                    await send.send((next(counter), row))
-            else:
-                for row in rows:
-                    await send.send((next(counter), row))
-        except Exception as error:
-            failures.append(error)
+    pending: tuple[int, Any] | None = None
+    with send, outcomes:
+        with scope:
+            try:
+                if isinstance(rows, AsyncIterable):
+                    source = aiter(rows)
+                    while stop is None or not stop.is_set():
+                        try:
+                            row = await anext(source)
+                        except StopAsyncIteration:
+                            break
+                        pending = (next(counter), row)
+                        await send.send(pending)
+                        pending = None
+                else:
+                    rows_iterator: Iterator[Any] = iter(rows)
+                    while stop is None or not stop.is_set():
+                        item = next(rows_iterator, _END)
+                        if item is _END:
+                            break
+                        pending = (next(counter), item)
+                        await send.send(pending)
+                        pending = None
+            except Exception as error:
+                failures.append(error)
+        if pending is not None:
+            await outcomes.send(_failed(pending[1], pending[0], StoppedError(attempts=0)))
 
 
 async def _work(
@@ -530,13 +593,24 @@ async def _work(
     outcomes: MemoryObjectSendStream[_Item],
     failures: list[Exception],
     scope: CancelScope,
+    stop: Event | None,
+    on_wire: set[CancelScope],
 ) -> None:
+    import anyio
+
     with rows, outcomes:
         async for index, row in rows:
-            try:
-                outcome = await _run_async(client, index, row)
-            except Exception as error:  # a programming error, not a row's failure: stop everything, tell the caller
-                failures.append(error)
-                scope.cancel()
-                return
+            outcome: AssociationOutcome | None = None
+            with anyio.CancelScope() as row_scope:
+                on_wire.add(row_scope)
+                try:
+                    outcome = await _run_async(client, index, row, stop)
+                except Exception as error:  # a programming error, not a row's failure: stop everything, tell the caller
+                    failures.append(error)
+                    scope.cancel()
+                    return
+                finally:
+                    on_wire.discard(row_scope)
+            if outcome is None:  # still on the wire when the grace after a stop ran out: neither confirmed nor failed
+                continue
             await outcomes.send(outcome)

@@ -6,21 +6,19 @@ import threading
 import time
 from collections.abc import AsyncIterable, Iterable, Iterator
 from functools import cached_property
-from typing import Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
-from ._bulk import (
-    DEFAULT_CONCURRENCY,
-    AssociationOutcome,
-    AssociationRow,
-    AsyncBulkRun,
-    associate_many_async,
-    associate_many_sync,
-)
+from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+
+if TYPE_CHECKING:
+    import anyio  # imported where used: sync-only users never import it
+
+    from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
 
 T = TypeVar("T")
 
@@ -33,6 +31,18 @@ async def _async_sleep(seconds: float) -> None:
     import anyio
 
     await anyio.sleep(seconds)
+
+
+async def _async_pause(seconds: float, stop: anyio.Event | None, attempts: int) -> None:
+    """The async :func:`_pause`: a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
+    if stop is None:
+        await _async_sleep(seconds)
+        return
+    import anyio
+
+    with anyio.move_on_after(seconds):
+        await stop.wait()
+        raise StoppedError(attempts=attempts)
 
 
 def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
@@ -112,10 +122,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             try:
                 response = self._http.send(call.request, auth=self.auth, stream=True)
                 try:
-                    reader = self._reader(response, deadline)
-                    for chunk in response.iter_bytes():
-                        reader.feed(chunk)
-                    reader.finish()
+                    self._reader(response, deadline).read()
                 finally:
                     response.close()
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
@@ -132,9 +139,11 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             attempt += 1
 
     def close(self) -> None:
-        """Close the connection pool (unless it was passed in)."""
+        """Close the connection pool (unless it was passed in), and Redis connections opened from a URL."""
         if self._owns_http:
             self._http.close()
+        if self._shared_pacer is not None:
+            self._shared_pacer.close()
 
     def __enter__(self) -> Self:
         return self
@@ -164,6 +173,8 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
         >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
+        from ._bulk import associate_many_sync
+
         return associate_many_sync(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
@@ -246,30 +257,31 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
-    async def _send(self, call: PreparedCall[T]) -> APIResponse[T]:
+    async def _send(self, call: PreparedCall[T], stop: anyio.Event | None = None) -> APIResponse[T]:
         try:
-            return await self._attempts(call)
+            return await self._attempts(call, stop)
         except HubSpotError as exc:
             self._scrubbed(exc, call)
             raise
 
-    async def _attempts(self, call: PreparedCall[T]) -> APIResponse[T]:
+    async def _attempts(self, call: PreparedCall[T], stop: anyio.Event | None) -> APIResponse[T]:
         # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
+        # ``stop`` (bulk runs), as in the sync client: once set, no further attempt starts and no wait goes on.
         deadline = self._deadline(call, time.monotonic)
         attempt = 0
         while True:
-            slot = self.pacer.claim()
+            if stop is not None and stop.is_set():
+                raise StoppedError(attempts=attempt)
+            shared = self._shared_pacer  # a Redis budget: asked through redis.asyncio, never blocking the loop
+            slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
-                await _async_sleep(slot.wait)
+                await _async_pause(slot.wait, stop, attempt)
             self._arm(call, deadline)
             try:
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
                 try:
-                    reader = self._reader(response, deadline)
-                    async for chunk in response.aiter_bytes():
-                        reader.feed(chunk)
-                    reader.finish()
+                    await self._reader(response, deadline).aread()
                 finally:
                     await response.aclose()
             except httpx.RequestError as exc:  # transport errors, and a body httpx cannot decode (DecodingError)
@@ -279,16 +291,20 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
                 raise
             else:
                 outcome = self._outcome(call, response, attempt, slot, deadline)
+                if shared is not None:
+                    await shared.aflush()  # a 429's hold reaches the other processes now
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
-            await _async_sleep(outcome)
+            await _async_pause(outcome, stop, attempt + 1)
             attempt += 1
 
     async def close(self) -> None:
-        """Close the connection pool (unless it was passed in)."""
+        """Close the connection pool (unless it was passed in), and Redis connections opened from a URL."""
         if self._owns_http:
             await self._http.aclose()
+        if self._shared_pacer is not None:
+            await self._shared_pacer.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -301,6 +317,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
+        stop: anyio.Event | None = None,
+        grace: float = 1.0,
     ) -> AsyncBulkRun:
         """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
 
@@ -310,8 +328,17 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             async with client.associate_many(rows) as outcomes:
                 async for outcome in outcomes:
                     ...
+
+        Leaving the block abandons the rows in flight without an outcome. To stop *with* their outcomes (a signal,
+        a run-wide failure), set ``stop`` (an :class:`anyio.Event`, so it works on asyncio and trio) and keep
+        iterating, exactly as with the sync client: no row is taken from ``rows`` any more, rows waiting to retry
+        (or for the pacer) end at once as failed outcomes with :class:`StoppedError`, and requests already on the
+        wire get ``grace`` seconds to answer before the outcomes end without them (neither confirmed nor failed:
+        send them again later).
         """
-        return associate_many_async(self, rows, concurrency=concurrency)
+        from ._bulk import associate_many_async
+
+        return associate_many_async(self, rows, concurrency=concurrency, stop=stop, grace=grace)
 
 
 class AsyncHubSpotAssociationsWithRawResponse:

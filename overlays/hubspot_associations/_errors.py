@@ -17,8 +17,9 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
       UnexpectedResponseError     a 2xx whose body is not the documented result
         ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
 
-HubSpot error bodies have no single shape; :mod:`._response` reads them leniently (it owns every fact taken
-from a response), so :func:`error_from_response` never raises. This module only maps a status to a class.
+HubSpot error bodies have no single shape (``docs/real-traffic.md`` §4-5); :mod:`._response` reads them leniently
+(it owns every fact taken from a response), so :func:`error_from_response` never raises. This module only maps a
+status to a class.
 
 These classes are pure data: whether to retry belongs to the retry policy, not here.
 """
@@ -513,7 +514,7 @@ class StoppedError(HubSpotError):
 
     def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
         super().__init__(message)
-        self.attempts = attempts
+        self.attempts: int | None = attempts  # always an int here; the base class declares the type
 
 
 class RunWideFailure(NamedTuple):
@@ -543,7 +544,12 @@ def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
     from ._auth import OAuthRefreshError  # _auth imports this module
 
     if isinstance(error, AuthenticationError):
-        return RunWideFailure("AUTHENTICATION", False, "check the token (--token / HUBSPOT_ACCESS_TOKEN)")
+        return RunWideFailure(
+            "AUTHENTICATION",
+            False,
+            "check the credentials: --token / HUBSPOT_ACCESS_TOKEN, or for OAuth --client-id, --client-secret and "
+            "--refresh-token",
+        )
     if isinstance(error, OAuthRefreshError):
         return RunWideFailure("OAUTH_REFRESH", False, "check --client-id, --client-secret and --refresh-token")
     if isinstance(error, PermissionDeniedError) and (error.missing_scopes or error.category == "MISSING_SCOPES"):

@@ -41,11 +41,14 @@ class Slot:
     when its answer came back (``answered``, set by :meth:`Pacer.observe`)."""
 
     __slots__ = ("answered", "at", "wait")
+    at: float
+    wait: float
+    answered: float | None
 
     def __init__(self, at: float, wait: float) -> None:
         self.at = at
         self.wait = wait
-        self.answered: float | None = None
+        self.answered = None
 
     def __repr__(self) -> str:
         return f"Slot(at={self.at!r}, wait={self.wait!r}, answered={self.answered!r})"
@@ -226,6 +229,12 @@ class Pacer:
                 self._foreign = foreign
             else:
                 self._foreign = (self._foreign + foreign) // 2
+
+    def lag(self) -> float:
+        """The slowest slot-to-answer time of the last window, at most a window (0.0 before any answer)."""
+        now = self._clock()
+        with self._lock:
+            return self._lag(now)
 
     def _lag(self, now: float) -> float:
         """The slowest slot-to-answer time of the last window, at most a window (call with the lock held)."""

@@ -35,7 +35,7 @@ RETRYABLE_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504, *range(
 """Statuses worth another attempt: rate limits (except ``DAILY``), server errors and Cloudflare's 52x.
 
 400/401/403/404/409 are answers about the request itself and are never retried (HubSpot reports missing records as
-400, see real-api-quirks §3).
+400, see docs/real-traffic.md §3).
 """
 
 NON_RETRYABLE_TRANSPORT_ERRORS: tuple[type[httpx.TransportError], ...] = (

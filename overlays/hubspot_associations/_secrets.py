@@ -8,7 +8,7 @@ occurrence with ``[redacted]``: a server or proxy that echoes the token in a mes
 
 Errors are scrubbed in place when they leave the client (``BaseClient``), so everything downstream (``str``,
 ``repr``, ``headers``, ``response``, tracebacks, the bulk runner, the CLI's output, report and journal) sees only
-scrubbed values.
+scrubbed values; so are a successful answer's headers (its correlation id is printed and journalled too).
 """
 
 from __future__ import annotations
@@ -96,6 +96,13 @@ class Scrubber:
                 for name, value in headers.multi_items()
             ]
         )
+
+    def answer(self, response: httpx.Response, request: httpx.Request) -> None:
+        """Scrub a successful answer's headers in place (its correlation id reaches raw responses, CLI output,
+        journals and reports); ``request``'s bearer value counts as a secret, as in :meth:`error`."""
+        known = self.secrets(_bearer(request.headers))
+        if known:
+            response.headers = self.headers(response.headers, known)
 
     def error(self, error: BaseException, request: httpx.Request | None = None) -> None:
         """Scrub ``error`` in place: its message, fields, headers, body, response and request, and its chain.

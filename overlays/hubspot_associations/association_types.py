@@ -1,6 +1,6 @@
 """Named HubSpot-defined association type ids (category ``HUBSPOT_DEFINED``): a data table, not logic.
 
-Source: HubSpot docs "Associations v4 → Association type ID values" (see ``hubspot-facts.md`` §4). Types are
+Source: HubSpot docs "Associations v4 → Association type ID values" (see ``docs/object-types.md`` §3). Types are
 **directional**: ``CONTACT_TO_COMPANY`` (279) is not ``COMPANY_TO_CONTACT`` (280). ``*_PRIMARY`` marks the primary
 association (only one primary company per record). Third-party code often mislabels these (279 is the *unlabelled*
 contact→company type, 1 the *primary* one; 3 is deal→contact, 4 contact→deal); the tests pin them to the table.

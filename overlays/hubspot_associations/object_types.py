@@ -95,7 +95,7 @@ class ObjectType:
         return (self.plural, self.singular, *self.aliases)
 
 
-# Source: developers.hubspot.com/docs/guides/crm/using-object-apis (see hubspot-facts.md §3), plus Campaign 0-35.
+# Source: developers.hubspot.com/docs/guides/crm/using-object-apis (see docs/object-types.md §1), plus Campaign 0-35.
 APPOINTMENTS: Final = ObjectType("0-421", "appointment", "appointments")
 CALLS: Final = ObjectType("0-48", "call", "calls")
 CAMPAIGNS: Final = ObjectType("0-35", "campaign", "campaigns")

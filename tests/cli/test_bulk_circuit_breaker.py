@@ -90,3 +90,27 @@ def test_a_refused_oauth_refresh_stops_the_run(cli: Cli, tmp_path: Path) -> None
     assert summary["failed"] == 1 and summary["not_attempted"] == 49 and "OAUTH_REFRESH" in summary["stopped_by"]
     assert "s3cr3t-value" not in result.output and "r3fr3sh-value" not in result.output
     assert len(cli.emulator.state.request_log) <= 1
+
+
+def test_a_401_that_survives_a_successful_oauth_refresh_stops_the_run(tmp_path: Path) -> None:
+    # The token endpoint accepts the refresh, but every token it issues is already expired (lifetime 0): the API's
+    # 401 EXPIRED_AUTHENTICATION comes back after the refresh too. No refresh can fix that, so the run stops.
+    config = EmulatorConfig(rate_limit=None, oauth_token_lifetime_s=0)
+    with run_emulator_in_thread(config) as emulator:
+        path = _rows(tmp_path / "rows.csv", 200)
+        oauth = ["--client-id", "emulator-client", "--client-secret", "emulator-secret"]
+        args = ["bulk", str(path), "--json", "--base-url", emulator.base_url, *oauth, "--refresh-token"]
+        result = CliRunner().invoke(app, [*args, "emulator-refresh"], catch_exceptions=False)
+        assert result.exit_code == EXIT_STOPPED, result.output
+        summary = json.loads(result.stdout)
+        assert summary["confirmed"] == 0 and "AUTHENTICATION" in summary["stopped_by"]
+        assert "OAUTH_REFRESH" not in summary["stopped_by"]  # the refresh itself succeeded
+        assert "--refresh-token" in summary["stopped_by"]  # the way out names the OAuth flags, not only --token
+        assert 1 <= summary["failed"] <= 8 and summary["failed"] + summary["not_attempted"] == 200
+        api_calls = [path for _, path, _ in emulator.state.request_log if "/associations/" in path]
+        refreshes = [path for _, path, _ in emulator.state.request_log if path.endswith("/oauth/v1/token")]
+        assert refreshes and len(api_calls) <= 2 * 8  # a handful of rows, each sent before and after its refresh
+        with (tmp_path / "rows.failures.csv").open(newline="") as handle:
+            report = list(csv.DictReader(handle))
+        assert [row["http_status"] for row in report].count("401") == summary["failed"]
+        assert "emulator-secret" not in result.output and "emulator-refresh" not in result.output

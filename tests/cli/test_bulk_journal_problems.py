@@ -83,3 +83,37 @@ def test_a_torn_last_line_is_not_damage(cli: Cli, done: tuple[Path, Path]) -> No
     assert resumed.exit_code == 0, resumed.output
     assert json.loads(resumed.stdout)["confirmed"] == 1
     assert len(journal.read_text().splitlines()) == 11  # the torn piece was cut, the row journaled again
+
+
+def test_a_long_last_line_is_damage_not_a_torn_entry(cli: Cli, done: tuple[Path, Path]) -> None:
+    # A torn write is shorter than an entry; 20 MiB without a newline is something else, found without reading it all.
+    path, journal = done
+    journal.write_bytes(journal.read_bytes() + b"x" * (20 << 20))
+    code, message = _resume(cli, path)
+    assert code == 2 and "line 12 is not an entry" in message and "damaged" in message and "--restart" in message
+
+
+def test_a_huge_file_without_newlines_at_the_journal_path_is_not_a_journal(cli: Cli, done: tuple[Path, Path]) -> None:
+    path, journal = done
+    journal.write_bytes(b"\x00" * (20 << 20))
+    code, message = _resume(cli, path)
+    assert code == 2 and "was not written by hubspot-associations" in message and "--journal" in message
+
+
+def test_the_journal_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from hubspot_associations.cli._journal import HEADER as JOURNAL_HEADER
+    from hubspot_associations.cli._journal import JournalError, load_journal
+
+    for content in (b"\x00" * (20 << 20), JOURNAL_HEADER.encode() + b"7" * (20 << 20)):
+        journal = tmp_path / "j"
+        journal.write_bytes(content)
+        tracemalloc.start()
+        try:
+            with pytest.raises(JournalError):
+                load_journal(journal)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 1 << 20  # read a line at a time up to an entry's length, never the whole 20 MiB

@@ -8,15 +8,15 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from hubspot_associations.emulator import EmulatorConfig, EmulatorState, create_app
+from hubspot_associations.emulator import Clock, EmulatorConfig, EmulatorState, create_app
 from tests.emulator.emulator_support import ClientFactory
 
 
 @asynccontextmanager
 async def _emulator_client(
-    config: EmulatorConfig | None = None,
+    config: EmulatorConfig | None = None, *, clock: Clock | None = None
 ) -> AsyncIterator[tuple[httpx.AsyncClient, EmulatorState]]:
-    state = EmulatorState(config)
+    state = EmulatorState(config, clock=clock)
     app = create_app(state=state)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as client:
@@ -25,7 +25,7 @@ async def _emulator_client(
 
 @pytest.fixture
 def emulator_client() -> ClientFactory:
-    """``async with emulator_client(config) as (client, state)``: a client talking to a fresh app in process."""
+    """``async with emulator_client(config, clock=...) as (client, state)``: a client talking to a fresh app in process."""
     return _emulator_client
 
 

@@ -46,7 +46,9 @@ async def test_default_put_returns_both_directions(client: httpx.AsyncClient) ->
     assert response.headers["X-HubSpot-RateLimit-Max"] == "190"
     assert response.headers["X-HubSpot-RateLimit-Remaining"] == "189"
     assert response.headers["X-HubSpot-RateLimit-Interval-Milliseconds"] == "10000"
-    assert "X-HubSpot-RateLimit-Daily" not in response.headers
+    assert response.headers["X-HubSpot-RateLimit-Daily"] == "1000000"  # private-app tokens get daily headers
+    assert response.headers["X-HubSpot-RateLimit-Daily-Remaining"] == "999999"
+    assert response.headers["content-type"] == "application/json;charset=utf-8"
 
 
 @pytest.mark.parametrize(
@@ -194,6 +196,25 @@ async def test_unknown_route_is_json_404(client: httpx.AsyncClient) -> None:
 
     assert response.status_code == 404
     assert response.json()["correlationId"] == response.headers["X-HubSpot-Correlation-Id"]
+    assert response.headers["content-type"] == "application/json;charset=utf-8"
+
+
+async def test_wrong_method_is_json_405_with_allow(client: httpx.AsyncClient) -> None:
+    response = await client.get(default_url("contact", CONTACT, "company", COMPANY), headers=AUTH)
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "PUT"
+    assert response.headers["content-type"] == "application/json;charset=utf-8"
+    body = response.json()
+    assert body["correlationId"] == response.headers["X-HubSpot-Correlation-Id"]
+    assert body["message"] == "HTTP method GET is not supported"
+
+
+async def test_inspection_routes_carry_a_correlation_id(client: httpx.AsyncClient) -> None:
+    response = await client.get("/_emulator/stats")
+
+    assert uuid.UUID(response.headers["X-HubSpot-Correlation-Id"])
+    assert response.headers["content-type"] == "application/json;charset=utf-8"
 
 
 def test_create_app_exposes_state_and_rejects_conflicting_config() -> None:

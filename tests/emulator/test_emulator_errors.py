@@ -83,13 +83,14 @@ async def test_unknown_object_type_has_no_category(client: httpx.AsyncClient) ->
 @pytest.mark.parametrize(
     ("from_id", "to_id", "invalid"),
     [
-        ("99999999", COMPANY, ["CONTACT=99999999"]),
-        (CONTACT, "abc", ["COMPANY=abc"]),
-        (COMPANY, CONTACT, ["CONTACT=2000001", "COMPANY=1000001"]),
+        ("38374264688", COMPANY, [("CONTACT", "38374264688")]),
+        (CONTACT, "abc", [("COMPANY", "abc")]),
+        (COMPANY, CONTACT, [("CONTACT", "2000001"), ("COMPANY", "1000001")]),
+        ("9" * 5000, COMPANY, [("CONTACT", "9" * 5000)]),  # beyond Python's int-conversion limit
     ],
 )
 async def test_unknown_record_ids_are_400(
-    client: httpx.AsyncClient, from_id: str, to_id: str, invalid: list[str]
+    client: httpx.AsyncClient, from_id: str, to_id: str, invalid: list[tuple[str, str]]
 ) -> None:
     response = await client.put(default_url("contacts", from_id, "companies", to_id), headers=AUTH)
 
@@ -97,22 +98,36 @@ async def test_unknown_record_ids_are_400(
     body = assert_correlated(response)
     assert body["message"] == "One or more associations are invalid"
     assert body["category"] == "VALIDATION_ERROR"
-    assert body["context"] == {"INVALID_OBJECT_IDS": invalid}
+    assert body["context"] == {
+        "objectId": [object_id for _name, object_id in invalid],
+        "objectType": [name for name, _object_id in invalid],
+        "INVALID_OBJECT_IDS": [f"{name}={object_id} is not valid" for name, object_id in invalid],
+    }
+
+
+async def test_unknown_record_matches_hubspots_wording(client: httpx.AsyncClient) -> None:
+    response = await client.put(default_url("contacts", "38374264688", "companies", COMPANY), headers=AUTH)
+
+    assert response.json()["context"] == {
+        "objectId": ["38374264688"],
+        "objectType": ["CONTACT"],
+        "INVALID_OBJECT_IDS": ["CONTACT=38374264688 is not valid"],
+    }
 
 
 @pytest.mark.parametrize(
     ("specs", "invalid"),
     [
-        ([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280}], ["280"]),  # wrong direction
-        ([{"associationCategory": "USER_DEFINED", "associationTypeId": 279}], ["279"]),  # wrong category
-        ([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 4}], ["4"]),  # contact→deal type
+        ([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280}], ["HUBSPOT_DEFINED=280"]),  # direction
+        ([{"associationCategory": "USER_DEFINED", "associationTypeId": 279}], ["USER_DEFINED=279"]),  # category
+        ([{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 4}], ["HUBSPOT_DEFINED=4"]),  # contact→deal
         (
             [
                 {"associationCategory": "USER_DEFINED", "associationTypeId": 999},
                 {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
                 {"associationCategory": "INTEGRATOR_DEFINED", "associationTypeId": 36},
             ],
-            ["999", "36"],
+            ["USER_DEFINED=999", "INTEGRATOR_DEFINED=36"],
         ),
     ],
 )
@@ -125,10 +140,11 @@ async def test_invalid_association_type_ids_are_400(
         assert response.status_code == 400
         body = assert_correlated(response)
         assert body["category"] == "VALIDATION_ERROR"
-        assert body["context"] == {"INVALID_ASSOCIATION_TYPE_ID": invalid}
-        count = len(invalid)
-        expected = "1 association type id is not valid" if count == 1 else f"{count} association type ids are not valid"
-        assert body["message"] == expected
+        assert body["context"] == {
+            "associationSpec": invalid,
+            "INVALID_ASSOCIATION_TYPE_ID": [f"{spec} is not a valid association definition id" for spec in invalid],
+        }
+        assert body["message"] == "One or more associations are invalid"
         assert state.all_associations() == []
         assert state.put_count == 0
 
@@ -145,6 +161,12 @@ async def test_invalid_association_type_ids_are_400(
         (b'[{"associationCategory":"FRIENDS","associationTypeId":279}]', '"FRIENDS"'),
         (b'[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":"x"}]', "`int`"),
         (b"[279]", "AssociationSpec"),
+        (b'[{"associationCategory":{},"associationTypeId":1}]', "from Object value"),
+        (b'[{"associationCategory":[],"associationTypeId":1}]', "from Array value"),
+        (b'[{"associationCategory":"USER_DEFINED","associationTypeId":2147483648}]', "`int` from Integer"),
+        (b'[{"associationCategory":"USER_DEFINED","associationTypeId":' + b"9" * 5000 + b"}]", "Number value length"),
+        (b"[" * 100_000 + b"]" * 100_000, "nesting depth"),
+        (b'["\xc3\x28"]', "Invalid UTF-8"),
     ],
 )
 async def test_malformed_body_is_400(client: httpx.AsyncClient, content: bytes, detail: str) -> None:

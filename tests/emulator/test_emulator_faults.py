@@ -1,4 +1,4 @@
-"""Injected faults: HTML 5xx, JSON 503, dropped connections, latency; all reproducible with a seed."""
+"""Injected faults: JSON 500/503, Cloudflare's HTML 502/52x, dropped connections, latency; reproducible by seed."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def _outcomes(emulator_client: ClientFactory, config: EmulatorConfig, coun
 
 
 async def test_faults_are_deterministic_for_a_seed(emulator_client: ClientFactory) -> None:
-    config = EmulatorConfig(rate_limit=None, fault_rate=0.5, faults=("500_html", "502_html", "503", "drop"), seed=42)
+    config = EmulatorConfig(rate_limit=None, fault_rate=0.5, faults=("500", "502_html", "503", "drop"), seed=42)
 
     first = await _outcomes(emulator_client, config, 60)
     second = await _outcomes(emulator_client, config, 60)
@@ -37,30 +37,60 @@ async def test_faults_are_deterministic_for_a_seed(emulator_client: ClientFactor
     assert 15 < first.count(200) < 45
 
 
-@pytest.mark.parametrize("kind", ["500_html", "502_html"])
-async def test_html_gateway_errors(emulator_client: ClientFactory, kind: str) -> None:
-    status = int(kind[:3])
-    async with emulator_client(EmulatorConfig(fault_rate=1.0, faults=(kind,))) as (client, state):
+async def test_cloudflare_502_page(emulator_client: ClientFactory) -> None:
+    async with emulator_client(EmulatorConfig(fault_rate=1.0, faults=("502_html",))) as (client, state):
         response = await client.put(URL, headers=AUTH)
 
-        assert response.status_code == status
-        assert response.headers["content-type"].startswith("text/html")
-        assert f"<h1>{status} " in response.text
+        assert response.status_code == 502
+        assert response.headers["content-type"] == "text/html; charset=UTF-8"
+        assert "<h1>502 Bad gateway</h1>" in response.text
         assert "<center>cloudflare</center>" in response.text
         assert state.all_associations() == []
 
 
-async def test_503_json(emulator_client: ClientFactory) -> None:
-    async with emulator_client(EmulatorConfig(fault_rate=1.0, faults=("503",))) as (client, _state):
+@pytest.mark.parametrize(
+    ("status", "text"),
+    [
+        (520, "Web server is returning an unknown error"),
+        (521, "Web server is down"),
+        (522, "Connection timed out"),
+        (523, "Origin is unreachable"),
+        (524, "A timeout occurred"),
+        (525, "SSL handshake failed"),
+        (526, "Invalid SSL certificate"),
+        (527, "Railgun Listener to origin error"),
+    ],
+)
+async def test_cloudflare_52x_pages(emulator_client: ClientFactory, status: int, text: str) -> None:
+    config = EmulatorConfig(fault_rate=1.0, faults=(f"{status}_html",))
+    async with emulator_client(config) as (client, state):
         response = await client.put(URL, headers=AUTH)
 
-        assert response.status_code == 503
+        assert response.status_code == status
+        assert response.headers["content-type"] == "text/html; charset=UTF-8"
+        assert f"<title>api.hubapi.com | {status}: {text}</title>" in response.text
+        assert f"Error code {status}" in response.text
+        assert "Cloudflare Ray ID" in response.text
+        assert state.all_associations() == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "message", "category"),
+    [("500", "internal error", "INTERNAL_ERROR"), ("503", "Service Unavailable", "SERVICE_UNAVAILABLE")],
+)
+async def test_hubspot_5xx_are_json(emulator_client: ClientFactory, kind: str, message: str, category: str) -> None:
+    async with emulator_client(EmulatorConfig(fault_rate=1.0, faults=(kind,))) as (client, state):
+        response = await client.put(URL, headers=AUTH)
+
+        assert response.status_code == int(kind)
+        assert response.headers["content-type"] == "application/json;charset=utf-8"
         assert response.json() == {
             "status": "error",
-            "message": "Service Unavailable",
+            "message": message,
             "correlationId": response.headers["X-HubSpot-Correlation-Id"],
-            "category": "SERVICE_UNAVAILABLE",
+            "category": category,
         }
+        assert state.all_associations() == []
 
 
 async def test_drop_raises_a_transport_error_without_applying(emulator_client: ClientFactory) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import anyio
+import uuid
 
-from hubspot_associations.emulator import EmulatorConfig
+from hubspot_associations.emulator import EmulatorConfig, ManualClock
 from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, ClientFactory, default_url
 
 URL = default_url("contact", CONTACT, "company", COMPANY)
@@ -12,7 +12,8 @@ URL = default_url("contact", CONTACT, "company", COMPANY)
 
 async def test_rolling_window_429_then_recovers(emulator_client: ClientFactory) -> None:
     config = EmulatorConfig(rate_limit=3, rate_window_s=0.3)
-    async with emulator_client(config) as (client, state):
+    clock = ManualClock()
+    async with emulator_client(config, clock=clock) as (client, state):
         remaining = [(await client.put(URL, headers=AUTH)).headers["X-HubSpot-RateLimit-Remaining"] for _ in range(3)]
         refused = await client.put(URL, headers=AUTH)
         refused_again = await client.put(URL, headers=AUTH)
@@ -30,12 +31,16 @@ async def test_rolling_window_429_then_recovers(emulator_client: ClientFactory) 
             "errorType": "RATE_LIMIT",
             "policyName": "TEN_SECONDLY_ROLLING",
             "groupName": "publicapi:private-app-burst:12345",
+            "requestId": body["requestId"],
         }
+        assert uuid.UUID(body["requestId"]) and body["requestId"] != body["correlationId"]
         assert "category" not in body
         assert refused_again.status_code == 429
         assert state.put_count == 3
 
-        await anyio.sleep(0.35)  # 429s did not consume the window, so a full window later all is free again
+        clock.advance(0.29)
+        assert (await client.put(URL, headers=AUTH)).status_code == 429  # the window has not rolled on yet
+        clock.advance(0.01)  # 429s did not consume the window, so a full window later all is free again
         recovered = await client.put(URL, headers=AUTH)
         assert recovered.status_code == 200
         assert recovered.headers["X-HubSpot-RateLimit-Remaining"] == "2"
@@ -68,7 +73,7 @@ async def test_daily_limit(emulator_client: ClientFactory) -> None:
 
 
 async def test_unlimited_sends_no_rate_headers(emulator_client: ClientFactory) -> None:
-    async with emulator_client(EmulatorConfig(rate_limit=None)) as (client, _state):
+    async with emulator_client(EmulatorConfig(rate_limit=None, daily_limit=None)) as (client, _state):
         responses = [await client.put(URL, headers=AUTH) for _ in range(250)]
 
         assert {r.status_code for r in responses} == {200}

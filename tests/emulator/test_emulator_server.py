@@ -88,7 +88,17 @@ def test_command_line_options() -> None:
     assert list(config.tokens) == ["pat-test"]
 
 
-@pytest.mark.parametrize("argv", [["--faults", "boom"], ["--rate-limit", "x/y"], ["--fault-rate", "2"]])
+def test_command_line_defaults_and_no_daily_limit() -> None:
+    default, _host, _port = config_from_args([])
+    unlimited, _host, _port = config_from_args(["--daily-limit", "none"])
+
+    assert (default.rate_limit, default.daily_limit, default.faults) == (190, 1_000_000, EmulatorConfig().faults)
+    assert unlimited.daily_limit is None
+
+
+@pytest.mark.parametrize(
+    "argv", [["--faults", "boom"], ["--rate-limit", "x/y"], ["--fault-rate", "2"], ["--daily-limit", "lots"]]
+)
 def test_command_line_rejects_bad_options(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc_info:
         config_from_args(argv)

@@ -1,21 +1,58 @@
 """Contains all the data models used in inputs/outputs"""
 
-from .association_spec import AssociationSpec
-from .association_spec_association_category import AssociationSpecAssociationCategory
-from .batch_response_public_default_association import BatchResponsePublicDefaultAssociation
-from .batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
-from .batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
-from .error import Error
-from .error_context_object import ErrorContextObject
-from .error_detail import ErrorDetail
-from .error_links import ErrorLinks
-from .error_sub_category_object import ErrorSubCategoryObject
-from .labels_between_object_pair import LabelsBetweenObjectPair
-from .public_default_association import PublicDefaultAssociation
-from .public_object_id import PublicObjectId
-from .rate_limit_error import RateLimitError
-from .standard_error import StandardError
-from .standard_error_links import StandardErrorLinks
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .association_spec import AssociationSpec
+    from .association_spec_association_category import AssociationSpecAssociationCategory
+    from .batch_response_public_default_association import BatchResponsePublicDefaultAssociation
+    from .batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
+    from .batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
+    from .error import Error
+    from .error_context_object import ErrorContextObject
+    from .error_detail import ErrorDetail
+    from .error_links import ErrorLinks
+    from .error_sub_category_object import ErrorSubCategoryObject
+    from .labels_between_object_pair import LabelsBetweenObjectPair
+    from .public_default_association import PublicDefaultAssociation
+    from .public_object_id import PublicObjectId
+    from .rate_limit_error import RateLimitError
+    from .standard_error import StandardError
+    from .standard_error_links import StandardErrorLinks
+
+_MODULES: dict[str, str] = {
+    "AssociationSpec": ".association_spec",
+    "AssociationSpecAssociationCategory": ".association_spec_association_category",
+    "BatchResponsePublicDefaultAssociation": ".batch_response_public_default_association",
+    "BatchResponsePublicDefaultAssociationLinks": ".batch_response_public_default_association_links",
+    "BatchResponsePublicDefaultAssociationStatus": ".batch_response_public_default_association_status",
+    "Error": ".error",
+    "ErrorContextObject": ".error_context_object",
+    "ErrorDetail": ".error_detail",
+    "ErrorLinks": ".error_links",
+    "ErrorSubCategoryObject": ".error_sub_category_object",
+    "LabelsBetweenObjectPair": ".labels_between_object_pair",
+    "PublicDefaultAssociation": ".public_default_association",
+    "PublicObjectId": ".public_object_id",
+    "RateLimitError": ".rate_limit_error",
+    "StandardError": ".standard_error",
+    "StandardErrorLinks": ".standard_error_links",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # __import__ rather than importlib.import_module, so that `python -X importtime` still lists the model.
+    value = getattr(__import__(module[1:], globals(), None, (name,), 1), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULES))
+
 
 __all__ = (
     "AssociationSpec",

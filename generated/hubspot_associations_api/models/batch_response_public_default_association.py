@@ -2,13 +2,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
+    from ..models.standard_error import StandardError
+
 
 T = TypeVar("T", bound="BatchResponsePublicDefaultAssociation")
 
@@ -111,6 +116,8 @@ class BatchResponsePublicDefaultAssociation:
 
         completed_at = datetime.datetime.fromisoformat(d.pop("completedAt"))
 
+        if "errors" in d:
+            from ..models.standard_error import StandardError
         _errors = d.pop("errors", UNSET)
         errors: list[StandardError] | Unset = UNSET
         if _errors is not UNSET:
@@ -122,6 +129,10 @@ class BatchResponsePublicDefaultAssociation:
 
         num_errors = d.pop("numErrors", UNSET)
 
+        if "links" in d:
+            from ..models.batch_response_public_default_association_links import (
+                BatchResponsePublicDefaultAssociationLinks,
+            )
         _links = d.pop("links", UNSET)
         links: BatchResponsePublicDefaultAssociationLinks | Unset
         if isinstance(_links, Unset):
@@ -168,6 +179,4 @@ class BatchResponsePublicDefaultAssociation:
 
 
 # Imported here, after the class, so that models which refer to each other can import each other.
-from ..models.batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks  # noqa: E402
 from ..models.public_default_association import PublicDefaultAssociation  # noqa: E402
-from ..models.standard_error import StandardError  # noqa: E402

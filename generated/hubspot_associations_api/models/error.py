@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
+
+if TYPE_CHECKING:
+    from ..models.error_detail import ErrorDetail
+    from ..models.error_links import ErrorLinks
+
 
 T = TypeVar("T", bound="Error")
 
@@ -20,7 +25,7 @@ class Error:
         Example:
             {'status': 'error', 'message': 'One or more associations are invalid', 'correlationId':
                 '9f0e1d2c-3b4a-4596-8877-665544332211', 'category': 'VALIDATION_ERROR', 'context': {'INVALID_OBJECT_IDS':
-                ['CONTACT=99999999']}}
+                ['CONTACT=38374264688 is not valid']}}
 
     """
 
@@ -150,6 +155,8 @@ class Error:
 
         context = _parse_context(d.pop("context", UNSET))
 
+        if "links" in d:
+            from ..models.error_links import ErrorLinks
         _links = d.pop("links", UNSET)
         links: ErrorLinks | Unset
         if isinstance(_links, Unset):
@@ -157,6 +164,8 @@ class Error:
         else:
             links = ErrorLinks.from_dict(_links)
 
+        if "errors" in d:
+            from ..models.error_detail import ErrorDetail
         _errors = d.pop("errors", UNSET)
         errors: list[ErrorDetail] | Unset = UNSET
         if _errors is not UNSET:
@@ -199,6 +208,4 @@ class Error:
 
 # Imported here, after the class, so that models which refer to each other can import each other.
 from ..models.error_context_object import ErrorContextObject  # noqa: E402
-from ..models.error_detail import ErrorDetail  # noqa: E402
-from ..models.error_links import ErrorLinks  # noqa: E402
 from ..models.error_sub_category_object import ErrorSubCategoryObject  # noqa: E402

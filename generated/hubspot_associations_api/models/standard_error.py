@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset, str_from_json
+
+if TYPE_CHECKING:
+    from ..models.error_detail import ErrorDetail
+    from ..models.standard_error_links import StandardErrorLinks
+
 
 T = TypeVar("T", bound="StandardError")
 
@@ -149,6 +154,8 @@ class StandardError:
 
         context = _parse_context(d.pop("context", UNSET))
 
+        if "links" in d:
+            from ..models.standard_error_links import StandardErrorLinks
         _links = d.pop("links", UNSET)
         links: StandardErrorLinks | Unset
         if isinstance(_links, Unset):
@@ -156,6 +163,8 @@ class StandardError:
         else:
             links = StandardErrorLinks.from_dict(_links)
 
+        if "errors" in d:
+            from ..models.error_detail import ErrorDetail
         _errors = d.pop("errors", UNSET)
         errors: list[ErrorDetail] | Unset = UNSET
         if _errors is not UNSET:
@@ -198,6 +207,4 @@ class StandardError:
 
 # Imported here, after the class, so that models which refer to each other can import each other.
 from ..models.error_context_object import ErrorContextObject  # noqa: E402
-from ..models.error_detail import ErrorDetail  # noqa: E402
 from ..models.error_sub_category_object import ErrorSubCategoryObject  # noqa: E402
-from ..models.standard_error_links import StandardErrorLinks  # noqa: E402

@@ -33,9 +33,10 @@ from .._client import HubSpotAssociations
 from .._errors import StoppedError, run_wide_failure
 from ..object_types import object_type_id
 from ._files import OutputPathError, check_paths
-from ._input import InputFileError, InputFormat, RowProblem, read_rows, row_fingerprint
+from ._input import InputFileError, InputFormat, ParsedRow, RowProblem, read_rows, row_fingerprint
 from ._journal import Journal, JournalError, JournalMismatchError, is_journal, load_journal
 from ._report import FailureReport, is_report
+from ._sharding import Shard
 
 __all__ = [
     "BulkPlan",
@@ -77,11 +78,12 @@ def check_file(
     confirmed: dict[int, str],
     *,
     keep_problems: int = 1000,
+    shard: Shard | None = None,
 ) -> CheckResult:
     """Count and validate every row; raise :class:`JournalMismatchError` if ``confirmed`` is not from this file."""
     rows = problem_count = matched = 0
     problems: list[RowProblem] = []
-    for item in read_rows(path, input_format):
+    for item in _read(path, input_format, shard):
         rows += 1
         if isinstance(item, RowProblem):
             problem_count += 1
@@ -186,6 +188,7 @@ def run_bulk(
     show_progress: bool,
     grace: float = 1.0,
     on_outcome: Callable[[AssociationOutcome], None] | None = None,
+    shard: Shard | None = None,
 ) -> BulkSummary:
     """Send every row not in ``confirmed``; journal confirmations, report failures.
 
@@ -212,7 +215,7 @@ def run_bulk(
                 progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=counts["failed"])
 
             def rows_to_send() -> Iterator[AssociationRow]:
-                for item in read_rows(path, input_format):
+                for item in _read(path, input_format, shard):
                     if isinstance(item, RowProblem):
                         report.add_problem(item.line, item.message, item.fields)
                         counts["problems"] += 1
@@ -332,6 +335,7 @@ class BulkPlan:
     confirmed: dict[int, str]
     check: CheckResult
     notes: tuple[str, ...] = ()
+    shard: Shard | None = None  # --shard K/N: only its rows, its own default journal and report
 
 
 def plan_bulk(
@@ -343,6 +347,7 @@ def plan_bulk(
     resume: bool = False,
     restart: bool = False,
     dry_run: bool = False,
+    shard: Shard | None = None,
 ) -> BulkPlan:
     """Everything checked before anything is sent: output paths, the journal, every row of ``file``.
 
@@ -350,8 +355,8 @@ def plan_bulk(
     directory, a file this tool did not write), an existing journal without ``resume``/``restart``, a journal
     that is damaged or from another file, and an input file that cannot be read as rows.
     """
-    journal_path = journal_path or default_journal_path(file)
-    report_path = report_path or default_report_path(file)
+    journal_path = journal_path or (default_journal_path(file) if shard is None else shard.journal_path(file))
+    report_path = report_path or (default_report_path(file) if shard is None else shard.report_path(file))
     try:
         check_paths(
             file,
@@ -381,7 +386,7 @@ def plan_bulk(
         elif resume:
             notes.append(f"No journal at {journal_path}: starting from the first row.")
     try:
-        check = check_file(file, input_format, confirmed)
+        check = check_file(file, input_format, confirmed, shard=shard)
     except InputFileError as exc:
         raise BulkSetupError(f"{file}: {exc}") from None
     except JournalMismatchError as exc:
@@ -390,7 +395,7 @@ def plan_bulk(
         ) from None
     if check.already_confirmed:
         notes.append(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
-    return BulkPlan(file, input_format, journal_path, mode, report_path, confirmed, check, tuple(notes))
+    return BulkPlan(file, input_format, journal_path, mode, report_path, confirmed, check, tuple(notes), shard)
 
 
 def run_plan(
@@ -416,7 +421,13 @@ def run_plan(
         console=console,
         show_progress=show_progress,
         grace=grace,
+        shard=plan.shard,
     )
+
+
+def _read(path: Path, input_format: InputFormat | None, shard: Shard | None) -> Iterator[ParsedRow | RowProblem]:
+    rows = read_rows(path, input_format)
+    return rows if shard is None else shard.select(rows)
 
 
 def _fields_of(row: AssociationRow) -> dict[str, str]:

@@ -29,10 +29,12 @@ from ._connection import (
     MaxRetriesOption,
     RateLimitOption,
     RefreshTokenOption,
+    SharedLimitOption,
     TokenOption,
     build_client,
 )
 from ._input import InputFileError, InputFormat
+from ._sharding import parse_shard
 
 __all__ = ["app"]
 
@@ -41,7 +43,7 @@ EXIT_USAGE = 2
 EXIT_STOPPED = 3
 EXIT_INTERRUPTED = 130
 
-app = typer.Typer(
+app: typer.Typer = typer.Typer(
     name="hubspot-associations",
     rich_markup_mode="rich",
     help="Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator.",
@@ -218,7 +220,7 @@ def associate(
     for line in _describe(raw.parsed, from_type, to_type):
         out.print(f"[green]✓[/] {_escape(line)}")
     retries = f", {_plural(raw.attempts - 1, 'retry', 'retries')} absorbed" if raw.attempts > 1 else ""
-    out.print(f"[dim]correlation id {raw.correlation_id or '-'}{retries}[/]")
+    out.print(f"[dim]correlation id {_escape(raw.correlation_id or '-')}{retries}[/]")  # the server's text
 
 
 # -- bulk ---------------------------------------------------------------------------------------------------------
@@ -275,6 +277,17 @@ def bulk(
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
     max_retries: MaxRetriesOption = DEFAULT_MAX_RETRIES,
     rate_limit: RateLimitOption = None,
+    shared_limit: SharedLimitOption = None,
+    shard_option: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="K/N",
+            show_default=False,
+            help="Work only shard K of N (rows whose 0-based position modulo N is K-1), with its own journal "
+            "and report (default names: FILE.shard-K-of-N.journal, FILE without suffix + .shard-K-of-N.failures.csv).",
+        ),
+    ] = None,
 ) -> None:
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
@@ -290,6 +303,7 @@ def bulk(
     if resume and restart:
         raise typer.BadParameter("use either --resume or --restart", param_hint="--resume")
     err = _stderr()
+    shard = parse_shard(shard_option)
     try:
         plan = plan_bulk(
             file,
@@ -299,6 +313,7 @@ def bulk(
             resume=resume,
             restart=restart,
             dry_run=dry_run,
+            shard=shard,
         )
     except BulkSetupError as exc:
         _fail(str(exc), EXIT_USAGE)
@@ -320,6 +335,7 @@ def bulk(
         base_url=base_url,
         max_retries=max_retries,
         rate_limit=rate_limit,
+        shared_limit=shared_limit,
     )
     if check.already_confirmed:
         err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")

@@ -10,6 +10,7 @@ import typer
 from .._auth import BearerToken, OAuthRefresh
 from .._client import HubSpotAssociations
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
+from .._validation import InvalidInputError
 
 __all__ = [
     "BaseUrlOption",
@@ -18,6 +19,7 @@ __all__ = [
     "MaxRetriesOption",
     "RateLimitOption",
     "RefreshTokenOption",
+    "SharedLimitOption",
     "TokenOption",
     "build_client",
     "parse_rate_limit",
@@ -64,6 +66,18 @@ RateLimitOption = Annotated[
         show_default=False,
         rich_help_panel=_CONNECTION,
         help="Client-side pace, e.g. 190/10. Default: adopt the limit HubSpot reports in its headers.",
+    ),
+]
+
+
+SharedLimitOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="REDIS_URL",
+        show_default=False,
+        rich_help_panel=_CONNECTION,
+        help="Share one rate-limit budget with every process of this app and account through Redis, e.g. "
+        "redis://127.0.0.1:6379/0 (needs the 'redis' extra).",
     ),
 ]
 
@@ -120,13 +134,22 @@ def build_client(
     base_url: str = DEFAULT_BASE_URL,
     max_retries: int = DEFAULT_MAX_RETRIES,
     rate_limit: str | None = None,
+    shared_limit: str | None = None,
 ) -> HubSpotAssociations:
     """The sync client for a command; bad options raise :class:`typer.BadParameter` (exit status 2)."""
     limit, window = parse_rate_limit(rate_limit)
     auth = _auth(token, client_id, client_secret, refresh_token)
     try:
         return HubSpotAssociations(
-            auth=auth, base_url=base_url, max_retries=max_retries, rate_limit=limit, rate_limit_window=window
+            auth=auth,
+            base_url=base_url,
+            max_retries=max_retries,
+            rate_limit=limit,
+            rate_limit_window=window,
+            shared_limit=shared_limit,
         )
+    except InvalidInputError as exc:
+        hint = "--shared-limit" if exc.argument.startswith("shared_limit") else None
+        raise typer.BadParameter(exc.reason if hint else str(exc), param_hint=hint) from None
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None

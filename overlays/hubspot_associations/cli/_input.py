@@ -40,6 +40,10 @@ REQUIRED_FIELDS = ("from_type", "from_id", "to_type", "to_id")
 OPTIONAL_FIELDS = ("type_id", "category")
 InputFormat = Literal["csv", "jsonl"]
 _JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json"})
+MAX_LINE_BYTES = 1 << 20
+"""The longest line a bulk file may have (1 MiB; a row is a few dozen bytes): a longer one is refused as soon as it is
+read, so a file without newlines cannot make the reader hold it whole."""
+_MAX_COLUMNS_SHOWN = 10  # a header's columns named in an error message, at most
 
 
 class InputFileError(Exception):
@@ -80,10 +84,22 @@ def read_rows(path: Path, input_format: InputFormat | None = None) -> Iterator[P
     return reader(path)
 
 
+def _raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """The file's lines, numbered from 1, each at most :data:`MAX_LINE_BYTES` (else :class:`InputFileError`)."""
+    number = 0
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise InputFileError(
+                f"line longer than {MAX_LINE_BYTES // (1 << 20)} MiB (is this a bulk input file?)", line=number
+            )
+        yield number, raw
+
+
 def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
     # Decoded one line at a time (not by a text wrapper reading ahead), so a decoding error names its own line.
     # utf-8-sig on the first line: spreadsheets often start CSV files with a byte-order mark.
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in _raw_lines(handle):
         try:
             yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
@@ -95,6 +111,7 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
 def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
     with path.open("rb") as handle:
         reader = csv.reader(_decoded_lines(handle))
+        previous_end = 0  # the last line of the previous record: a record (quoted newlines) may span lines
         try:
             header = next(reader, None)
             if header is None or not any(cell.strip() for cell in header):
@@ -102,9 +119,10 @@ def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
             columns = [cell.strip().lower() for cell in header]
             missing = [name for name in REQUIRED_FIELDS if name not in columns]
             if missing:
-                raise InputFileError(
-                    f"header is missing column(s) {', '.join(missing)} (found: {', '.join(columns)})", line=1
-                )
+                found = ", ".join(columns[:_MAX_COLUMNS_SHOWN])
+                if len(columns) > _MAX_COLUMNS_SHOWN:
+                    found += f", ... ({len(columns)} columns)"
+                raise InputFileError(f"header is missing column(s) {', '.join(missing)} (found: {found})", line=1)
             previous_end = reader.line_num
             seen = False
             for record in reader:
@@ -119,7 +137,13 @@ def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
                 fields = {name: value.strip() for name, value in zip(columns, record, strict=False)}
                 yield _parse(start, fields)
         except csv.Error as exc:
-            raise InputFileError(f"malformed CSV: {exc}", line=reader.line_num) from None
+            start = previous_end + 1
+            span = (
+                f" (a record from line {start} to {reader.line_num}: an unclosed quote?)"
+                if reader.line_num > start
+                else ""
+            )
+            raise InputFileError(f"malformed CSV: {exc}{span}", line=start) from None
     if not seen:
         raise InputFileError(f"{path.name} has a header but no rows")
 
@@ -128,7 +152,7 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
     seen = False
     line_number = 0
     with path.open("rb") as handle:
-        for line_number, raw in enumerate(handle, start=1):
+        for line_number, raw in _raw_lines(handle):
             try:
                 text = raw.decode("utf-8-sig" if line_number == 1 else "utf-8").strip()
             except UnicodeDecodeError as exc:
@@ -137,14 +161,15 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
                 continue
             try:
                 value: Any = json.loads(text)
-            except json.JSONDecodeError as exc:
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError, or a number or nesting json cannot take
+                reason = _json_problem(exc)
                 if not seen:  # the very first line: the file is not JSON Lines at all (a CSV, say)
                     raise InputFileError(
-                        f"not JSON Lines: the first line is not JSON ({exc.msg}); for CSV, use --format csv",
+                        f"not JSON Lines: the first line is not JSON ({reason}); for CSV, use --format csv",
                         line=line_number,
                     ) from None
                 seen = True
-                yield RowProblem(line_number, f"not valid JSON ({exc.msg})", {"raw": text})
+                yield RowProblem(line_number, f"not valid JSON ({reason})", {"raw": text})
                 continue
             seen = True
             if not isinstance(value, dict):
@@ -157,6 +182,14 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
             yield _parse(line_number, fields)
     if not seen:
         raise InputFileError(f"{path.name} is empty: expected one JSON object per line")
+
+
+def _json_problem(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return exc.msg
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return "a number too long to read"  # int() refuses more than sys.get_int_max_str_digits() digits
 
 
 def _parse(line: int, fields: dict[str, str]) -> ParsedRow | RowProblem:

@@ -49,6 +49,8 @@ _HEADER_BYTES = HEADER.encode()
 _ANY_VERSION = b"# hubspot-associations journal "
 FSYNC_EVERY = 64
 _ENTRY = re.compile(rb"(\d{1,18}) ([0-9a-f]{16}) ([0-9a-f]{8})\n")
+_MAX_ENTRY_BYTES = 18 + 1 + 16 + 1 + 8 + 1  # the longest line _ENTRY matches: no longer line is read whole
+_MAX_HEADER_BYTES = 80  # more than any version's header line
 
 _WAY_OUT = (
     "--restart discards it and sends every row again (creating an association twice is harmless), "
@@ -90,7 +92,7 @@ def load_journal(path: Path) -> dict[int, str]:
     except OSError as exc:
         raise JournalError(f"journal {path} cannot be read ({exc.strerror}); pass --journal PATH") from None
     with handle:
-        first = handle.readline()
+        first = handle.readline(_MAX_HEADER_BYTES)
         if first != _HEADER_BYTES:
             if first.startswith(_ANY_VERSION):
                 raise JournalDamagedError(
@@ -100,9 +102,11 @@ def load_journal(path: Path) -> dict[int, str]:
                 f"{path} is not a hubspot-associations journal (line 1 is {_show(first)}); "
                 "pass --journal PATH to use another file"
             )
-        for number, raw in enumerate(handle, start=2):
-            if not raw.endswith(b"\n"):
-                break  # torn write at the moment of a kill: not confirmed
+        number = 1
+        while raw := handle.readline(_MAX_ENTRY_BYTES + 1):
+            number += 1
+            if not raw.endswith(b"\n") and len(raw) <= _MAX_ENTRY_BYTES:
+                break  # the end of the file mid-entry: a torn write at the moment of a kill, not confirmed
             match = _ENTRY.fullmatch(raw)
             if match is None:
                 what = "is not UTF-8 text" if not _is_utf8(raw) else f"is not an entry: {_show(raw)}"

@@ -2,4 +2,6 @@
 
 from ._command import main
 
+__all__: list[str] = []
+
 raise SystemExit(main())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -17,14 +17,22 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import _errors
-from ._catalog import ObjectType
+from . import _facts as facts
+from ._catalog import Catalog, ObjectType
 from ._config import EmulatorConfig
 from ._faults import DroppedResponse, cloudflare_html
 from ._specs import parse_specs
 from ._state import Association, EmulatorState, TokenGrant
 
-_CORRELATION = "X-HubSpot-Correlation-Id"
+_CORRELATION = facts.CORRELATION_HEADER
 Handler = Callable[[Request], Awaitable[Response]]
+_log = logging.getLogger(__name__)
+
+
+class HubSpotJSONResponse(JSONResponse):
+    """A JSON body with HubSpot's exact ``Content-Type``."""
+
+    media_type = facts.JSON_CONTENT_TYPE
 
 
 def _iso(epoch_s: float) -> str:
@@ -36,7 +44,12 @@ def _iso(epoch_s: float) -> str:
 def _error(error: _errors.ErrorBody, correlation_id: str, headers: dict[str, str]) -> JSONResponse:
     status, body = error
     body = {"status": body.pop("status"), "message": body.pop("message"), "correlationId": correlation_id, **body}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return HubSpotJSONResponse(body, status_code=status, headers=headers)
+
+
+def _new_correlation() -> tuple[str, dict[str, str]]:
+    correlation_id = str(uuid.uuid4())
+    return correlation_id, {_CORRELATION: correlation_id}
 
 
 class _Emulator:
@@ -44,14 +57,34 @@ class _Emulator:
 
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
-        self.config = state.config
-        self.catalog = state.catalog
+
+    @property
+    def config(self) -> EmulatorConfig:
+        return self.state.config  # read per request: EmulatorState.reconfigure may swap it
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.state.catalog
+
+    def guarded(self, handler: Handler) -> Handler:
+        """Wrap a handler so that a bug answers HubSpot's JSON 500 (never Starlette's text/plain one)."""
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Exception:
+                _log.exception("emulator handler failed on %s %s", request.method, request.scope["path"])
+                correlation_id, headers = _new_correlation()
+                return _error(_errors.internal_error(), correlation_id, headers)
+
+        return endpoint
 
     def recorded(self, handler: Handler) -> Handler:
         """Wrap a handler so every answer (or drop, as status 0) lands in the request log."""
+        guarded = self.guarded(handler)
 
         async def endpoint(request: Request) -> Response:
-            response = await handler(request)
+            response = await guarded(request)
             status = 0 if isinstance(response, DroppedResponse) else response.status_code
             self.state.record(request.method, request.scope["path"], status)
             return response
@@ -69,9 +102,8 @@ class _Emulator:
         return await self._put(request, labelled=True)
 
     async def _put(self, request: Request, *, labelled: bool) -> Response:
-        started = time.time()
-        correlation_id = str(uuid.uuid4())
-        headers = {_CORRELATION: correlation_id}
+        started = self.state.clock.time()
+        correlation_id, headers = _new_correlation()
         if self.config.latency_s > 0:
             await anyio.sleep(self.config.latency_s)  # anyio: served in process under trio too (ASGITransport)
         grant = self._authenticate(request, headers)
@@ -80,12 +112,13 @@ class _Emulator:
         decision = self.state.consume_quota(grant)
         headers.update(decision.headers)
         if decision.policy is not None:
-            return _error(_errors.rate_limited(decision.policy, self.config.portal_id), correlation_id, headers)
+            error = _errors.rate_limited(decision.policy, self.config.portal_id, str(uuid.uuid4()))
+            return _error(error, correlation_id, headers)
         fault = self.state.draw_fault()
-        if fault == "500_html":
-            return cloudflare_html(500, headers)
-        if fault == "502_html":
-            return cloudflare_html(502, headers)
+        if fault is not None and fault in facts.HTML_FAULTS:
+            return cloudflare_html(facts.HTML_FAULTS[fault], headers)
+        if fault == "500":
+            return _error(_errors.internal_error(), correlation_id, headers)
         if fault == "503":
             return _error(_errors.service_unavailable(), correlation_id, headers)
         if fault == "drop":
@@ -100,11 +133,11 @@ class _Emulator:
         scheme, _, token = authorization.partition(" ")
         grant = self.state.token(token.strip()) if scheme.lower() == "bearer" else None
         if grant is None:
-            headers["x-hubspot-auth-failure"] = "401 Unauthorized"
+            headers[facts.AUTH_FAILURE_HEADER] = facts.AUTH_FAILURE_VALUE
             return _errors.invalid_authentication()
-        now = time.time()
+        now = self.state.clock.time()
         if grant.expires_at is not None and grant.expires_at <= now:
-            headers["x-hubspot-auth-failure"] = "401 Unauthorized"
+            headers[facts.AUTH_FAILURE_HEADER] = facts.AUTH_FAILURE_VALUE
             return _errors.expired_authentication(int(now - grant.expires_at), _iso(grant.expires_at))
         return grant
 
@@ -138,7 +171,7 @@ class _Emulator:
         from_id: str = params["from_id"]
         to_id: str = params["to_id"]
         invalid = [
-            f"{object_type.error_name}={object_id}"
+            (object_type.error_name, object_id)
             for object_type, object_id in ((from_type, from_id), (to_type, to_id))
             if not self.catalog.has_record(object_type, object_id)
         ]
@@ -168,8 +201,9 @@ class _Emulator:
         reverse_type_id = self.catalog.default_type(to_type.type_id, from_type.type_id)
         if reverse_type_id is not None:
             results.append(_default_result(to_id, from_id, reverse_type_id))
-        body = {"status": "COMPLETE", "results": results, "startedAt": _iso(started), "completedAt": _iso(time.time())}
-        return JSONResponse(body, headers=headers)
+        completed = _iso(self.state.clock.time())
+        body = {"status": "COMPLETE", "results": results, "startedAt": _iso(started), "completedAt": completed}
+        return HubSpotJSONResponse(body, headers=headers)
 
     def _labelled(
         self,
@@ -183,7 +217,9 @@ class _Emulator:
         headers: dict[str, str],
     ) -> Response:
         pair = (from_type.type_id, to_type.type_id)
-        bad = [str(type_id) for category, type_id in specs if not self.catalog.is_known(*pair, category, type_id)]
+        bad = [
+            (category, type_id) for category, type_id in specs if not self.catalog.is_known(*pair, category, type_id)
+        ]
         if bad:
             return _error(_errors.invalid_association_types(bad), correlation_id, headers)
         labels: list[str] = []
@@ -203,14 +239,13 @@ class _Emulator:
             "toObjectId": int(to_id),
             "labels": labels,
         }
-        return JSONResponse(body, status_code=201, headers=headers)
+        return HubSpotJSONResponse(body, status_code=201, headers=headers)
 
     # -- OAuth ---------------------------------------------------------------------------------------------------
 
     async def oauth_token(self, request: Request) -> Response:
         """``POST /oauth/v1/token`` and ``/oauth/v3/token`` with ``grant_type=refresh_token``."""
-        correlation_id = str(uuid.uuid4())
-        headers = {_CORRELATION: correlation_id}
+        correlation_id, headers = _new_correlation()
         form = dict(request.query_params)  # v1 also took query parameters
         form.update(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
         client_id = form.get("client_id", "")
@@ -236,7 +271,7 @@ class _Emulator:
             "hub_id": self.config.portal_id,
             "scopes": sorted(grant.scopes),
         }
-        return JSONResponse(body, headers=headers)
+        return HubSpotJSONResponse(body, headers=headers)
 
     # -- inspection ----------------------------------------------------------------------------------------------
 
@@ -253,7 +288,7 @@ class _Emulator:
             }
             for row in self.state.all_associations()
         ]
-        return JSONResponse(body)
+        return HubSpotJSONResponse(body, headers=_new_correlation()[1])
 
     async def stats(self, request: Request) -> Response:
         """``GET /_emulator/stats``: PUT and grant counters, status counts, association count."""
@@ -265,23 +300,26 @@ class _Emulator:
             "unique_associations": len(rows),
             "unique_pairs": len({(r.from_type_id, r.from_id, r.to_type_id, r.to_id) for r in rows}),
         }
-        return JSONResponse(body)
+        return HubSpotJSONResponse(body, headers=_new_correlation()[1])
 
     async def reset(self, request: Request) -> Response:
         """``POST /_emulator/reset``: back to the configured initial state."""
         self.state.reset()
-        return JSONResponse({"status": "reset"})
+        return HubSpotJSONResponse({"status": "reset"}, headers=_new_correlation()[1])
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
-        """JSON bodies for 404/405 so even unknown routes look like HubSpot."""
-        correlation_id = str(uuid.uuid4())
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        """JSON bodies for 404/405 (with ``Allow``) so even unknown routes look like HubSpot."""
+        correlation_id, headers = _new_correlation()
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
         if status == 405:
             error = _errors.method_not_allowed(request.method)
+            allow = exc.headers.get("Allow") if isinstance(exc, HTTPException) and exc.headers else None
+            if allow:
+                headers["Allow"] = allow
         else:
             error = _errors.not_found(request.scope["path"])
         self.state.record(request.method, request.scope["path"], error[0])
-        return _error(error, correlation_id, {_CORRELATION: correlation_id})
+        return _error(error, correlation_id, headers)
 
 
 def _default_result(from_id: str, to_id: str, type_id: int) -> dict[str, Any]:
@@ -294,7 +332,7 @@ def _default_result(from_id: str, to_id: str, type_id: int) -> dict[str, Any]:
 
 def _oauth_error(error: _errors.ErrorBody, correlation_id: str, headers: dict[str, str]) -> JSONResponse:
     status, body = error
-    return JSONResponse({**body, "correlationId": correlation_id}, status_code=status, headers=headers)
+    return HubSpotJSONResponse({**body, "correlationId": correlation_id}, status_code=status, headers=headers)
 
 
 def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None = None) -> Starlette:
@@ -319,10 +357,11 @@ def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None
         Route(f"{objects}/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_labelled), methods=["PUT"]),
         Route("/oauth/v1/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/oauth/v3/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
-        Route("/_emulator/associations", emulator.list_associations, methods=["GET"]),
-        Route("/_emulator/stats", emulator.stats, methods=["GET"]),
-        Route("/_emulator/reset", emulator.reset, methods=["POST"]),
+        Route("/_emulator/associations", emulator.guarded(emulator.list_associations), methods=["GET"]),
+        Route("/_emulator/stats", emulator.guarded(emulator.stats), methods=["GET"]),
+        Route("/_emulator/reset", emulator.guarded(emulator.reset), methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={404: emulator.http_error, 405: emulator.http_error})
+    app.router.redirect_slashes = False  # HubSpot answers a trailing slash with an error, not a 307
     app.state.emulator = state
     return app

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import attrs
 
 from ._config import EmulatorConfig
+from ._facts import MAX_OBJECT_ID_DIGITS
 
 # Record ids of standard objects start above these bases, so an id of one type is never valid for another.
 _STANDARD_ID_BASES: Mapping[str, int] = {"0-1": 1_000_000, "0-2": 2_000_000, "0-3": 3_000_000, "0-5": 5_000_000}
@@ -105,7 +106,7 @@ class Catalog:
 
     def has_record(self, object_type: ObjectType, object_id: str) -> bool:
         """Whether ``object_id`` names a seeded record of ``object_type``."""
-        if not (object_id.isascii() and object_id.isdigit()):
+        if not (object_id.isascii() and object_id.isdigit()) or len(object_id.lstrip("0")) > MAX_OBJECT_ID_DIGITS:
             return False
         number = int(object_id)
         return object_type.id_base < number <= object_type.id_base + self._record_counts.get(object_type.type_id, 0)
@@ -117,6 +118,10 @@ class Catalog:
     def is_known(self, from_type_id: str, to_type_id: str, category: str, type_id: int) -> bool:
         """Whether ``(category, type_id)`` is a valid association type for the pair."""
         return (category, type_id) in self._association_types.get((from_type_id, to_type_id), {})
+
+    def association_types(self, from_type_id: str, to_type_id: str) -> list[tuple[str, int]]:
+        """Every valid ``(category, type id)`` for a pair, HubSpot-defined first."""
+        return list(self._association_types.get((from_type_id, to_type_id), {}))
 
     def label(self, from_type_id: str, to_type_id: str, category: str, type_id: int) -> str | None:
         """The label of a known association type (``None`` for unlabeled types)."""

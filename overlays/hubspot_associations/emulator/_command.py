@@ -6,7 +6,8 @@ import argparse
 import contextlib
 import sys
 
-from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, FAULT_KINDS, EmulatorConfig
+from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, EmulatorConfig
+from ._facts import DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, FAULT_KINDS
 from ._server import listening_socket, serve
 
 
@@ -18,6 +19,15 @@ def _rate_limit(text: str) -> tuple[int | None, float]:
         return int(count), float(seconds or "10")
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected N/SECONDS such as 190/10, got {text!r}") from None
+
+
+def _daily_limit(text: str) -> int | None:
+    if text.lower() in ("none", "off", "0"):
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of requests per day or 'none', got {text!r}") from None
 
 
 def _faults(text: str) -> tuple[str, ...]:
@@ -44,9 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=_port, default=8765, help="TCP port, 0 for any free one")
     parser.add_argument("--rate-limit", type=_rate_limit, default=(190, 10.0), metavar="N/SECONDS")
-    parser.add_argument("--daily-limit", type=int, default=None, metavar="N")
+    parser.add_argument("--daily-limit", type=_daily_limit, default=DEFAULT_DAILY_LIMIT, metavar="N|none")
     parser.add_argument("--fault-rate", type=float, default=0.0, metavar="P")
-    parser.add_argument("--faults", type=_faults, default=("500_html", "502_html", "503", "drop"), metavar="KINDS")
+    parser.add_argument("--faults", type=_faults, default=DEFAULT_FAULTS, metavar="KINDS")
     parser.add_argument("--latency-ms", type=float, default=0.0, metavar="N")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="static access token with all default scopes")

@@ -6,11 +6,14 @@ from collections.abc import Mapping
 
 import attrs
 
-FAULT_KINDS: frozenset[str] = frozenset({"500_html", "502_html", "503", "drop", "drop_after_commit"})
-"""Every fault kind the emulator knows how to inject."""
-
-ASSOCIATION_CATEGORIES: frozenset[str] = frozenset({"HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"})
-"""Values accepted for ``associationCategory`` in request bodies."""
+from ._facts import (
+    DEFAULT_DAILY_LIMIT,
+    DEFAULT_FAULTS,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_WINDOW_S,
+    FAULT_KINDS,
+    OAUTH_TOKEN_LIFETIME_S,
+)
 
 DEFAULT_SCOPES: frozenset[str] = frozenset(
     f"crm.objects.{kind}.{access}"
@@ -62,7 +65,10 @@ class EmulatorConfig:
 
     Records are seeded per object type: ``seed_objects["0-1"] = 5000`` creates contacts with ids
     ``1000001..1005000`` (see :meth:`EmulatorState.object_ids`). Rate limiting uses a rolling window of
-    ``rate_window_s`` seconds; ``None`` disables a limit.
+    ``rate_window_s`` seconds; ``None`` disables a limit (and its headers). Private-app tokens get the daily-limit
+    headers on every answer, OAuth tokens never. ``faults`` are drawn from :data:`FAULT_KINDS`: ``"500"`` and
+    ``"503"`` (HubSpot's JSON errors), ``"502_html"`` and ``"520_html"`` … ``"527_html"`` (Cloudflare's HTML pages),
+    ``"drop"`` and ``"drop_after_commit"`` (the connection drops before or after the association is stored).
 
     Example::
 
@@ -75,15 +81,15 @@ class EmulatorConfig:
     )
     custom_objects: Mapping[str, str] = attrs.field(factory=lambda: {"2-3456": "cars"})
     portal_id: int = 12345
-    rate_limit: int | None = 190
-    rate_window_s: float = 10.0
-    daily_limit: int | None = None
+    rate_limit: int | None = DEFAULT_RATE_LIMIT
+    rate_window_s: float = DEFAULT_RATE_WINDOW_S
+    daily_limit: int | None = DEFAULT_DAILY_LIMIT
     fault_rate: float = attrs.field(default=0.0, validator=_check_fault_rate)
-    faults: tuple[str, ...] = attrs.field(default=("500_html", "502_html", "503", "drop"), validator=_check_faults)
+    faults: tuple[str, ...] = attrs.field(default=DEFAULT_FAULTS, validator=_check_faults)
     latency_s: float = 0.0
     seed: int | None = None
     oauth_clients: Mapping[str, str] = attrs.field(factory=lambda: {"emulator-client": "emulator-secret"})
     oauth_refresh_tokens: frozenset[str] = frozenset({"emulator-refresh"})
-    oauth_token_lifetime_s: int = 1800
+    oauth_token_lifetime_s: int = OAUTH_TOKEN_LIFETIME_S
     portal_labels: Mapping[tuple[str, str], tuple[PortalLabel, ...]] = attrs.field(factory=_default_portal_labels)
     default_scopes: frozenset[str] = DEFAULT_SCOPES

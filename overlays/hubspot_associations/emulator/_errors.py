@@ -1,32 +1,28 @@
-"""HubSpot-shaped error bodies. Each builder returns ``(status, body)``; the app adds the correlation id."""
+"""HubSpot-shaped error bodies. Each builder returns ``(status, body)``; the app adds the correlation id.
+
+Messages, keys and shapes come from :mod:`._facts`; ``docs/emulator.md`` describes them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-ErrorBody = tuple[int, dict[str, Any]]
+from . import _facts as facts
 
-_AUTH_MESSAGE = (
-    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details "
-    "at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
-)
-_SCOPES_MESSAGE = (
-    "This app hasn't been granted all required scopes to make this call. "
-    "Read more about required scopes here: https://developers.hubspot.com/scopes."
-)
-_SCOPES_LINK = "https://developers.hubspot.com/scopes"
+ErrorBody = tuple[int, dict[str, Any]]
 
 
 def invalid_authentication() -> ErrorBody:
     """401 for a missing or unknown token."""
-    return 401, {"status": "error", "message": _AUTH_MESSAGE, "category": "INVALID_AUTHENTICATION"}
+    return 401, {"status": "error", "message": facts.AUTH_MESSAGE, "category": "INVALID_AUTHENTICATION"}
 
 
 def expired_authentication(seconds_ago: int, expired_at_iso: str) -> ErrorBody:
     """401 for an OAuth token past its expiry."""
     return 401, {
         "status": "error",
-        "message": f"The OAuth token used to make this call expired {seconds_ago} second(s) ago.",
+        "message": facts.EXPIRED_MESSAGE.format(seconds=seconds_ago),
         "category": "EXPIRED_AUTHENTICATION",
         "context": {"expire time": [expired_at_iso]},
     }
@@ -36,41 +32,52 @@ def missing_scopes(required: list[str]) -> ErrorBody:
     """403 when the token lacks a write scope of either object."""
     return 403, {
         "status": "error",
-        "message": _SCOPES_MESSAGE,
-        "errors": [
-            {
-                "message": "One or more of the following scopes are required.",
-                "context": {"requiredGranularScopes": required},
-            }
-        ],
-        "links": {"scopes": _SCOPES_LINK},
+        "message": facts.SCOPES_MESSAGE,
+        "errors": [{"message": facts.SCOPES_DETAIL_MESSAGE, "context": {"requiredGranularScopes": required}}],
+        "links": {"scopes": facts.SCOPES_LINK},
         "category": "MISSING_SCOPES",
     }
 
 
 def unknown_object_type(segment: str) -> ErrorBody:
     """400 for a path segment that names no object type (real bodies have no ``category``)."""
-    return 400, {"status": "error", "message": f"Unable to infer object type from: {segment}"}
+    return 400, {"status": "error", "message": facts.UNKNOWN_OBJECT_TYPE_MESSAGE.format(segment=segment)}
 
 
-def invalid_object_ids(invalid: list[str]) -> ErrorBody:
-    """400 for record ids that are not numeric or do not exist (``["CONTACT=99"]``)."""
+def invalid_object_ids(invalid: Sequence[tuple[str, str]]) -> ErrorBody:
+    """400 for record ids that are not numeric or do not exist, given as ``(error name, id)`` pairs.
+
+    ``context`` lists each one as ``CONTACT=99 is not valid`` under ``INVALID_OBJECT_IDS``, with the ids under
+    ``objectId`` and their types under ``objectType`` (in the same order).
+    """
     return 400, {
         "status": "error",
-        "message": "One or more associations are invalid",
-        "context": {"INVALID_OBJECT_IDS": invalid},
+        "message": facts.INVALID_ASSOCIATIONS_MESSAGE,
+        "context": {
+            "objectId": [object_id for _name, object_id in invalid],
+            "objectType": [name for name, _object_id in invalid],
+            "INVALID_OBJECT_IDS": [
+                facts.INVALID_OBJECT_ID_ENTRY.format(name=name, object_id=object_id) for name, object_id in invalid
+            ],
+        },
         "category": "VALIDATION_ERROR",
     }
 
 
-def invalid_association_types(type_ids: list[str]) -> ErrorBody:
-    """400 for association type ids unknown for the pair or category."""
-    count = len(type_ids)
-    noun = "association type id is" if count == 1 else "association type ids are"
+def invalid_association_types(specs: Sequence[tuple[str, int]]) -> ErrorBody:
+    """400 for association specs ``(category, type id)`` unknown for the pair.
+
+    ``context.associationSpec`` names each spec as ``USER_DEFINED=3``; ``INVALID_ASSOCIATION_TYPE_ID`` says why.
+    """
     return 400, {
         "status": "error",
-        "message": f"{count} {noun} not valid",
-        "context": {"INVALID_ASSOCIATION_TYPE_ID": type_ids},
+        "message": facts.INVALID_ASSOCIATIONS_MESSAGE,
+        "context": {
+            "associationSpec": [f"{category}={type_id}" for category, type_id in specs],
+            "INVALID_ASSOCIATION_TYPE_ID": [
+                facts.INVALID_TYPE_ENTRY.format(category=category, type_id=type_id) for category, type_id in specs
+            ],
+        },
         "category": "VALIDATION_ERROR",
     }
 
@@ -79,7 +86,7 @@ def no_default_association(from_name: str, to_name: str) -> ErrorBody:
     """400 when a pair has no default association type."""
     return 400, {
         "status": "error",
-        "message": f"There is no default association type from {from_name} to {to_name}",
+        "message": facts.NO_DEFAULT_MESSAGE.format(from_name=from_name, to_name=to_name),
         "category": "VALIDATION_ERROR",
     }
 
@@ -88,39 +95,49 @@ def invalid_input(line: int, column: int, detail: str) -> ErrorBody:
     """400 for a body that is not a valid list of association specs."""
     return 400, {
         "status": "error",
-        "message": f"Invalid input JSON on line {line}, column {column}: {detail}",
+        "message": facts.INVALID_JSON_MESSAGE.format(line=line, column=column, detail=detail),
         "category": "VALIDATION_ERROR",
     }
 
 
-def rate_limited(policy: str, portal_id: int) -> ErrorBody:
-    """429 in HubSpot's rate-limit shape (``errorType``/``policyName``, no ``category``)."""
-    if policy == "DAILY":
-        message, group = "You have reached your daily limit.", f"publicapi:private-app-daily:{portal_id}"
-    else:
-        message, group = f"You have reached your {policy.lower()} limit.", f"publicapi:private-app-burst:{portal_id}"
+def rate_limited(policy: str, portal_id: int, request_id: str) -> ErrorBody:
+    """429 in HubSpot's rate-limit shape (``errorType``/``policyName``/``requestId``, no ``category``)."""
     return 429, {
         "status": "error",
-        "message": message,
+        "message": facts.RATE_LIMIT_MESSAGE.format(policy=policy.lower()),
         "errorType": "RATE_LIMIT",
         "policyName": policy,
-        "groupName": group,
+        "groupName": facts.RATE_LIMIT_GROUPS[policy].format(portal_id=portal_id),
+        "requestId": request_id,
     }
+
+
+def internal_error() -> ErrorBody:
+    """500 as HubSpot itself answers it: JSON, like every other HubSpot error."""
+    return 500, {"status": "error", "message": facts.INTERNAL_ERROR_MESSAGE, "category": "INTERNAL_ERROR"}
 
 
 def service_unavailable() -> ErrorBody:
     """503 injected as a fault."""
-    return 503, {"status": "error", "message": "Service Unavailable", "category": "SERVICE_UNAVAILABLE"}
+    return 503, {"status": "error", "message": facts.SERVICE_UNAVAILABLE_MESSAGE, "category": "SERVICE_UNAVAILABLE"}
 
 
 def not_found(path: str) -> ErrorBody:
     """404 for a path the emulator does not serve."""
-    return 404, {"status": "error", "message": f"Resource not found: {path}", "category": "OBJECT_NOT_FOUND"}
+    return 404, {
+        "status": "error",
+        "message": facts.NOT_FOUND_MESSAGE.format(path=path),
+        "category": "OBJECT_NOT_FOUND",
+    }
 
 
 def method_not_allowed(method: str) -> ErrorBody:
     """405 for a method a route does not accept."""
-    return 405, {"status": "error", "message": f"HTTP method {method} is not supported", "category": "VALIDATION_ERROR"}
+    return 405, {
+        "status": "error",
+        "message": facts.METHOD_NOT_ALLOWED_MESSAGE.format(method=method),
+        "category": "VALIDATION_ERROR",
+    }
 
 
 def oauth_error(status: str, message: str, error: str) -> ErrorBody:

@@ -14,6 +14,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from ._app import create_app
+from ._clock import Clock
 from ._config import EmulatorConfig
 from ._faults import DropLogFilter
 from ._state import EmulatorState
@@ -63,9 +64,11 @@ def listening_socket(host: str, port: int = 0) -> socket.socket:
 
 @contextmanager
 def run_emulator_in_thread(
-    config: EmulatorConfig | None = None, *, host: str = "127.0.0.1"
+    config: EmulatorConfig | None = None, *, host: str = "127.0.0.1", clock: Clock | None = None
 ) -> Iterator[RunningEmulator]:
     """Serve an emulator on a free port in a background thread for the duration of the ``with`` block.
+
+    ``clock`` (default: a :class:`SystemClock`) is the emulator's time: move it with ``clock.advance(seconds)``.
 
     Example::
 
@@ -73,7 +76,7 @@ def run_emulator_in_thread(
             httpx.put(f"{emulator.base_url}/crm/v4/...", headers={"Authorization": f"Bearer {emulator.token}"})
     """
     _quiet_drops()
-    state = EmulatorState(config)
+    state = EmulatorState(config, clock=clock)
     app = create_app(state=state)
     sock = listening_socket(host)
     port = sock.getsockname()[1]

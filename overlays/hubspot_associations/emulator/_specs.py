@@ -1,27 +1,60 @@
-"""Parsing of the labelled PUT's body: a top-level JSON array of association specs."""
+"""Parsing of the labelled PUT's body: a top-level JSON array of association specs.
+
+Whatever the bytes, the answer is a list of specs or the 400 HubSpot gives: invalid UTF-8, invalid JSON, numbers
+beyond Python's int-conversion limit, nesting beyond the recursion limit, wrong types anywhere.
+"""
 
 from __future__ import annotations
 
 import json
 
 from . import _errors
-from ._config import ASSOCIATION_CATEGORIES
+from ._facts import ASSOCIATION_CATEGORIES, INT32_MAX
 
-_ENUM_VALUES = "[HUBSPOT_DEFINED, USER_DEFINED, INTEGRATOR_DEFINED, WORK]"
+_ENUM_VALUES = "[" + ", ".join(ASSOCIATION_CATEGORIES) + "]"
+
+
+_JSON_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "Boolean"),  # before int: a bool is an int in Python
+    (int, "Integer"),
+    (float, "Floating-point"),
+    (str, "String"),
+    (list, "Array"),
+    (dict, "Object"),
+)
+
+
+def _json_kind(value: object) -> str:
+    """How Jackson names the JSON token HubSpot could not map."""
+    return next((name for kind, name in _JSON_KINDS if isinstance(value, kind)), "Null")
+
+
+def _type_id(value: object) -> int | None:
+    """An ``associationTypeId`` as an int32, or ``None`` when it is not one (digit strings are coerced)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(INT32_MAX)):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not -INT32_MAX - 1 <= value <= INT32_MAX:
+        return None
+    return value
 
 
 def parse_specs(raw: bytes) -> list[tuple[str, int]] | _errors.ErrorBody:
     """``[(category, type id), ...]`` from the body, or the 400 HubSpot answers for malformed input."""
     try:
         data = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        if isinstance(exc, json.JSONDecodeError):
-            return _errors.invalid_input(exc.lineno, exc.colno, exc.msg)
+    except json.JSONDecodeError as exc:
+        return _errors.invalid_input(exc.lineno, exc.colno, exc.msg)
+    except UnicodeDecodeError:
         return _errors.invalid_input(1, 1, "Invalid UTF-8 input")
+    except RecursionError:
+        return _errors.invalid_input(1, 1, "Document nesting depth exceeds the maximum allowed")
+    except ValueError:  # an integer literal beyond sys.get_int_max_str_digits()
+        return _errors.invalid_input(1, 1, "Number value length exceeds the maximum allowed")
     if not isinstance(data, list):
-        kind = type(data).__name__
         return _errors.invalid_input(
-            1, 1, f"Cannot deserialize value of type `java.util.ArrayList<AssociationSpec>` from {kind} value"
+            1,
+            1,
+            f"Cannot deserialize value of type `java.util.ArrayList<AssociationSpec>` from {_json_kind(data)} value",
         )
     if not data:
         return _errors.invalid_input(1, 2, "At least one association spec is required")
@@ -30,10 +63,14 @@ def parse_specs(raw: bytes) -> list[tuple[str, int]] | _errors.ErrorBody:
         if not isinstance(item, dict):
             return _errors.invalid_input(1, 2, "Cannot construct instance of `AssociationSpec` from non-object value")
         category = item.get("associationCategory")
-        type_id = item.get("associationTypeId")
-        if category is None or type_id is None:
+        type_value = item.get("associationTypeId")
+        if category is None or type_value is None:
             missing = "associationCategory" if category is None else "associationTypeId"
             return _errors.invalid_input(1, 2, f"Missing required creator property '{missing}'")
+        if not isinstance(category, str):
+            return _errors.invalid_input(
+                1, 2, f"Cannot deserialize value of type `AssociationCategory` from {_json_kind(category)} value"
+            )
         if category not in ASSOCIATION_CATEGORIES:
             return _errors.invalid_input(
                 1,
@@ -41,11 +78,10 @@ def parse_specs(raw: bytes) -> list[tuple[str, int]] | _errors.ErrorBody:
                 f'Cannot deserialize value of type `AssociationCategory` from String "{category}": '
                 f"not one of the values accepted for Enum class: {_ENUM_VALUES}",
             )
-        if isinstance(type_id, str) and type_id.isascii() and type_id.isdigit():
-            type_id = int(type_id)
-        if isinstance(type_id, bool) or not isinstance(type_id, int):
+        type_id = _type_id(type_value)
+        if type_id is None:
             return _errors.invalid_input(
-                1, 2, f"Cannot deserialize value of type `int` from {type(type_id).__name__} value"
+                1, 2, f"Cannot deserialize value of type `int` from {_json_kind(type_value)} value"
             )
         specs.append((category, type_id))
     return specs

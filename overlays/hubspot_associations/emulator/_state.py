@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import secrets
 import threading
-import time
 from collections import Counter, deque
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -13,6 +12,7 @@ from typing import NamedTuple
 import attrs
 
 from ._catalog import Catalog
+from ._clock import Clock, SystemClock
 from ._config import EmulatorConfig
 from ._faults import draw_fault
 from ._rate_limit import RateDecision, RateLimiter
@@ -46,14 +46,22 @@ class EmulatorState:
 
     Only the directions a client asked for are stored: the reverse association HubSpot creates automatically is
     reported in responses but not stored, so :meth:`all_associations` holds one row per requested association.
-    Dropped connections are logged with status ``0``.
+    Dropped connections are logged with status ``0``. Time (token expiry, rate windows, timestamps) comes from
+    ``clock``: a :class:`SystemClock` unless another :class:`Clock` (e.g. a ``ManualClock``) is given.
     """
 
-    def __init__(self, config: EmulatorConfig | None = None) -> None:
-        self.config = config or EmulatorConfig()
-        self.catalog = Catalog(self.config)
+    config: EmulatorConfig
+    catalog: Catalog
+
+    def __init__(self, config: EmulatorConfig | None = None, *, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
         self._lock = threading.Lock()
-        self._limiter = RateLimiter(self.config.rate_limit, self.config.rate_window_s, self.config.daily_limit)
+        self._configure(config or EmulatorConfig())
+
+    def _configure(self, config: EmulatorConfig) -> None:
+        self.config = config
+        self.catalog = Catalog(config)
+        self._limiter = RateLimiter(config.rate_limit, config.rate_window_s, config.daily_limit)
         self._init_mutable()
 
     def _init_mutable(self) -> None:
@@ -63,23 +71,45 @@ class EmulatorState:
         self._token_grants = 0
         self._request_log: deque[tuple[str, str, int]] = deque(maxlen=_REQUEST_LOG_SIZE)
         self._counts: Counter[int] = Counter()
-        self._tokens: dict[str, TokenGrant] = {
+        self._tokens: dict[str, TokenGrant] = self._static_tokens()
+        self._rng = random.Random(self.config.seed)
+        self._limiter.reset()
+
+    def _static_tokens(self) -> dict[str, TokenGrant]:
+        return {
             token: TokenGrant(frozenset(scopes), None, f"private-app:{token}", False)
             for token, scopes in self.config.tokens.items()
         }
-        self._rng = random.Random(self.config.seed)
-        self._limiter.reset()
 
     def reset(self) -> None:
         """Return to the freshly configured state (associations, counters, issued tokens, quotas, RNG)."""
         with self._lock:
             self._init_mutable()
 
+    def reconfigure(self, config: EmulatorConfig) -> None:
+        """Serve ``config`` from now on (a running server picks it up with the next request).
+
+        Stored associations, counters, the request log and issued OAuth tokens are kept; the catalog, the
+        configured static tokens, rate-limit windows and the fault RNG start afresh from ``config``.
+        """
+        with self._lock:
+            issued = {token: grant for token, grant in self._tokens.items() if grant.oauth}
+            self.config = config
+            self.catalog = Catalog(config)
+            self._limiter = RateLimiter(config.rate_limit, config.rate_window_s, config.daily_limit)
+            self._tokens = {**self._static_tokens(), **issued}
+            self._rng = random.Random(config.seed)
+
     # -- records and associations ------------------------------------------------------------------------------
 
     def object_ids(self, type_id: str) -> list[str]:
         """The seeded record ids of an object type id (``"0-1"`` → ``["1000001", ...]``)."""
         return [str(number) for number in self.catalog.object_ids(type_id)]
+
+    def association_types(self, from_type_id: str, to_type_id: str) -> list[tuple[str, int]]:
+        """The ``(category, type id)`` pairs the portal accepts from one object type id to another."""
+        with self._lock:
+            return self.catalog.association_types(from_type_id, to_type_id)
 
     def associations(self, from_type_id: str, from_id: str) -> list[Association]:
         """Associations stored from one record, in insertion order."""
@@ -129,7 +159,7 @@ class EmulatorState:
     def consume_quota(self, grant: TokenGrant) -> RateDecision:
         """Count one request against the token's app window and the account's daily limit."""
         with self._lock:
-            return self._limiter.consume(grant.app_key, time.monotonic(), daily_headers=not grant.oauth)
+            return self._limiter.consume(grant.app_key, self.clock.monotonic(), daily_headers=not grant.oauth)
 
     # -- tokens --------------------------------------------------------------------------------------------------
 
@@ -143,7 +173,7 @@ class EmulatorState:
         access_token = "emu-" + secrets.token_urlsafe(24)
         grant = TokenGrant(
             self.config.default_scopes,
-            time.time() + self.config.oauth_token_lifetime_s,
+            self.clock.time() + self.config.oauth_token_lifetime_s,
             f"oauth:{client_id}",
             True,
         )
@@ -156,7 +186,7 @@ class EmulatorState:
         """Make a known token expired as of now (static tokens too); raises ``KeyError`` for unknown tokens."""
         with self._lock:
             grant = self._tokens[access_token]
-            self._tokens[access_token] = attrs.evolve(grant, expires_at=time.time() - 1.0)
+            self._tokens[access_token] = attrs.evolve(grant, expires_at=self.clock.time() - 1.0)
 
     @property
     def token_grants(self) -> int:

@@ -1,13 +1,17 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.batch_response_public_default_association import BatchResponsePublicDefaultAssociation
-from ...models.error import Error
-from ...models.rate_limit_error import RateLimitError
 from ...types import Response, http_status, path_segment
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.batch_response_public_default_association import BatchResponsePublicDefaultAssociation
+    from ...models.error import Error
+    from ...models.rate_limit_error import RateLimitError
 
 
 def _get_kwargs(
@@ -60,6 +64,11 @@ def _is_documented_status(status_code: int) -> bool:
 def _parse_documented_response(
     response: httpx.Response,
 ) -> BatchResponsePublicDefaultAssociation | Error | RateLimitError | None:
+    # Imported on first use, not with the module (see the top of the module).
+    from ...models.batch_response_public_default_association import BatchResponsePublicDefaultAssociation
+    from ...models.error import Error
+    from ...models.rate_limit_error import RateLimitError
+
     if response.status_code == 200:
         response_200 = BatchResponsePublicDefaultAssociation.from_dict(response.json())
 

@@ -1,14 +1,18 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.association_spec import AssociationSpec
-from ...models.error import Error
-from ...models.labels_between_object_pair import LabelsBetweenObjectPair
-from ...models.rate_limit_error import RateLimitError
 from ...types import Response, http_status, path_segment
+
+if TYPE_CHECKING:
+    from ...client import AuthenticatedClient, Client
+    from ...models.association_spec import AssociationSpec
+    from ...models.error import Error
+    from ...models.labels_between_object_pair import LabelsBetweenObjectPair
+    from ...models.rate_limit_error import RateLimitError
 
 
 def _get_kwargs(
@@ -70,6 +74,11 @@ def _is_documented_status(status_code: int) -> bool:
 
 
 def _parse_documented_response(response: httpx.Response) -> Error | LabelsBetweenObjectPair | RateLimitError | None:
+    # Imported on first use, not with the module (see the top of the module).
+    from ...models.error import Error
+    from ...models.labels_between_object_pair import LabelsBetweenObjectPair
+    from ...models.rate_limit_error import RateLimitError
+
     if response.status_code == 201:
         response_201 = LabelsBetweenObjectPair.from_dict(response.json())
 

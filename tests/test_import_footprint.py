@@ -1,0 +1,135 @@
+"""What ``import hubspot_associations`` and one sync call load: behaviour (which modules), not timing.
+
+A cold process (a CLI run, a cron job, a serverless function) pays for every module it imports. The sync call path
+needs the two operations, the models of their results and the error tree; it does not need asyncio (or anyio),
+the generated client (the overlay sends its own requests), the generated error-body models (only an error
+response is parsed into them), the bulk machinery, the CLI or the emulator. bench/cold.py measures the time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+_PROBE = """
+import json, sys
+import hubspot_associations
+after_import = sorted(sys.modules)
+if sys.argv[1] == "call":
+    import httpx
+    from hubspot_associations import HubSpotAssociations
+    body = {"status": "COMPLETE", "startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:00:01Z",
+            "results": [{"associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
+                         "from": {"id": "1"}, "to": {"id": "2"}}]}
+    pair = {"fromObjectTypeId": "0-1", "fromObjectId": 1, "toObjectTypeId": "0-2", "toObjectId": 2, "labels": []}
+    def answer(request):
+        return httpx.Response(200, json=body if b"/default/" in request.url.raw_path else pair)
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    with HubSpotAssociations("pat-na1-00000000-0000-0000-0000-000000000000", http_client=http) as client:
+        assert client.associate_default("contacts", 1, "companies", 2).results[0].to.id == "2"
+        assert client.associate("contacts", 1, "companies", 2, 279).to_object_id == "2"
+print(json.dumps({"after_import": after_import, "after_call": sorted(sys.modules)}))
+"""
+
+# Modules (and their submodules) the sync path must not load. asyncio/anyio/sniffio/trio: imported when the async
+# client is used. hubspot_associations_api.client: the generated client classes; the overlay builds requests with
+# the operations' _get_kwargs and sends them itself.
+_NEVER_ON_SYNC_PATH = (
+    "asyncio",
+    "anyio",
+    "sniffio",
+    "trio",
+    "hubspot_associations.cli",
+    "hubspot_associations.emulator",
+    "hubspot_associations.association_types",
+    "hubspot_associations._bulk",  # associate_many imports it
+    "hubspot_associations_api.client",
+)
+
+# The generated models the two success results are made of. Every other model is imported when a response needs
+# it: the error-body models, and the optional parts of a batch result (per-item `errors`, `links`) when present.
+_RESULT_MODELS = {
+    "hubspot_associations_api.models." + name
+    for name in (
+        "association_spec",
+        "association_spec_association_category",
+        "batch_response_public_default_association",
+        "batch_response_public_default_association_status",
+        "public_default_association",
+        "public_object_id",
+        "labels_between_object_pair",
+    )
+}
+
+
+def _loaded(mode: str) -> dict[str, list[str]]:
+    # -I: no PYTHONPATH or user site, like an installed package (the dev venv's editable install still applies).
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", _PROBE, mode], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def _offending(modules: list[str]) -> list[str]:
+    never = [m for m in modules if any(m == p or m.startswith(p + ".") for p in _NEVER_ON_SYNC_PATH)]
+    models = [m for m in modules if m.startswith("hubspot_associations_api.models.") and m not in _RESULT_MODELS]
+    return never + models
+
+
+@pytest.mark.parametrize("mode", ["import", "call"])
+def test_the_sync_path_loads_only_what_it_needs(mode: str) -> None:
+    loaded = _loaded(mode)
+    assert _offending(loaded["after_import"]) == []
+    assert _offending(loaded["after_call"]) == []
+    if mode == "call":  # the probe really made both calls, so the path above is the real one
+        assert "hubspot_associations_api.models.labels_between_object_pair" in loaded["after_call"]
+
+
+def test_the_generated_models_are_still_all_importable_by_name() -> None:
+    import hubspot_associations_api
+    import hubspot_associations_api.models as models
+
+    for name in models.__all__:
+        assert getattr(models, name).__name__ == name
+    assert set(models.__all__) <= set(dir(models))
+    assert hubspot_associations_api.Client.__name__ == "Client"
+    with pytest.raises(AttributeError, match="no attribute 'NoSuchModel'"):
+        models.NoSuchModel  # noqa: B018
+
+
+def test_optional_parts_of_a_result_are_parsed_when_present() -> None:
+    from hubspot_associations_api.models import (
+        BatchResponsePublicDefaultAssociation,
+        BatchResponsePublicDefaultAssociationLinks,
+        StandardError,
+    )
+
+    body = {
+        "status": "COMPLETE",
+        "startedAt": "2026-01-01T00:00:00Z",
+        "completedAt": "2026-01-01T00:00:01Z",
+        "results": [],
+        "numErrors": 1,
+        "errors": [
+            {
+                "status": "error",
+                "category": "VALIDATION_ERROR",
+                "message": "m",
+                "context": {"id": ["1"]},
+                "errors": [{"message": "detail", "context": {"id": ["1"]}}],
+                "links": {},
+            }
+        ],
+        "links": {"self": "https://example.invalid/"},
+    }
+    parsed = BatchResponsePublicDefaultAssociation.from_dict(body)
+    assert isinstance(parsed.errors, list) and isinstance(parsed.errors[0], StandardError)
+    details = parsed.errors[0].errors
+    assert isinstance(details, list) and details[0].message == "detail"
+    assert isinstance(parsed.links, BatchResponsePublicDefaultAssociationLinks)
+    assert parsed.to_dict()["errors"][0]["message"] == "m"

@@ -1,0 +1,79 @@
+"""Schemathesis hooks for ``tools/schemathesis_emulator.py``: draw most cases from the emulator's seeded records.
+
+Schemathesis alone generates random object types and ids, which the emulator (like HubSpot) answers with 400s; the
+success responses would never be checked against the spec. ``flatmap_case`` keeps each generated case with
+probability 1/4 and otherwise swaps its path parameters for a seeded record pair (type names in the forms HubSpot
+accepts, ids of records that exist) and, for the labelled operation, its body for association types the portal
+knows (now and then one it does not). Loaded by Schemathesis through ``SCHEMATHESIS_HOOKS=schemathesis_hooks``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis.generation.case import Case as GenericCase
+from schemathesis.hooks import HookContext
+
+from hubspot_associations.emulator import EmulatorState
+
+Case = GenericCase[Any]
+_STATE = EmulatorState()  # the default configuration, which tools/schemathesis_emulator.py serves
+_RECORDS_PER_TYPE = 3
+
+# (source type as written in the path, its type id), the same for the target
+_PAIRS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
+    (("contacts", "0-1"), ("companies", "0-2")),
+    (("0-2", "0-2"), ("contact", "0-1")),
+    (("deals", "0-3"), ("tickets", "0-5")),
+    (("ticket", "0-5"), ("0-1", "0-1")),
+    (("contacts", "0-1"), ("p_cars", "2-3456")),
+    (("2-3456", "2-3456"), ("contacts", "0-1")),
+)
+
+
+def _ids(type_id: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(_STATE.object_ids(type_id)[:_RECORDS_PER_TYPE])
+
+
+def _specs(from_type_id: str, to_type_id: str) -> st.SearchStrategy[list[dict[str, Any]]]:
+    known = [
+        {"associationCategory": category, "associationTypeId": type_id}
+        for category, type_id in _STATE.association_types(from_type_id, to_type_id)
+    ]
+    unknown = {"associationCategory": "USER_DEFINED", "associationTypeId": 999_999}
+    return st.one_of(
+        st.lists(st.sampled_from(known), min_size=1, max_size=3, unique_by=lambda spec: spec["associationTypeId"]),
+        st.lists(st.sampled_from([*known, unknown]), min_size=1, max_size=2),
+    )
+
+
+def _seeded(case: Case) -> st.SearchStrategy[Case]:
+    labelled = "objectId" in case.path_parameters
+    from_name, from_id = ("objectType", "objectId") if labelled else ("fromObjectType", "fromObjectId")
+
+    def for_pair(pair: tuple[tuple[str, str], tuple[str, str]]) -> st.SearchStrategy[Case]:
+        (from_type, from_type_id), (to_type, to_type_id) = pair
+        body = _specs(from_type_id, to_type_id) if labelled else st.just(case.body)
+
+        def build(values: tuple[str, str, Any]) -> Case:
+            source_id, target_id, specs = values
+            case.path_parameters = {
+                from_name: from_type,
+                from_id: source_id,
+                "toObjectType": to_type,
+                "toObjectId": target_id,
+            }
+            case.body = specs
+            return case
+
+        return st.tuples(_ids(from_type_id), _ids(to_type_id), body).map(build)
+
+    return st.sampled_from(_PAIRS).flatmap(for_pair)
+
+
+@schemathesis.hook
+def flatmap_case(context: HookContext, case: Case) -> st.SearchStrategy[Case]:
+    """One case in four as generated, three in four on seeded records."""
+    return st.one_of(st.just(case), _seeded(case), _seeded(case), _seeded(case))
