@@ -41,29 +41,10 @@ from hubspot_associations import (
     UnexpectedResponseError,
 )
 from tests.async_support import gather
+from tests.support import BIG_ID, DEFAULT_BODY, UNLABELLED_PAIR, FakeClock, Server
 
 TOKEN = "pat-eu1-SECRET-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 BASE = "https://api.hubapi.com"
-BIG_ID = 2**40 + 7
-PAIR: dict[str, Any] = {
-    "fromObjectTypeId": "0-1",
-    "fromObjectId": 101,
-    "toObjectTypeId": "0-2",
-    "toObjectId": BIG_ID,
-    "labels": [],
-}
-DEFAULT_BODY: dict[str, Any] = {
-    "status": "COMPLETE",
-    "results": [
-        {
-            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
-            "from": {"id": 101},
-            "to": {"id": BIG_ID},
-        }
-    ],
-    "startedAt": "2026-11-23T09:30:00.113Z",
-    "completedAt": "2026-11-23T09:30:00.161Z",
-}
 
 
 def err(status: int, category: str | None, cid: str, **extra: Any) -> httpx.Response:
@@ -73,50 +54,10 @@ def err(status: int, category: str | None, cid: str, **extra: Any) -> httpx.Resp
     return httpx.Response(status, json=body)
 
 
-Reply = httpx.Response | Exception
-
-
-class Server:
-    """Plays a script of replies (the last one repeats) and records every request."""
-
-    def __init__(self, *replies: Reply) -> None:
-        self.replies = list(replies) or [httpx.Response(201, json=PAIR)]
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        reply = self.replies[min(len(self.requests), len(self.replies)) - 1]
-        if isinstance(reply, Exception):
-            raise reply
-        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
-
-    @property
-    def calls(self) -> int:
-        return len(self.requests)
-
-
-class FakeClock:
-    """Stands in for ``anyio.sleep`` inside ``hubspot_associations._client`` and for the pacer's clock."""
-
-    def __init__(self, *, advance: bool = True) -> None:
-        self.now = 1000.0
-        self.advance = advance
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        if self.advance:
-            self.now += seconds
-        await anyio.lowlevel.checkpoint()
-
-
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr(client_module, "_async_sleep", fake.sleep)
+    monkeypatch.setattr(client_module, "_async_sleep", fake.async_sleep)
     return fake
 
 
@@ -135,7 +76,7 @@ GOOD: tuple[str, str, str, str] = ("contacts", "101", "companies", "202")
 
 
 async def test_wire_format_of_both_calls() -> None:
-    server = Server(httpx.Response(200, json=DEFAULT_BODY), httpx.Response(201, json=PAIR))
+    server = Server(httpx.Response(200, json=DEFAULT_BODY), httpx.Response(201, json=UNLABELLED_PAIR))
     client = make(server)
     await client.associate_default(*GOOD)
     await client.associate(*GOOD, [279, AssociationSpec("USER_DEFINED", 36)])
@@ -218,9 +159,9 @@ async def test_results_ids_unknown_values_and_raw_response() -> None:
 @pytest.mark.parametrize(
     "response",
     [
-        httpx.Response(200, json=PAIR),
-        httpx.Response(201, json=PAIR),
-        httpx.Response(200, json={"createdResourceId": "101", "entity": PAIR, "location": "https://x"}),
+        httpx.Response(200, json=UNLABELLED_PAIR),
+        httpx.Response(201, json=UNLABELLED_PAIR),
+        httpx.Response(200, json={"createdResourceId": "101", "entity": UNLABELLED_PAIR, "location": "https://x"}),
     ],
 )
 async def test_labelled_any_2xx_is_success(response: httpx.Response) -> None:
@@ -240,7 +181,7 @@ async def test_labelled_any_2xx_is_success(response: httpx.Response) -> None:
         httpx.Response(200, json={"nope": 1}),
         httpx.Response(204),
         httpx.Response(200, text="<html/>"),
-        httpx.Response(201, json={**PAIR, "fromObjectId": None}),
+        httpx.Response(201, json={**UNLABELLED_PAIR, "fromObjectId": None}),
     ],
 )
 async def test_2xx_with_non_matching_body(response: httpx.Response) -> None:
@@ -273,7 +214,7 @@ async def test_2xx_with_non_matching_body(response: httpx.Response) -> None:
 async def test_client_errors_typed_and_single_attempt(
     response: httpx.Response, cls: type[APIStatusError], clock: FakeClock
 ) -> None:
-    server = Server(response, httpx.Response(201, json=PAIR))
+    server = Server(response, httpx.Response(201, json=UNLABELLED_PAIR))
     with pytest.raises(cls) as info:
         await make(server).associate(*GOOD, 279)
     error = info.value
@@ -319,7 +260,7 @@ async def test_server_error_after_exactly_n_attempts(max_retries: int, attempts:
 async def test_429_ten_secondly_then_200(clock: FakeClock) -> None:
     limited = err(429, None, "c429", errorType="RATE_LIMIT", policyName="TEN_SECONDLY_ROLLING")
     limited.headers.update({"X-HubSpot-RateLimit-Remaining": "0", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"})
-    server = Server(limited, httpx.Response(201, json=PAIR))
+    server = Server(limited, httpx.Response(201, json=UNLABELLED_PAIR))
     raw = await make(server, clock).with_raw_response.associate(*GOOD, 279)
     assert raw.attempts == 2
     assert 10.0 <= clock.waits[0] <= 11.0
@@ -327,14 +268,16 @@ async def test_429_ten_secondly_then_200(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize(("retry_after", "wait"), [("4", 4.0), ("0.5", 0.5), ("3600", 30.0)])
 async def test_retry_after_honoured(retry_after: str, wait: float, clock: FakeClock) -> None:
-    server = Server(httpx.Response(503, headers={"Retry-After": retry_after}), httpx.Response(201, json=PAIR))
+    server = Server(
+        httpx.Response(503, headers={"Retry-After": retry_after}), httpx.Response(201, json=UNLABELLED_PAIR)
+    )
     raw = await make(server, clock, timeout=60.0).with_raw_response.associate(*GOOD, 279)  # room for a 30 s wait
     assert raw.attempts == 2
     assert clock.waits == [wait]
 
 
 async def test_read_error_then_success(clock: FakeClock) -> None:
-    server = Server(httpx.ReadError("reset"), httpx.Response(201, json=PAIR))
+    server = Server(httpx.ReadError("reset"), httpx.Response(201, json=UNLABELLED_PAIR))
     raw = await make(server).with_raw_response.associate(*GOOD, 279)
     assert raw.attempts == 2
     assert server.requests[1].content == server.requests[0].content
@@ -362,7 +305,7 @@ def max_in_window(times: list[float], window: float) -> int:
 
 async def test_configured_rate_limit_shared_by_gathered_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     frozen = FakeClock(advance=False)  # all tasks reserve at one instant; their waits are their slots
-    monkeypatch.setattr(client_module, "_async_sleep", frozen.sleep)
+    monkeypatch.setattr(client_module, "_async_sleep", frozen.async_sleep)
     server = Server()
     client = make(server, frozen, rate_limit=5, rate_limit_window=1.0)
     await gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(12)))
@@ -377,7 +320,7 @@ async def test_sequential_calls_paced_and_headers_adopted(clock: FakeClock) -> N
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(clock.now)
         headers = {"X-HubSpot-RateLimit-Max": "4", "X-HubSpot-RateLimit-Interval-Milliseconds": "2000"}
-        return httpx.Response(201, json=PAIR, headers=headers)
+        return httpx.Response(201, json=UNLABELLED_PAIR, headers=headers)
 
     client = make(handler, clock)
     for i in range(13):
@@ -420,7 +363,7 @@ class OAuthServer:
         await anyio.lowlevel.checkpoint()
         if request.headers.get("Authorization") != f"Bearer {self.current}":
             return err(401, "EXPIRED_AUTHENTICATION", "c-exp")
-        return httpx.Response(201, json=PAIR)
+        return httpx.Response(201, json=UNLABELLED_PAIR)
 
     def client(self, auth: OAuthRefresh) -> AsyncHubSpotAssociations:
         return AsyncHubSpotAssociations(
@@ -515,9 +458,9 @@ async def test_bad_input_sends_nothing(position: int, value: Any, argument: str)
 async def test_token_not_in_logs_reprs_or_errors(clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     server = Server(
-        httpx.Response(201, json=PAIR),
+        httpx.Response(201, json=UNLABELLED_PAIR),
         httpx.Response(503),
-        httpx.Response(201, json=PAIR),
+        httpx.Response(201, json=UNLABELLED_PAIR),
         err(403, "MISSING_SCOPES", "c403"),
         httpx.ConnectError("refused"),
     )
@@ -536,7 +479,9 @@ async def test_token_not_in_logs_reprs_or_errors(clock: FakeClock, caplog: pytes
 
 async def test_timeouts_reach_the_request() -> None:
     server = Server(
-        httpx.Response(201, json=PAIR), httpx.Response(201, json=PAIR), httpx.Response(200, json=DEFAULT_BODY)
+        httpx.Response(201, json=UNLABELLED_PAIR),
+        httpx.Response(201, json=UNLABELLED_PAIR),
+        httpx.Response(200, json=DEFAULT_BODY),
     )
     client = make(server)
     await client.associate(*GOOD, 279)
@@ -579,7 +524,7 @@ async def test_oauth_a_refresh_cancelled_midway_frees_the_lock_for_the_next_task
                 first_token_request.set()
                 await anyio.sleep_forever()  # the first refresh never answers: its caller is cancelled
             return httpx.Response(200, json={"access_token": "access-ASYNC-SECRET-0002-0123456789", "expires_in": 1800})
-        return httpx.Response(201, json=PAIR)
+        return httpx.Response(201, json=UNLABELLED_PAIR)
 
     auth = OAuthRefresh("cid", CLIENT_SECRET, REFRESH_TOKEN)
     client = AsyncHubSpotAssociations(

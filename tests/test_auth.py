@@ -29,6 +29,7 @@ from hubspot_associations._auth import (
 from hubspot_associations._constants import OAUTH_TOKEN_URL_V3
 from hubspot_associations.cli._connection import build_client
 from tests.async_support import gather
+from tests.support import EPOCH, FakeClock
 
 CLIENT_ID = "client-id-123"
 CLIENT_SECRET = "client-secret-SUPERSECRET-abcdef"
@@ -36,14 +37,6 @@ REFRESH_TOKEN = "refresh-token-na1-SECRET-0123456789"
 OLD_ACCESS = "old-access-token-SECRET-abcdefghij"
 API_URL = "https://api.hubapi.com/crm/v4/objects/contact/1/associations/company"
 PAT = "pat-na1-11111111-2222-3333-4444-555555555555"
-
-
-class FakeClock:
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class FakeHubSpot:
@@ -159,7 +152,7 @@ class FakeHubSpot:
 
 
 def make_auth(clock: FakeClock | None = None, **kwargs: object) -> OAuthRefresh:
-    return OAuthRefresh(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, clock=clock or FakeClock(), **kwargs)  # type: ignore[arg-type]
+    return OAuthRefresh(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, clock=clock or FakeClock(EPOCH), **kwargs)  # type: ignore[arg-type]
 
 
 def assert_no_secrets(text: str) -> None:
@@ -289,7 +282,7 @@ def test_oauth_validates_arguments() -> None:
 
 def test_first_request_refreshes_with_form_post() -> None:
     hub = FakeHubSpot()
-    clock = FakeClock()
+    clock = FakeClock(EPOCH)
     saved: list[OAuthTokens] = []
     auth = make_auth(clock, on_refresh=saved.append)
     with httpx.Client(transport=httpx.MockTransport(hub.handler), auth=auth) as client:
@@ -318,7 +311,7 @@ def test_valid_token_is_used_until_margin_then_refreshed() -> None:
     hub = FakeHubSpot()
     hub.valid = OLD_ACCESS
     hub.expired = set()
-    clock = FakeClock()
+    clock = FakeClock(EPOCH)
     auth = make_auth(clock, access_token=OLD_ACCESS, expires_at=clock.now + 600, refresh_margin=60.0)
     with httpx.Client(transport=httpx.MockTransport(hub.handler), auth=auth) as client:
         client.get(API_URL)
@@ -335,7 +328,7 @@ def test_valid_token_is_used_until_margin_then_refreshed() -> None:
 
 def test_rotated_refresh_token_is_adopted() -> None:
     hub = FakeHubSpot(rotate=True)
-    clock = FakeClock()
+    clock = FakeClock(EPOCH)
     saved: list[OAuthTokens] = []
     auth = make_auth(clock, on_refresh=saved.append)
     with httpx.Client(transport=httpx.MockTransport(hub.handler), auth=auth) as client:
@@ -584,7 +577,7 @@ def test_transport_error_during_refresh_releases_lock() -> None:
 
 def test_threads_share_one_refresh_before_expiry() -> None:
     hub = FakeHubSpot(token_delay=0.02)
-    clock = FakeClock()
+    clock = FakeClock(EPOCH)
     auth = make_auth(clock, access_token=OLD_ACCESS, expires_at=clock.now - 1)
     barrier = threading.Barrier(20)
     with httpx.Client(transport=httpx.MockTransport(hub.handler), auth=auth) as client:
@@ -613,7 +606,7 @@ def test_threads_share_one_refresh_after_expired_401() -> None:
 
 async def test_tasks_share_one_refresh_before_expiry() -> None:
     hub = FakeHubSpot(token_delay=0.02)
-    clock = FakeClock()
+    clock = FakeClock(EPOCH)
     auth = make_auth(clock, access_token=OLD_ACCESS, expires_at=clock.now - 1)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
         responses = await gather(*(client.get(API_URL) for _ in range(50)))
@@ -633,7 +626,7 @@ async def test_tasks_share_one_refresh_after_expired_401() -> None:
 
 def test_async_lock_per_event_loop() -> None:
     hub = FakeHubSpot()
-    clock = FakeClock()
+    clock = FakeClock(EPOCH)
     auth = make_auth(clock)
 
     async def run() -> int:

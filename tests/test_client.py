@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
@@ -46,38 +45,12 @@ from hubspot_associations import (
     ServerError,
     UnexpectedResponseError,
 )
+from tests.support import BIG_ID, DEFAULT_BODY, PAIR, FakeTime, Server
 
 TOKEN = "pat-na1-SECRET-11111111-2222-3333-4444-555555555555"
 BASE = "https://api.hubapi.com"
 DEFAULT_URL = f"{BASE}/crm/v4/objects/contacts/101/associations/default/companies/202"
 LABELLED_URL = f"{BASE}/crm/v4/objects/contacts/101/associations/companies/202"
-BIG_ID = 2**40 + 7  # > 2**31: a 32-bit int would overflow
-
-PAIR: dict[str, Any] = {
-    "fromObjectTypeId": "0-1",
-    "fromObjectId": 101,
-    "toObjectTypeId": "0-2",
-    "toObjectId": BIG_ID,
-    "labels": ["Manager"],
-}
-DEFAULT_BODY: dict[str, Any] = {
-    "status": "COMPLETE",
-    "results": [
-        {
-            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
-            "from": {"id": 101},
-            "to": {"id": str(BIG_ID)},
-        },
-        {
-            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280},
-            "from": {"id": BIG_ID},
-            "to": {"id": "101"},
-        },
-    ],
-    "startedAt": "2026-11-23T09:30:00.113Z",
-    "completedAt": "2026-11-23T09:30:00.161Z",
-    "requestedAt": "2026-11-23T09:29:59.900Z",
-}
 
 
 def err(status: int, body: dict[str, Any], **headers: str) -> httpx.Response:
@@ -154,55 +127,6 @@ HTML_502 = httpx.Response(
 HTML_520 = httpx.Response(
     520, text="<html><title>Origin error</title></html>", headers={"X-HubSpot-Correlation-Id": "cid-520"}
 )
-
-Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
-
-
-class Server:
-    """A MockTransport handler that plays a script of replies (the last one repeats) and records every request."""
-
-    def __init__(self, *replies: Reply) -> None:
-        self.replies = list(replies) or [httpx.Response(201, json=PAIR)]
-        self.requests: list[httpx.Request] = []
-        self._lock = threading.Lock()
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        with self._lock:
-            self.requests.append(request)
-            reply = self.replies[min(len(self.requests), len(self.replies)) - 1]
-        if isinstance(reply, Exception):
-            raise reply
-        if isinstance(reply, httpx.Response):
-            # A fresh copy each time: a Response object must not be sent twice.
-            return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
-        return reply(request)
-
-    @property
-    def calls(self) -> int:
-        return len(self.requests)
-
-    def http(self) -> httpx.Client:
-        return httpx.Client(transport=httpx.MockTransport(self))
-
-
-class FakeTime:
-    """Stands in for the ``time`` module in ``hubspot_associations._client`` and for the pacer's clock."""
-
-    def __init__(self, *, advance: bool = True) -> None:
-        self.now = 1000.0
-        self.advance = advance
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        if self.advance:
-            self.now += seconds
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(time, name)
 
 
 @pytest.fixture
@@ -985,7 +909,7 @@ def test_bad_specs_send_nothing(specs: Any, argument: str) -> None:
     ("category", "type_id", "argument"),
     [
         ("TEAM", 1, "association_category"),
-        ("hubspot_defined", 1, "association_category"),
+        ("hub\u017fpot_defined", 1, "association_category"),  # U+017F upper-cases to "S": refused, not folded
         (None, 1, "association_category"),
         ("HUBSPOT_DEFINED", 0, "association_type_id"),
         ("HUBSPOT_DEFINED", 2**31, "association_type_id"),
@@ -1013,6 +937,12 @@ def test_bad_timeout_sends_nothing(timeout: Any) -> None:
         ({"max_retries": -1}, "max_retries"),
         ({"max_retries": True}, "max_retries"),
         ({"rate_limit": 0}, "rate_limit"),
+        ({"rate_limit": 1.5}, "rate_limit"),
+        ({"rate_limit_window": -1}, "rate_limit_window"),
+        ({"rate_limit_window": 0}, "rate_limit_window"),
+        ({"rate_limit_window": float("nan")}, "rate_limit_window"),
+        ({"rate_limit_window": "10"}, "rate_limit_window"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
         ({"timeout": 0}, "timeout"),
         ({"base_url": "ftp://x"}, "base_url"),
         ({"base_url": "not a url"}, "base_url"),

@@ -11,10 +11,11 @@ from hubspot_associations._validation import (
     ASSOCIATION_CATEGORIES,
     InvalidInputError,
     require_non_empty,
-    validate_association_type_id,
     validate_category,
+    validate_count,
     validate_object_id,
     validate_object_type,
+    validate_seconds,
     validate_type_id,
 )
 
@@ -158,7 +159,15 @@ def test_category_enum_members() -> None:
     assert result == "USER_DEFINED" and type(result) is str
 
 
-@pytest.mark.parametrize("value", ["hubspot_defined", "UNKNOWN", "", " WORK", None, 1, Category.BOGUS])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("hubspot_defined", "HUBSPOT_DEFINED"), ("User_Defined", "USER_DEFINED")]
+)
+def test_category_any_ascii_case(value: str, expected: str) -> None:
+    result = validate_category(value, "association_category")
+    assert result == expected and type(result) is str
+
+
+@pytest.mark.parametrize("value", ["hub\u017fpot_defined", "UNKNOWN", "", " WORK", "WORK\n", None, 1, Category.BOGUS])
 def test_category_rejected(value: object) -> None:
     with pytest.raises(InvalidInputError) as info:
         validate_category(value, "specs[0].association_category")
@@ -172,7 +181,6 @@ def test_category_rejected(value: object) -> None:
 @pytest.mark.parametrize("value", [1, 279, 2**31 - 1])
 def test_type_id_accepted(value: int) -> None:
     assert validate_type_id(value, "association_type_id") == value
-    assert validate_association_type_id(value, "association_type_id") == value
 
 
 @pytest.mark.parametrize(
@@ -211,3 +219,40 @@ def test_invalid_input_error_pickles() -> None:
     clone = pickle.loads(pickle.dumps(error))
     assert clone.argument == "from_object_id"
     assert str(clone) == str(error)
+
+
+# --- counts and durations ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "minimum"), [(1, 1), (0, 0), (2**40, 1)])
+def test_count_accepted(value: int, minimum: int) -> None:
+    assert validate_count(value, "concurrency", minimum=minimum) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "minimum", "fragment"),
+    [(0, 1, "a positive int"), (-1, 0, "an int >= 0"), (True, 1, "a positive int"), (1.0, 1, "a positive int")],
+)
+def test_count_rejected(value: object, minimum: int, fragment: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        validate_count(value, "max_retries", minimum=minimum)
+    assert info.value.argument == "max_retries" and fragment in info.value.reason
+
+
+@pytest.mark.parametrize("value", [0.001, 1, 10.0])
+def test_seconds_accepted(value: float) -> None:
+    result = validate_seconds(value, "rate_limit_window")
+    assert result == value and type(result) is float
+
+
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf"), True, "10", None])
+def test_seconds_rejected(value: object) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        validate_seconds(value, "rate_limit_window")
+    assert info.value.argument == "rate_limit_window"
+
+
+def test_seconds_allow_zero() -> None:
+    assert validate_seconds(0, "grace", allow_zero=True) == 0.0
+    with pytest.raises(InvalidInputError, match=r"^grace: must be a number of seconds >= 0"):
+        validate_seconds(-0.5, "grace", allow_zero=True)

@@ -8,7 +8,6 @@ before the next attempt, or raises the typed error, so retries, pacing and error
 from __future__ import annotations
 
 import contextlib
-import math
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
@@ -41,7 +40,13 @@ from ._pacing import Pacer, Slot
 from ._policy import retry_delay, should_retry
 from ._response import normalize_context, rate_limit_info
 from ._secrets import Scrubber, mask_url, url_secrets
-from ._validation import InvalidInputError, validate_object_id, validate_object_type
+from ._validation import (
+    InvalidInputError,
+    validate_count,
+    validate_object_id,
+    validate_object_type,
+    validate_seconds,
+)
 
 if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis)
     from ._shared_pacing import SharedPacer
@@ -133,16 +138,14 @@ def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
     """``timeout=`` as an :class:`httpx.Timeout`; see :class:`BaseClient` for what it bounds."""
     if isinstance(value, httpx.Timeout):
         return value
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        raise InvalidInputError("timeout", f"must be a positive number of seconds or an httpx.Timeout, got {value!r}")
+    try:
+        seconds = validate_seconds(value, "timeout")
+    except InvalidInputError:
+        raise InvalidInputError(
+            "timeout", f"must be a positive number of seconds or an httpx.Timeout, got {value!r}"
+        ) from None
     # A plain number is the whole call's budget; connecting never gets longer than the default 5 s of it.
-    return httpx.Timeout(float(value), connect=min(float(value), DEFAULT_TIMEOUT.connect or 5.0))
-
-
-def _max_response_bytes(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidInputError("max_response_bytes", f"must be a positive int (bytes), got {value!r}")
-    return value
+    return httpx.Timeout(seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or 5.0))
 
 
 def _base_url(value: str) -> str:
@@ -246,18 +249,13 @@ class BaseClient(Generic[HttpT]):
         shared_limit: object = None,
         shared_limit_key: str | None = None,
     ) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-            raise InvalidInputError("max_retries", f"must be an int >= 0, got {max_retries!r}")
-        if rate_limit is not None and (
-            isinstance(rate_limit, bool) or not isinstance(rate_limit, int) or rate_limit < 1
-        ):
-            raise InvalidInputError(
-                "rate_limit", f"must be a positive int (requests per window) or None, got {rate_limit!r}"
-            )
+        self.max_retries = validate_count(max_retries, "max_retries", minimum=0)
+        if rate_limit is not None:
+            validate_count(rate_limit, "rate_limit", unit=" (requests per window) or None")
+        window = validate_seconds(rate_limit_window, "rate_limit_window")
         self.base_url = _base_url(base_url)
         self.timeout = _timeout(timeout)
-        self.max_retries = max_retries
-        self.max_response_bytes = _max_response_bytes(max_response_bytes)
+        self.max_response_bytes = validate_count(max_response_bytes, "max_response_bytes", unit=" (bytes)")
         self.auth = _auth(access_token, auth, self.base_url)
         # self.pacer (Pacer | SharedPacer, declared on the class) is set below
         self._shared_pacer: SharedPacer | None = None
@@ -270,13 +268,13 @@ class BaseClient(Generic[HttpT]):
                 shared_limit_key,
                 self.auth,
                 rate_limit,
-                rate_limit_window,
+                window,
                 asynchronous=self._http_class is httpx.AsyncClient,
             )
         elif shared_limit_key is not None:
             raise InvalidInputError("shared_limit_key", "only applies with shared_limit=")
         else:
-            self.pacer = Pacer(rate_limit, rate_limit_window)
+            self.pacer = Pacer(rate_limit, window)
         self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()

@@ -58,8 +58,14 @@ from ._errors import (
     StoppedError,
     UnexpectedResponseError,
 )
-from ._models import APIResponse, AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
-from ._validation import InvalidInputError
+from ._models import (
+    APIResponse,
+    AssociationSpec,
+    BatchResponsePublicDefaultAssociation,
+    LabelsBetweenObjectPair,
+    coerce_specs,
+)
+from ._validation import InvalidInputError, validate_count, validate_seconds
 
 if TYPE_CHECKING:  # anyio and queue are imported where used, so importing the SDK stays cheap
     from anyio import CancelScope, Event
@@ -86,8 +92,7 @@ AssociationResult = BatchResponsePublicDefaultAssociation | LabelsBetweenObjectP
 
 
 def _specs(value: Iterable[AssociationSpec | int] | AssociationSpec | int) -> tuple[AssociationSpec, ...]:
-    items = (value,) if isinstance(value, AssociationSpec | int) else value
-    return tuple(item if isinstance(item, AssociationSpec) else AssociationSpec.hubspot_defined(item) for item in items)
+    return tuple(coerce_specs(value, allow_empty=True))
 
 
 @attrs.frozen(slots=True)
@@ -238,8 +243,8 @@ def associate_many_sync(
     grace: float = 1.0,
 ) -> Iterator[AssociationOutcome]:
     """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads)."""
-    _check_concurrency(concurrency)
-    return _sync_outcomes(client, rows, concurrency, stop, _check_grace(grace))
+    validate_count(concurrency, "concurrency")
+    return _sync_outcomes(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
 
 _POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
@@ -370,10 +375,10 @@ def associate_many_async(
     """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks)."""
     import anyio
 
-    _check_concurrency(concurrency)
+    validate_count(concurrency, "concurrency")
     if stop is not None and not isinstance(stop, anyio.Event):
         raise InvalidInputError("stop", f"must be an anyio.Event, got {type(stop).__name__}")
-    return AsyncBulkRun(client, rows, concurrency, stop, _check_grace(grace))
+    return AsyncBulkRun(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
 
 _Item = AssociationOutcome | Exception  # what the outcomes stream carries; an Exception is raised to the caller
@@ -609,14 +614,3 @@ async def _work(
             if outcome is None:  # still on the wire when the grace after a stop ran out: neither confirmed nor failed
                 continue
             await outcomes.send(outcome)
-
-
-def _check_grace(grace: object) -> float:
-    if isinstance(grace, bool) or not isinstance(grace, int | float) or not 0 <= grace < float("inf"):
-        raise InvalidInputError("grace", f"must be a number of seconds >= 0, got {grace!r}")
-    return float(grace)
-
-
-def _check_concurrency(concurrency: object) -> None:
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise InvalidInputError("concurrency", f"must be a positive int, got {concurrency!r}")

@@ -16,7 +16,7 @@ from hubspot_associations_api.models import (
 )
 
 from ._response import RateLimitInfo, correlation_id, rate_limit_info
-from ._validation import InvalidInputError, validate_category, validate_type_id
+from ._validation import MAX_ASSOCIATION_TYPE_ID, InvalidInputError, validate_category, validate_type_id
 
 __all__ = [
     "APIResponse",
@@ -26,6 +26,7 @@ __all__ = [
     "LabelsBetweenObjectPair",
     "SpecsLike",
     "coerce_specs",
+    "spec_from_text",
 ]
 
 AssociationCategory = AssociationSpecAssociationCategory
@@ -73,8 +74,13 @@ SpecsLike = AssociationSpec | int | Iterable[AssociationSpec | int]
 """What ``associate`` accepts: one spec, a bare int (a HUBSPOT_DEFINED type id), or a non-empty list of them."""
 
 
-def coerce_specs(specs: object, argument: str = "specs") -> list[AssociationSpec]:
-    """Turn what the caller passed into a non-empty list of validated specs (bare ints are HUBSPOT_DEFINED)."""
+def coerce_specs(specs: object, argument: str = "specs", *, allow_empty: bool = False) -> list[AssociationSpec]:
+    """Turn what the caller passed into a list of validated specs (bare ints are HUBSPOT_DEFINED).
+
+    The one coercion of specs given as Python values (``associate``, :class:`AssociationRow`); text (CLI arguments,
+    input files) goes through :func:`spec_from_text`. Empty is refused unless ``allow_empty`` (a bulk row with no
+    specs asks for the default association).
+    """
     items: Iterable[object]
     single = isinstance(specs, AssociationSpec | int | str | bytes)
     if single:
@@ -97,9 +103,31 @@ def coerce_specs(specs: object, argument: str = "specs") -> list[AssociationSpec
             raise InvalidInputError(
                 f"{argument}[{index}]", f"expected an AssociationSpec or an int type id, got {item!r}"
             )
-    if not result:
+    if not result and not allow_empty:
         raise InvalidInputError(argument, "at least one association spec is required")
     return result
+
+
+_MAX_TYPE_ID_DIGITS = len(str(MAX_ASSOCIATION_TYPE_ID))
+
+
+def spec_from_text(
+    type_id: str, category: str = "", *, type_id_argument: str = "type_id", category_argument: str = "category"
+) -> AssociationSpec:
+    """The spec written as text (a CLI ``--type``, an input file's columns): ASCII digits and a category.
+
+    The category follows the library's rule (:func:`validate_category`: any ASCII case); empty means
+    HUBSPOT_DEFINED. Errors name the text's own fields, not the model's.
+
+    >>> spec_from_text("36", "user_defined")
+    AssociationSpec(association_category='USER_DEFINED', association_type_id=36)
+    """
+    if not (type_id.isascii() and type_id.isdigit()):
+        raise InvalidInputError(type_id_argument, f"must be a positive integer, got {type_id[:60]!r}")
+    category_value = validate_category(category or "HUBSPOT_DEFINED", category_argument)
+    if len(type_id.lstrip("0")) > _MAX_TYPE_ID_DIGITS:  # before int(): it refuses over 4300 digits
+        raise InvalidInputError(type_id_argument, f"must be between 1 and 2**31-1, got {type_id[:60]!r}")
+    return AssociationSpec(category_value, validate_type_id(int(type_id), type_id_argument))
 
 
 T = TypeVar("T")

@@ -28,6 +28,7 @@ from collections.abc import Callable
 
 from ._clamps import clamp_rate_limit, clamp_wait
 from ._response import RateLimitInfo
+from ._validation import validate_count, validate_seconds
 
 __all__ = ["Pacer", "Slot"]
 
@@ -105,12 +106,10 @@ class Pacer:
         headroom: float = 0.005,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if limit is not None and limit < 1:
-            raise ValueError("limit must be a positive number of requests or None")
-        if window_s <= 0:
-            raise ValueError("window_s must be positive")
-        if headroom < 0:
-            raise ValueError("headroom must not be negative")
+        if limit is not None:
+            validate_count(limit, "limit", unit=" (requests per window) or None")
+        window_s = validate_seconds(window_s, "window_s")
+        headroom = validate_seconds(headroom, "headroom", allow_zero=True)
         self._clock = clock
         self._lock = threading.Lock()
         self._configured = limit is not None

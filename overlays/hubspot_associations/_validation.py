@@ -11,6 +11,7 @@ rejected: HubSpot never issues them, and ``"007"`` vs ``"7"`` would name the sam
 from __future__ import annotations
 
 import enum
+import math
 import re
 import unicodedata
 from collections.abc import Sized
@@ -24,10 +25,11 @@ __all__ = [
     "MAX_OBJECT_ID",
     "InvalidInputError",
     "require_non_empty",
-    "validate_association_type_id",
     "validate_category",
+    "validate_count",
     "validate_object_id",
     "validate_object_type",
+    "validate_seconds",
     "validate_type_id",
 ]
 
@@ -40,7 +42,9 @@ MAX_ASSOCIATION_TYPE_ID: Final = 2**31 - 1
 ASSOCIATION_CATEGORIES: Final[frozenset[str]] = frozenset(
     {"HUBSPOT_DEFINED", "INTEGRATOR_DEFINED", "USER_DEFINED", "WORK"}
 )
-"""Values of ``associationCategory`` (``WORK`` added 2026-02). Case-sensitive, as HubSpot compares them."""
+"""Values of ``associationCategory`` (``WORK`` added 2026-02). HubSpot compares them case-sensitively, so the SDK
+sends these spellings; :func:`validate_category` accepts any ASCII case of them (one rule for the library, the CLI
+and input files)."""
 
 # Anchored with fullmatch; [0-9] (not \\d) so that non-ASCII digits such as "١٢" are refused.
 _OBJECT_ID_RE: Final = re.compile(r"[1-9][0-9]{0,18}")
@@ -148,15 +152,23 @@ def _enum_value(value: object) -> object:
 def validate_category(value: object, argument: str) -> str:
     """Return an ``associationCategory`` as a plain ``str``.
 
-    Accepts ``HUBSPOT_DEFINED``, ``INTEGRATOR_DEFINED``, ``USER_DEFINED``, ``WORK`` (case-sensitive), or an enum
-    member whose ``.value`` is one of them.
+    Accepts ``HUBSPOT_DEFINED``, ``INTEGRATOR_DEFINED``, ``USER_DEFINED``, ``WORK`` in any ASCII case (returned in
+    upper case, the spelling HubSpot compares), or an enum member whose ``.value`` is one of them. Surrounding
+    whitespace is refused.
+
+    >>> validate_category("user_defined", "association_category")
+    'USER_DEFINED'
 
     Raises:
         InvalidInputError: anything else.
     """
     raw = _enum_value(value)
-    if isinstance(raw, str) and raw in ASSOCIATION_CATEGORIES:
-        return str.__str__(raw)  # a plain str even for StrEnum members
+    if isinstance(raw, str):
+        if raw in ASSOCIATION_CATEGORIES:
+            return str.__str__(raw)  # a plain str even for StrEnum members
+        # isascii first: str.upper maps some non-ASCII letters to ASCII (the long s, U+017F, becomes "S").
+        if raw.isascii() and (upper := raw.upper()) in ASSOCIATION_CATEGORIES:
+            return upper
     allowed = ", ".join(sorted(ASSOCIATION_CATEGORIES))
     raise InvalidInputError(argument, f"must be one of {allowed}, got {_shown(value)}")
 
@@ -174,8 +186,36 @@ def validate_type_id(value: object, argument: str) -> int:
     raise InvalidInputError(argument, f"must be an int association type id, got {_shown(value)}")
 
 
-validate_association_type_id = validate_type_id
-"""Alias of :func:`validate_type_id` with the longer, more explicit name."""
+def validate_count(value: object, argument: str, *, minimum: int = 1, unit: str = "") -> int:
+    """Return a count given to the SDK (retries, a rate limit, workers, bytes): an ``int`` (not ``bool``) ≥ minimum.
+
+    ``unit`` is said in the message, e.g. ``" (bytes)"``.
+
+    Raises:
+        InvalidInputError: anything else.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        expected = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+        raise InvalidInputError(argument, f"must be {expected}{unit}, got {_shown(value)}")
+    return int(value)
+
+
+def validate_seconds(value: object, argument: str, *, allow_zero: bool = False) -> float:
+    """Return a duration given to the SDK: a finite ``int`` or ``float`` (not ``bool``) > 0 (≥ 0 if ``allow_zero``).
+
+    Raises:
+        InvalidInputError: anything else, including NaN and infinity.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not (value >= 0 if allow_zero else value > 0)
+        or not value < math.inf
+    ):
+        expected = "a number of seconds >= 0" if allow_zero else "a positive number of seconds"
+        raise InvalidInputError(argument, f"must be {expected}, got {_shown(value)}")
+    return float(value)
+
 
 _SizedT = TypeVar("_SizedT", bound=Sized)
 

@@ -19,7 +19,7 @@ from rich.console import Console
 from .._auth import OAuthRefreshError
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
-from .._models import AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from .._models import AssociationSpec, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, spec_from_text
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
 from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
 from ._connection import (
@@ -100,15 +100,13 @@ def _plural(count: int, one: str, many: str) -> str:
 def parse_type_option(value: str) -> AssociationSpec:
     """``"279"`` → HUBSPOT_DEFINED 279; ``"36:USER_DEFINED"`` → USER_DEFINED 36 (category case-insensitive)."""
     type_id, _, category = value.partition(":")
-    type_id = type_id.strip()
-    if not (type_id.isascii() and type_id.isdigit()):
-        raise typer.BadParameter(
-            f"expected ID[:CATEGORY] such as 279 or 36:USER_DEFINED, got {value!r}", param_hint="--type"
-        )
     try:
-        return AssociationSpec(category.strip().upper() or "HUBSPOT_DEFINED", int(type_id))
+        return spec_from_text(type_id.strip(), category.strip())
     except InvalidInputError as exc:
-        raise typer.BadParameter(f"{value!r}: {exc.reason}", param_hint="--type") from None
+        raise typer.BadParameter(
+            f"expected ID[:CATEGORY] such as 279 or 36:USER_DEFINED; in {value!r} the {exc.argument} {exc.reason}",
+            param_hint="--type",
+        ) from None
 
 
 def _result_json(result: BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair) -> dict[str, Any]:

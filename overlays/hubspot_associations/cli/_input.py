@@ -21,8 +21,8 @@ from typing import IO, Any, Literal
 import attrs
 
 from .._bulk import AssociationRow
-from .._models import AssociationSpec
-from .._validation import InvalidInputError, validate_category, validate_object_id, validate_object_type
+from .._models import AssociationSpec, spec_from_text
+from .._validation import InvalidInputError, validate_object_id, validate_object_type
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -201,7 +201,7 @@ def _parse(line: int, fields: dict[str, str]) -> ParsedRow | RowProblem:
         from_id = validate_object_id(fields["from_id"], "from_id")
         to_type = validate_object_type(fields["to_type"], "to_type")
         to_id = validate_object_id(fields["to_id"], "to_id")
-        specs = _specs(fields.get("type_id", ""), fields.get("category", "").upper())
+        specs = _specs(fields.get("type_id", ""), fields.get("category", ""))
     except InvalidInputError as exc:
         return RowProblem(line, str(exc), fields)
     return ParsedRow(line, AssociationRow(from_type, from_id, to_type, to_id, specs, line=line), fields)
@@ -212,13 +212,7 @@ def _specs(type_id: str, category: str) -> tuple[AssociationSpec, ...]:
         if category:
             raise InvalidInputError("category", f"given ({category!r}) without a type_id")
         return ()
-    if not (type_id.isascii() and type_id.isdigit()):
-        raise InvalidInputError("type_id", f"must be a positive integer, got {type_id!r}")
-    validate_category(category or "HUBSPOT_DEFINED", "category")
-    try:
-        return (AssociationSpec(category or "HUBSPOT_DEFINED", int(type_id)),)
-    except InvalidInputError as exc:  # named after the model's field; the file's column is type_id
-        raise InvalidInputError("type_id", exc.reason) from None
+    return (spec_from_text(type_id, category),)
 
 
 def row_fingerprint(row: AssociationRow) -> str:

@@ -1,4 +1,9 @@
-"""What the emulated portal knows: object types (with their aliases) and association types per object pair."""
+"""What the emulated portal knows: object types (with their aliases) and association types per object pair.
+
+These tables are deliberately not the SDK's (``object_types``, ``association_types``): the emulator is the tests'
+stand-in for HubSpot, an independent oracle. Shared with the SDK, a wrong id would be accepted by both sides and
+every test would pass while HubSpot refuses it; kept apart, a disagreement fails a test. Update both from HubSpot.
+"""
 
 from __future__ import annotations
 

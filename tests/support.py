@@ -1,0 +1,122 @@
+"""Fakes shared by the client, async client and auth tests: a scripted HTTP server, a fake clock, canned bodies.
+
+Import from here rather than defining another copy (``from tests.support import Server, FakeClock, PAIR``).
+Async-only helpers are in ``tests/async_support.py``; suite-wide fixtures in ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+import anyio.lowlevel
+import httpx
+
+BIG_ID = 2**40 + 7
+"""A record id above 2**31: a 32-bit int would overflow."""
+
+EPOCH = 1_700_000_000.0
+"""A plausible ``time.time()`` (2023-11) for clocks that stand in for the wall clock (token expiry)."""
+
+PAIR: dict[str, Any] = {
+    "fromObjectTypeId": "0-1",
+    "fromObjectId": 101,
+    "toObjectTypeId": "0-2",
+    "toObjectId": BIG_ID,
+    "labels": ["Manager"],
+}
+"""A labelled association's 201 body (``LabelsBetweenObjectPair``), ids as JSON numbers."""
+
+UNLABELLED_PAIR: dict[str, Any] = {**PAIR, "labels": []}
+"""The same pair when only unlabelled types were given."""
+
+DEFAULT_BODY: dict[str, Any] = {
+    "status": "COMPLETE",
+    "results": [
+        {
+            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279},
+            "from": {"id": 101},
+            "to": {"id": str(BIG_ID)},
+        },
+        {
+            "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 280},
+            "from": {"id": BIG_ID},
+            "to": {"id": "101"},
+        },
+    ],
+    "startedAt": "2026-11-23T09:30:00.113Z",
+    "completedAt": "2026-11-23T09:30:00.161Z",
+    "requestedAt": "2026-11-23T09:29:59.900Z",
+}
+"""A default association's 200 body: both directions, ids as numbers and as strings."""
+
+Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
+
+
+class Server:
+    """A MockTransport handler that plays a script of replies (the last one repeats) and records every request.
+
+    Works for ``httpx.Client`` and ``httpx.AsyncClient`` alike; thread-safe. With no replies, every request gets
+    a 201 with :data:`PAIR`.
+    """
+
+    def __init__(self, *replies: Reply) -> None:
+        self.replies = list(replies) or [httpx.Response(201, json=PAIR)]
+        self.requests: list[httpx.Request] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self.requests.append(request)
+            reply = self.replies[min(len(self.requests), len(self.replies)) - 1]
+        if isinstance(reply, Exception):
+            raise reply
+        if isinstance(reply, httpx.Response):
+            # A fresh copy each time: a Response object must not be sent twice.
+            return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
+        return reply(request)
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    def http(self) -> httpx.Client:
+        return httpx.Client(transport=httpx.MockTransport(self))
+
+    def async_http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.MockTransport(self))
+
+
+class FakeClock:
+    """A clock that moves only when told: call it (or ``monotonic()``) for the time; ``sleep`` records the wait
+    and, unless ``advance=False``, moves the clock by it. ``async_sleep`` is the same for async code."""
+
+    def __init__(self, start: float = 1000.0, *, advance: bool = True) -> None:
+        self.now = start
+        self.advance = advance
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        if self.advance:
+            self.now += seconds
+
+    async def async_sleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+        await anyio.lowlevel.checkpoint()
+
+
+class FakeTime(FakeClock):
+    """A :class:`FakeClock` that also stands in for the whole ``time`` module (what it does not fake is real)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
