@@ -47,6 +47,7 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations.association_types",
     "hubspot_associations._bulk",  # associate_many imports it
     "hubspot_associations_api.client",
+    "hubspot_associations_api.errors",  # raised only by the generated client's own functions
 )
 
 # The generated models the two success results are made of. Every other model is imported when a response needs
