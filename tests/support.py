@@ -115,6 +115,15 @@ class FakeClock:
         await anyio.lowlevel.checkpoint()
 
 
+def clock_seams(clock: FakeClock | None, *, asynchronous: bool = False) -> dict[str, Any]:
+    """The client keyword arguments that put all its timing on ``clock``: ``clock=`` (deadlines, pacer) and
+    ``sleep=`` (every wait); ``{}`` for ``None`` (the real clock). ``asynchronous`` for
+    :class:`AsyncHubSpotAssociations`."""
+    if clock is None:
+        return {}
+    return {"clock": clock.monotonic, "sleep": clock.async_sleep if asynchronous else clock.sleep}
+
+
 class FakeTime(FakeClock):
     """A :class:`FakeClock` that also stands in for the whole ``time`` module (what it does not fake is real)."""
 

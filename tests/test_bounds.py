@@ -18,7 +18,6 @@ import zlib
 from collections.abc import Iterator
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
@@ -32,6 +31,7 @@ from hubspot_associations import (
     ServerError,
 )
 from hubspot_associations._constants import MAX_RETRY_DELAY, MAX_WAIT
+from tests.support import FakeClock, clock_seams
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 GOOD = ("contacts", "101", "companies", "202")
@@ -182,38 +182,10 @@ def test_per_call_timeout_is_the_budget(drip: DripServer) -> None:
 # -- the budget across retries and waits (MockTransport, injected clock) ---------------------------------------
 
 
-class Clock:
-    """Replaces ``time`` in ``_client``: sleeps advance a fake monotonic clock instead of waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def fake_async_sleep(clock: Clock) -> Any:
-    async def sleep(seconds: float) -> None:
-        clock.sleep(seconds)
-        await anyio.sleep(0)  # still a checkpoint, on asyncio and trio alike
-
-    return sleep
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    import hubspot_associations._client as client_module
-
-    fake = Clock()
-    monkeypatch.setattr(client_module, "time", fake)
-    # The async client sleeps through a module-level helper; route it to the same fake clock.
-    monkeypatch.setattr(client_module, "_async_sleep", fake_async_sleep(fake))
-    return fake
+def clock() -> FakeClock:
+    """Waits advance it instead of waiting; the clients below take it as ``clock=``/``sleep=``."""
+    return FakeClock()
 
 
 def mock(*replies: httpx.Response) -> httpx.MockTransport:
@@ -226,16 +198,13 @@ def mock(*replies: httpx.Response) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def sync_client(transport: httpx.MockTransport, clock: Clock, **kwargs: Any) -> HubSpotAssociations:
-    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), **kwargs)
-    object.__setattr__(client.pacer, "_clock", clock.monotonic)
-    return client
+def sync_client(transport: httpx.MockTransport, clock: FakeClock, **kwargs: Any) -> HubSpotAssociations:
+    return HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), **clock_seams(clock), **kwargs)
 
 
-def async_client(transport: httpx.MockTransport, clock: Clock, **kwargs: Any) -> AsyncHubSpotAssociations:
-    client = AsyncHubSpotAssociations(TOKEN, http_client=httpx.AsyncClient(transport=transport), **kwargs)
-    object.__setattr__(client.pacer, "_clock", clock.monotonic)
-    return client
+def async_client(transport: httpx.MockTransport, clock: FakeClock, **kwargs: Any) -> AsyncHubSpotAssociations:
+    http = httpx.AsyncClient(transport=transport)
+    return AsyncHubSpotAssociations(TOKEN, http_client=http, **clock_seams(clock, asynchronous=True), **kwargs)
 
 
 RATE_LIMITED = httpx.Response(
@@ -246,7 +215,7 @@ RATE_LIMITED = httpx.Response(
 )  # fmt: skip
 
 
-def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: Clock) -> None:
+def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: FakeClock) -> None:
     client = sync_client(mock(RATE_LIMITED), clock, timeout=25.0)
     with pytest.raises(APITimeoutError) as caught:
         client.associate(*GOOD, 279)
@@ -259,7 +228,7 @@ def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: Clock
     assert "before a retry" in str(error) and "last attempt: RateLimitError" in str(error)
 
 
-async def test_retry_that_does_not_fit_raises_timeout_async(clock: Clock) -> None:
+async def test_retry_that_does_not_fit_raises_timeout_async(clock: FakeClock) -> None:
     client = async_client(mock(RATE_LIMITED), clock, timeout=25.0)
     with pytest.raises(APITimeoutError) as caught:
         await client.associate(*GOOD, 279)
@@ -267,14 +236,14 @@ async def test_retry_that_does_not_fit_raises_timeout_async(clock: Clock) -> Non
     assert isinstance(caught.value.last_error, RateLimitError)
 
 
-def test_errors_within_budget_keep_their_type(clock: Clock) -> None:
+def test_errors_within_budget_keep_their_type(clock: FakeClock) -> None:
     client = sync_client(mock(httpx.Response(503)), clock, timeout=30.0, max_retries=2)
     with pytest.raises(ServerError):
         client.associate(*GOOD, 279)
     assert len(clock.waits) == 2
 
 
-def test_pacer_wait_that_does_not_fit_raises_timeout(clock: Clock) -> None:
+def test_pacer_wait_that_does_not_fit_raises_timeout(clock: FakeClock) -> None:
     client = sync_client(mock(httpx.Response(201, json=PAIR)), clock, timeout=5.0, rate_limit=1, rate_limit_window=10.0)
     client.associate(*GOOD, 279)
     with pytest.raises(APITimeoutError) as caught:
@@ -536,7 +505,7 @@ HOSTILE = {
 }
 
 
-def test_hostile_window_cannot_stall_the_next_call(clock: Clock) -> None:
+def test_hostile_window_cannot_stall_the_next_call(clock: FakeClock) -> None:
     client = sync_client(mock(httpx.Response(201, json=PAIR, headers=HOSTILE)), clock, timeout=120.0)
     client.associate(*GOOD, 279)
     slot = client.pacer.claim()
@@ -545,7 +514,7 @@ def test_hostile_window_cannot_stall_the_next_call(clock: Clock) -> None:
     assert client.pacer.window_s == 10.0
 
 
-async def test_hostile_window_cannot_stall_the_next_call_async(clock: Clock) -> None:
+async def test_hostile_window_cannot_stall_the_next_call_async(clock: FakeClock) -> None:
     client = async_client(mock(httpx.Response(201, json=PAIR, headers=HOSTILE)), clock, timeout=120.0)
     await client.associate(*GOOD, 279)
     await client.associate(*GOOD, 279)
@@ -553,7 +522,9 @@ async def test_hostile_window_cannot_stall_the_next_call_async(clock: Clock) -> 
 
 
 @pytest.mark.parametrize(("maximum", "adopted"), [("5000000000000000000", 1000), ("9" * 4000, None)])
-def test_huge_limit_header_after_a_successful_put_is_no_crash(maximum: str, adopted: int | None, clock: Clock) -> None:
+def test_huge_limit_header_after_a_successful_put_is_no_crash(
+    maximum: str, adopted: int | None, clock: FakeClock
+) -> None:
     # 5e18 is a number, clamped to 1000 per window; 4000 digits are garbage to the parser (ignored).
     headers = {"X-HubSpot-RateLimit-Max": maximum, "X-HubSpot-RateLimit-Remaining": maximum}
     client = sync_client(mock(httpx.Response(201, json=PAIR, headers=headers)), clock)
@@ -572,7 +543,7 @@ def test_huge_limit_header_after_a_successful_put_is_no_crash(maximum: str, adop
         ({"retry-after-ms": "99999999"}, MAX_RETRY_DELAY),
     ],
 )
-def test_retry_after_values_are_clamped_or_ignored(headers: dict[str, str], expected: Any, clock: Clock) -> None:
+def test_retry_after_values_are_clamped_or_ignored(headers: dict[str, str], expected: Any, clock: FakeClock) -> None:
     transport = mock(httpx.Response(503, headers=headers), httpx.Response(201, json=PAIR))
     sync_client(transport, clock, timeout=120.0).associate(*GOOD, 279)
     (wait,) = clock.waits

@@ -187,7 +187,7 @@ class AssociationOutcome:
 # -- the row -> call mapping both clients share ------------------------------------------------------------------
 
 
-def _prepare(client: BaseClient[Any], row: AssociationRow) -> PreparedCall[Any]:
+def _prepare(client: BaseClient[Any, Any], row: AssociationRow) -> PreparedCall[Any]:
     """Validate one row and build its request (raises :class:`InvalidInputError`)."""
     if not isinstance(row, AssociationRow):
         raise InvalidInputError("row", f"expected an AssociationRow, got {type(row).__name__}")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterable, Iterable, Iterator
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Self, TypeVar
+from typing import TYPE_CHECKING, Self, TypeVar, cast
 
 import httpx
 
-from ._base_client import BaseClient, PreparedCall, TimeoutLike
+from ._base_client import BaseClient, PreparedCall, TimeoutLike, _seam
 from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
@@ -33,27 +33,7 @@ async def _async_sleep(seconds: float) -> None:
     await anyio.sleep(seconds)
 
 
-async def _async_pause(seconds: float, stop: anyio.Event | None, attempts: int) -> None:
-    """The async :func:`_pause`: a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
-    if stop is None:
-        await _async_sleep(seconds)
-        return
-    import anyio
-
-    with anyio.move_on_after(seconds):
-        await stop.wait()
-        raise StoppedError(attempts=attempts)
-
-
-def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
-    """Wait before an attempt; a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
-    if stop is None:
-        time.sleep(seconds)
-    elif stop.wait(seconds):
-        raise StoppedError(attempts=attempts)
-
-
-class HubSpotAssociations(BaseClient[httpx.Client]):
+class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     """Create HubSpot CRM associations, with timeouts, retries, pacing and typed errors built in.
 
     >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
@@ -64,6 +44,25 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
     """
 
     _http_class = httpx.Client
+
+    def _default_sleep(self) -> Callable[[float], None]:
+        return time.sleep
+
+    def _checked_sleep(self, sleep: object) -> Callable[[float], None]:
+        return cast("Callable[[float], None]", _seam(sleep, "sleep", refuse_async=True))
+
+    def _pause(self, seconds: float, stop: threading.Event | None, attempts: int) -> None:
+        """Wait before an attempt; a ``stop`` set meanwhile ends the wait with :class:`StoppedError` (at once with
+        the real sleep; with a ``sleep=`` seam, when it returns)."""
+        if stop is None:
+            self._sleep(seconds)
+        elif self._stop_aware:
+            if stop.wait(seconds):
+                raise StoppedError(attempts=attempts)
+        else:
+            self._sleep(seconds)
+            if stop.is_set():
+                raise StoppedError(attempts=attempts)
 
     def associate_default(
         self,
@@ -109,7 +108,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
     def _attempts(self, call: PreparedCall[T], stop: threading.Event | None) -> APIResponse[T]:
         # The policy (deadline, body cap, retries, errors) lives in BaseClient; this loop only sends and sleeps.
         # ``stop`` (bulk runs): once set, no further attempt starts and no wait goes on (StoppedError).
-        deadline = self._deadline(call, time.monotonic)
+        deadline = self._deadline(call)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
@@ -117,7 +116,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             slot = self.pacer.claim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
-                _pause(slot.wait, stop, attempt)
+                self._pause(slot.wait, stop, attempt)
             self._arm(call, deadline)
             try:
                 response = self._http.send(call.request, auth=self.auth, stream=True)
@@ -135,7 +134,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
-            _pause(outcome, stop, attempt + 1)
+            self._pause(outcome, stop, attempt + 1)
             attempt += 1
 
     def close(self) -> None:
@@ -212,7 +211,7 @@ class HubSpotAssociationsWithRawResponse:
         return client._send(call)
 
 
-class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
+class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """The async twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods.
 
     Runs wherever httpx's ``AsyncClient`` runs: asyncio, trio, or anyio on either (every wait, lock and task goes
@@ -220,6 +219,28 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
     """
 
     _http_class = httpx.AsyncClient
+
+    def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
+        return _async_sleep
+
+    def _checked_sleep(self, sleep: object) -> Callable[[float], Awaitable[None]]:
+        return cast("Callable[[float], Awaitable[None]]", _seam(sleep, "sleep"))
+
+    async def _pause(self, seconds: float, stop: anyio.Event | None, attempts: int) -> None:
+        """The async :meth:`HubSpotAssociations._pause`: a ``stop`` set meanwhile ends the wait with
+        :class:`StoppedError`."""
+        if stop is None:
+            await self._sleep(seconds)
+        elif self._stop_aware:
+            import anyio
+
+            with anyio.move_on_after(seconds):
+                await stop.wait()
+                raise StoppedError(attempts=attempts)
+        else:
+            await self._sleep(seconds)
+            if stop.is_set():
+                raise StoppedError(attempts=attempts)
 
     async def associate_default(
         self,
@@ -267,7 +288,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
     async def _attempts(self, call: PreparedCall[T], stop: anyio.Event | None) -> APIResponse[T]:
         # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
         # ``stop`` (bulk runs), as in the sync client: once set, no further attempt starts and no wait goes on.
-        deadline = self._deadline(call, time.monotonic)
+        deadline = self._deadline(call)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
@@ -276,7 +297,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
-                await _async_pause(slot.wait, stop, attempt)
+                await self._pause(slot.wait, stop, attempt)
             self._arm(call, deadline)
             try:
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
@@ -296,7 +317,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
-            await _async_pause(outcome, stop, attempt + 1)
+            await self._pause(outcome, stop, attempt + 1)
             attempt += 1
 
     async def close(self) -> None:
