@@ -327,7 +327,6 @@ async def test_a_stop_is_seen_when_an_injected_sleep_returns(clock: FakeClock) -
     assert info.value.attempts == 3 and clock.waits == [2.0]
 
 
-
 def max_in_window(times: list[float], window: float) -> int:
     times = sorted(times)
     return max(sum(1 for t in times[i:] if t < start + window) for i, start in enumerate(times))

@@ -12,7 +12,7 @@ import anyio
 import httpx
 import pytest
 
-import hubspot_associations._bulk as bulk_module
+import hubspot_associations._bulk._async as bulk_async_module
 from hubspot_associations import (
     AssociationOutcome,
     AssociationRow,
@@ -385,7 +385,7 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
 
 async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     # Anything that is not a row's failure (a bug) stops the run and is raised as it is, not as an ExceptionGroup.
-    original = bulk_module._run_async
+    original = bulk_async_module._run_async
 
     async def broken(
         client: AsyncHubSpotAssociations, index: int, row: AssociationRow, stop: anyio.Event | None
@@ -394,7 +394,7 @@ async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatc
             raise RuntimeError("bug in row handling")
         return await original(client, index, row, stop)
 
-    monkeypatch.setattr(bulk_module, "_run_async", broken)
+    monkeypatch.setattr(bulk_async_module, "_run_async", broken)
     rows = _CountingRows(None)  # endless: only the stop ends the run
     async with _async_client() as client:
         with anyio.fail_after(5), pytest.raises(RuntimeError, match="bug in row handling"):
