@@ -482,9 +482,10 @@ async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> N
     async with _async_client(limited, timeout=120.0) as client, anyio.create_task_group() as group:
 
         async def stop_soon() -> None:
-            while not sent:
-                await anyio.sleep(0.01)
-            await anyio.sleep(0.2)  # the first row is in its retry wait, the second waits for the pacer (or retries)
+            await _until(lambda: bool(sent))
+            # Once every other task is blocked, the first row is in its retry wait and the second waits for the
+            # pacer (or retries): an ordering, not a guess at how long that takes.
+            await anyio.wait_all_tasks_blocked()
             stop.set()
 
         group.start_soon(stop_soon)
@@ -498,7 +499,7 @@ async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> N
 
 
 async def test_async_stop_gives_requests_on_the_wire_their_grace_then_ends_without_them() -> None:
-    # Row 1 answers 0.2 s after the stop (inside the grace): confirmed. Row 2 never answers: cut off after the grace,
+    # Row 1 answers after the stop (inside the grace): confirmed. Row 2 never answers: cut off after the grace,
     # neither confirmed nor failed. Row 3, taken from the input while both workers were busy, is not attempted.
     stop = anyio.Event()
     sent: list[str] = []
@@ -506,17 +507,16 @@ async def test_async_stop_gives_requests_on_the_wire_their_grace_then_ends_witho
     async def handler(request: httpx.Request) -> httpx.Response:
         sent.append(request.url.path)
         if "/contacts/2/" in request.url.path:
-            await anyio.sleep(3600)
+            await anyio.sleep_forever()
         await stop.wait()
-        await anyio.sleep(0.2)
+        await anyio.wait_all_tasks_blocked()  # the run has seen the stop and is in its grace
         return _handler(request)
 
     rows = _CountingRows(None)
     async with _async_client(handler) as client, anyio.create_task_group() as group:
 
         async def stop_soon() -> None:
-            while len(sent) < 2:
-                await anyio.sleep(0.01)
+            await _until(lambda: len(sent) == 2)
             stop.set()
 
         group.start_soon(stop_soon)
