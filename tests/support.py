@@ -53,6 +53,26 @@ DEFAULT_BODY: dict[str, Any] = {
 }
 """A default association's 200 body: both directions, ids as numbers and as strings."""
 
+
+def hubspot_error(
+    status: int,
+    message: str,
+    correlation_id: str | None = None,
+    category: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> httpx.Response:
+    """A HubSpot error answer: ``{"status": "error", "message", "correlationId", "category", **fields}``, leaving
+    out a ``correlation_id`` or ``category`` that is ``None`` (HubSpot omits them at times too)."""
+    body: dict[str, Any] = {"status": "error", "message": message}
+    if correlation_id is not None:
+        body["correlationId"] = correlation_id
+    if category is not None:
+        body["category"] = category
+    return httpx.Response(status, json={**body, **fields}, headers=headers)
+
+
 Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 

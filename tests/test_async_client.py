@@ -43,17 +43,14 @@ from hubspot_associations import (
     UnexpectedResponseError,
 )
 from tests.async_support import gather
-from tests.support import BIG_ID, DEFAULT_BODY, UNLABELLED_PAIR, FakeClock, Server, clock_seams
+from tests.support import BIG_ID, DEFAULT_BODY, UNLABELLED_PAIR, FakeClock, Server, clock_seams, hubspot_error
 
 TOKEN = "pat-eu1-SECRET-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 BASE = "https://api.hubapi.com"
 
 
 def err(status: int, category: str | None, cid: str, **extra: Any) -> httpx.Response:
-    body: dict[str, Any] = {"status": "error", "message": f"{status} happened", "correlationId": cid, **extra}
-    if category is not None:
-        body["category"] = category
-    return httpx.Response(status, json=body)
+    return hubspot_error(status, f"{status} happened", cid, category, **extra)
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ from hubspot_associations import (
     StoppedError,
     UnexpectedResponseError,
 )
-from tests.support import BIG_ID, DEFAULT_BODY, PAIR, FakeClock, Server, clock_seams
+from tests.support import BIG_ID, DEFAULT_BODY, PAIR, FakeClock, Server, clock_seams, hubspot_error
 
 TOKEN = "pat-na1-SECRET-11111111-2222-3333-4444-555555555555"
 BASE = "https://api.hubapi.com"
@@ -54,71 +54,46 @@ DEFAULT_URL = f"{BASE}/crm/v4/objects/contacts/101/associations/default/companie
 LABELLED_URL = f"{BASE}/crm/v4/objects/contacts/101/associations/companies/202"
 
 
-def err(status: int, body: dict[str, Any], **headers: str) -> httpx.Response:
-    return httpx.Response(status, json={"status": "error", **body}, headers=headers)
-
-
-ERR_400_IDS = err(
+ERR_400_IDS = hubspot_error(
     400,
-    {
-        "message": "One or more associations are invalid",
-        "correlationId": "cid-400",
-        "category": "VALIDATION_ERROR",
-        "context": {"INVALID_OBJECT_IDS": ["CONTACT=101"]},
-    },
+    "One or more associations are invalid",
+    "cid-400",
+    "VALIDATION_ERROR",
+    context={"INVALID_OBJECT_IDS": ["CONTACT=101"]},
 )
-ERR_400_INFER = err(400, {"message": "Unable to infer object type from: cars", "correlationId": "cid-infer"})
-ERR_401_INVALID = err(
+ERR_400_INFER = hubspot_error(400, "Unable to infer object type from: cars", "cid-infer")
+ERR_401_INVALID = hubspot_error(401, "Authentication credentials not found.", "cid-401", "INVALID_AUTHENTICATION")
+ERR_401_EXPIRED = hubspot_error(
     401,
-    {
-        "message": "Authentication credentials not found.",
-        "correlationId": "cid-401",
-        "category": "INVALID_AUTHENTICATION",
-    },
+    "The OAuth token used to make this call expired 5 second(s) ago.",
+    "cid-expired",
+    "EXPIRED_AUTHENTICATION",
+    context={"expire time": ["2026-11-23T09:00:00Z"]},
 )
-ERR_401_EXPIRED = err(
-    401,
-    {
-        "message": "The OAuth token used to make this call expired 5 second(s) ago.",
-        "correlationId": "cid-expired",
-        "category": "EXPIRED_AUTHENTICATION",
-        "context": {"expire time": ["2026-11-23T09:00:00Z"]},
-    },
-)
-ERR_403 = err(
+ERR_403 = hubspot_error(
     403,
-    {
-        "message": "This app hasn't been granted all required scopes to make this call.",
-        "correlationId": "cid-403",
-        "category": "MISSING_SCOPES",
-        "errors": [{"message": "scopes", "context": {"requiredGranularScopes": ["crm.objects.contacts.write"]}}],
-    },
+    "This app hasn't been granted all required scopes to make this call.",
+    "cid-403",
+    "MISSING_SCOPES",
+    errors=[{"message": "scopes", "context": {"requiredGranularScopes": ["crm.objects.contacts.write"]}}],
 )
-ERR_404 = err(404, {"message": "Resource not found", "correlationId": "cid-404", "category": "OBJECT_NOT_FOUND"})
-ERR_409 = err(409, {"message": "Conflict", "correlationId": "cid-409", "category": "CONFLICT"})
-ERR_429_DAILY = err(
-    429,
-    {
-        "message": "You have reached your daily limit.",
-        "errorType": "RATE_LIMIT",
-        "correlationId": "cid-daily",
-        "policyName": "DAILY",
-    },
+ERR_404 = hubspot_error(404, "Resource not found", "cid-404", "OBJECT_NOT_FOUND")
+ERR_409 = hubspot_error(409, "Conflict", "cid-409", "CONFLICT")
+ERR_429_DAILY = hubspot_error(
+    429, "You have reached your daily limit.", "cid-daily", errorType="RATE_LIMIT", policyName="DAILY"
 )
 RATE_HEADERS = {
     "X-HubSpot-RateLimit-Max": "100",
     "X-HubSpot-RateLimit-Remaining": "0",
     "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
 }
-ERR_429_TEN = err(
+ERR_429_TEN = hubspot_error(
     429,
-    {
-        "message": "You have reached your ten_secondly_rolling limit.",
-        "errorType": "RATE_LIMIT",
-        "correlationId": "cid-ten",
-        "policyName": "TEN_SECONDLY_ROLLING",
-    },
-    **RATE_HEADERS,
+    "You have reached your ten_secondly_rolling limit.",
+    "cid-ten",
+    headers=RATE_HEADERS,
+    errorType="RATE_LIMIT",
+    policyName="TEN_SECONDLY_ROLLING",
 )
 HTML_502 = httpx.Response(
     502,
@@ -594,9 +569,7 @@ def test_429_ten_secondly_waits_the_interval_then_succeeds(clock: FakeClock) -> 
 
 
 def test_429_without_headers_backs_off_exponentially(clock: FakeClock) -> None:
-    bare = err(
-        429, {"message": "You have reached your ten_secondly_rolling limit.", "policyName": "TEN_SECONDLY_ROLLING"}
-    )
+    bare = hubspot_error(429, "You have reached your ten_secondly_rolling limit.", policyName="TEN_SECONDLY_ROLLING")
     server = Server(bare, bare, httpx.Response(201, json=PAIR))
     raw = make(server, clock).with_raw_response.associate("contacts", 101, "companies", 202, 279)
     assert raw.attempts == 3

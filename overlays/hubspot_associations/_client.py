@@ -174,7 +174,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         """
         from ._bulk import associate_many_sync
 
-        return associate_many_sync(self, rows, concurrency=concurrency, stop=stop, grace=grace)
+        return associate_many_sync(self, rows, concurrency, stop, grace)
 
 
 class HubSpotAssociationsWithRawResponse:
@@ -359,7 +359,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         """
         from ._bulk import associate_many_async
 
-        return associate_many_async(self, rows, concurrency=concurrency, stop=stop, grace=grace)
+        return associate_many_async(self, rows, concurrency, stop, grace)
 
 
 class AsyncHubSpotAssociationsWithRawResponse:

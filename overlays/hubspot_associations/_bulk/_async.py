@@ -11,7 +11,6 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._auth import OAuthRefreshError
-from .._constants import DEFAULT_CONCURRENCY
 from .._errors import HubSpotError, StoppedError
 from .._validation import InvalidInputError, validate_count, validate_seconds
 from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
@@ -23,6 +22,8 @@ if TYPE_CHECKING:  # anyio is imported where used, so importing the SDK stays ch
     from .._client import AsyncHubSpotAssociations
 
 __all__ = ["AsyncBulkRun", "associate_many_async"]
+
+_Rows = Iterable[AssociationRow] | AsyncIterable[AssociationRow]  # what a run takes: a sync or an async iterable
 
 
 async def _run_async(
@@ -36,14 +37,10 @@ async def _run_async(
 
 
 def associate_many_async(
-    client: AsyncHubSpotAssociations,
-    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    stop: Event | None = None,
-    grace: float = 1.0,
+    client: AsyncHubSpotAssociations, rows: _Rows, concurrency: int, stop: Event | None, grace: float
 ) -> AsyncBulkRun:
-    """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks)."""
+    """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks); the method
+    owns the defaults, this checks the values."""
     import anyio
 
     validate_count(concurrency, "concurrency")
@@ -78,7 +75,7 @@ class AsyncBulkRun:
     def __init__(
         self,
         client: AsyncHubSpotAssociations,
-        rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+        rows: _Rows,
         concurrency: int,
         stop: Event | None = None,
         grace: float = 1.0,
@@ -135,7 +132,7 @@ class _Outcomes:
 @asynccontextmanager
 async def _session(
     client: AsyncHubSpotAssociations,
-    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    rows: _Rows,
     concurrency: int,
     stop: Event | None,
     grace: float,
@@ -168,7 +165,7 @@ async def _session(
 
 async def _produce(
     client: AsyncHubSpotAssociations,
-    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    rows: _Rows,
     concurrency: int,
     outcomes: MemoryObjectSendStream[_Item],
     stop: Event | None,
@@ -216,7 +213,7 @@ async def _watch(stop: Event, grace: float, feed_scope: CancelScope, on_wire: se
 
 
 async def _feed(
-    rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+    rows: _Rows,
     send: MemoryObjectSendStream[tuple[int, Any]],
     outcomes: MemoryObjectSendStream[_Item],
     failures: list[Exception],

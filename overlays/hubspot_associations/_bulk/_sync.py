@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, cast
 
 from .._auth import OAuthRefreshError
-from .._constants import DEFAULT_CONCURRENCY
 from .._errors import HubSpotError
 from .._validation import InvalidInputError, validate_count, validate_seconds
 from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
@@ -32,12 +31,12 @@ def _run_sync(
 def associate_many_sync(
     client: HubSpotAssociations,
     rows: Iterable[AssociationRow],
-    *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    stop: threading.Event | None = None,
-    grace: float = 1.0,
+    concurrency: int,
+    stop: threading.Event | None,
+    grace: float,
 ) -> Iterator[AssociationOutcome]:
-    """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads)."""
+    """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads); the method
+    owns the defaults, this checks the values."""
     validate_count(concurrency, "concurrency")
     return _sync_outcomes(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
