@@ -1,4 +1,9 @@
-"""The clients users import. Sync and async differ only in how they send and how they wait."""
+"""The clients users import. Sync and async differ only in how they send and how they wait.
+
+Configuration, the ``clock=``/``sleep=`` seams and every policy decision are in ``_base_client.py``; each client
+here adds its send loop and its ``_pause`` (the one place a client waits). ``associate_many`` hands over to the
+bulk engines in ``_bulk/`` (``_sync.py``, ``_async.py``), imported on first use.
+"""
 
 from __future__ import annotations
 
