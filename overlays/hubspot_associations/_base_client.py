@@ -281,7 +281,8 @@ class BaseClient(Generic[HttpT, SleepT]):
         self.auth = _auth(access_token, auth, self.base_url)
         # The seams, looked up here once: every deadline, pacer slot and wait of this client reads them.
         self._clock: Callable[[], float] = time.monotonic if clock is None else _seam(clock, "clock")
-        self._sleep: SleepT = self._default_sleep() if sleep is None else self._checked_sleep(sleep)
+        sync = self._http_class is httpx.Client  # an async function cannot be the sync client's sleep
+        self._sleep: SleepT = self._default_sleep() if sleep is None else _seam(sleep, "sleep", refuse_async=sync)
         self._stop_aware = sleep is None  # the real sleep: a ``stop`` set meanwhile ends a wait midway
         # self.pacer (Pacer | SharedPacer, declared on the class) is set below
         self._shared_pacer: SharedPacer | None = None
@@ -319,10 +320,6 @@ class BaseClient(Generic[HttpT, SleepT]):
 
     def _default_sleep(self) -> SleepT:
         """The real wait of this kind of client (``time.sleep``, ``anyio.sleep``)."""
-        raise NotImplementedError
-
-    def _checked_sleep(self, sleep: object) -> SleepT:
-        """``sleep=`` validated for this kind of client (raises :class:`InvalidInputError`)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:

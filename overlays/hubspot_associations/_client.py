@@ -11,11 +11,11 @@ import threading
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
-from ._base_client import BaseClient, PreparedCall, TimeoutLike, _seam
+from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
@@ -52,9 +52,6 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
     def _default_sleep(self) -> Callable[[float], None]:
         return time.sleep
-
-    def _checked_sleep(self, sleep: object) -> Callable[[float], None]:
-        return cast("Callable[[float], None]", _seam(sleep, "sleep", refuse_async=True))
 
     def _pause(self, seconds: float, stop: threading.Event | None, attempts: int) -> None:
         """Wait before an attempt; a ``stop`` set meanwhile ends the wait with :class:`StoppedError` (at once with
@@ -228,12 +225,8 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
     def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
         return _async_sleep
 
-    def _checked_sleep(self, sleep: object) -> Callable[[float], Awaitable[None]]:
-        return cast("Callable[[float], Awaitable[None]]", _seam(sleep, "sleep"))
-
     async def _pause(self, seconds: float, stop: anyio.Event | None, attempts: int) -> None:
-        """The async :meth:`HubSpotAssociations._pause`: a ``stop`` set meanwhile ends the wait with
-        :class:`StoppedError`."""
+        """The async :meth:`HubSpotAssociations._pause`."""
         if stop is None:
             await self._sleep(seconds)
         elif self._stop_aware:
