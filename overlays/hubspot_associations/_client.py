@@ -19,6 +19,7 @@ from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
 from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+from ._validation import validate_count, validate_seconds
 
 if TYPE_CHECKING:
     import anyio  # imported where used: sync-only users never import it
@@ -176,7 +177,8 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         """
         from ._bulk import associate_many_sync
 
-        return associate_many_sync(self, rows, concurrency, stop, grace)
+        validate_count(concurrency, "concurrency")
+        return associate_many_sync(self, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
 
 class HubSpotAssociationsWithRawResponse:

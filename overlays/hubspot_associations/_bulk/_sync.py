@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 from .._auth import OAuthRefreshError
 from .._errors import HubSpotError
-from .._validation import InvalidInputError, validate_count, validate_seconds
+from .._validation import InvalidInputError
 from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ def _run_sync(
         return _failed(row, index, error)
 
 
+_POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
+_SOLO_S = 1.0  # the first row goes alone this long at most (a slow or retrying first row does not hold up the rest)
+
+
 def associate_many_sync(
     client: HubSpotAssociations,
     rows: Iterable[AssociationRow],
@@ -35,23 +39,9 @@ def associate_many_sync(
     stop: threading.Event | None,
     grace: float,
 ) -> Iterator[AssociationOutcome]:
-    """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads); the method
-    owns the defaults, this checks the values."""
-    validate_count(concurrency, "concurrency")
-    return _sync_outcomes(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
-
-
-_POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
-_SOLO_S = 1.0  # the first row goes alone this long at most (a slow or retrying first row does not hold up the rest)
-
-
-def _sync_outcomes(
-    client: HubSpotAssociations,
-    rows: Iterable[AssociationRow],
-    concurrency: int,
-    stop: threading.Event | None,
-    grace: float,
-) -> Iterator[AssociationOutcome]:
+    """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads), a generator:
+    the method checks ``concurrency`` and ``grace`` before calling it, so bad values raise at once, not at the first
+    ``next()``."""
     # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator (under
     # a lock) and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``),
     # freed when the caller comes back for the next outcome. The first row goes alone (for at most _SOLO_S): its
