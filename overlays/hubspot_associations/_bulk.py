@@ -48,6 +48,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
 from ._auth import OAuthRefreshError
 from ._base_client import BaseClient, PreparedCall
 from ._constants import DEFAULT_CONCURRENCY
@@ -58,13 +60,8 @@ from ._errors import (
     StoppedError,
     UnexpectedResponseError,
 )
-from ._models import (
-    APIResponse,
-    AssociationSpec,
-    BatchResponsePublicDefaultAssociation,
-    LabelsBetweenObjectPair,
-    coerce_specs,
-)
+from ._models import AssociationSpec, coerce_specs
+from ._response import APIResponse
 from ._validation import InvalidInputError, validate_count, validate_seconds
 
 if TYPE_CHECKING:  # anyio and queue are imported where used, so importing the SDK stays cheap
