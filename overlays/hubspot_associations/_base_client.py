@@ -8,7 +8,9 @@ before the next attempt, or raises the typed error, so retries, pacing and error
 from __future__ import annotations
 
 import contextlib
+import inspect
 import random
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -54,6 +56,8 @@ if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis
 T = TypeVar("T")
 E = TypeVar("E", bound=HubSpotError)
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+SleepT = TypeVar("SleepT")
+"""The ``sleep=`` seam's type: ``Callable[[float], None]`` (sync client), ``Callable[[float], Awaitable[None]]``."""
 
 TimeoutLike = float | httpx.Timeout | None
 
@@ -201,7 +205,16 @@ def _check_transport(http_client: httpx.Client | httpx.AsyncClient) -> None:
     )
 
 
-class BaseClient(Generic[HttpT]):
+def _seam(value: object, name: str, *, refuse_async: bool = False) -> Any:
+    """``clock=`` / ``sleep=`` checked: a callable (for ``sleep``, a coroutine function only for the async client)."""
+    if not callable(value):
+        raise InvalidInputError(name, f"must be a callable, got {type(value).__name__}")
+    if refuse_async and inspect.iscoroutinefunction(value):
+        raise InvalidInputError(name, "is an async function: it belongs to AsyncHubSpotAssociations")
+    return value
+
+
+class BaseClient(Generic[HttpT, SleepT]):
     """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`.
 
     Each owns one ``HttpT`` (one connection pool) unless ``http_client`` is passed in: that one is used as is (its
@@ -222,6 +235,13 @@ class BaseClient(Generic[HttpT]):
 
     ``max_response_bytes`` (default 1 MiB) caps every response body, success or error, counted after decoding
     (gzip, deflate...): a larger one raises :class:`ResponseTooLargeError` with its status and correlation id.
+
+    ``clock`` and ``sleep`` are seams for tests and simulations: ``clock()`` returns monotonic seconds (default
+    :func:`time.monotonic`) and drives every call's deadline and the pacer; ``sleep(seconds)`` (default
+    :func:`time.sleep`, or an awaitable ``anyio.sleep`` for the async client) is every wait: pacer slots, retry
+    backoff, and ``associate_many``'s pauses. A fake clock that ``sleep`` moves forward therefore drives them
+    all, and nothing waits for real. With a ``sleep`` of your own a ``stop`` event is looked at before and after
+    each wait rather than ending it midway. Neither appears in ``repr``.
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
@@ -250,6 +270,8 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None = None,
         shared_limit: object = None,
         shared_limit_key: str | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: SleepT | None = None,
     ) -> None:
         self.max_retries = validate_count(max_retries, "max_retries", minimum=0)
         if rate_limit is not None:
@@ -259,6 +281,11 @@ class BaseClient(Generic[HttpT]):
         self.timeout = _timeout(timeout)
         self.max_response_bytes = validate_count(max_response_bytes, "max_response_bytes", unit=" (bytes)")
         self.auth = _auth(access_token, auth, self.base_url)
+        # The seams, looked up here once: every deadline, pacer slot and wait of this client reads them.
+        self._clock: Callable[[], float] = time.monotonic if clock is None else _seam(clock, "clock")
+        sync = self._http_class is httpx.Client  # an async function cannot be the sync client's sleep
+        self._sleep: SleepT = self._default_sleep() if sleep is None else _seam(sleep, "sleep", refuse_async=sync)
+        self._stop_aware = sleep is None  # the real sleep: a ``stop`` set meanwhile ends a wait midway
         # self.pacer (Pacer | SharedPacer, declared on the class) is set below
         self._shared_pacer: SharedPacer | None = None
         if shared_limit is not None:
@@ -272,11 +299,12 @@ class BaseClient(Generic[HttpT]):
                 rate_limit,
                 window,
                 asynchronous=self._http_class is httpx.AsyncClient,
+                clock=self._clock,
             )
         elif shared_limit_key is not None:
             raise InvalidInputError("shared_limit_key", "only applies with shared_limit=")
         else:
-            self.pacer = Pacer(rate_limit, window)
+            self.pacer = Pacer(rate_limit, window, clock=self._clock)
         self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()
@@ -291,6 +319,10 @@ class BaseClient(Generic[HttpT]):
         self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
         if http_client is None:
             bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)
+
+    def _default_sleep(self) -> SleepT:
+        """The real wait of this kind of client (``time.sleep``, ``anyio.sleep``)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return self._scrubber.text(
@@ -457,8 +489,8 @@ class BaseClient(Generic[HttpT]):
     def _scrub(self, text: str) -> str:
         return self._scrubber.text(text)
 
-    def _deadline(self, call: PreparedCall[Any], clock: Callable[[], float]) -> Deadline:
-        return Deadline(budget_of(call.timeout), clock)
+    def _deadline(self, call: PreparedCall[Any]) -> Deadline:
+        return Deadline(budget_of(call.timeout), self._clock)
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

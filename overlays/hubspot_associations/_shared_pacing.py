@@ -540,6 +540,7 @@ def build_shared_pacer(
     window_s: float,
     *,
     asynchronous: bool,
+    clock: Callable[[], float] = time.monotonic,
 ) -> SharedPacer:
     """The client's :class:`SharedPacer`; bad arguments raise :class:`InvalidInputError` (nothing is sent)."""
     from ._validation import InvalidInputError
@@ -575,4 +576,4 @@ def build_shared_pacer(
         connection = shared_limit
     else:
         raise InvalidInputError("shared_limit", f"must be a Redis URL or a {kind}, got {type(shared_limit).__name__}")
-    return SharedPacer(connection, key_id, limit, window_s, owns_connection=isinstance(shared_limit, str))
+    return SharedPacer(connection, key_id, limit, window_s, clock=clock, owns_connection=isinstance(shared_limit, str))
