@@ -28,6 +28,7 @@ from . import _logging
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._error_mapping import error_from_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -35,12 +36,11 @@ from ._errors import (
     HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
-    error_from_response,
 )
-from ._models import APIResponse, coerce_specs
+from ._models import coerce_specs
 from ._pacing import Pacer, Slot
 from ._policy import retry_delay, should_retry
-from ._response import normalize_context, rate_limit_info
+from ._response import APIResponse, rate_limit_info
 from ._secrets import Scrubber, mask_url, url_secrets
 from ._validation import (
     InvalidInputError,
@@ -98,6 +98,8 @@ def _decoded(context: T) -> T | ErrorContextObject:
         return context
     # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
     from hubspot_associations_api.models import ErrorContextObject
+
+    from ._error_body import normalize_context
 
     decoded = normalize_context(context)
     return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
