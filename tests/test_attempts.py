@@ -21,7 +21,7 @@ from hubspot_associations import (
     ServerError,
     UnexpectedResponseError,
 )
-from hubspot_associations._errors import error_from_parts
+from hubspot_associations._error_mapping import error_from_parts
 from hubspot_associations.cli._bulk_run import run_bulk
 from tests.support import FakeClock, clock_seams
 

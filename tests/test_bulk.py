@@ -26,7 +26,7 @@ from hubspot_associations import (
     StoppedError,
     run_wide_failure,
 )
-from hubspot_associations._errors import error_from_response
+from hubspot_associations._error_mapping import error_from_response
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 
 _DEFAULT_BODY = {

@@ -11,15 +11,14 @@ import httpx
 import pytest
 
 from hubspot_associations import HubSpotAssociations, RateLimitError
-from hubspot_associations._errors import error_from_parts
+from hubspot_associations._error_body import normalize_context, parse_error_body
+from hubspot_associations._error_mapping import error_from_parts
 from hubspot_associations._policy import retry_delay, should_retry
 from hubspot_associations._response import (
     RateLimitInfo,
     correlation_id,
     header,
     is_daily_limit,
-    normalize_context,
-    parse_error_body,
     parse_json,
     rate_limit_info,
     retry_after,

@@ -24,6 +24,7 @@ from . import _logging
 from ._arguments import auth_of, base_url_of, check_transport, path_args, seam, timeout_of
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._error_mapping import error_from_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -31,12 +32,11 @@ from ._errors import (
     HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
-    error_from_response,
 )
-from ._models import APIResponse, coerce_specs
+from ._models import coerce_specs
 from ._pacing import Pacer, Slot
 from ._policy import retry_delay, should_retry
-from ._response import rate_limit_info
+from ._response import APIResponse, rate_limit_info
 from ._results import describe, parse_default, parse_labelled
 from ._secrets import Scrubber, mask_url, url_secrets
 from ._validation import InvalidInputError, validate_count, validate_seconds

@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
-from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+from ._models import SpecsLike
+from ._response import APIResponse
 from ._validation import validate_count, validate_seconds
 
 if TYPE_CHECKING:

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
-from ._response import normalize_context
-
 if TYPE_CHECKING:
     from hubspot_associations_api.models import ErrorContextObject
 
@@ -46,6 +44,8 @@ def _decoded(context: T) -> T | ErrorContextObject:
         return context
     # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
     from hubspot_associations_api.models import ErrorContextObject
+
+    from ._error_body import normalize_context
 
     decoded = normalize_context(context)
     return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)

@@ -1,5 +1,10 @@
 """The one place secrets are scrubbed: from text, headers, errors (and their chains) and URLs.
 
+* :func:`redact_headers` — credential headers (``Authorization``, ``Cookie``...) blanked; every error that keeps a
+  response's headers keeps this copy (``_errors.py``).
+* :class:`Scrubber` — one client's own secrets removed from text, headers and errors.
+* :func:`url_secrets` / :func:`mask_url` — the secrets in a URL's userinfo.
+
 A client knows every secret it holds: its static token or its OAuth client secret, refresh and access tokens
 (``secrets()`` on the auth object), the password and user in ``base_url``'s userinfo, and whatever bearer value its
 requests actually carried. A :class:`Scrubber` asks for them each time it scrubs (tokens rotate), and replaces each
@@ -13,19 +18,40 @@ scrubbed values; so are a successful answer's headers (its correlation id is pri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
 from typing import Any
 
 import httpx
 
-__all__ = ["REDACTED", "Scrubber", "mask_url", "url_secrets"]
+__all__ = ["REDACTED", "Scrubber", "mask_url", "redact_headers", "url_secrets"]
 
 REDACTED = "[redacted]"
+# Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _SENSITIVE_PARTS = (b"authorization", b"cookie")  # what every name in _SENSITIVE_HEADERS contains
 _MIN_USERNAME_SECRET = 8  # a URL user long enough to be a token; short ones ("api") would scrub ordinary words
 _MAX_DEPTH = 20  # nested JSON bodies and exception chains are walked at most this deep
+
+
+def redact_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers:
+    """Return a copy of ``headers`` with ``Authorization``, ``Cookie`` and ``Set-Cookie`` values replaced.
+
+    >>> redact_headers({"Authorization": "Bearer pat-na1-x", "X-A": "1"})["authorization"]
+    '[redacted]'
+    """
+    if headers is None:
+        return httpx.Headers()
+    try:
+        items: Iterable[tuple[str, str]] = (
+            headers.multi_items() if isinstance(headers, httpx.Headers) else list(headers.items())
+        )
+        return httpx.Headers(
+            [(name, REDACTED if str(name).lower() in _SENSITIVE_HEADERS else value) for name, value in items]
+        )
+    except Exception:
+        # Malformed header input must not turn error reporting into a second error.
+        return httpx.Headers()
 
 
 def url_secrets(url: httpx.URL | str) -> list[str]:

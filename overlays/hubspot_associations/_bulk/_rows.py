@@ -8,16 +8,13 @@ from typing import Any
 
 import attrs
 
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
 from .._auth import OAuthRefreshError
 from .._base_client import BaseClient, PreparedCall
 from .._errors import APIStatusError, BadRequestError, HubSpotError, UnexpectedResponseError
-from .._models import (
-    APIResponse,
-    AssociationSpec,
-    BatchResponsePublicDefaultAssociation,
-    LabelsBetweenObjectPair,
-    coerce_specs,
-)
+from .._models import AssociationSpec, coerce_specs
+from .._response import APIResponse
 from .._validation import InvalidInputError
 
 __all__ = ["AssociationOutcome", "AssociationResult", "AssociationRow", "RowError"]

@@ -30,7 +30,8 @@ from rich.text import Text
 
 from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow
 from .._client import HubSpotAssociations
-from .._errors import StoppedError, run_wide_failure
+from .._errors import StoppedError
+from .._run_failure import run_wide_failure
 from ..object_types import object_type_id
 from ._files import OutputPathError, check_paths
 from ._input import InputFileError, InputFormat, ParsedRow, RowProblem, read_rows, row_fingerprint
