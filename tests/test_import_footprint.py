@@ -51,6 +51,7 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations._error_body",  # the first error response imports it
     "hubspot_associations._run_failure",  # the CLI's bulk, or `hubspot_associations.run_wide_failure`, imports it
     "hubspot_associations_api.client",
+    "hubspot_associations_api.errors",  # raised only by the generated client's own functions
 )
 
 # The generated models the two success results are made of. Every other model is imported when a response needs

@@ -19,6 +19,7 @@ scrubbed values; so are a successful answer's headers (its correlation id is pri
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ __all__ = ["REDACTED", "Scrubber", "mask_url", "redact_headers", "url_secrets"]
 REDACTED = "[redacted]"
 # Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SENSITIVE_PARTS = (b"authorization", b"cookie")  # what every name in _SENSITIVE_HEADERS contains
 _MIN_USERNAME_SECRET = 8  # a URL user long enough to be a token; short ones ("api") would scrub ordinary words
 _MAX_DEPTH = 20  # nested JSON bodies and exception chains are walked at most this deep
 
@@ -96,15 +98,25 @@ class Scrubber:
     ``sources`` returns the current secrets (called on each use, so rotated tokens are covered).
     """
 
-    __slots__ = ("_sources",)
+    __slots__ = ("_last", "_sources")
 
     def __init__(self, sources: Callable[[], Iterable[str | None]]) -> None:
         self._sources = sources
+        # The last answer of secrets(): (what the sources gave, sorted, encoded). Tokens rarely change, and every
+        # successful call scrubs its answer, so the sorting and encoding are done once per set of secrets.
+        self._last: tuple[tuple[str | None, ...], list[str], list[bytes]] = ((), [], [])
+
+    def _known(self, *extra: str | None) -> tuple[list[str], list[bytes]]:
+        given = (*self._sources(), *extra)
+        last = self._last  # one read: another thread may replace it meanwhile, never half of it
+        if given != last[0]:
+            ordered = sorted({secret for secret in given if secret}, key=len, reverse=True)
+            last = self._last = (given, ordered, [secret.encode("utf-8", "replace") for secret in ordered])
+        return last[1], last[2]
 
     def secrets(self, *extra: str | None) -> list[str]:
         """The secrets to remove, longest first (so a secret containing another is removed whole)."""
-        found = {secret for secret in (*self._sources(), *extra) if secret}
-        return sorted(found, key=len, reverse=True)
+        return list(self._known(*extra)[0])
 
     def text(self, text: str, secrets: list[str] | None = None) -> str:
         """``text`` with every secret replaced by ``[redacted]``."""
@@ -126,9 +138,15 @@ class Scrubber:
     def answer(self, response: httpx.Response, request: httpx.Request) -> None:
         """Scrub a successful answer's headers in place (its correlation id reaches raw responses, CLI output,
         journals and reports); ``request``'s bearer value counts as a secret, as in :meth:`error`."""
-        known = self.secrets(_bearer(request.headers))
-        if known:
-            response.headers = self.headers(response.headers, known)
+        known, encoded = self._known(_bearer(request.headers))
+        if not known:
+            return
+        # Runs on every successful call, and the usual answer echoes nothing: look before rebuilding the headers.
+        headers = response.headers
+        text = b"\n".join(chain.from_iterable(headers.raw))
+        lowered = text.lower()  # a credential header's name (or, harmlessly, a value naming one) means: rebuild
+        if any(secret in text for secret in encoded) or any(name in lowered for name in _SENSITIVE_PARTS):
+            response.headers = self.headers(headers, list(known))
 
     def error(self, error: BaseException, request: httpx.Request | None = None) -> None:
         """Scrub ``error`` in place: its message, fields, headers, body, response and request, and its chain.
