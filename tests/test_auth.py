@@ -19,14 +19,12 @@ from hubspot_associations import HubSpotAssociations, InvalidInputError
 from hubspot_associations._auth import (
     BearerToken,
     MissingCredentialsError,
-    OAuthRefresh,
-    OAuthRefreshError,
-    OAuthTokens,
     mask_secret,
     oauth_token_url,
     token_from_env,
 )
 from hubspot_associations._constants import OAUTH_TOKEN_URL_V3
+from hubspot_associations._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
 from hubspot_associations.cli._connection import build_client
 from tests.async_support import gather
 from tests.support import EPOCH, FakeClock
