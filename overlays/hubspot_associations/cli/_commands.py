@@ -18,10 +18,10 @@ from rich.console import Console
 
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
-from .._auth import OAuthRefreshError
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
 from .._models import AssociationSpec, spec_from_text
+from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
 from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
 from ._connection import (
