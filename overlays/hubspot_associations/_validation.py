@@ -45,7 +45,7 @@ ASSOCIATION_CATEGORIES: Final[frozenset[str]] = frozenset(
 )
 """Values of ``associationCategory`` (``WORK`` added 2026-02). HubSpot compares them case-sensitively, so the SDK
 sends these spellings; :func:`validate_category` accepts any ASCII case of them (one rule for the library, the CLI
-and input files)."""
+and input files). The emulator keeps its own copy on purpose (see ``emulator/_facts.py``)."""
 
 # Anchored with fullmatch; [0-9] (not \\d) so that non-ASCII digits such as "١٢" are refused.
 _OBJECT_ID_RE: Final = re.compile(r"[1-9][0-9]{0,18}")
