@@ -1,4 +1,4 @@
-"""The ``hubspot-associations`` app: its options, its three commands, and the small ``emulator`` command.
+"""The ``hubspot-associations`` app: ``--version``, the registration of its commands, and the ``emulator`` command.
 
 ``associate`` lives in :mod:`._associate`, ``bulk`` in :mod:`._bulk_command`; exit statuses in :mod:`._output`.
 """
