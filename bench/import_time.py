@@ -10,6 +10,7 @@ drift on a shared machine hits them alike. The time is taken inside the child ar
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from dataclasses import dataclass
@@ -79,6 +80,44 @@ def top_imports(python: Path, statement: str, exclude: str, limit: int = 8) -> l
     return added[:limit]
 
 
+# Run in a child: where the time of ``import hubspot_associations`` goes once httpx and attrs are loaded, by
+# cProfile (which inflates every figure alike, so the shares are what to read). Buckets by the functions they
+# start at: attrs building classes (its decorators), the import system loading modules (finding, reading and
+# unmarshalling .pyc files, not running them), re.compile, and the rest (running our modules' own top level).
+_PROFILE = """
+import cProfile, json, pstats, sys, time
+import httpx, attrs
+before = set(sys.modules)
+profile = cProfile.Profile()
+start = time.perf_counter()
+profile.enable()
+import hubspot_associations
+profile.disable()
+wall = (time.perf_counter() - start) * 1000
+stats = pstats.Stats(profile).stats
+def cumulative(match):
+    return sum(row[3] for (path, _, name), row in stats.items() if match(path.replace(chr(92), "/"), name)) * 1000
+total = sum(row[2] for row in stats.values()) * 1000
+attrs_ms = cumulative(lambda path, name: path.endswith("attr/_make.py") and name == "wrap")
+loading = cumulative(lambda path, name: "importlib" in path and name in ("get_code", "_find_spec"))
+regex = cumulative(lambda path, name: path.endswith("re/__init__.py") and name == "_compile")
+classes = sum(row[1] for (path, _, name), row in stats.items() if path.endswith("attr/_make.py") and name == "wrap")
+new = [name for name in sys.modules if name not in before]
+print(json.dumps({"wall": wall, "profiled": total, "attrs": attrs_ms, "loading": loading, "regex": regex,
+                  "classes": classes, "modules": len(new)}))
+"""
+
+
+def import_profile(python: Path) -> dict[str, float]:
+    """Where ``import hubspot_associations`` spends its time beyond ``import httpx, attrs`` (see ``_PROFILE``)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+    out = subprocess.run(
+        [str(python), "-c", _PROFILE], capture_output=True, text=True, check=True, env=env, cwd="/"
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
 def run(*, quick: bool, ours_python: Path, official_python: Path | None) -> Section:
     samples = 2 if quick else 21
     candidates = [
@@ -127,6 +166,24 @@ def run(*, quick: bool, ours_python: Path, official_python: Path | None) -> Sect
         f"required dependencies (`import httpx, attrs`: attrs adds {floor_ms - httpx_ms:+.1f} ms to httpx), the "
         f"package itself adds {ours_ms - floor_ms:+.1f} ms."
     )
+    profile = import_profile(ours_python)
+    profiled = profile["profiled"] or 1.0
+    own = profiled - profile["attrs"] - profile["loading"] - profile["regex"]
+    section.tables.append(
+        table(
+            ["where `import hubspot_associations` goes (after `import httpx, attrs`; cProfile)", "share"],
+            [
+                [f"attrs building {profile['classes']:.0f} classes", f"{profile['attrs'] / profiled:.0%}"],
+                [
+                    f"the import system loading {profile['modules']:.0f} modules (find, read, unmarshal)",
+                    f"{profile['loading'] / profiled:.0%}",
+                ],
+                ["`re.compile`", f"{profile['regex'] / profiled:.0%}"],
+                ["running the modules' own top level (ours and the generated package)", f"{own / profiled:.0%}"],
+            ],
+        )
+    )
+    section.figures.update({"import.attrs_share": profile["attrs"] / profiled, "import.modules": profile["modules"]})
     if ours_ms - floor_ms > _LIST_ABOVE_MS:
         added = top_imports(ours_python, "import hubspot_associations", "import httpx, attrs")
         listing = ", ".join(f"`{name}` {ms:.1f}" for name, ms in added)

@@ -57,6 +57,26 @@ DEFAULT_BODY: dict[str, Any] = {
 }
 """A default association's 200 body: both directions, ids as numbers and as strings."""
 
+
+def hubspot_error(
+    status: int,
+    message: str,
+    correlation_id: str | None = None,
+    category: str | None = None,
+    *,
+    headers: dict[str, str] | None = None,
+    **fields: Any,
+) -> httpx.Response:
+    """A HubSpot error answer: ``{"status": "error", "message", "correlationId", "category", **fields}``, leaving
+    out a ``correlation_id`` or ``category`` that is ``None`` (HubSpot omits them at times too)."""
+    body: dict[str, Any] = {"status": "error", "message": message}
+    if correlation_id is not None:
+        body["correlationId"] = correlation_id
+    if category is not None:
+        body["category"] = category
+    return httpx.Response(status, json={**body, **fields}, headers=headers)
+
+
 Reply = httpx.Response | Exception | Callable[[httpx.Request], httpx.Response]
 
 
@@ -117,6 +137,15 @@ class FakeClock:
     async def async_sleep(self, seconds: float) -> None:
         self.sleep(seconds)
         await anyio.lowlevel.checkpoint()
+
+
+def clock_seams(clock: FakeClock | None, *, asynchronous: bool = False) -> dict[str, Any]:
+    """The client keyword arguments that put all its timing on ``clock``: ``clock=`` (deadlines, pacer) and
+    ``sleep=`` (every wait); ``{}`` for ``None`` (the real clock). ``asynchronous`` for
+    :class:`AsyncHubSpotAssociations`."""
+    if clock is None:
+        return {}
+    return {"clock": clock.monotonic, "sleep": clock.async_sleep if asynchronous else clock.sleep}
 
 
 class FakeTime(FakeClock):

@@ -1,7 +1,7 @@
 """AsyncHubSpotAssociations end to end through httpx.MockTransport: the same behaviour as the sync client.
 
-``FakeClock`` replaces the client's ``_async_sleep`` and the pacer's clock so waits are recorded, not slept (it
-still yields to the event loop). Every test runs on asyncio and on trio (``tests/conftest.py``). The sync twin,
+Tests that take the ``clock`` fixture build their client on a ``FakeClock`` (``clock=``/``sleep=``), so waits are
+recorded, not slept (the fake sleep still yields to the event loop). Every test runs on asyncio and on trio (``tests/conftest.py``). The sync twin,
 with the fuller matrices, is ``test_client.py``.
 """
 
@@ -12,17 +12,18 @@ import logging
 from typing import Any
 from urllib.parse import parse_qs
 
+import anyio
 import anyio.lowlevel
 import httpx
 import pytest
 
-import hubspot_associations._client as client_module
 from hubspot_associations import (
     DEFAULT_TIMEOUT,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
     AssociationCategory,
+    AssociationRow,
     AssociationSpec,
     AsyncHubSpotAssociations,
     AuthenticationError,
@@ -38,35 +39,30 @@ from hubspot_associations import (
     RateLimitError,
     RateLimitInfo,
     ServerError,
+    StoppedError,
     UnexpectedResponseError,
 )
 from tests.async_support import gather
-from tests.support import BIG_ID, DEFAULT_BODY, UNLABELLED_PAIR, FakeClock, Server
+from tests.support import BIG_ID, DEFAULT_BODY, UNLABELLED_PAIR, FakeClock, Server, clock_seams, hubspot_error
 
 TOKEN = "pat-eu1-SECRET-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 BASE = "https://api.hubapi.com"
 
 
 def err(status: int, category: str | None, cid: str, **extra: Any) -> httpx.Response:
-    body: dict[str, Any] = {"status": "error", "message": f"{status} happened", "correlationId": cid, **extra}
-    if category is not None:
-        body["category"] = category
-    return httpx.Response(status, json=body)
+    return hubspot_error(status, f"{status} happened", cid, category, **extra)
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr(client_module, "_async_sleep", fake.async_sleep)
-    return fake
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 def make(server: Any, clock: FakeClock | None = None, **kwargs: Any) -> AsyncHubSpotAssociations:
+    """A client of ``server``; with ``clock``, its deadlines, pacer and waits all run on that fake clock."""
     kwargs.setdefault("access_token", TOKEN)
-    client = AsyncHubSpotAssociations(http_client=httpx.AsyncClient(transport=httpx.MockTransport(server)), **kwargs)
-    if clock is not None:
-        object.__setattr__(client.pacer, "_clock", clock.monotonic)
-    return client
+    http = httpx.AsyncClient(transport=httpx.MockTransport(server))
+    return AsyncHubSpotAssociations(http_client=http, **clock_seams(clock, asynchronous=True), **kwargs)
 
 
 GOOD: tuple[str, str, str, str] = ("contacts", "101", "companies", "202")
@@ -216,7 +212,7 @@ async def test_client_errors_typed_and_single_attempt(
 ) -> None:
     server = Server(response, httpx.Response(201, json=UNLABELLED_PAIR))
     with pytest.raises(cls) as info:
-        await make(server).associate(*GOOD, 279)
+        await make(server, clock).associate(*GOOD, 279)
     error = info.value
     assert type(error) is cls
     assert error.correlation_id == response.json()["correlationId"]
@@ -250,7 +246,7 @@ async def test_server_error_after_exactly_n_attempts(max_retries: int, attempts:
     html = httpx.Response(520, text="<html><title>oops</title></html>", headers={"X-HubSpot-Correlation-Id": "c520"})
     server = Server(html)
     with pytest.raises(ServerError) as info:
-        await make(server, max_retries=max_retries).associate(*GOOD, 279)
+        await make(server, clock, max_retries=max_retries).associate(*GOOD, 279)
     assert server.calls == attempts
     assert info.value.correlation_id == "c520"
     assert_exponential(clock.waits)
@@ -278,7 +274,7 @@ async def test_retry_after_honoured(retry_after: str, wait: float, clock: FakeCl
 
 async def test_read_error_then_success(clock: FakeClock) -> None:
     server = Server(httpx.ReadError("reset"), httpx.Response(201, json=UNLABELLED_PAIR))
-    raw = await make(server).with_raw_response.associate(*GOOD, 279)
+    raw = await make(server, clock).with_raw_response.associate(*GOOD, 279)
     assert raw.attempts == 2
     assert server.requests[1].content == server.requests[0].content
 
@@ -289,7 +285,7 @@ async def test_read_error_then_success(clock: FakeClock) -> None:
 async def test_transport_errors(exc: Exception, cls: type[APIConnectionError], clock: FakeClock) -> None:
     server = Server(exc)
     with pytest.raises(cls) as info:
-        await make(server, max_retries=3).associate_default(*GOOD)
+        await make(server, clock, max_retries=3).associate_default(*GOOD)
     assert type(info.value) is cls
     assert server.calls == 4
     assert_exponential(clock.waits)
@@ -298,14 +294,43 @@ async def test_transport_errors(exc: Exception, cls: type[APIConnectionError], c
 # -- pacing ----------------------------------------------------------------------------------------------------------
 
 
+def test_bad_sleep_seam_is_refused_before_any_request() -> None:
+    not_callable: Any = 0.5
+    with pytest.raises(InvalidInputError, match=r"^sleep:"):
+        AsyncHubSpotAssociations(TOKEN, sleep=not_callable)
+
+
+async def test_one_fake_clock_drives_the_deadline_pacer_and_bulk_pauses(clock: FakeClock) -> None:
+    server = Server(httpx.Response(503), httpx.Response(201, json=UNLABELLED_PAIR))
+    client = make(server, clock, rate_limit=1, rate_limit_window=10.0)
+    rows = [AssociationRow("contacts", i, "companies", 202, [279]) for i in (1, 2, 3)]
+    async with client.associate_many(rows, concurrency=1) as run:
+        outcomes = [outcome async for outcome in run]
+    assert [outcome.ok for outcome in outcomes] == [True] * 3 and server.calls == 4
+    assert clock.now - 1000.0 >= 30.0  # three pacer windows of fake time, none of it slept
+    assert sum(clock.waits) == pytest.approx(clock.now - 1000.0)
+
+
+async def test_a_stop_is_seen_when_an_injected_sleep_returns(clock: FakeClock) -> None:
+    stop = anyio.Event()
+
+    async def sleep(seconds: float) -> None:
+        await clock.async_sleep(seconds)
+        stop.set()
+
+    client = AsyncHubSpotAssociations(TOKEN, http_client=Server().async_http(), clock=clock, sleep=sleep)
+    with pytest.raises(StoppedError) as info:
+        await client._pause(2.0, stop, 3)
+    assert info.value.attempts == 3 and clock.waits == [2.0]
+
+
 def max_in_window(times: list[float], window: float) -> int:
     times = sorted(times)
     return max(sum(1 for t in times[i:] if t < start + window) for i, start in enumerate(times))
 
 
-async def test_configured_rate_limit_shared_by_gathered_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_configured_rate_limit_shared_by_gathered_calls() -> None:
     frozen = FakeClock(advance=False)  # all tasks reserve at one instant; their waits are their slots
-    monkeypatch.setattr(client_module, "_async_sleep", frozen.async_sleep)
     server = Server()
     client = make(server, frozen, rate_limit=5, rate_limit_window=1.0)
     await gather(*(client.associate("contacts", i + 1, "companies", 2, 279) for i in range(12)))
@@ -464,7 +489,7 @@ async def test_token_not_in_logs_reprs_or_errors(clock: FakeClock, caplog: pytes
         err(403, "MISSING_SCOPES", "c403"),
         httpx.ConnectError("refused"),
     )
-    client = make(server, max_retries=1)
+    client = make(server, clock, max_retries=1)
     errors: list[HubSpotError] = []
     for _ in range(4):
         try:

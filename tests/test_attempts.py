@@ -21,24 +21,15 @@ from hubspot_associations import (
     ServerError,
     UnexpectedResponseError,
 )
-from hubspot_associations._errors import error_from_parts
+from hubspot_associations._error_mapping import error_from_parts
 from hubspot_associations.cli._bulk_run import run_bulk
+from tests.support import FakeClock, clock_seams
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 BUSY = httpx.Response(503, json={"status": "error", "message": "busy"})
 INVALID = httpx.Response(
     400, json={"status": "error", "category": "VALIDATION_ERROR", "message": "One or more associations are invalid"}
 )
-
-
-@pytest.fixture(autouse=True)
-def _no_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("hubspot_associations._client.time.sleep", lambda seconds: None)
-
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    monkeypatch.setattr("hubspot_associations._client._async_sleep", no_wait)
 
 
 def scripted(*answers: httpx.Response | Exception) -> Callable[[httpx.Request], httpx.Response]:
@@ -56,8 +47,9 @@ def scripted(*answers: httpx.Response | Exception) -> Callable[[httpx.Request], 
 
 
 def client(handler: Callable[[httpx.Request], httpx.Response], **kwargs: object) -> HubSpotAssociations:
+    """A client of ``handler`` on a fake clock: retry waits move the clock, nothing sleeps."""
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    return HubSpotAssociations(TOKEN, http_client=http, **kwargs)  # type: ignore[arg-type]
+    return HubSpotAssociations(TOKEN, http_client=http, **clock_seams(FakeClock()), **kwargs)  # type: ignore[arg-type]
 
 
 def test_a_row_that_got_503_503_400_reports_three_attempts() -> None:
@@ -109,7 +101,7 @@ def test_a_refused_oauth_refresh_carries_attempts() -> None:
 
     auth = OAuthRefresh("client-id", "client-secret-123456", "refresh-token-123456", token_url="/oauth/v1/token")
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    with HubSpotAssociations(auth=auth, http_client=http) as c:
+    with HubSpotAssociations(auth=auth, http_client=http, **clock_seams(FakeClock())) as c:
         (outcome,) = list(c.associate_many([AssociationRow("contacts", 1, "companies", 2)]))
     assert isinstance(outcome.error, OAuthRefreshError)
     assert outcome.attempts == 1
@@ -118,7 +110,7 @@ def test_a_refused_oauth_refresh_carries_attempts() -> None:
 async def test_async_errors_carry_attempts() -> None:
     http = httpx.AsyncClient(transport=httpx.MockTransport(scripted(BUSY, BUSY, INVALID)))
     async with (
-        AsyncHubSpotAssociations(TOKEN, http_client=http) as c,
+        AsyncHubSpotAssociations(TOKEN, http_client=http, **clock_seams(FakeClock(), asynchronous=True)) as c,
         c.associate_many([AssociationRow("contacts", 1, "companies", 2)]) as run,
     ):
         outcomes = [outcome async for outcome in run]

@@ -13,12 +13,10 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 import zlib
 from collections.abc import Iterator
 from typing import Any
 
-import anyio
 import httpx
 import pytest
 
@@ -32,6 +30,7 @@ from hubspot_associations import (
     ServerError,
 )
 from hubspot_associations._constants import MAX_RETRY_DELAY, MAX_WAIT
+from tests.support import FakeClock, clock_seams
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 GOOD = ("contacts", "101", "companies", "202")
@@ -48,13 +47,19 @@ PAIR: dict[str, Any] = {
 
 
 class DripServer:
-    """Answers every request with a 200 whose body arrives one byte per ``interval`` (never finishing in time)."""
+    """Answers every request with a 200 whose body arrives one byte per ``interval`` (never finishing in time).
+
+    :meth:`client_hung_up` says whether the client gave up before the drip ran out (~10 s): the tests' proof that a
+    deadline ended the call, as an order of events rather than a wall-clock bound.
+    """
 
     def __init__(self, interval: float, *, status: int = 200, in_headers: bool = False) -> None:
         self.interval = interval
         self.status = status
         self.in_headers = in_headers  # drip the header block itself (the body never starts)
         self.connections = 0
+        self.hung_up = 0  # drips the client ended by closing the connection
+        self._ended = threading.Event()  # a drip ended (hung up, or ran out)
         self._sock = socket.create_server(("127.0.0.1", 0))
         self._sock.settimeout(0.2)
         self._stop = threading.Event()
@@ -90,7 +95,14 @@ class DripServer:
                         return
                     conn.sendall(b"x")
             except OSError:
-                return  # the client hung up: that is the point
+                self.hung_up += 1  # the client hung up: that is the point
+            finally:
+                self._ended.set()
+
+    def client_hung_up(self) -> bool:
+        """Wait for a drip to end; True when the client hung up on it (not when the drip ran out)."""
+        self._ended.wait(timeout=15)
+        return self.hung_up > 0
 
     def close(self) -> None:
         self._stop.set()
@@ -111,12 +123,10 @@ def test_drip_ends_at_the_deadline_sync(drip: DripServer, pool: str) -> None:
     # timeouts, and the deadline is then checked between body chunks.
     http = None if pool == "owned" else httpx.Client()
     client = HubSpotAssociations(TOKEN, base_url=drip.url, timeout=1.0, max_retries=2, http_client=http)
-    started = time.monotonic()
     with client, pytest.raises(APITimeoutError) as caught:
         client.associate(*GOOD, 279)
-    elapsed = time.monotonic() - started
     # Without a whole-call deadline this ran until the server gave up (~10 s per attempt, three attempts).
-    assert elapsed < 3.0, elapsed
+    assert drip.client_hung_up()
     error = caught.value
     assert error.budget == 1.0
     assert error.attempts == 1 and drip.connections == 1  # no retry: the budget was spent
@@ -132,11 +142,10 @@ def test_drip_ends_at_the_deadline_sync(drip: DripServer, pool: str) -> None:
 async def test_drip_ends_at_the_deadline_async(drip: DripServer, pool: str) -> None:
     http = None if pool == "owned" else httpx.AsyncClient()
     client = AsyncHubSpotAssociations(TOKEN, base_url=drip.url, timeout=1.0, max_retries=2, http_client=http)
-    started = time.monotonic()
     async with client:
         with pytest.raises(APITimeoutError) as caught:
             await client.associate(*GOOD, 279)
-    assert time.monotonic() - started < 3.0
+    assert drip.client_hung_up()
     assert caught.value.attempts == 1
     if http is not None:
         assert "while reading the response body" in str(caught.value)
@@ -153,67 +162,40 @@ def header_drip() -> Iterator[DripServer]:
 def test_dripped_headers_end_at_the_deadline_sync(header_drip: DripServer) -> None:
     # httpx gives every socket read the full read timeout: only the client's own pool, whose reads are capped by
     # the call's deadline, stops a status line that never ends.
-    with HubSpotAssociations(TOKEN, base_url=header_drip.url, timeout=1.0, max_retries=2) as client:
-        started = time.monotonic()
-        with pytest.raises(APITimeoutError) as caught:
-            client.associate(*GOOD, 279)
-    assert time.monotonic() - started < 3.0
+    with (
+        HubSpotAssociations(TOKEN, base_url=header_drip.url, timeout=1.0, max_retries=2) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.associate(*GOOD, 279)
+    assert header_drip.client_hung_up()
     assert caught.value.budget == 1.0 and header_drip.connections == 1
 
 
 async def test_dripped_headers_end_at_the_deadline_async(header_drip: DripServer) -> None:
     async with AsyncHubSpotAssociations(TOKEN, base_url=header_drip.url, timeout=1.0, max_retries=2) as client:
-        started = time.monotonic()
         with pytest.raises(APITimeoutError) as caught:
             await client.associate(*GOOD, 279)
-    assert time.monotonic() - started < 3.0
+    assert header_drip.client_hung_up()
     assert caught.value.budget == 1.0
 
 
 def test_per_call_timeout_is_the_budget(drip: DripServer) -> None:
-    with HubSpotAssociations(TOKEN, base_url=drip.url, timeout=30.0) as client:
-        started = time.monotonic()
-        with pytest.raises(APITimeoutError) as caught:
-            client.associate(*GOOD, 279, timeout=httpx.Timeout(0.5, connect=0.2))
-    assert time.monotonic() - started < 2.5
+    with (
+        HubSpotAssociations(TOKEN, base_url=drip.url, timeout=30.0) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.associate(*GOOD, 279, timeout=httpx.Timeout(0.5, connect=0.2))
+    assert drip.client_hung_up()
     assert caught.value.budget == 0.5
 
 
 # -- the budget across retries and waits (MockTransport, injected clock) ---------------------------------------
 
 
-class Clock:
-    """Replaces ``time`` in ``_client``: sleeps advance a fake monotonic clock instead of waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.waits: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.now += seconds
-
-
-def fake_async_sleep(clock: Clock) -> Any:
-    async def sleep(seconds: float) -> None:
-        clock.sleep(seconds)
-        await anyio.sleep(0)  # still a checkpoint, on asyncio and trio alike
-
-    return sleep
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    import hubspot_associations._client as client_module
-
-    fake = Clock()
-    monkeypatch.setattr(client_module, "time", fake)
-    # The async client sleeps through a module-level helper; route it to the same fake clock.
-    monkeypatch.setattr(client_module, "_async_sleep", fake_async_sleep(fake))
-    return fake
+def clock() -> FakeClock:
+    """Waits advance it instead of waiting; the clients below take it as ``clock=``/``sleep=``."""
+    return FakeClock()
 
 
 def mock(*replies: httpx.Response) -> httpx.MockTransport:
@@ -226,16 +208,13 @@ def mock(*replies: httpx.Response) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def sync_client(transport: httpx.MockTransport, clock: Clock, **kwargs: Any) -> HubSpotAssociations:
-    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), **kwargs)
-    object.__setattr__(client.pacer, "_clock", clock.monotonic)
-    return client
+def sync_client(transport: httpx.MockTransport, clock: FakeClock, **kwargs: Any) -> HubSpotAssociations:
+    return HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=transport), **clock_seams(clock), **kwargs)
 
 
-def async_client(transport: httpx.MockTransport, clock: Clock, **kwargs: Any) -> AsyncHubSpotAssociations:
-    client = AsyncHubSpotAssociations(TOKEN, http_client=httpx.AsyncClient(transport=transport), **kwargs)
-    object.__setattr__(client.pacer, "_clock", clock.monotonic)
-    return client
+def async_client(transport: httpx.MockTransport, clock: FakeClock, **kwargs: Any) -> AsyncHubSpotAssociations:
+    http = httpx.AsyncClient(transport=transport)
+    return AsyncHubSpotAssociations(TOKEN, http_client=http, **clock_seams(clock, asynchronous=True), **kwargs)
 
 
 RATE_LIMITED = httpx.Response(
@@ -246,7 +225,7 @@ RATE_LIMITED = httpx.Response(
 )  # fmt: skip
 
 
-def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: Clock) -> None:
+def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: FakeClock) -> None:
     client = sync_client(mock(RATE_LIMITED), clock, timeout=25.0)
     with pytest.raises(APITimeoutError) as caught:
         client.associate(*GOOD, 279)
@@ -259,7 +238,7 @@ def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: Clock
     assert "before a retry" in str(error) and "last attempt: RateLimitError" in str(error)
 
 
-async def test_retry_that_does_not_fit_raises_timeout_async(clock: Clock) -> None:
+async def test_retry_that_does_not_fit_raises_timeout_async(clock: FakeClock) -> None:
     client = async_client(mock(RATE_LIMITED), clock, timeout=25.0)
     with pytest.raises(APITimeoutError) as caught:
         await client.associate(*GOOD, 279)
@@ -267,14 +246,14 @@ async def test_retry_that_does_not_fit_raises_timeout_async(clock: Clock) -> Non
     assert isinstance(caught.value.last_error, RateLimitError)
 
 
-def test_errors_within_budget_keep_their_type(clock: Clock) -> None:
+def test_errors_within_budget_keep_their_type(clock: FakeClock) -> None:
     client = sync_client(mock(httpx.Response(503)), clock, timeout=30.0, max_retries=2)
     with pytest.raises(ServerError):
         client.associate(*GOOD, 279)
     assert len(clock.waits) == 2
 
 
-def test_pacer_wait_that_does_not_fit_raises_timeout(clock: Clock) -> None:
+def test_pacer_wait_that_does_not_fit_raises_timeout(clock: FakeClock) -> None:
     client = sync_client(mock(httpx.Response(201, json=PAIR)), clock, timeout=5.0, rate_limit=1, rate_limit_window=10.0)
     client.associate(*GOOD, 279)
     with pytest.raises(APITimeoutError) as caught:
@@ -536,7 +515,7 @@ HOSTILE = {
 }
 
 
-def test_hostile_window_cannot_stall_the_next_call(clock: Clock) -> None:
+def test_hostile_window_cannot_stall_the_next_call(clock: FakeClock) -> None:
     client = sync_client(mock(httpx.Response(201, json=PAIR, headers=HOSTILE)), clock, timeout=120.0)
     client.associate(*GOOD, 279)
     slot = client.pacer.claim()
@@ -545,7 +524,7 @@ def test_hostile_window_cannot_stall_the_next_call(clock: Clock) -> None:
     assert client.pacer.window_s == 10.0
 
 
-async def test_hostile_window_cannot_stall_the_next_call_async(clock: Clock) -> None:
+async def test_hostile_window_cannot_stall_the_next_call_async(clock: FakeClock) -> None:
     client = async_client(mock(httpx.Response(201, json=PAIR, headers=HOSTILE)), clock, timeout=120.0)
     await client.associate(*GOOD, 279)
     await client.associate(*GOOD, 279)
@@ -553,7 +532,9 @@ async def test_hostile_window_cannot_stall_the_next_call_async(clock: Clock) -> 
 
 
 @pytest.mark.parametrize(("maximum", "adopted"), [("5000000000000000000", 1000), ("9" * 4000, None)])
-def test_huge_limit_header_after_a_successful_put_is_no_crash(maximum: str, adopted: int | None, clock: Clock) -> None:
+def test_huge_limit_header_after_a_successful_put_is_no_crash(
+    maximum: str, adopted: int | None, clock: FakeClock
+) -> None:
     # 5e18 is a number, clamped to 1000 per window; 4000 digits are garbage to the parser (ignored).
     headers = {"X-HubSpot-RateLimit-Max": maximum, "X-HubSpot-RateLimit-Remaining": maximum}
     client = sync_client(mock(httpx.Response(201, json=PAIR, headers=headers)), clock)
@@ -572,7 +553,7 @@ def test_huge_limit_header_after_a_successful_put_is_no_crash(maximum: str, adop
         ({"retry-after-ms": "99999999"}, MAX_RETRY_DELAY),
     ],
 )
-def test_retry_after_values_are_clamped_or_ignored(headers: dict[str, str], expected: Any, clock: Clock) -> None:
+def test_retry_after_values_are_clamped_or_ignored(headers: dict[str, str], expected: Any, clock: FakeClock) -> None:
     transport = mock(httpx.Response(503, headers=headers), httpx.Response(201, json=PAIR))
     sync_client(transport, clock, timeout=120.0).associate(*GOOD, 279)
     (wait,) = clock.waits

@@ -12,7 +12,7 @@ import anyio
 import httpx
 import pytest
 
-import hubspot_associations._bulk as bulk_module
+import hubspot_associations._bulk._async as bulk_async_module
 from hubspot_associations import (
     AssociationOutcome,
     AssociationRow,
@@ -26,7 +26,7 @@ from hubspot_associations import (
     StoppedError,
     run_wide_failure,
 )
-from hubspot_associations._errors import error_from_response
+from hubspot_associations._error_mapping import error_from_response
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 
 _DEFAULT_BODY = {
@@ -385,7 +385,7 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
 
 async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     # Anything that is not a row's failure (a bug) stops the run and is raised as it is, not as an ExceptionGroup.
-    original = bulk_module._run_async
+    original = bulk_async_module._run_async
 
     async def broken(
         client: AsyncHubSpotAssociations, index: int, row: AssociationRow, stop: anyio.Event | None
@@ -394,7 +394,7 @@ async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatc
             raise RuntimeError("bug in row handling")
         return await original(client, index, row, stop)
 
-    monkeypatch.setattr(bulk_module, "_run_async", broken)
+    monkeypatch.setattr(bulk_async_module, "_run_async", broken)
     rows = _CountingRows(None)  # endless: only the stop ends the run
     async with _async_client() as client:
         with anyio.fail_after(5), pytest.raises(RuntimeError, match="bug in row handling"):
@@ -482,9 +482,10 @@ async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> N
     async with _async_client(limited, timeout=120.0) as client, anyio.create_task_group() as group:
 
         async def stop_soon() -> None:
-            while not sent:
-                await anyio.sleep(0.01)
-            await anyio.sleep(0.2)  # the first row is in its retry wait, the second waits for the pacer (or retries)
+            await _until(lambda: bool(sent))
+            # Once every other task is blocked, the first row is in its retry wait and the second waits for the
+            # pacer (or retries): an ordering, not a guess at how long that takes.
+            await anyio.wait_all_tasks_blocked()
             stop.set()
 
         group.start_soon(stop_soon)
@@ -498,7 +499,7 @@ async def test_async_stop_ends_a_retry_wait_at_once_and_takes_no_new_rows() -> N
 
 
 async def test_async_stop_gives_requests_on_the_wire_their_grace_then_ends_without_them() -> None:
-    # Row 1 answers 0.2 s after the stop (inside the grace): confirmed. Row 2 never answers: cut off after the grace,
+    # Row 1 answers after the stop (inside the grace): confirmed. Row 2 never answers: cut off after the grace,
     # neither confirmed nor failed. Row 3, taken from the input while both workers were busy, is not attempted.
     stop = anyio.Event()
     sent: list[str] = []
@@ -506,17 +507,16 @@ async def test_async_stop_gives_requests_on_the_wire_their_grace_then_ends_witho
     async def handler(request: httpx.Request) -> httpx.Response:
         sent.append(request.url.path)
         if "/contacts/2/" in request.url.path:
-            await anyio.sleep(3600)
+            await anyio.sleep_forever()
         await stop.wait()
-        await anyio.sleep(0.2)
+        await anyio.wait_all_tasks_blocked()  # the run has seen the stop and is in its grace
         return _handler(request)
 
     rows = _CountingRows(None)
     async with _async_client(handler) as client, anyio.create_task_group() as group:
 
         async def stop_soon() -> None:
-            while len(sent) < 2:
-                await anyio.sleep(0.01)
+            await _until(lambda: len(sent) == 2)
             stop.set()
 
         group.start_soon(stop_soon)

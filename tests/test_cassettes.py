@@ -50,7 +50,6 @@ import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException  # type: ignore[import-untyped]
 from vcr.request import Request as VcrRequest  # type: ignore[import-untyped]
 
-import hubspot_associations._client as client_module
 from hubspot_associations import (
     AssociationCategory,
     AssociationSpec,
@@ -193,7 +192,8 @@ def make_vcr(record_mode: str, origin: str | None = None) -> Any:
 
 
 class _Sleeper:
-    """Stands in for the ``time`` module of ``_client``: records every wait, sleeps only while recording."""
+    """The clients' ``clock=``/``sleep=`` (see :meth:`Case.client`): records every wait, sleeps only while
+    recording (the emulator and HubSpot pace on real time); replaying, a wait only moves the clock."""
 
     def __init__(self, real: bool) -> None:
         self.waits: list[float] = []
@@ -249,6 +249,7 @@ class Case:
 
     def client(self, token: str | None = None, **kwargs: Any) -> HubSpotAssociations:
         access = token if token is not None else self.secret("HUBSPOT_ACCESS_TOKEN", DEFAULT_TOKEN)
+        kwargs = {"clock": self.sleeper.monotonic, "sleep": self.sleeper.sleep, **kwargs}
         if "auth" in kwargs:
             return HubSpotAssociations(base_url=self.base_url, **kwargs)
         return HubSpotAssociations(access, base_url=self.base_url, **kwargs)
@@ -276,7 +277,7 @@ def _default_params() -> dict[str, Any]:
 
 
 @pytest.fixture
-def case(monkeypatch: pytest.MonkeyPatch) -> CaseFactory:
+def case() -> CaseFactory:
     """``with case(name, config=..., live_env=..., params=...) as c``: one cassette, recorded or replayed.
 
     ``config`` is the emulator configuration that produces the outcome; ``live`` False (or a reason) means real
@@ -307,7 +308,6 @@ def case(monkeypatch: pytest.MonkeyPatch) -> CaseFactory:
         elif not path.exists():
             pytest.fail(f"cassette {path.relative_to(ROOT)} is missing: run `make record`")
         sleeper = _Sleeper(real=bool(RECORD))
-        monkeypatch.setattr(client_module, "time", sleeper)
         with ExitStack() as stack:
             emulator = None
             if RECORD == "emulator":

@@ -1,7 +1,8 @@
 """HubSpotAssociations end to end through httpx.MockTransport: wire format, parsing, errors, retries, pacing, OAuth.
 
-Sleeping is faked (``FakeTime`` replaces the ``time`` module seen by ``hubspot_associations._client`` and the
-client's pacer clock), so every wait is recorded instead of slept and the whole file runs in well under a second.
+Sleeping is faked: tests that take the ``clock`` fixture build their client with ``clock=``/``sleep=`` from a
+``FakeClock`` (``make(server, clock)``), so its deadlines, pacer and waits all run on that clock, every wait is
+recorded instead of slept, and the whole file runs in well under a second.
 The asyncio twin lives in ``test_async_client.py``.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
@@ -18,7 +18,6 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-import hubspot_associations._client as client_module
 from hubspot_associations import (
     DEFAULT_TIMEOUT,
     APIConnectionError,
@@ -26,6 +25,7 @@ from hubspot_associations import (
     APIStatusError,
     APITimeoutError,
     AssociationCategory,
+    AssociationRow,
     AssociationSpec,
     AsyncHubSpotAssociations,
     AuthenticationError,
@@ -43,9 +43,10 @@ from hubspot_associations import (
     RateLimitError,
     RateLimitInfo,
     ServerError,
+    StoppedError,
     UnexpectedResponseError,
 )
-from tests.support import BIG_ID, DEFAULT_BODY, PAIR, FakeTime, Server
+from tests.support import BIG_ID, DEFAULT_BODY, PAIR, FakeClock, Server, clock_seams, hubspot_error
 
 TOKEN = "pat-na1-SECRET-11111111-2222-3333-4444-555555555555"
 BASE = "https://api.hubapi.com"
@@ -53,71 +54,46 @@ DEFAULT_URL = f"{BASE}/crm/v4/objects/contacts/101/associations/default/companie
 LABELLED_URL = f"{BASE}/crm/v4/objects/contacts/101/associations/companies/202"
 
 
-def err(status: int, body: dict[str, Any], **headers: str) -> httpx.Response:
-    return httpx.Response(status, json={"status": "error", **body}, headers=headers)
-
-
-ERR_400_IDS = err(
+ERR_400_IDS = hubspot_error(
     400,
-    {
-        "message": "One or more associations are invalid",
-        "correlationId": "cid-400",
-        "category": "VALIDATION_ERROR",
-        "context": {"INVALID_OBJECT_IDS": ["CONTACT=101"]},
-    },
+    "One or more associations are invalid",
+    "cid-400",
+    "VALIDATION_ERROR",
+    context={"INVALID_OBJECT_IDS": ["CONTACT=101"]},
 )
-ERR_400_INFER = err(400, {"message": "Unable to infer object type from: cars", "correlationId": "cid-infer"})
-ERR_401_INVALID = err(
+ERR_400_INFER = hubspot_error(400, "Unable to infer object type from: cars", "cid-infer")
+ERR_401_INVALID = hubspot_error(401, "Authentication credentials not found.", "cid-401", "INVALID_AUTHENTICATION")
+ERR_401_EXPIRED = hubspot_error(
     401,
-    {
-        "message": "Authentication credentials not found.",
-        "correlationId": "cid-401",
-        "category": "INVALID_AUTHENTICATION",
-    },
+    "The OAuth token used to make this call expired 5 second(s) ago.",
+    "cid-expired",
+    "EXPIRED_AUTHENTICATION",
+    context={"expire time": ["2026-11-23T09:00:00Z"]},
 )
-ERR_401_EXPIRED = err(
-    401,
-    {
-        "message": "The OAuth token used to make this call expired 5 second(s) ago.",
-        "correlationId": "cid-expired",
-        "category": "EXPIRED_AUTHENTICATION",
-        "context": {"expire time": ["2026-11-23T09:00:00Z"]},
-    },
-)
-ERR_403 = err(
+ERR_403 = hubspot_error(
     403,
-    {
-        "message": "This app hasn't been granted all required scopes to make this call.",
-        "correlationId": "cid-403",
-        "category": "MISSING_SCOPES",
-        "errors": [{"message": "scopes", "context": {"requiredGranularScopes": ["crm.objects.contacts.write"]}}],
-    },
+    "This app hasn't been granted all required scopes to make this call.",
+    "cid-403",
+    "MISSING_SCOPES",
+    errors=[{"message": "scopes", "context": {"requiredGranularScopes": ["crm.objects.contacts.write"]}}],
 )
-ERR_404 = err(404, {"message": "Resource not found", "correlationId": "cid-404", "category": "OBJECT_NOT_FOUND"})
-ERR_409 = err(409, {"message": "Conflict", "correlationId": "cid-409", "category": "CONFLICT"})
-ERR_429_DAILY = err(
-    429,
-    {
-        "message": "You have reached your daily limit.",
-        "errorType": "RATE_LIMIT",
-        "correlationId": "cid-daily",
-        "policyName": "DAILY",
-    },
+ERR_404 = hubspot_error(404, "Resource not found", "cid-404", "OBJECT_NOT_FOUND")
+ERR_409 = hubspot_error(409, "Conflict", "cid-409", "CONFLICT")
+ERR_429_DAILY = hubspot_error(
+    429, "You have reached your daily limit.", "cid-daily", errorType="RATE_LIMIT", policyName="DAILY"
 )
 RATE_HEADERS = {
     "X-HubSpot-RateLimit-Max": "100",
     "X-HubSpot-RateLimit-Remaining": "0",
     "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
 }
-ERR_429_TEN = err(
+ERR_429_TEN = hubspot_error(
     429,
-    {
-        "message": "You have reached your ten_secondly_rolling limit.",
-        "errorType": "RATE_LIMIT",
-        "correlationId": "cid-ten",
-        "policyName": "TEN_SECONDLY_ROLLING",
-    },
-    **RATE_HEADERS,
+    "You have reached your ten_secondly_rolling limit.",
+    "cid-ten",
+    headers=RATE_HEADERS,
+    errorType="RATE_LIMIT",
+    policyName="TEN_SECONDLY_ROLLING",
 )
 HTML_502 = httpx.Response(
     502,
@@ -130,20 +106,14 @@ HTML_520 = httpx.Response(
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTime]:
-    fake = FakeTime()
-    monkeypatch.setattr(client_module, "time", fake)
-    yield fake
+def clock() -> FakeClock:
+    return FakeClock()
 
 
-def make(
-    server: Server, clock: FakeTime | None = None, monkeypatch: pytest.MonkeyPatch | None = None, **kwargs: Any
-) -> HubSpotAssociations:
+def make(server: Server, clock: FakeClock | None = None, **kwargs: Any) -> HubSpotAssociations:
+    """A client of ``server``; with ``clock``, its deadlines, pacer and waits all run on that fake clock."""
     kwargs.setdefault("access_token", TOKEN)
-    client = HubSpotAssociations(http_client=server.http(), **kwargs)
-    if clock is not None and monkeypatch is not None:
-        monkeypatch.setattr(client.pacer, "_clock", clock.monotonic)
-    return client
+    return HubSpotAssociations(http_client=server.http(), **clock_seams(clock), **kwargs)
 
 
 def body_of(request: httpx.Request) -> Any:
@@ -461,11 +431,11 @@ def test_raw_response_fields() -> None:
     ],
 )
 def test_client_errors_are_typed_and_not_retried(
-    response: httpx.Response, cls: type[APIStatusError], category: str | None, correlation_id: str, clock: FakeTime
+    response: httpx.Response, cls: type[APIStatusError], category: str | None, correlation_id: str, clock: FakeClock
 ) -> None:
     server = Server(response, httpx.Response(201, json=PAIR))
     with pytest.raises(cls) as info:
-        make(server).associate("contacts", 101, "companies", 202, 279)
+        make(server, clock).associate("contacts", 101, "companies", 202, 279)
     error = info.value
     assert type(error) is cls
     assert error.status_code == response.status_code
@@ -500,10 +470,10 @@ def test_error_details() -> None:
 
 
 @pytest.mark.parametrize(("response", "reason"), [(HTML_502, "502 Bad Gateway"), (HTML_520, "Origin error")])
-def test_html_server_errors_after_all_retries(response: httpx.Response, reason: str, clock: FakeTime) -> None:
+def test_html_server_errors_after_all_retries(response: httpx.Response, reason: str, clock: FakeClock) -> None:
     server = Server(response)
     with pytest.raises(ServerError) as info:
-        make(server, max_retries=2).associate("contacts", 101, "companies", 202, 279)
+        make(server, clock, max_retries=2).associate("contacts", 101, "companies", 202, 279)
     assert server.calls == 3
     assert info.value.status_code == response.status_code
     assert info.value.correlation_id == response.headers["X-HubSpot-Correlation-Id"]
@@ -521,10 +491,10 @@ def test_html_server_errors_after_all_retries(response: httpx.Response, reason: 
         (httpx.RemoteProtocolError("server hung up"), APIConnectionError),
     ],
 )
-def test_transport_errors_after_retries(exc: Exception, cls: type[APIConnectionError], clock: FakeTime) -> None:
+def test_transport_errors_after_retries(exc: Exception, cls: type[APIConnectionError], clock: FakeClock) -> None:
     server = Server(exc)
     with pytest.raises(cls) as info:
-        make(server, max_retries=1).associate_default("contacts", 101, "companies", 202)
+        make(server, clock, max_retries=1).associate_default("contacts", 101, "companies", 202)
     assert type(info.value) is cls
     assert server.calls == 2
     assert "after 2 attempt(s)" in str(info.value)
@@ -532,10 +502,10 @@ def test_transport_errors_after_retries(exc: Exception, cls: type[APIConnectionE
     assert info.value.request is not None and str(info.value.request.url) == DEFAULT_URL
 
 
-def test_unsupported_protocol_is_not_retried(clock: FakeTime) -> None:
+def test_unsupported_protocol_is_not_retried(clock: FakeClock) -> None:
     server = Server(httpx.UnsupportedProtocol("nope"))
     with pytest.raises(APIConnectionError):
-        make(server).associate_default("contacts", 101, "companies", 202)
+        make(server, clock).associate_default("contacts", 101, "companies", 202)
     assert server.calls == 1
 
 
@@ -554,43 +524,43 @@ def assert_exponential(waits: list[float]) -> None:
         assert 0.375 * 2**attempt <= wait <= 0.5 * 2**attempt, waits
 
 
-def test_503_503_200_succeeds_on_third_attempt(clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_503_503_200_succeeds_on_third_attempt(clock: FakeClock) -> None:
     server = Server(httpx.Response(503), httpx.Response(503, text="busy"), httpx.Response(200, json=DEFAULT_BODY))
-    raw = make(server, clock, monkeypatch).with_raw_response.associate_default("contacts", 101, "companies", 202)
+    raw = make(server, clock).with_raw_response.associate_default("contacts", 101, "companies", 202)
     assert raw.attempts == 3
     assert server.calls == 3
     assert len(clock.waits) == 2
     assert_exponential(clock.waits)
 
 
-def test_500_five_times_gives_server_error_after_exactly_five_attempts(clock: FakeTime) -> None:
+def test_500_five_times_gives_server_error_after_exactly_five_attempts(clock: FakeClock) -> None:
     server = Server(httpx.Response(500, json={"status": "error", "message": "internal", "correlationId": "cid-500"}))
     with pytest.raises(ServerError) as info:
-        make(server, max_retries=4).associate("contacts", 101, "companies", 202, 279)
+        make(server, clock, max_retries=4).associate("contacts", 101, "companies", 202, 279)
     assert server.calls == 5
     assert info.value.correlation_id == "cid-500"
     assert len(clock.waits) == 4
     assert_exponential(clock.waits)
 
 
-def test_default_max_retries_is_four(clock: FakeTime) -> None:
+def test_default_max_retries_is_four(clock: FakeClock) -> None:
     server = Server(httpx.Response(503))
     with pytest.raises(ServerError):
-        make(server).associate("contacts", 101, "companies", 202, 279)
+        make(server, clock).associate("contacts", 101, "companies", 202, 279)
     assert server.calls == 5
 
 
-def test_max_retries_zero_means_one_attempt(clock: FakeTime) -> None:
+def test_max_retries_zero_means_one_attempt(clock: FakeClock) -> None:
     server = Server(httpx.Response(503), httpx.Response(200, json=DEFAULT_BODY))
     with pytest.raises(ServerError):
-        make(server, max_retries=0).associate_default("contacts", 101, "companies", 202)
+        make(server, clock, max_retries=0).associate_default("contacts", 101, "companies", 202)
     assert server.calls == 1
     assert clock.waits == []
 
 
-def test_429_ten_secondly_waits_the_interval_then_succeeds(clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_429_ten_secondly_waits_the_interval_then_succeeds(clock: FakeClock) -> None:
     server = Server(ERR_429_TEN, httpx.Response(201, json=PAIR))
-    raw = make(server, clock, monkeypatch).with_raw_response.associate("contacts", 101, "companies", 202, 279)
+    raw = make(server, clock).with_raw_response.associate("contacts", 101, "companies", 202, 279)
     assert raw.attempts == 2
     assert server.calls == 2
     # The whole 10 s window plus at most 10 % jitter; the pacer may add the rest of its 0.5 % headroom on top.
@@ -598,12 +568,10 @@ def test_429_ten_secondly_waits_the_interval_then_succeeds(clock: FakeTime, monk
     assert 10.05 - 1e-9 <= sum(clock.waits) <= 11.0
 
 
-def test_429_without_headers_backs_off_exponentially(clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
-    bare = err(
-        429, {"message": "You have reached your ten_secondly_rolling limit.", "policyName": "TEN_SECONDLY_ROLLING"}
-    )
+def test_429_without_headers_backs_off_exponentially(clock: FakeClock) -> None:
+    bare = hubspot_error(429, "You have reached your ten_secondly_rolling limit.", policyName="TEN_SECONDLY_ROLLING")
     server = Server(bare, bare, httpx.Response(201, json=PAIR))
-    raw = make(server, clock, monkeypatch).with_raw_response.associate("contacts", 101, "companies", 202, 279)
+    raw = make(server, clock).with_raw_response.associate("contacts", 101, "companies", 202, 279)
     assert raw.attempts == 3
     assert_exponential(clock.waits)
 
@@ -617,20 +585,18 @@ def test_429_without_headers_backs_off_exponentially(clock: FakeTime, monkeypatc
         (httpx.Response(503, headers={"Retry-After": "0"}), 0.0),
     ],
 )
-def test_retry_after_is_honoured(
-    first: httpx.Response, expected_wait: float, clock: FakeTime, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_retry_after_is_honoured(first: httpx.Response, expected_wait: float, clock: FakeClock) -> None:
     server = Server(first, httpx.Response(201, json=PAIR))
     # A budget with room for the longest (capped) wait: the default 30 s would not fit a 30 s wait plus an attempt.
-    client = make(server, clock, monkeypatch, timeout=60.0)
+    client = make(server, clock, timeout=60.0)
     raw = client.with_raw_response.associate("contacts", 101, "companies", 202, 279)
     assert raw.attempts == 2
     assert clock.waits == [expected_wait]
 
 
-def test_read_error_then_success(clock: FakeTime) -> None:
+def test_read_error_then_success(clock: FakeClock) -> None:
     server = Server(httpx.ReadError("connection reset"), httpx.Response(201, json=PAIR))
-    raw = make(server).with_raw_response.associate("contacts", 101, "companies", 202, [279, 1])
+    raw = make(server, clock).with_raw_response.associate("contacts", 101, "companies", 202, [279, 1])
     assert raw.attempts == 2
     # The retried request carries the same body.
     assert server.requests[0].content == server.requests[1].content
@@ -646,14 +612,14 @@ def max_in_window(times: list[float], window: float) -> int:
     return max(sum(1 for t in times[i:] if t < start + window) for i, start in enumerate(times))
 
 
-def test_configured_rate_limit_paces_sequential_calls(clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configured_rate_limit_paces_sequential_calls(clock: FakeClock) -> None:
     sent: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(clock.now)
         return httpx.Response(201, json=PAIR)
 
-    client = make(Server(handler), clock, monkeypatch, rate_limit=5, rate_limit_window=1.0)
+    client = make(Server(handler), clock, rate_limit=5, rate_limit_window=1.0)
     for i in range(12):
         client.associate("contacts", i + 1, "companies", 202, 279)
     assert len(sent) == 12
@@ -661,11 +627,10 @@ def test_configured_rate_limit_paces_sequential_calls(clock: FakeTime, monkeypat
     assert sent[-1] - sent[0] < 2.2  # a burst of 5 per window, not one call per 0.2 s
 
 
-def test_pacer_is_shared_between_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    frozen = FakeTime(advance=False)  # every thread reserves at the same instant; the waits say when each may go
-    monkeypatch.setattr(client_module, "time", frozen)
+def test_pacer_is_shared_between_threads() -> None:
+    frozen = FakeClock(advance=False)  # every thread reserves at the same instant; the waits say when each may go
     server = Server()
-    client = make(server, frozen, monkeypatch, rate_limit=5, rate_limit_window=1.0)
+    client = make(server, frozen, rate_limit=5, rate_limit_window=1.0)
     with ThreadPoolExecutor(12) as pool:
         list(pool.map(lambda i: client.associate("contacts", i + 1, "companies", 202, 279), range(12)))
     assert server.calls == 12
@@ -674,7 +639,7 @@ def test_pacer_is_shared_between_threads(monkeypatch: pytest.MonkeyPatch) -> Non
     assert max_in_window(slots, 1.0) == 5
 
 
-def test_pacer_adopts_rate_limit_headers(clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pacer_adopts_rate_limit_headers(clock: FakeClock) -> None:
     sent: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -682,7 +647,7 @@ def test_pacer_adopts_rate_limit_headers(clock: FakeTime, monkeypatch: pytest.Mo
         headers = {"X-HubSpot-RateLimit-Max": "3", "X-HubSpot-RateLimit-Interval-Milliseconds": "1000"}
         return httpx.Response(201, json=PAIR, headers=headers)
 
-    client = make(Server(handler), clock, monkeypatch)
+    client = make(Server(handler), clock)
     assert client.pacer.limit is None
     for i in range(9):
         client.associate("contacts", i + 1, "companies", 202, 279)
@@ -692,11 +657,9 @@ def test_pacer_adopts_rate_limit_headers(clock: FakeTime, monkeypatch: pytest.Mo
     assert clock.waits  # it did slow down
 
 
-def test_configured_limit_is_not_raised_by_headers(clock: FakeTime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_configured_limit_is_not_raised_by_headers(clock: FakeClock) -> None:
     headers = {"X-HubSpot-RateLimit-Max": "190", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"}
-    client = make(
-        Server(httpx.Response(201, json=PAIR, headers=headers)), clock, monkeypatch, rate_limit=2, rate_limit_window=1.0
-    )
+    client = make(Server(httpx.Response(201, json=PAIR, headers=headers)), clock, rate_limit=2, rate_limit_window=1.0)
     client.associate("contacts", 1, "companies", 202, 279)
     assert client.pacer.limit == 2
     assert client.pacer.window_s == 1.0
@@ -959,12 +922,56 @@ def test_bad_constructor_arguments(kwargs: dict[str, Any], argument: str) -> Non
     assert info.value.argument == argument
 
 
+async def _async_sleep(seconds: float) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [({"clock": 5.0}, "clock"), ({"sleep": "time.sleep"}, "sleep"), ({"sleep": _async_sleep}, "sleep")],
+)
+def test_bad_clock_and_sleep_seams_are_refused_before_any_request(kwargs: dict[str, Any], argument: str) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        HubSpotAssociations(TOKEN, http_client=Server().http(), **kwargs)
+    assert info.value.argument == argument
+
+
+def test_seams_stay_out_of_repr(clock: FakeClock) -> None:
+    text = repr(make(Server(), clock))
+    assert "FakeClock" not in text and "sleep" not in text and "clock" not in text
+
+
+def test_one_fake_clock_drives_the_deadline_pacer_and_bulk_pauses(clock: FakeClock) -> None:
+    server = Server(httpx.Response(503), httpx.Response(201, json=PAIR))
+    client = make(server, clock, rate_limit=1, rate_limit_window=10.0)
+    rows = [AssociationRow("contacts", i, "companies", 202, [279]) for i in (1, 2, 3)]
+    outcomes = list(client.associate_many(rows, concurrency=1))
+    assert [outcome.ok for outcome in outcomes] == [True] * 3 and server.calls == 4
+    # One send per 10.05 s window (the pacer), the retry's backoff folded into the first wait: 30 s of fake time
+    # passed, all of it in the client's waits, none of it slept.
+    assert clock.now - 1000.0 >= 30.0
+    assert sum(clock.waits) == pytest.approx(clock.now - 1000.0)
+
+
+def test_a_stop_is_seen_when_an_injected_sleep_returns(clock: FakeClock) -> None:
+    stop = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        stop.set()  # as if a signal handler ran meanwhile
+
+    client = HubSpotAssociations(TOKEN, http_client=Server().http(), clock=clock, sleep=sleep)
+    with pytest.raises(StoppedError) as info:
+        client._pause(2.0, stop, 3)
+    assert info.value.attempts == 3 and clock.waits == [2.0]
+    client._pause(1.0, None, 0)  # without a stop event: only the wait
+    assert clock.waits == [2.0, 1.0]
+
+
 # -- 9. secrets ----------------------------------------------------------------------------------------------------
 
 
-def test_token_never_leaks_into_reprs_errors_or_logs(
-    clock: FakeTime, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_token_never_leaks_into_reprs_errors_or_logs(clock: FakeClock, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="hubspot_associations")
     echo = httpx.Response(400, json={"status": "error", "message": "bad", "category": "VALIDATION_ERROR"})
@@ -979,7 +986,7 @@ def test_token_never_leaks_into_reprs_errors_or_logs(
         httpx.ConnectError("refused"),
         httpx.Response(200, json={"nope": 1}),
     )
-    client = make(server, max_retries=1)
+    client = make(server, clock, max_retries=1)
     errors: list[BaseException] = []
     for _ in range(6):
         try:  # success, retry then success, 400, 502 x2, connect error x2, unexpected 200
@@ -1050,14 +1057,16 @@ def test_client_timeout_number_keeps_connect_at_most_5() -> None:
     assert_timeouts(timeout_seen(server), {"connect": 5.0, "read": 10.0, "write": 10.0, "pool": 10.0})
 
 
-def test_per_call_timeout_is_the_budget_of_every_retry(clock: FakeTime) -> None:
+def test_per_call_timeout_is_the_budget_of_every_retry(clock: FakeClock) -> None:
     seen: list[float | None] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request.extensions["timeout"]["read"])
         return httpx.Response(503) if len(seen) == 1 else httpx.Response(201, json=PAIR)
 
-    client = HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = HubSpotAssociations(
+        TOKEN, http_client=httpx.Client(transport=httpx.MockTransport(handler)), **clock_seams(clock)
+    )
     client.associate(*GOOD, 279, timeout=3.0)
     # The second attempt gets what the first attempt and the backoff left of the 3 s budget.
     assert len(seen) == 2 and clock.waits and seen[0] is not None and seen[1] is not None

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from hubspot_associations._error_mapping import error_from_parts, error_from_response
 from hubspot_associations._errors import (
     APIConnectionError,
     APIStatusError,
@@ -25,10 +26,8 @@ from hubspot_associations._errors import (
     ServerError,
     UnexpectedResponseError,
     UnexpectedStatusError,
-    error_from_parts,
-    error_from_response,
-    redact_headers,
 )
+from hubspot_associations._secrets import redact_headers
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 URL = "https://api.hubapi.com/crm/v4/objects/contacts/1/associations/default/companies/2"

@@ -177,3 +177,25 @@ def test_success_body_is_parsed_and_path_is_quoted() -> None:
     assert seen[0].method == "PUT"
     assert seen[0].url.path == "/crm/v4/objects/p_cars/1/associations/default/2-99/2"
     assert seen[0].content == b""
+
+
+def test_response_and_file_are_small_value_types() -> None:
+    """types.Response and types.File are plain classes (not attrs: see docs/performance.md) that keep the fields,
+    keyword construction, repr and equality the standalone client's users had."""
+    import io
+
+    from hubspot_associations_api.types import File, Response
+
+    first: Response[str] = Response(status_code=201, content=b"{}", headers={"a": "b"}, parsed=None)
+    assert first == Response(201, b"{}", {"a": "b"}, None)
+    assert first != Response(200, b"{}", {"a": "b"}, None)
+    assert repr(first) == "Response(status_code=201, content=b'{}', headers={'a': 'b'}, parsed=None)"
+    first.parsed = "changed"  # mutable, as the attrs class was
+    assert first.parsed == "changed"
+    with pytest.raises(AttributeError):
+        first.other = 1  # type: ignore[attr-defined]  # slotted: no stray attributes
+    payload = io.BytesIO(b"x")
+    upload = File(payload=payload, file_name="a.csv", mime_type="text/csv")
+    assert upload.to_tuple() == ("a.csv", payload, "text/csv")
+    assert upload == File(payload, "a.csv", "text/csv")
+    assert "file_name='a.csv'" in repr(upload)

@@ -3,11 +3,13 @@
 A cold process (a CLI run, a cron job, a serverless function) pays for every module it imports. The sync call path
 needs the two operations, the models of their results and the error tree; it does not need asyncio (or anyio),
 the generated client (the overlay sends its own requests), the generated error-body models (only an error
-response is parsed into them), the bulk machinery, the CLI or the emulator. bench/cold.py measures the time.
+response is parsed into them), the overlay's error-body parser (``_error_body``, loaded by the first error), the
+bulk machinery and its run-wide failure rule, the CLI or the emulator. bench/cold.py measures the time.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -46,7 +48,10 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations.emulator",
     "hubspot_associations.association_types",
     "hubspot_associations._bulk",  # associate_many imports it
+    "hubspot_associations._error_body",  # the first error response imports it
+    "hubspot_associations._run_failure",  # the CLI's bulk, or `hubspot_associations.run_wide_failure`, imports it
     "hubspot_associations_api.client",
+    "hubspot_associations_api.errors",  # raised only by the generated client's own functions
 )
 
 # The generated models the two success results are made of. Every other model is imported when a response needs
@@ -88,6 +93,25 @@ def test_the_sync_path_loads_only_what_it_needs(mode: str) -> None:
     assert _offending(loaded["after_call"]) == []
     if mode == "call":  # the probe really made both calls, so the path above is the real one
         assert "hubspot_associations_api.models.labels_between_object_pair" in loaded["after_call"]
+
+
+@pytest.mark.parametrize("name", [m for m in _NEVER_ON_SYNC_PATH if m.startswith("hubspot_associations.")])
+def test_each_module_kept_off_the_path_exists(name: str) -> None:
+    # A renamed module would make its entry above pass without meaning anything.
+    assert importlib.util.find_spec(name) is not None
+
+
+def test_an_error_response_loads_the_error_body_parser() -> None:
+    probe = (
+        "import sys, httpx, hubspot_associations\n"
+        "from hubspot_associations._error_mapping import error_from_response\n"
+        "before = 'hubspot_associations._error_body' in sys.modules\n"
+        "error = error_from_response(httpx.Response(400, json={'message': 'm', 'context': '{a=[1]}'}))\n"
+        "print(before, 'hubspot_associations._error_body' in sys.modules, error.context)\n"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().split(maxsplit=2) == ["False", "True", "{'a': ['1']}"]
 
 
 def test_the_generated_models_are_still_all_importable_by_name() -> None:

@@ -7,13 +7,11 @@ example bodies with one field replaced by anything) go to the API response, to t
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import attrs
 import httpx
@@ -32,6 +30,7 @@ from hubspot_associations import (
     OAuthRefreshError,
     UnexpectedResponseError,
 )
+from tests.support import FakeClock
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 SEEDS = Path(__file__).parent / "data" / "seeds"
@@ -131,14 +130,12 @@ def serving(drawn: list[Answer]) -> Callable[[httpx.Request], httpx.Response]:
     return handler
 
 
-@contextlib.contextmanager
-def no_sleep() -> Iterator[None]:
-    # Bulk workers wait through ``_pause`` (on their stop event), single calls through ``time.sleep``.
-    with (
-        mock.patch("hubspot_associations._client.time.sleep", lambda seconds: None),
-        mock.patch("hubspot_associations._client._pause", lambda seconds, stop, attempts: None),
-    ):
-        yield
+def no_sleep(*, asynchronous: bool = False) -> dict[str, Any]:
+    """``sleep=`` for a client whose waits (single calls and bulk workers alike) return at once. The clock stays
+    real: on a clock that never moves, a row that starts as another row's 429 holds the pacer has a wait exactly
+    as long as its budget, which ends it before its first attempt; these properties are about answers, not that."""
+    fake = FakeClock()
+    return {"sleep": fake.async_sleep if asynchronous else fake.sleep}
 
 
 def assert_only_tree_errors(call: Callable[[], object]) -> None:
@@ -156,7 +153,7 @@ def assert_only_tree_errors(call: Callable[[], object]) -> None:
 @given(st.lists(answers, min_size=1, max_size=3), st.booleans())
 def test_any_api_response_gives_a_result_or_a_tree_error(responses: list[Answer], labelled: bool) -> None:
     http = httpx.Client(transport=httpx.MockTransport(serving(responses)))
-    with no_sleep(), HubSpotAssociations(TOKEN, http_client=http, max_retries=2) as client:
+    with HubSpotAssociations(TOKEN, http_client=http, max_retries=2, **no_sleep()) as client:
         if labelled:
             assert_only_tree_errors(lambda: client.associate("contacts", "1", "companies", "2", 279))
         else:
@@ -206,7 +203,7 @@ def test_any_token_response_gives_a_result_or_a_tree_error(token: Answer, api: A
         token_url="/oauth/v1/token",
     )
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    with no_sleep(), HubSpotAssociations(auth=auth, http_client=http, max_retries=1) as client:
+    with HubSpotAssociations(auth=auth, http_client=http, max_retries=1, **no_sleep()) as client:
         assert_only_tree_errors(lambda: client.associate_default("contacts", "1", "companies", "2"))
 
 
@@ -215,7 +212,7 @@ def test_any_token_response_gives_a_result_or_a_tree_error(token: Answer, api: A
 def test_associate_many_yields_one_outcome_per_row_whatever_the_answers(responses: list[Answer]) -> None:
     rows = [AssociationRow("contacts", n, "companies", n + 1, specs=[279] if n % 2 else ()) for n in range(1, 5)]
     http = httpx.Client(transport=httpx.MockTransport(serving(responses)))
-    with no_sleep(), HubSpotAssociations(TOKEN, http_client=http, max_retries=1) as client:
+    with HubSpotAssociations(TOKEN, http_client=http, max_retries=1, **no_sleep()) as client:
         outcomes = list(client.associate_many(rows, concurrency=2))
     assert sorted(outcome.index for outcome in outcomes) == [0, 1, 2, 3]
     for outcome in outcomes:
@@ -228,13 +225,11 @@ def test_associate_many_yields_one_outcome_per_row_whatever_the_answers(response
 @given(st.lists(answers, min_size=1, max_size=3))
 async def test_the_async_client_too(responses: list[Answer]) -> None:
     # Run by anyio's plugin on asyncio and on trio, like every async test.
-    async def no_wait(seconds: float) -> None:
-        return None
-
     http = httpx.AsyncClient(transport=httpx.MockTransport(serving(responses)))
-    with mock.patch("hubspot_associations._client._async_sleep", no_wait):
-        async with AsyncHubSpotAssociations(TOKEN, http_client=http, max_retries=1) as client:
-            try:
-                await client.associate_default("contacts", "1", "companies", "2")
-            except HubSpotError as error:
-                assert str(error) and repr(error)
+    async with AsyncHubSpotAssociations(
+        TOKEN, http_client=http, max_retries=1, **no_sleep(asynchronous=True)
+    ) as client:
+        try:
+            await client.associate_default("contacts", "1", "companies", "2")
+        except HubSpotError as error:
+            assert str(error) and repr(error)

@@ -11,19 +11,19 @@ import httpx
 import pytest
 
 from hubspot_associations import HubSpotAssociations, RateLimitError
-from hubspot_associations._errors import error_from_parts
+from hubspot_associations._error_body import normalize_context, parse_error_body
+from hubspot_associations._error_mapping import error_from_parts
 from hubspot_associations._policy import retry_delay, should_retry
 from hubspot_associations._response import (
     RateLimitInfo,
     correlation_id,
     header,
     is_daily_limit,
-    normalize_context,
-    parse_error_body,
     parse_json,
     rate_limit_info,
     retry_after,
 )
+from tests.support import FakeClock, clock_seams
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 DAILY_WITHOUT_POLICY = {"status": "error", "message": "You have reached your daily limit.", "errorType": "RATE_LIMIT"}
@@ -137,24 +137,26 @@ def test_the_daily_decision(policy: str | None, message: str | None, daily: bool
     assert should_retry(status=429, daily=error.is_daily, attempt=0, max_retries=4) is not daily
 
 
-def answering(responses: list[httpx.Response], seen: list[httpx.Request]) -> HubSpotAssociations:
+def answering(
+    responses: list[httpx.Response], seen: list[httpx.Request], clock: FakeClock | None = None
+) -> HubSpotAssociations:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         return responses[min(len(seen), len(responses)) - 1]
 
-    return HubSpotAssociations(TOKEN, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    return HubSpotAssociations(TOKEN, http_client=http, **clock_seams(clock))
 
 
-def test_daily_message_without_policy_name_is_daily_and_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
-    slept: list[float] = []
-    monkeypatch.setattr("hubspot_associations._client.time.sleep", slept.append)
+def test_daily_message_without_policy_name_is_daily_and_not_retried() -> None:
+    clock = FakeClock()
     seen: list[httpx.Request] = []
-    client = answering([httpx.Response(429, json=DAILY_WITHOUT_POLICY)], seen)
+    client = answering([httpx.Response(429, json=DAILY_WITHOUT_POLICY)], seen, clock)
     with client, pytest.raises(RateLimitError) as caught:
         client.associate_default("contacts", "1", "companies", "2")
     assert caught.value.is_daily
     assert caught.value.retry_after is None
-    assert len(seen) == 1 and slept == []
+    assert len(seen) == 1 and clock.waits == []
 
 
 @pytest.mark.parametrize(

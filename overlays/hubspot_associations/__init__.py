@@ -15,6 +15,8 @@ functions and error models never do (``generated/README.md`` says why and which 
 
 from typing import TYPE_CHECKING
 
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
 from . import object_types
 from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
 from ._client import (
@@ -43,27 +45,28 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
-    RunWideFailure,
     ServerError,
     StoppedError,
     UnexpectedResponseError,
     UnexpectedStatusError,
-    run_wide_failure,
 )
-from ._models import (
-    APIResponse,
-    AssociationCategory,
-    AssociationSpec,
-    BatchResponsePublicDefaultAssociation,
-    LabelsBetweenObjectPair,
-)
-from ._response import RateLimitInfo
+from ._models import AssociationCategory, AssociationSpec
+from ._response import APIResponse, RateLimitInfo
 from ._validation import InvalidInputError
 from ._version import __version__
 
 if TYPE_CHECKING:
     from . import association_types
     from ._bulk import AssociationOutcome, AssociationRow
+    from ._run_failure import RunWideFailure, run_wide_failure
+
+
+_LAZY = {
+    "AssociationOutcome": "._bulk",
+    "AssociationRow": "._bulk",
+    "RunWideFailure": "._run_failure",
+    "run_wide_failure": "._run_failure",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -73,11 +76,12 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module(f"{__name__}.association_types")
-    # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these.
-    if name in ("AssociationOutcome", "AssociationRow"):
-        from . import _bulk
+    # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these;
+    # the run-wide failure rule (a NamedTuple) by the first bulk run that asks for it.
+    if name in _LAZY:
+        import importlib
 
-        value: object = getattr(_bulk, name)
+        value: object = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -506,7 +506,9 @@ class OAuthRefresh(httpx.Auth):
         """True for a 401 whose JSON body has ``category: EXPIRED_AUTHENTICATION`` (the body must be read)."""
         if response.status_code != 401:
             return False
-        body = _response.parse_error_body(401, response.headers, _response.read_body(response))
+        from ._error_body import parse_error_body  # an error-only module (see its docstring)
+
+        body = parse_error_body(401, response.headers, _response.read_body(response))
         return body.category == "EXPIRED_AUTHENTICATION"
 
     def _authorize(self, request: httpx.Request) -> int:

@@ -3,29 +3,28 @@
 The two clients differ only in how they send a request and how they wait (see ``_client.py``). Each attempt's
 outcome goes through :meth:`BaseClient._outcome`, which either accepts the response, returns how long to wait
 before the next attempt, or raises the typed error, so retries, pacing and error mapping live here once.
+Arguments are checked in ``_arguments.py`` (before any request), a 2xx body in ``_results.py``, the deadline and
+body cap in ``_bounds.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import random
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-import attrs
 import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
 from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
-if TYPE_CHECKING:
-    from hubspot_associations_api.models import ErrorContextObject
-
 from . import _logging
-from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
+from ._arguments import auth_of, base_url_of, check_transport, path_args, seam, timeout_of
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._error_mapping import error_from_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -33,20 +32,14 @@ from ._errors import (
     HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
-    error_from_response,
 )
-from ._models import APIResponse, coerce_specs
+from ._models import coerce_specs
 from ._pacing import Pacer, Slot
 from ._policy import retry_delay, should_retry
-from ._response import normalize_context, rate_limit_info
+from ._response import APIResponse, rate_limit_info
+from ._results import describe, parse_default, parse_labelled
 from ._secrets import Scrubber, mask_url, url_secrets
-from ._validation import (
-    InvalidInputError,
-    validate_count,
-    validate_object_id,
-    validate_object_type,
-    validate_seconds,
-)
+from ._validation import InvalidInputError, validate_count, validate_seconds
 
 if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis)
     from ._shared_pacing import SharedPacer
@@ -54,152 +47,31 @@ if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis
 T = TypeVar("T")
 E = TypeVar("E", bound=HubSpotError)
 HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+SleepT = TypeVar("SleepT")
+"""The ``sleep=`` seam's type: ``Callable[[float], None]`` (sync client), ``Callable[[float], Awaitable[None]]``."""
 
 TimeoutLike = float | httpx.Timeout | None
 
+_JSON_CONTENT_TYPE = {"Content-Type": "application/json"}
 
-@attrs.frozen(slots=True)
+
 class PreparedCall(Generic[T]):
     """A validated call, ready to be sent as often as retries need: the request, how to read its answer, and its
-    timeouts (each attempt's per-operation limits; their largest finite value is the whole call's budget)."""
+    timeouts (each attempt's per-operation limits; their largest finite value is the whole call's budget).
 
-    request: httpx.Request
-    parse: Callable[[Any], T]
-    timeout: httpx.Timeout
+    A plain slotted class, not attrs: it is internal, made once per call, and an attrs class costs ~0.3 ms to
+    build at import (see docs/performance.md).
+    """
 
+    __slots__ = ("parse", "request", "timeout")
 
-# The generated from_dict trusts field types (an id of null or true would come back as None/True); a body that
-# parses but has the wrong field types is not the documented result either. Plain checks: this runs on every call.
-
-
-def _parse_default(data: Any) -> BatchResponsePublicDefaultAssociation:
-    parsed = BatchResponsePublicDefaultAssociation.from_dict(data)
-    for item in parsed.results:
-        if not (isinstance(item.from_.id, str) and isinstance(item.to.id, str)):
-            raise TypeError("result ids must be strings or integers")
-        if type(item.association_spec.association_type_id) is not int:  # not bool, not float
-            raise TypeError("associationTypeId must be an integer")
-    if isinstance(parsed.errors, list):  # usually absent or empty
-        for error in parsed.errors:
-            error.context = _decoded(error.context)
-            for detail in error.errors if isinstance(error.errors, list) else ():
-                detail.context = _decoded(detail.context)
-    return parsed
+    def __init__(self, request: httpx.Request, parse: Callable[[Any], T], timeout: httpx.Timeout) -> None:
+        self.request = request
+        self.parse = parse
+        self.timeout = timeout
 
 
-def _decoded(context: T) -> T | ErrorContextObject:
-    """A batch error's ``context`` sent as a string (JSON-encoded, as in HubSpot's own documentation example, or
-    Java's ``Map.toString()``) as the object it encodes; anything else unchanged."""
-    if not isinstance(context, str):
-        return context
-    # Imported here: only a batch result that carries errors gets this far (see test_import_footprint.py).
-    from hubspot_associations_api.models import ErrorContextObject
-
-    decoded = normalize_context(context)
-    return context if "_raw" in decoded or not context.strip() else ErrorContextObject.from_dict(decoded)
-
-
-def _parse_labelled(data: Any) -> LabelsBetweenObjectPair:
-    # From 2025-09 to 2026-02 HubSpot's spec wrapped the pair as {"createdResourceId", "entity", "location"}.
-    if isinstance(data, dict) and "entity" in data and "fromObjectId" not in data:
-        data = data["entity"]
-    parsed = LabelsBetweenObjectPair.from_dict(data)
-    ids = (parsed.from_object_type_id, parsed.from_object_id, parsed.to_object_type_id, parsed.to_object_id)
-    if not all(isinstance(value, str) for value in ids):
-        raise TypeError("object type ids and ids must be strings or integers")
-    labels = parsed.labels
-    if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
-        raise TypeError("labels must be a list of strings")
-    return parsed
-
-
-def _describe(exc: BaseException) -> str:
-    """``exc`` for a message: its type and at most 200 characters of its text (which may quote the body)."""
-    try:
-        text = str(exc)
-    except Exception:  # e.g. a RecursionError while formatting a deeply nested value
-        text = ""
-    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
-
-
-def _path_args(
-    from_object_type: object, from_object_id: object, to_object_type: object, to_object_id: object
-) -> tuple[str, str, str, str]:
-    """The four path segments, validated and normalised; raises InvalidInputError naming the argument."""
-    return (
-        validate_object_type(from_object_type, "from_object_type"),
-        validate_object_id(from_object_id, "from_object_id"),
-        validate_object_type(to_object_type, "to_object_type"),
-        validate_object_id(to_object_id, "to_object_id"),
-    )
-
-
-def _timeout(value: float | httpx.Timeout) -> httpx.Timeout:
-    """``timeout=`` as an :class:`httpx.Timeout`; see :class:`BaseClient` for what it bounds."""
-    if isinstance(value, httpx.Timeout):
-        return value
-    try:
-        seconds = validate_seconds(value, "timeout")
-    except InvalidInputError:
-        raise InvalidInputError(
-            "timeout", f"must be a positive number of seconds or an httpx.Timeout, got {value!r}"
-        ) from None
-    # A plain number is the whole call's budget; connecting never gets longer than the default 5 s of it.
-    return httpx.Timeout(seconds, connect=min(seconds, DEFAULT_TIMEOUT.connect or 5.0))
-
-
-def _base_url(value: str) -> str:
-    try:
-        url = httpx.URL(value)
-    except (httpx.InvalidURL, TypeError):  # e.g. "http://[::1", a port beyond 65535, not a str
-        url = httpx.URL()
-    if url.scheme not in ("http", "https") or not url.host or not 0 < (url.port or 80) < 65536:
-        raise InvalidInputError("base_url", f"must be an http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}")
-    return str(url).rstrip("/")
-
-
-def _auth(access_token: str | None, auth: httpx.Auth | None, base_url: str) -> httpx.Auth:
-    if auth is not None and access_token is not None:
-        raise InvalidInputError("auth", "pass either access_token or auth, not both")
-    if auth is not None:
-        if not isinstance(auth, httpx.Auth):
-            raise InvalidInputError("auth", f"must be an httpx.Auth such as OAuthRefresh, got {type(auth).__name__}")
-        if isinstance(auth, OAuthRefresh):
-            try:
-                auth.follow_base_url(base_url)  # the refresh goes to base_url's host unless token_url says otherwise
-            except ValueError as exc:
-                raise InvalidInputError("auth", str(exc)) from None
-        return auth
-    try:
-        return BearerToken(access_token if access_token is not None else token_from_env())
-    except MissingCredentialsError:
-        raise
-    except (TypeError, ValueError) as exc:  # BearerToken's message never contains the token itself
-        raise InvalidInputError("access_token", str(exc)) from None
-
-
-def _check_transport(http_client: httpx.Client | httpx.AsyncClient) -> None:
-    # httpx accepts any transport and fails only at the first request, with an AttributeError from inside httpx
-    # (the usual case: ``httpx.ASGITransport``, which is async-only, in an ``httpx.Client``). Say so up front.
-    transport = getattr(http_client, "_transport", None)
-    sync = isinstance(http_client, httpx.Client)
-    expected = httpx.BaseTransport if sync else httpx.AsyncBaseTransport
-    if transport is None or isinstance(transport, expected):
-        return
-    hint = (
-        " (for the emulator from the sync client, serve it with run_emulator_in_thread() and pass its base_url, "
-        "or use AsyncHubSpotAssociations)"
-        if sync
-        else ""
-    )
-    raise InvalidInputError(
-        "http_client",
-        f"its transport {type(transport).__name__} is not an httpx.{expected.__name__}, so it cannot serve an "
-        f"httpx.{type(http_client).__name__}{hint}",
-    )
-
-
-class BaseClient(Generic[HttpT]):
+class BaseClient(Generic[HttpT, SleepT]):
     """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`.
 
     Each owns one ``HttpT`` (one connection pool) unless ``http_client`` is passed in: that one is used as is (its
@@ -220,6 +92,13 @@ class BaseClient(Generic[HttpT]):
 
     ``max_response_bytes`` (default 1 MiB) caps every response body, success or error, counted after decoding
     (gzip, deflate...): a larger one raises :class:`ResponseTooLargeError` with its status and correlation id.
+
+    ``clock`` and ``sleep`` are seams for tests and simulations: ``clock()`` returns monotonic seconds (default
+    :func:`time.monotonic`) and drives every call's deadline and the pacer; ``sleep(seconds)`` (default
+    :func:`time.sleep`, or an awaitable ``anyio.sleep`` for the async client) is every wait: pacer slots, retry
+    backoff, and ``associate_many``'s pauses. A fake clock that ``sleep`` moves forward therefore drives them
+    all, and nothing waits for real. With a ``sleep`` of your own a ``stop`` event is looked at before and after
+    each wait rather than ending it midway. Neither appears in ``repr``.
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
@@ -248,15 +127,22 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None = None,
         shared_limit: object = None,
         shared_limit_key: str | None = None,
+        clock: Callable[[], float] | None = None,
+        sleep: SleepT | None = None,
     ) -> None:
         self.max_retries = validate_count(max_retries, "max_retries", minimum=0)
         if rate_limit is not None:
             validate_count(rate_limit, "rate_limit", unit=" (requests per window) or None")
         window = validate_seconds(rate_limit_window, "rate_limit_window")
-        self.base_url = _base_url(base_url)
-        self.timeout = _timeout(timeout)
+        self.base_url = base_url_of(base_url)
+        self.timeout = timeout_of(timeout)
         self.max_response_bytes = validate_count(max_response_bytes, "max_response_bytes", unit=" (bytes)")
-        self.auth = _auth(access_token, auth, self.base_url)
+        self.auth = auth_of(access_token, auth, self.base_url)
+        # The seams, looked up here once: every deadline, pacer slot and wait of this client reads them.
+        self._clock: Callable[[], float] = time.monotonic if clock is None else seam(clock, "clock")
+        sync = self._http_class is httpx.Client  # an async function cannot be the sync client's sleep
+        self._sleep: SleepT = self._default_sleep() if sleep is None else seam(sleep, "sleep", refuse_async=sync)
+        self._stop_aware = sleep is None  # the real sleep: a ``stop`` set meanwhile ends a wait midway
         # self.pacer (Pacer | SharedPacer, declared on the class) is set below
         self._shared_pacer: SharedPacer | None = None
         if shared_limit is not None:
@@ -270,11 +156,13 @@ class BaseClient(Generic[HttpT]):
                 rate_limit,
                 window,
                 asynchronous=self._http_class is httpx.AsyncClient,
+                clock=self._clock,
             )
         elif shared_limit_key is not None:
             raise InvalidInputError("shared_limit_key", "only applies with shared_limit=")
         else:
-            self.pacer = Pacer(rate_limit, window)
+            self.pacer = Pacer(rate_limit, window, clock=self._clock)
+        self._url_secrets: tuple[str, list[str]] = ("", [])
         self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()
@@ -284,11 +172,18 @@ class BaseClient(Generic[HttpT]):
                 "http_client", f"must be an httpx.{http_class.__name__}, got {type(http_client).__name__}"
             )
         if http_client is not None:
-            _check_transport(http_client)
+            check_transport(http_client)
         self._owns_http = http_client is None
-        self._http: HttpT = http_client if http_client is not None else cast(HttpT, http_class(timeout=self.timeout))
         if http_client is None:
+            # Accept-Encoding: only what BodyReader decodes within its cap (a passed-in pool gets it per request).
+            http_client = cast(HttpT, http_class(timeout=self.timeout, headers={"Accept-Encoding": ACCEPT_ENCODING}))
+        self._http: HttpT = http_client
+        if self._owns_http:
             bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)
+
+    def _default_sleep(self) -> SleepT:
+        """The real wait of this kind of client (``time.sleep``, ``anyio.sleep``)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return self._scrubber.text(
@@ -298,12 +193,15 @@ class BaseClient(Generic[HttpT]):
 
     def _secrets(self) -> list[str | None]:
         """Every secret this client holds: its auth's (``secrets()``, when it has one) and ``base_url``'s userinfo."""
-        found: list[str | None] = list(url_secrets(self.base_url))
+        if self._url_secrets[0] != self.base_url:  # computed once per base_url: this runs on every call
+            self._url_secrets = (self.base_url, url_secrets(self.base_url))
+        found: list[str | None] = list(self._url_secrets[1])
         secrets = getattr(self.auth, "secrets", None)
         if callable(secrets):
-            # A foreign auth's hook must not turn error reporting into another error.
-            with contextlib.suppress(Exception):
+            try:  # noqa: SIM105 (not contextlib.suppress: this runs on every call, and a try costs nothing)
                 found.extend(value for value in secrets() if isinstance(value, str))
+            except Exception:  # a foreign auth's hook must not turn error reporting into another error
+                pass
         return found
 
     def _scrubbed(self, error: HubSpotError, call: PreparedCall[Any]) -> None:
@@ -313,16 +211,17 @@ class BaseClient(Generic[HttpT]):
     # -- building requests -------------------------------------------------------------------------------------
 
     def _call(self, kwargs: dict[str, Any], timeout: TimeoutLike, parse: Callable[[Any], T]) -> PreparedCall[T]:
-        limits = self.timeout if timeout is None else _timeout(timeout)
+        limits = self.timeout if timeout is None else timeout_of(timeout)
+        json = kwargs.get("json")
+        headers = kwargs.get("headers")
+        if json is not None and headers == _JSON_CONTENT_TYPE:
+            headers = None  # httpx sets this very header for json=; merging a copy of it costs more than the call
+        # No timeout= here: _arm sets each attempt's timeouts (capped by the deadline) before it is sent.
         request = self._http.build_request(
-            kwargs["method"],
-            self.base_url + kwargs["url"],
-            params=kwargs.get("params"),
-            json=kwargs.get("json"),
-            headers=kwargs.get("headers"),
-            timeout=limits,
+            kwargs["method"], self.base_url + kwargs["url"], params=kwargs.get("params"), json=json, headers=headers
         )
-        request.headers["Accept-Encoding"] = ACCEPT_ENCODING  # only what BodyReader decodes within its cap
+        if not self._owns_http:  # our own pool sends it by default (see __init__)
+            request.headers["Accept-Encoding"] = ACCEPT_ENCODING
         return PreparedCall(request, parse, limits)
 
     def _prepare_default(
@@ -333,8 +232,8 @@ class BaseClient(Generic[HttpT]):
         to_object_id: str | int,
         timeout: TimeoutLike,
     ) -> PreparedCall[BatchResponsePublicDefaultAssociation]:
-        kwargs = _default_op._get_kwargs(*_path_args(from_object_type, from_object_id, to_object_type, to_object_id))
-        return self._call(kwargs, timeout, _parse_default)
+        kwargs = _default_op._get_kwargs(*path_args(from_object_type, from_object_id, to_object_type, to_object_id))
+        return self._call(kwargs, timeout, parse_default)
 
     def _prepare_labelled(
         self,
@@ -346,10 +245,10 @@ class BaseClient(Generic[HttpT]):
         timeout: TimeoutLike,
     ) -> PreparedCall[LabelsBetweenObjectPair]:
         kwargs = _labelled_op._get_kwargs(
-            *_path_args(from_object_type, from_object_id, to_object_type, to_object_id),
+            *path_args(from_object_type, from_object_id, to_object_type, to_object_id),
             body=[spec.to_wire() for spec in coerce_specs(specs)],
         )
-        return self._call(kwargs, timeout, _parse_labelled)
+        return self._call(kwargs, timeout, parse_labelled)
 
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 
@@ -448,15 +347,15 @@ class BaseClient(Generic[HttpT]):
         except Exception as exc:
             error = UnexpectedResponseError.from_response(
                 response,
-                f"HubSpot answered {response.status_code} but the body is not the documented result ({_describe(exc)})",
+                f"HubSpot answered {response.status_code} but the body is not the documented result ({describe(exc)})",
             )
             raise cls._final(error, attempt) from None
 
     def _scrub(self, text: str) -> str:
         return self._scrubber.text(text)
 
-    def _deadline(self, call: PreparedCall[Any], clock: Callable[[], float]) -> Deadline:
-        return Deadline(budget_of(call.timeout), clock)
+    def _deadline(self, call: PreparedCall[Any]) -> Deadline:
+        return Deadline(budget_of(call.timeout), self._clock)
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

@@ -143,6 +143,20 @@ class Deadline:
         return error
 
 
+def _framing(headers: httpx.Headers) -> tuple[str, str | None]:
+    """``Content-Encoding`` (all of them, comma-joined) and ``Content-Length``, in one pass over the raw headers
+    (this runs on every response; two lookups would walk the list twice and decode every key)."""
+    encodings: list[bytes] = []
+    length: bytes | None = None
+    for name, value in headers.raw:
+        if len(name) == 16 and name.lower() == b"content-encoding":
+            encodings.append(value)
+        elif length is None and len(name) == 14 and name.lower() == b"content-length":
+            length = value
+    encoding = b",".join(encodings).decode("latin-1") if encodings else ""
+    return encoding, None if length is None else length.decode("latin-1")
+
+
 class BodyReader:
     """Collect one response's body, decoding it within ``limit`` bytes and the call's deadline.
 
@@ -159,8 +173,8 @@ class BodyReader:
         self._deadline = deadline
         self._chunks: list[bytes] = []
         self._size = 0
-        self._decoders = self._decoders_for(response.headers.get("content-encoding", ""))
-        declared = response.headers.get("content-length")
+        encoding, declared = _framing(response.headers)
+        self._decoders = self._decoders_for(encoding) if encoding else []
         # Only an identity body's length is its decoded length; compressed ones are counted as they inflate.
         if declared is not None and not self._decoders:
             try:

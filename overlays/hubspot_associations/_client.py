@@ -1,19 +1,28 @@
-"""The clients users import. Sync and async differ only in how they send and how they wait."""
+"""The clients users import. Sync and async differ only in how they send and how they wait.
+
+Configuration, the ``clock=``/``sleep=`` seams and every policy decision are in ``_base_client.py``; each client
+here adds its send loop and its ``_pause`` (the one place a client waits). ``associate_many`` hands over to the
+bulk engines in ``_bulk/`` (``_sync.py``, ``_async.py``), imported on first use.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterable, Iterable, Iterator
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
-from ._models import APIResponse, BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair, SpecsLike
+from ._models import SpecsLike
+from ._response import APIResponse
+from ._validation import validate_count, validate_seconds
 
 if TYPE_CHECKING:
     import anyio  # imported where used: sync-only users never import it
@@ -33,27 +42,7 @@ async def _async_sleep(seconds: float) -> None:
     await anyio.sleep(seconds)
 
 
-async def _async_pause(seconds: float, stop: anyio.Event | None, attempts: int) -> None:
-    """The async :func:`_pause`: a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
-    if stop is None:
-        await _async_sleep(seconds)
-        return
-    import anyio
-
-    with anyio.move_on_after(seconds):
-        await stop.wait()
-        raise StoppedError(attempts=attempts)
-
-
-def _pause(seconds: float, stop: threading.Event | None, attempts: int) -> None:
-    """Wait before an attempt; a ``stop`` set meanwhile ends the wait at once with :class:`StoppedError`."""
-    if stop is None:
-        time.sleep(seconds)
-    elif stop.wait(seconds):
-        raise StoppedError(attempts=attempts)
-
-
-class HubSpotAssociations(BaseClient[httpx.Client]):
+class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     """Create HubSpot CRM associations, with timeouts, retries, pacing and typed errors built in.
 
     >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
@@ -64,6 +53,22 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
     """
 
     _http_class = httpx.Client
+
+    def _default_sleep(self) -> Callable[[float], None]:
+        return time.sleep
+
+    def _pause(self, seconds: float, stop: threading.Event | None, attempts: int) -> None:
+        """Wait before an attempt; a ``stop`` set meanwhile ends the wait with :class:`StoppedError` (at once with
+        the real sleep; with a ``sleep=`` seam, when it returns)."""
+        if stop is None:
+            self._sleep(seconds)
+        elif self._stop_aware:
+            if stop.wait(seconds):
+                raise StoppedError(attempts=attempts)
+        else:
+            self._sleep(seconds)
+            if stop.is_set():
+                raise StoppedError(attempts=attempts)
 
     def associate_default(
         self,
@@ -109,7 +114,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
     def _attempts(self, call: PreparedCall[T], stop: threading.Event | None) -> APIResponse[T]:
         # The policy (deadline, body cap, retries, errors) lives in BaseClient; this loop only sends and sleeps.
         # ``stop`` (bulk runs): once set, no further attempt starts and no wait goes on (StoppedError).
-        deadline = self._deadline(call, time.monotonic)
+        deadline = self._deadline(call)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
@@ -117,7 +122,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             slot = self.pacer.claim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
-                _pause(slot.wait, stop, attempt)
+                self._pause(slot.wait, stop, attempt)
             self._arm(call, deadline)
             try:
                 response = self._http.send(call.request, auth=self.auth, stream=True)
@@ -135,7 +140,7 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
-            _pause(outcome, stop, attempt + 1)
+            self._pause(outcome, stop, attempt + 1)
             attempt += 1
 
     def close(self) -> None:
@@ -175,7 +180,8 @@ class HubSpotAssociations(BaseClient[httpx.Client]):
         """
         from ._bulk import associate_many_sync
 
-        return associate_many_sync(self, rows, concurrency=concurrency, stop=stop, grace=grace)
+        validate_count(concurrency, "concurrency")
+        return associate_many_sync(self, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
 
 
 class HubSpotAssociationsWithRawResponse:
@@ -212,7 +218,7 @@ class HubSpotAssociationsWithRawResponse:
         return client._send(call)
 
 
-class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
+class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """The async twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods.
 
     Runs wherever httpx's ``AsyncClient`` runs: asyncio, trio, or anyio on either (every wait, lock and task goes
@@ -220,6 +226,24 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
     """
 
     _http_class = httpx.AsyncClient
+
+    def _default_sleep(self) -> Callable[[float], Awaitable[None]]:
+        return _async_sleep
+
+    async def _pause(self, seconds: float, stop: anyio.Event | None, attempts: int) -> None:
+        """The async :meth:`HubSpotAssociations._pause`."""
+        if stop is None:
+            await self._sleep(seconds)
+        elif self._stop_aware:
+            import anyio
+
+            with anyio.move_on_after(seconds):
+                await stop.wait()
+                raise StoppedError(attempts=attempts)
+        else:
+            await self._sleep(seconds)
+            if stop.is_set():
+                raise StoppedError(attempts=attempts)
 
     async def associate_default(
         self,
@@ -267,7 +291,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
     async def _attempts(self, call: PreparedCall[T], stop: anyio.Event | None) -> APIResponse[T]:
         # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
         # ``stop`` (bulk runs), as in the sync client: once set, no further attempt starts and no wait goes on.
-        deadline = self._deadline(call, time.monotonic)
+        deadline = self._deadline(call)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
@@ -276,7 +300,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
-                await _async_pause(slot.wait, stop, attempt)
+                await self._pause(slot.wait, stop, attempt)
             self._arm(call, deadline)
             try:
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
@@ -296,7 +320,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
             if isinstance(outcome, APIResponse):
                 return outcome
             self._may_wait(call, deadline, outcome, pacer=False)
-            await _async_pause(outcome, stop, attempt + 1)
+            await self._pause(outcome, stop, attempt + 1)
             attempt += 1
 
     async def close(self) -> None:
@@ -338,7 +362,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient]):
         """
         from ._bulk import associate_many_async
 
-        return associate_many_async(self, rows, concurrency=concurrency, stop=stop, grace=grace)
+        return associate_many_async(self, rows, concurrency, stop, grace)
 
 
 class AsyncHubSpotAssociationsWithRawResponse:

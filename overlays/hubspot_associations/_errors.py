@@ -1,4 +1,4 @@
-"""The SDK's one exception tree, and the one function that turns an HTTP response into an error.
+"""The SDK's one exception tree. Pure data: whether to retry belongs to the retry policy, not here.
 
 Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
 
@@ -16,24 +16,27 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
         UnexpectedStatusError     anything else
       UnexpectedResponseError     a 2xx whose body is not the documented result
         ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
+      StoppedError                a bulk row left unfinished because the run was stopped
 
-HubSpot error bodies have no single shape (``docs/real-traffic.md`` §4-5); :mod:`._response` reads them leniently
-(it owns every fact taken from a response), so :func:`error_from_response` never raises. This module only maps a
-status to a class.
+(``APIStatusError`` and ``UnexpectedResponseError`` share a private base, ``_AnswerError``: the fields of the HTTP
+answer they came from.)
 
-These classes are pure data: whether to retry belongs to the retry policy, not here.
+Where the rest lives: which class a response maps to, :func:`error_from_response` (``_error_mapping.py``); reading
+an error body leniently (``_error_body.py``, loaded by the first error, which the class hooks below import where
+they run); headers, correlation id and ``Retry-After`` (``_response.py``); redacting credential headers
+(``_secrets.redact_headers``); whether an error dooms a bulk run's following rows (``_run_failure.py``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
 from . import _response
 from ._clamps import clamp_rate_limit, clamp_wait
+from ._secrets import redact_headers
 
 __all__ = [
     "APIConnectionError",
@@ -47,45 +50,11 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
-    "RunWideFailure",
     "ServerError",
     "StoppedError",
     "UnexpectedResponseError",
     "UnexpectedStatusError",
-    "error_from_parts",
-    "error_from_response",
-    "redact_headers",
-    "run_wide_failure",
 ]
-
-_REDACTED = "[redacted]"
-# Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
-_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-# The three places HubSpot has put missing scopes over the years (newest first).
-_SCOPE_KEYS = ("requiredGranularScopes", "requiredScopes", "missingScopes")
-_SCOPE_SPLIT_RE = re.compile(r"[\s,]+")
-# Old-style message: "... does not have proper permissions! (requires any of [contacts])".
-_SCOPES_IN_MESSAGE_RE = re.compile(r"requires any of \[([^\]]*)\]")
-
-
-def redact_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers:
-    """Return a copy of ``headers`` with ``Authorization``, ``Cookie`` and ``Set-Cookie`` values replaced.
-
-    >>> redact_headers({"Authorization": "Bearer pat-na1-x", "X-A": "1"})["authorization"]
-    '[redacted]'
-    """
-    if headers is None:
-        return httpx.Headers()
-    try:
-        items: Iterable[tuple[str, str]] = (
-            headers.multi_items() if isinstance(headers, httpx.Headers) else list(headers.items())
-        )
-        return httpx.Headers(
-            [(name, _REDACTED if str(name).lower() in _SENSITIVE_HEADERS else value) for name, value in items]
-        )
-    except Exception:
-        # Malformed header input must not turn error reporting into a second error.
-        return httpx.Headers()
 
 
 def _rebuild(cls: type[HubSpotError], state: dict[str, Any]) -> HubSpotError:
@@ -105,7 +74,7 @@ class HubSpotError(Exception):
         message: a human-readable description.
         attempts: how many attempts the call made, the one that raised this included (``attempts - 1`` retries),
             set by the client where it raises the error; ``None`` for an error built outside a call (e.g. by
-            :func:`error_from_response`).
+            :func:`._error_mapping.error_from_response`).
     """
 
     message: str
@@ -168,7 +137,37 @@ class APITimeoutError(APIConnectionError):
         self.last_error = None
 
 
-class APIStatusError(HubSpotError):
+class _AnswerError(HubSpotError):
+    """What an error built from an HTTP answer keeps (the private base of the two that are)."""
+
+    status_code: int
+    correlation_id: str | None
+    headers: httpx.Headers
+    response: httpx.Response | None
+    request: httpx.Request | None
+
+    def _keep_answer(
+        self,
+        status_code: int,
+        headers: httpx.Headers | Mapping[str, str] | None,
+        response: httpx.Response | None,
+        request: httpx.Request | None,
+    ) -> None:
+        self.status_code = status_code
+        self.headers = redact_headers(headers)  # never the credentials, whatever the server echoed
+        self.response = response
+        self.request = request
+
+    def _correlation_id_from_headers(self) -> None:
+        """Take the correlation id from the (redacted) headers: for an answer whose body says nothing."""
+        self.correlation_id = _response.correlation_id(self.headers)
+
+    def _cite(self, text: str) -> str:
+        """``text`` with the correlation id to quote to HubSpot support, when there is one."""
+        return f"{text} (correlation id {self.correlation_id})" if self.correlation_id else text
+
+
+class APIStatusError(_AnswerError):
     """HubSpot (or something in front of it) answered with a non-2xx status.
 
     Attributes:
@@ -187,18 +186,13 @@ class APIStatusError(HubSpotError):
         request: the :class:`httpx.Request`, when known (never shown in ``repr``).
     """
 
-    status_code: int
     category: str | None
     sub_category: str | None
-    correlation_id: str | None
     context: dict[str, Any]
     errors: list[dict[str, Any]]
     error_type: str | None
     json_body: Any
-    headers: httpx.Headers
     body: bytes | str
-    response: httpx.Response | None
-    request: httpx.Request | None
 
     def __init__(
         self,
@@ -218,7 +212,7 @@ class APIStatusError(HubSpotError):
         request: httpx.Request | None = None,
     ) -> None:
         super().__init__(message)
-        self.status_code = status_code
+        self._keep_answer(status_code, headers, response, request)
         self.category = category
         self.sub_category = sub_category
         self.correlation_id = correlation_id
@@ -226,18 +220,13 @@ class APIStatusError(HubSpotError):
         self.errors = list(errors) if errors else []
         self.error_type = error_type
         self.json_body = json_body
-        self.headers = redact_headers(headers)
         self.body = body
-        self.response = response
-        self.request = request
 
     def __str__(self) -> str:
         prefix = f"{self.status_code} {self.category}" if self.category else str(self.status_code)
         # Fallback messages already start with "HTTP <status>"; don't say it twice.
         text = self.message if self.message.startswith(f"HTTP {self.status_code}") else f"{prefix}: {self.message}"
-        if self.correlation_id:
-            text += f" (correlation id {self.correlation_id})"
-        return text
+        return self._cite(text)
 
     def __repr__(self) -> str:
         # Deliberately field-by-field: the request (and its Authorization header) must never leak into logs.
@@ -261,9 +250,11 @@ class BadRequestError(APIStatusError):
 
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        contexts = _all_contexts(self.context, self.errors)
-        self.invalid_object_ids = _response.context_values(contexts, ("INVALID_OBJECT_IDS",))
-        self.invalid_association_type_ids = _response.context_values(
+        from ._error_body import all_contexts, context_values  # an error-only module (see its docstring)
+
+        contexts = all_contexts(self.context, self.errors)
+        self.invalid_object_ids = context_values(contexts, ("INVALID_OBJECT_IDS",))
+        self.invalid_association_type_ids = context_values(
             contexts, ("INVALID_ASSOCIATION_TYPE_ID", "INVALID_ASSOCIATION_TYPE_IDS")
         )
 
@@ -290,13 +281,9 @@ class PermissionDeniedError(APIStatusError):
 
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
-        sources = _all_contexts(self.context, self.errors)
-        if isinstance(self.json_body, dict):
-            sources.append(self.json_body)
-        scopes = list(_response.context_values(sources, _SCOPE_KEYS, _SCOPE_SPLIT_RE))
-        for match in _SCOPES_IN_MESSAGE_RE.finditer(self.message):
-            scopes.extend(_response.context_values([{"scopes": match.group(1)}], ("scopes",), _SCOPE_SPLIT_RE))
-        self.missing_scopes = tuple(dict.fromkeys(scopes))
+        from ._error_body import missing_scopes  # an error-only module (see its docstring)
+
+        self.missing_scopes = missing_scopes(self.context, self.errors, self.json_body, self.message)
 
 
 class NotFoundError(APIStatusError):
@@ -346,7 +333,7 @@ class UnexpectedStatusError(APIStatusError):
     """Any status without a dedicated class (e.g. 3xx, 405, 422, 499)."""
 
 
-class UnexpectedResponseError(HubSpotError):
+class UnexpectedResponseError(_AnswerError):
     """HubSpot answered 2xx but the body is not the documented result (not JSON, or the wrong shape).
 
     Not an :class:`APIStatusError`: the request may well have succeeded, so callers should not treat it as a refusal.
@@ -360,12 +347,7 @@ class UnexpectedResponseError(HubSpotError):
         request: the :class:`httpx.Request`, when known (never shown in ``repr``).
     """
 
-    status_code: int
-    correlation_id: str | None
-    headers: httpx.Headers
     body: bytes
-    response: httpx.Response | None
-    request: httpx.Request | None
 
     def __init__(
         self,
@@ -378,12 +360,9 @@ class UnexpectedResponseError(HubSpotError):
         request: httpx.Request | None = None,
     ) -> None:
         super().__init__(message)
-        self.status_code = status_code
-        self.headers = redact_headers(headers)
-        self.correlation_id = _response.correlation_id(self.headers)
+        self._keep_answer(status_code, headers, response, request)
+        self._correlation_id_from_headers()
         self.body = body
-        self.response = response
-        self.request = request
 
     @classmethod
     def from_response(cls, response: httpx.Response, message: str) -> UnexpectedResponseError:
@@ -398,9 +377,7 @@ class UnexpectedResponseError(HubSpotError):
         )
 
     def __str__(self) -> str:
-        if self.correlation_id:
-            return f"{self.message} (correlation id {self.correlation_id})"
-        return self.message
+        return self._cite(self.message)
 
     def __repr__(self) -> str:
         return (
@@ -426,85 +403,6 @@ class ResponseTooLargeError(UnexpectedResponseError):
         self.limit = limit
 
 
-_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
-}
-
-
-def _class_for_status(status_code: int) -> type[APIStatusError]:
-    if 500 <= status_code <= 599:
-        return ServerError
-    return _STATUS_CLASSES.get(status_code, UnexpectedStatusError)
-
-
-def error_from_response(response: httpx.Response) -> APIStatusError:
-    """Turn a non-2xx :class:`httpx.Response` into the matching :class:`APIStatusError` subclass. Never raises.
-
-    >>> err = error_from_response(httpx.Response(404, json={"message": "nope", "category": "OBJECT_NOT_FOUND"}))
-    >>> type(err).__name__, str(err)
-    ('NotFoundError', '404 OBJECT_NOT_FOUND: nope')
-    """
-    return error_from_parts(
-        response.status_code,
-        response.headers,
-        _response.read_body(response),
-        _response.request_of(response),
-        response=response,
-    )
-
-
-def error_from_parts(
-    status_code: int,
-    headers: httpx.Headers | Mapping[str, str] | None,
-    body: bytes | str,
-    request: httpx.Request | None = None,
-    *,
-    response: httpx.Response | None = None,
-) -> APIStatusError:
-    """Build the error for ``status_code`` from raw headers and body (for callers that hold only bytes).
-
-    Never raises: anything unparseable becomes a fallback message (see :func:`._response.parse_error_body`).
-    """
-    try:
-        status = int(status_code)
-    except Exception:
-        status = 0
-    cls = _class_for_status(status)
-    fields = _response.parse_error_body(status, headers, body)
-    try:
-        return cls(
-            fields.message,
-            status_code=status,
-            category=fields.category,
-            sub_category=fields.sub_category,
-            correlation_id=fields.correlation_id,
-            context=fields.context,
-            errors=fields.errors,
-            error_type=fields.error_type,
-            json_body=fields.json_body,
-            headers=headers,
-            body=body,
-            response=response,
-            request=request,
-        )
-    except Exception:  # a subclass hook failed on an exotic body; keep the class, drop the details
-        return cls(fields.message, status_code=status, body=body, response=response, request=request)
-
-
-def _all_contexts(context: dict[str, Any], errors: list[dict[str, Any]]) -> list[Mapping[str, Any]]:
-    contexts: list[Mapping[str, Any]] = [context]
-    contexts.extend(error["context"] for error in errors if isinstance(error.get("context"), dict))
-    return contexts
-
-
-# -- run-wide failures and stopped rows (bulk runs) ----------------------------------------------------------------
-
-
 class StoppedError(HubSpotError):
     """A bulk row left unfinished because the run was asked to stop (Ctrl-C, or a run-wide failure).
 
@@ -515,46 +413,3 @@ class StoppedError(HubSpotError):
     def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
         super().__init__(message)
         self.attempts: int | None = attempts  # always an int here; the base class declares the type
-
-
-class RunWideFailure(NamedTuple):
-    """Why every following row would fail the same way, so a bulk run stops sending (see :func:`run_wide_failure`).
-
-    Attributes:
-        kind: ``AUTHENTICATION`` (401 after any refresh), ``OAUTH_REFRESH`` (the refresh token was refused),
-            ``MISSING_SCOPES`` (403) or ``DAILY_LIMIT`` (429 with policy ``DAILY``).
-        object_pair_only: only rows between the same two object types are affected (scopes are per object type).
-        fix: what the user has to do before resuming.
-    """
-
-    kind: str
-    object_pair_only: bool
-    fix: str
-
-
-def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
-    """The one place that decides whether an error dooms the rows after it (None: it concerns this row only).
-
-    * 401: the client already refreshed an OAuth token where it could; a 401 that reaches the caller survives it.
-    * A refused OAuth refresh: every later request needs the same refresh.
-    * 403 for missing scopes: HubSpot checks scopes per object type, so rows between the same two object types
-      fail alike (another 403 concerns its row only).
-    * 429 ``DAILY``: the daily cap resets at the account's midnight; seconds of backoff do not help.
-    """
-    from ._auth import OAuthRefreshError  # _auth imports this module
-
-    if isinstance(error, AuthenticationError):
-        return RunWideFailure(
-            "AUTHENTICATION",
-            False,
-            "check the credentials: --token / HUBSPOT_ACCESS_TOKEN, or for OAuth --client-id, --client-secret and "
-            "--refresh-token",
-        )
-    if isinstance(error, OAuthRefreshError):
-        return RunWideFailure("OAUTH_REFRESH", False, "check --client-id, --client-secret and --refresh-token")
-    if isinstance(error, PermissionDeniedError) and (error.missing_scopes or error.category == "MISSING_SCOPES"):
-        scopes = f" ({', '.join(error.missing_scopes)})" if error.missing_scopes else ""
-        return RunWideFailure("MISSING_SCOPES", True, f"grant the app the missing scopes{scopes}")
-    if isinstance(error, RateLimitError) and error.is_daily:
-        return RunWideFailure("DAILY_LIMIT", False, "wait for the daily limit to reset (the account's midnight)")
-    return None

@@ -1,29 +1,24 @@
-"""Values users build (association specs) and the raw-response wrapper every call can return."""
+"""Values users build: association specs (:class:`AssociationSpec`, :data:`AssociationCategory`) and their one
+coercion from Python values (:func:`coerce_specs`) and from text (:func:`spec_from_text`).
+
+The raw-response wrapper :class:`APIResponse` lives beside the header reading it uses (``_response.py``); the
+generated result models are re-exported where users import them (``hubspot_associations/__init__.py``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Generic, TypeVar
 
 import attrs
-import httpx
 
 from hubspot_associations_api.models import AssociationSpec as _WireAssociationSpec
-from hubspot_associations_api.models import (
-    AssociationSpecAssociationCategory,
-    BatchResponsePublicDefaultAssociation,
-    LabelsBetweenObjectPair,
-)
+from hubspot_associations_api.models import AssociationSpecAssociationCategory
 
-from ._response import RateLimitInfo, correlation_id, rate_limit_info
 from ._validation import MAX_ASSOCIATION_TYPE_ID, InvalidInputError, validate_category, validate_type_id
 
 __all__ = [
-    "APIResponse",
     "AssociationCategory",
     "AssociationSpec",
-    "BatchResponsePublicDefaultAssociation",
-    "LabelsBetweenObjectPair",
     "SpecsLike",
     "coerce_specs",
     "spec_from_text",
@@ -128,36 +123,3 @@ def spec_from_text(
     if len(type_id.lstrip("0")) > _MAX_TYPE_ID_DIGITS:  # before int(): it refuses over 4300 digits
         raise InvalidInputError(type_id_argument, f"must be between 1 and 2**31-1, got {type_id[:60]!r}")
     return AssociationSpec(category_value, validate_type_id(int(type_id), type_id_argument))
-
-
-T = TypeVar("T")
-
-
-@attrs.frozen(slots=True)
-class APIResponse(Generic[T]):
-    """A parsed result together with the HTTP response it came from (``client.with_raw_response.<method>``).
-
-    ``attempts`` counts every try, so ``attempts - 1`` retries were absorbed.
-    """
-
-    parsed: T
-    http_response: httpx.Response = attrs.field(repr=False)
-    attempts: int
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def correlation_id(self) -> str | None:
-        """HubSpot's request id (``X-HubSpot-Correlation-Id``); quote it to HubSpot support."""
-        return correlation_id(self.http_response.headers)
-
-    @property
-    def rate_limit(self) -> RateLimitInfo | None:
-        """The ``X-HubSpot-RateLimit-*`` headers of this response, parsed."""
-        return rate_limit_info(self.http_response.headers)

@@ -1,20 +1,21 @@
-"""Reading one HubSpot response: the single home for every fact the SDK takes from its headers and its body.
+"""Reading one HubSpot response's headers: the single home for every fact the SDK takes from them.
 
-Every consumer asks here — the error tree (``_errors.py``), the retry policy (``_policy.py``), the pacer (through
-:func:`rate_limit_info`), logging, OAuth and bulk outcomes — so a header or body shape is read one way only:
+It runs on every call. Every consumer asks here — the error tree (``_errors.py``), the retry policy
+(``_policy.py``), the pacer (through :func:`rate_limit_info`), logging, OAuth and bulk outcomes — so a header is
+read one way only:
 
 * :func:`header` — case-insensitive lookup in :class:`httpx.Headers` or any mapping.
 * :func:`rate_limit_info` — ``X-HubSpot-RateLimit-*`` as :class:`RateLimitInfo`.
 * :func:`retry_after` — ``retry-after-ms``, else ``Retry-After`` (delta-seconds or an HTTP-date).
 * :func:`correlation_id` — body ``correlationId``, else ``X-HubSpot-Correlation-Id``.
 * :func:`is_daily_limit` — whether a 429 is the daily cap (``policyName`` wins; the message decides without one).
-* :func:`parse_json` / :func:`parse_error_body` — lenient body parsing that never raises.
+* :class:`APIResponse` — a parsed result with its response (``with_raw_response``), whose properties ask the above.
+* :func:`read_body` / :func:`parse_json` / :func:`text_of` — generic body reading that never raises (OAuth token
+  answers, and the error-body parser).
 
-The shapes (see the **Real traffic** notes in ``openapi/hubspot-crm-associations-v4.yaml``): 429 bodies carry
-``errorType`` and ``policyName`` and no ``category``; "Unable to infer object type" bodies have no ``category``;
-``context`` may be an object of any values, a JSON-encoded string or a Java ``Map.toString()`` string;
-``subCategory`` may be a string or an object; Cloudflare answers 5xx with HTML. HubSpot documents no
-``Retry-After``; proxies and the emulator may send one. Nothing here raises on what a server sends.
+An error response's body (message, category, ``context`` in its several forms) is read by :mod:`._error_body`,
+loaded only when an error is built. HubSpot documents no ``Retry-After``; proxies and the emulator may send one.
+Nothing here raises on what a server sends.
 """
 
 from __future__ import annotations
@@ -23,10 +24,9 @@ import datetime
 import email.utils
 import json
 import math
-import re
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
@@ -41,16 +41,13 @@ from ._constants import (
 )
 
 __all__ = [
-    "ErrorBody",
+    "APIResponse",
     "HeadersLike",
     "RateLimitInfo",
-    "context_values",
     "correlation_id",
     "first_text",
     "header",
     "is_daily_limit",
-    "normalize_context",
-    "parse_error_body",
     "parse_json",
     "rate_limit_info",
     "read_body",
@@ -60,24 +57,7 @@ __all__ = [
 ]
 
 HeadersLike = httpx.Headers | Mapping[str, str]
-
-_MAX_MESSAGE_CHARS = 500
-# Cloudflare's own status codes; httpx knows no reason phrase for them.
-_EXTRA_REASON_PHRASES = {
-    520: "Web Server Returned an Unknown Error",
-    521: "Web Server Is Down",
-    522: "Connection Timed Out",
-    523: "Origin Is Unreachable",
-    524: "A Timeout Occurred",
-    525: "SSL Handshake Failed",
-    526: "Invalid SSL Certificate",
-    527: "Railgun Error",
-}
-_HTML_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_WHITESPACE_RE = re.compile(r"\s+")
-# One entry of Java's Map.toString(): ``key=[a, b]`` or ``key=value``; HubSpot's spec documents context this way.
-_JAVA_MAP_ENTRY_RE = re.compile(r"\s*([^=,{}\[\]]+?)\s*=\s*(\[[^\]]*\]|[^,}]*)")
-
+T = TypeVar("T")
 
 # -- headers --------------------------------------------------------------------------------------------------------
 
@@ -262,7 +242,37 @@ def is_daily_limit(policy_name: str | None, message: str | None = None) -> bool:
     return isinstance(message, str) and "daily limit" in message.lower()
 
 
-# -- bodies ---------------------------------------------------------------------------------------------------------
+@attrs.frozen(slots=True)
+class APIResponse(Generic[T]):
+    """A parsed result together with the HTTP response it came from (``client.with_raw_response.<method>``).
+
+    ``attempts`` counts every try, so ``attempts - 1`` retries were absorbed.
+    """
+
+    parsed: T
+    http_response: httpx.Response = attrs.field(repr=False)
+    attempts: int
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def correlation_id(self) -> str | None:
+        """HubSpot's request id (``X-HubSpot-Correlation-Id``); quote it to HubSpot support."""
+        return correlation_id(self.http_response.headers)
+
+    @property
+    def rate_limit(self) -> RateLimitInfo | None:
+        """The ``X-HubSpot-RateLimit-*`` headers of this response, parsed."""
+        return rate_limit_info(self.http_response.headers)
+
+
+# -- bodies (generic; an error body's fields are read in _error_body.py) ------------------------------------------
 
 
 def read_body(response: httpx.Response) -> bytes:
@@ -306,154 +316,3 @@ def parse_json(body: bytes | str) -> tuple[Any, bool]:
         return json.loads(stripped), True
     except (ValueError, RecursionError, MemoryError):
         return None, False
-
-
-def normalize_context(value: Any) -> dict[str, Any]:
-    """An error's ``context`` as a dict, whatever HubSpot sent.
-
-    A dict is copied (keys as str, values untouched); a string is parsed as JSON (HubSpot's documentation example
-    sends ``"{\\"missingScopes\\":[...]}"``) or as Java ``Map.toString()`` (``{a=[x, y], b=[z]}`` →
-    ``{"a": ["x", "y"], "b": ["z"]}``); anything else is kept under ``"_raw"``.
-    """
-    if value is None:
-        return {}
-    if isinstance(value, dict):
-        return {str(key): item for key, item in value.items()}
-    if isinstance(value, str):
-        stripped = value.strip()
-        if not stripped:
-            return {}
-        parsed, is_json = parse_json(stripped)
-        if is_json and isinstance(parsed, dict):
-            return {str(key): item for key, item in parsed.items()}
-        if stripped.startswith("{") and stripped.endswith("}"):
-            entries: dict[str, Any] = {}
-            for match in _JAVA_MAP_ENTRY_RE.finditer(stripped[1:-1]):
-                key, raw = match.group(1).strip(), match.group(2).strip()
-                if key:
-                    entries[key] = _split_items(raw, _LIST_SPLIT_RE)
-            if entries:
-                return entries
-    return {"_raw": value}
-
-
-_LIST_SPLIT_RE = re.compile(r"\s*,\s*")
-
-
-def _split_items(value: Any, separator: re.Pattern[str], depth: int = 0) -> list[str]:
-    """Flatten a context value (list, single string, ``"[a, b]"``, number) into non-empty strings."""
-    if value is None or isinstance(value, bool) or depth > 20:
-        return []
-    if isinstance(value, list | tuple):
-        return [piece for item in value for piece in _split_items(item, separator, depth + 1)]
-    if isinstance(value, int):
-        return [str(value)] if value.bit_length() <= 64 else []
-    if isinstance(value, float):
-        return [repr(value)]
-    if not isinstance(value, str):
-        return []
-    text = value.strip()
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    return [piece.strip().strip("'\"") for piece in separator.split(text) if piece.strip().strip("'\"")]
-
-
-def context_values(
-    sources: list[Mapping[str, Any]], keys: tuple[str, ...], separator: re.Pattern[str] = _LIST_SPLIT_RE
-) -> tuple[str, ...]:
-    """The values under any of ``keys`` in ``sources`` (contexts, or a body), flattened to strings, de-duplicated
-    in first-seen order: e.g. ``INVALID_OBJECT_IDS`` from the top-level context and every ``errors[].context``."""
-    values: list[str] = []
-    for source in sources:
-        for key in keys:
-            if key in source:
-                values.extend(_split_items(source[key], separator))
-    return tuple(dict.fromkeys(values))
-
-
-@attrs.frozen(slots=True)
-class ErrorBody:
-    """What an error response says, read leniently (see :func:`parse_error_body`)."""
-
-    message: str
-    category: str | None = None
-    sub_category: str | None = None
-    correlation_id: str | None = None
-    context: dict[str, Any] = attrs.Factory(dict)
-    errors: list[dict[str, Any]] = attrs.Factory(list)
-    error_type: str | None = None
-    policy_name: str | None = None
-    json_body: Any = None
-
-
-def _reason_phrase(status: int) -> str:
-    return httpx.codes.get_reason_phrase(status) or _EXTRA_REASON_PHRASES.get(status, "")
-
-
-def _fallback_message(status: int, text: str, is_json: bool) -> str:
-    reason = _reason_phrase(status)
-    head = f"HTTP {status} {reason}" if reason else f"HTTP {status}"
-    if not text.strip():
-        return f"{head} (empty body)"
-    if is_json:
-        return f"{head} (JSON body without a message)"
-    title = _HTML_TITLE_RE.search(text[:100_000])
-    if title:
-        cleaned = _WHITESPACE_RE.sub(" ", title.group(1)).strip()
-        if cleaned:
-            return f"{head} (non-JSON body: {cleaned[:200]})"
-    return f"{head} (non-JSON body)"
-
-
-def _truncate(message: str) -> str:
-    return message if len(message) <= _MAX_MESSAGE_CHARS else message[: _MAX_MESSAGE_CHARS - 3] + "..."
-
-
-def _error_item(item: dict[Any, Any]) -> dict[str, Any]:
-    normalized = {str(key): value for key, value in item.items()}
-    if "context" in normalized:
-        normalized["context"] = normalize_context(normalized["context"])
-    return normalized
-
-
-def parse_error_body(status: int, headers: HeadersLike | None, body: bytes | str) -> ErrorBody:
-    """Read HubSpot's error fields out of ``body``, whatever its shape; never raises.
-
-    ``message`` is the body's ``message`` (or OAuth's ``error_description``/``error``, or the first
-    ``errors[].message``), else a fallback such as ``"HTTP 502 Bad Gateway (non-JSON body: 502 Bad Gateway)"``.
-    ``category`` falls back to ``errorType`` (``RATE_LIMIT``); ``sub_category`` is kept only when it is a string
-    (the object form stays in ``json_body``); ``context`` and each ``errors[].context`` are normalised by
-    :func:`normalize_context`.
-    """
-    try:
-        return _parse_error_body(status, headers, body)
-    except Exception:  # a shape nobody foresaw: keep the status, lose the details rather than the error
-        return ErrorBody(f"HTTP {status} (unreadable error body)", correlation_id=correlation_id(headers))
-
-
-def _parse_error_body(status: int, headers: HeadersLike | None, body: bytes | str) -> ErrorBody:
-    text = text_of(body)
-    parsed, is_json = parse_json(text)
-    data: dict[Any, Any] = parsed if isinstance(parsed, dict) else {}
-
-    raw_errors: Any = data.get("errors") if data else parsed if isinstance(parsed, list) else None
-    errors = (
-        [_error_item(item) for item in raw_errors if isinstance(item, dict)] if isinstance(raw_errors, list) else []
-    )
-    message = first_text(data.get("message"), data.get("error_description"), data.get("error"))
-    if message is None:
-        message = next((m for m in (first_text(e.get("message")) for e in errors) if m), None)
-    if message is None:
-        message = _fallback_message(status, text, is_json)
-    error_type = first_text(data.get("errorType"))
-    return ErrorBody(
-        message=_truncate(message),
-        category=first_text(data.get("category")) or error_type,
-        sub_category=first_text(data.get("subCategory")),
-        correlation_id=correlation_id(headers, data),
-        context=normalize_context(data.get("context")),
-        errors=errors,
-        error_type=error_type,
-        policy_name=first_text(data.get("policyName")),
-        json_body=parsed if is_json else None,
-    )

@@ -1,5 +1,10 @@
 """The one place secrets are scrubbed: from text, headers, errors (and their chains) and URLs.
 
+* :func:`redact_headers` — credential headers (``Authorization``, ``Cookie``...) blanked; every error that keeps a
+  response's headers keeps this copy (``_errors.py``).
+* :class:`Scrubber` — one client's own secrets removed from text, headers and errors.
+* :func:`url_secrets` / :func:`mask_url` — the secrets in a URL's userinfo.
+
 A client knows every secret it holds: its static token or its OAuth client secret, refresh and access tokens
 (``secrets()`` on the auth object), the password and user in ``base_url``'s userinfo, and whatever bearer value its
 requests actually carried. A :class:`Scrubber` asks for them each time it scrubs (tokens rotate), and replaces each
@@ -13,17 +18,40 @@ scrubbed values; so are a successful answer's headers (its correlation id is pri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from itertools import chain
 from typing import Any
 
 import httpx
 
-__all__ = ["REDACTED", "Scrubber", "mask_url", "url_secrets"]
+__all__ = ["REDACTED", "Scrubber", "mask_url", "redact_headers", "url_secrets"]
 
 REDACTED = "[redacted]"
+# Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
 _SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SENSITIVE_PARTS = (b"authorization", b"cookie")  # what every name in _SENSITIVE_HEADERS contains
 _MIN_USERNAME_SECRET = 8  # a URL user long enough to be a token; short ones ("api") would scrub ordinary words
 _MAX_DEPTH = 20  # nested JSON bodies and exception chains are walked at most this deep
+
+
+def redact_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers:
+    """Return a copy of ``headers`` with ``Authorization``, ``Cookie`` and ``Set-Cookie`` values replaced.
+
+    >>> redact_headers({"Authorization": "Bearer pat-na1-x", "X-A": "1"})["authorization"]
+    '[redacted]'
+    """
+    if headers is None:
+        return httpx.Headers()
+    try:
+        items: Iterable[tuple[str, str]] = (
+            headers.multi_items() if isinstance(headers, httpx.Headers) else list(headers.items())
+        )
+        return httpx.Headers(
+            [(name, REDACTED if str(name).lower() in _SENSITIVE_HEADERS else value) for name, value in items]
+        )
+    except Exception:
+        # Malformed header input must not turn error reporting into a second error.
+        return httpx.Headers()
 
 
 def url_secrets(url: httpx.URL | str) -> list[str]:
@@ -70,15 +98,25 @@ class Scrubber:
     ``sources`` returns the current secrets (called on each use, so rotated tokens are covered).
     """
 
-    __slots__ = ("_sources",)
+    __slots__ = ("_last", "_sources")
 
     def __init__(self, sources: Callable[[], Iterable[str | None]]) -> None:
         self._sources = sources
+        # The last answer of secrets(): (what the sources gave, sorted, encoded). Tokens rarely change, and every
+        # successful call scrubs its answer, so the sorting and encoding are done once per set of secrets.
+        self._last: tuple[tuple[str | None, ...], list[str], list[bytes]] = ((), [], [])
+
+    def _known(self, *extra: str | None) -> tuple[list[str], list[bytes]]:
+        given = (*self._sources(), *extra)
+        last = self._last  # one read: another thread may replace it meanwhile, never half of it
+        if given != last[0]:
+            ordered = sorted({secret for secret in given if secret}, key=len, reverse=True)
+            last = self._last = (given, ordered, [secret.encode("utf-8", "replace") for secret in ordered])
+        return last[1], last[2]
 
     def secrets(self, *extra: str | None) -> list[str]:
         """The secrets to remove, longest first (so a secret containing another is removed whole)."""
-        found = {secret for secret in (*self._sources(), *extra) if secret}
-        return sorted(found, key=len, reverse=True)
+        return list(self._known(*extra)[0])
 
     def text(self, text: str, secrets: list[str] | None = None) -> str:
         """``text`` with every secret replaced by ``[redacted]``."""
@@ -100,9 +138,15 @@ class Scrubber:
     def answer(self, response: httpx.Response, request: httpx.Request) -> None:
         """Scrub a successful answer's headers in place (its correlation id reaches raw responses, CLI output,
         journals and reports); ``request``'s bearer value counts as a secret, as in :meth:`error`."""
-        known = self.secrets(_bearer(request.headers))
-        if known:
-            response.headers = self.headers(response.headers, known)
+        known, encoded = self._known(_bearer(request.headers))
+        if not known:
+            return
+        # Runs on every successful call, and the usual answer echoes nothing: look before rebuilding the headers.
+        headers = response.headers
+        text = b"\n".join(chain.from_iterable(headers.raw))
+        lowered = text.lower()  # a credential header's name (or, harmlessly, a value naming one) means: rebuild
+        if any(secret in text for secret in encoded) or any(name in lowered for name in _SENSITIVE_PARTS):
+            response.headers = self.headers(headers, list(known))
 
     def error(self, error: BaseException, request: httpx.Request | None = None) -> None:
         """Scrub ``error`` in place: its message, fields, headers, body, response and request, and its chain.

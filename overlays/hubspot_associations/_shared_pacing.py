@@ -350,6 +350,7 @@ def build_shared_pacer(
     window_s: float,
     *,
     asynchronous: bool,
+    clock: Callable[[], float] = time.monotonic,
 ) -> SharedPacer:
     """The client's :class:`SharedPacer`; bad arguments raise :class:`InvalidInputError` (nothing is sent)."""
     connection, owned = open_connection(shared_limit, asynchronous=asynchronous)
@@ -361,4 +362,4 @@ def build_shared_pacer(
 
     else:
         key_id = default_key_id(auth)
-    return SharedPacer(connection, key_id, limit, window_s, owns_connection=owned)
+    return SharedPacer(connection, key_id, limit, window_s, clock=clock, owns_connection=owned)

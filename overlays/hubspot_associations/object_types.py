@@ -172,9 +172,11 @@ _BY_ID: Final[dict[str, ObjectType]] = {t.type_id: t for t in STANDARD_OBJECT_TY
 # Exact canonical spellings: the common case skips every regex.
 _FAST_PATH: Final[frozenset[str]] = frozenset(_BY_NAME) | frozenset(_BY_ID)
 
-_TYPE_ID_RE: Final = re.compile(r"(?:0|[1-9][0-9]*)-[1-9][0-9]*")
-_CUSTOM_NAME_RE: Final = re.compile(r"p(?:[1-9][0-9]*)?_[A-Za-z][A-Za-z0-9_]*")
-_PLAIN_NAME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Patterns, not compiled ones: only names off the fast path need them, so they are compiled (and cached by ``re``)
+# on first use instead of on every import (docs/performance.md).
+_TYPE_ID: Final = r"(?:0|[1-9][0-9]*)-[1-9][0-9]*"
+_CUSTOM_NAME: Final = r"p(?:[1-9][0-9]*)?_[A-Za-z][A-Za-z0-9_]*"
+_PLAIN_NAME: Final = r"[A-Za-z][A-Za-z0-9_]*"
 _MAX_LENGTH: Final = 200
 
 
@@ -197,9 +199,9 @@ def normalize_object_type(value: str) -> str:
     if not value:
         raise ValueError("object type must not be empty")
     if len(value) <= _MAX_LENGTH:
-        if _TYPE_ID_RE.fullmatch(value) or _CUSTOM_NAME_RE.fullmatch(value):
+        if re.fullmatch(_TYPE_ID, value) or re.fullmatch(_CUSTOM_NAME, value):
             return value
-        if _PLAIN_NAME_RE.fullmatch(value):
+        if re.fullmatch(_PLAIN_NAME, value):
             lowered = value.lower()
             if lowered in _BY_NAME:
                 return lowered
@@ -254,7 +256,7 @@ def object_type_id(value: str) -> str | None:
     known = get_object_type(normalized)
     if known is not None:
         return known.type_id
-    return normalized if _TYPE_ID_RE.fullmatch(normalized) else None
+    return normalized if re.fullmatch(_TYPE_ID, normalized) else None
 
 
 def is_custom_object_type(value: str) -> bool:
@@ -262,8 +264,8 @@ def is_custom_object_type(value: str) -> bool:
     if not isinstance(value, str):
         return False
     if value.startswith("2-"):
-        return _TYPE_ID_RE.fullmatch(value) is not None
-    return _CUSTOM_NAME_RE.fullmatch(value) is not None
+        return re.fullmatch(_TYPE_ID, value) is not None
+    return re.fullmatch(_CUSTOM_NAME, value) is not None
 
 
 def singular(value: str) -> str:

@@ -104,15 +104,12 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
                 assert process.poll() is None, process.communicate()
                 assert time.monotonic() < deadline, "the run never reached the hanging requests"
                 time.sleep(0.02)
-            signalled = time.monotonic()
             process.send_signal(signum)
-            stdout, stderr = process.communicate(timeout=5)
-            took = time.monotonic() - signalled
+            stdout, stderr = process.communicate(timeout=5)  # the hang guard: a run that ignores the signal fails here
         finally:
             process.kill()
             process.wait()
     assert process.returncode == 130, stderr
-    assert took < 5, took
     assert "Traceback" not in stderr and "Interrupted" in stderr
     summary = json.loads(stdout)
     assert summary["interrupted"] is True and summary["confirmed"] == ANSWERED

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow
 from .._client import HubSpotAssociations
-from .._errors import StoppedError, run_wide_failure
+from .._errors import StoppedError
+from .._run_failure import run_wide_failure
 from ..object_types import object_type_id
 from ._bulk_plan import (
     BulkPlan,

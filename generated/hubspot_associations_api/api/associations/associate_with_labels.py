@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ... import errors
 from ...types import Response, http_status, path_segment
 
 if TYPE_CHECKING:
@@ -48,6 +47,8 @@ def _parse_response(
     # empty or truncated body, a field missing from a real HubSpot error) leaves `parsed` as None and the raw
     # bytes in Response.content, instead of raising and losing the response.
     if client.raise_on_unexpected_status and not _is_documented_status(response.status_code):
+        from ... import errors
+
         raise errors.UnexpectedStatus(response.status_code, response.content)
     try:
         return _parse_documented_response(response)
