@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 import trio
@@ -19,14 +20,12 @@ from hubspot_associations import HubSpotAssociations, InvalidInputError
 from hubspot_associations._auth import (
     BearerToken,
     MissingCredentialsError,
-    OAuthRefresh,
-    OAuthRefreshError,
-    OAuthTokens,
     mask_secret,
     oauth_token_url,
     token_from_env,
 )
 from hubspot_associations._constants import OAUTH_TOKEN_URL_V3
+from hubspot_associations._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
 from hubspot_associations.cli._connection import build_client
 from tests.async_support import gather
 from tests.support import EPOCH, FakeClock
@@ -52,6 +51,7 @@ class FakeHubSpot:
         expired_tokens: tuple[str, ...] = (OLD_ACCESS,),
         always_expired: bool = False,
         on_expired: Callable[[], object] | None = None,
+        stale_callers: int = 0,
     ) -> None:
         self.rotate = rotate
         self.token_status = token_status
@@ -66,13 +66,15 @@ class FakeHubSpot:
         self.api_requests: list[httpx.Request] = []
         self.api_auth: list[str] = []  # headers as sent (the request object is reused for the retry)
         self.lock = threading.Lock()
+        # async_handler: a 401 is answered once this many stale requests have arrived (all hold a stale token)
+        self.stale_callers = stale_callers
+        self._stale = 0
+        self._all_stale: anyio.Event | None = None
 
     def _token(self, request: httpx.Request) -> httpx.Response:
         with self.lock:
             self.token_requests.append(request)
             number = len(self.token_requests)
-        if self.token_delay:
-            time.sleep(self.token_delay)
         if self.token_status != 200 or self.token_body is not None:
             body = self.token_body if self.token_body is not None else {}
             content = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -128,26 +130,25 @@ class FakeHubSpot:
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.startswith("/oauth/"):
+            if self.token_delay:  # threads: keeps the refresh in flight so the others pile up on the lock
+                time.sleep(self.token_delay)
             return self._token(request)
         return self._api(request)
 
     async def async_handler(self, request: httpx.Request) -> httpx.Response:
+        """:meth:`handler` for an ``httpx.AsyncClient``, ordering tasks by events instead of waiting."""
         if request.url.path.startswith("/oauth/"):
-            with self.lock:
-                self.token_requests.append(request)
-                number = len(self.token_requests)
-            await anyio.sleep(self.token_delay)
-            access = f"new-access-{number}"
-            with self.lock:
-                if self.valid is not None:
-                    self.expired.add(self.valid)
-                self.valid = access
-            return httpx.Response(
-                200, json={"access_token": access, "expires_in": 1800, "refresh_token": REFRESH_TOKEN}
-            )
+            for _ in range(3):  # every other task runs on until it waits for the refresh lock
+                await anyio.lowlevel.checkpoint()
+            return self._token(request)
         response = self._api(request)
-        if response.status_code == 401:
-            await anyio.sleep(0.01)  # let every task send its stale token before any refresh
+        if response.status_code == 401 and self.stale_callers:
+            if self._all_stale is None:
+                self._all_stale = anyio.Event()
+            self._stale += 1
+            if self._stale >= self.stale_callers:
+                self._all_stale.set()
+            await self._all_stale.wait()  # no refresh before every task has sent its stale token
         return response
 
 
@@ -605,7 +606,7 @@ def test_threads_share_one_refresh_after_expired_401() -> None:
 
 
 async def test_tasks_share_one_refresh_before_expiry() -> None:
-    hub = FakeHubSpot(token_delay=0.02)
+    hub = FakeHubSpot()
     clock = FakeClock(EPOCH)
     auth = make_auth(clock, access_token=OLD_ACCESS, expires_at=clock.now - 1)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
@@ -615,7 +616,7 @@ async def test_tasks_share_one_refresh_before_expiry() -> None:
 
 
 async def test_tasks_share_one_refresh_after_expired_401() -> None:
-    hub = FakeHubSpot(token_delay=0.02)
+    hub = FakeHubSpot(stale_callers=50)
     auth = make_auth(access_token=OLD_ACCESS)
     async with httpx.AsyncClient(transport=httpx.MockTransport(hub.async_handler), auth=auth) as client:
         responses = await gather(*(client.get(API_URL) for _ in range(50)))

@@ -50,6 +50,7 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations._bulk",  # associate_many imports it
     "hubspot_associations._error_body",  # the first error response imports it
     "hubspot_associations._run_failure",  # the CLI's bulk, or `hubspot_associations.run_wide_failure`, imports it
+    "hubspot_associations._oauth",  # `hubspot_associations.OAuthRefresh` (and the CLI's OAuth flags) import it
     "hubspot_associations_api.client",
     "hubspot_associations_api.errors",  # raised only by the generated client's own functions
 )
@@ -157,3 +158,18 @@ def test_optional_parts_of_a_result_are_parsed_when_present() -> None:
     assert isinstance(details, list) and details[0].message == "detail"
     assert isinstance(parsed.links, BatchResponsePublicDefaultAssociationLinks)
     assert parsed.to_dict()["errors"][0]["message"] == "m"
+
+
+def test_oauth_names_resolve_on_first_use() -> None:
+    probe = (
+        "import sys, hubspot_associations\n"
+        "before = 'hubspot_associations._oauth' in sys.modules\n"
+        "from hubspot_associations import OAuthRefresh, OAuthRefreshError, OAuthTokens\n"
+        "import hubspot_associations._oauth as oauth\n"
+        "same = (OAuthRefresh, OAuthRefreshError, OAuthTokens) == (oauth.OAuthRefresh, oauth.OAuthRefreshError, "
+        "oauth.OAuthTokens)\n"
+        "print(before, same, issubclass(OAuthRefreshError, hubspot_associations.HubSpotError))\n"
+    )
+    done = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True"]

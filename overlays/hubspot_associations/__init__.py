@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
 from . import object_types
-from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, OAuthRefreshError, OAuthTokens
+from ._auth import BearerToken, MissingCredentialsError
 from ._client import (
     AsyncHubSpotAssociations,
     AsyncHubSpotAssociationsWithRawResponse,
@@ -58,12 +58,16 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import association_types
     from ._bulk import AssociationOutcome, AssociationRow
+    from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
     from ._run_failure import RunWideFailure, run_wide_failure
 
 
 _LAZY = {
     "AssociationOutcome": "._bulk",
     "AssociationRow": "._bulk",
+    "OAuthRefresh": "._oauth",
+    "OAuthRefreshError": "._oauth",
+    "OAuthTokens": "._oauth",
     "RunWideFailure": "._run_failure",
     "run_wide_failure": "._run_failure",
 }
@@ -77,7 +81,8 @@ def __getattr__(name: str) -> object:
 
         return importlib.import_module(f"{__name__}.association_types")
     # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these;
-    # the run-wide failure rule (a NamedTuple) by the first bulk run that asks for it.
+    # the run-wide failure rule (a NamedTuple) by the first bulk run that asks for it; OAuth (three classes, one
+    # an attrs class) by those who use it.
     if name in _LAZY:
         import importlib
 

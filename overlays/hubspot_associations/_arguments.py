@@ -7,11 +7,12 @@ and id checks themselves live in ``_validation.py``, the token's in ``_auth.py``
 from __future__ import annotations
 
 import inspect
+import sys
 from typing import Any
 
 import httpx
 
-from ._auth import BearerToken, MissingCredentialsError, OAuthRefresh, token_from_env
+from ._auth import BearerToken, MissingCredentialsError, token_from_env
 from ._constants import DEFAULT_BASE_URL, DEFAULT_TIMEOUT
 from ._validation import InvalidInputError, validate_object_id, validate_object_type, validate_seconds
 
@@ -60,7 +61,8 @@ def auth_of(access_token: str | None, auth: httpx.Auth | None, base_url: str) ->
     if auth is not None:
         if not isinstance(auth, httpx.Auth):
             raise InvalidInputError("auth", f"must be an httpx.Auth such as OAuthRefresh, got {type(auth).__name__}")
-        if isinstance(auth, OAuthRefresh):
+        oauth = sys.modules.get(f"{__package__}._oauth")  # not loaded: then auth cannot be an OAuthRefresh
+        if oauth is not None and isinstance(auth, oauth.OAuthRefresh):
             try:
                 auth.follow_base_url(base_url)  # the refresh goes to base_url's host unless token_url says otherwise
             except ValueError as exc:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._auth import OAuthRefreshError
 from ._errors import AuthenticationError, PermissionDeniedError, RateLimitError
+from ._oauth import OAuthRefreshError
 
 __all__ = ["RunWideFailure", "run_wide_failure"]
 

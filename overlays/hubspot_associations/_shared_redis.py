@@ -221,7 +221,8 @@ def validate_key(key: object) -> str:
 def default_key_id(auth: object) -> Callable[[], str | None]:
     """Who shares a budget by default: processes with the same private-app token, or the same OAuth app installed
     on the same account (``hub_id`` from the token response; until the first refresh names it, ``None``)."""
-    from ._auth import BearerToken, OAuthRefresh
+    from ._auth import BearerToken
+    from ._oauth import OAuthRefresh
     from ._validation import InvalidInputError
 
     if isinstance(auth, BearerToken):

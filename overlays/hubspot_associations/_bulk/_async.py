@@ -10,8 +10,8 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .._auth import OAuthRefreshError
 from .._errors import HubSpotError, StoppedError
+from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError, validate_count, validate_seconds
 from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
 

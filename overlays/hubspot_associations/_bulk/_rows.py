@@ -10,10 +10,10 @@ import attrs
 
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
-from .._auth import OAuthRefreshError
 from .._base_client import BaseClient, PreparedCall
 from .._errors import APIStatusError, BadRequestError, HubSpotError, UnexpectedResponseError
 from .._models import AssociationSpec, coerce_specs
+from .._oauth import OAuthRefreshError
 from .._response import APIResponse
 from .._validation import InvalidInputError
 

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, cast
 
-from .._auth import OAuthRefreshError
 from .._errors import HubSpotError
+from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError
 from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
 

@@ -9,10 +9,10 @@ import typer
 
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
-from .._auth import OAuthRefreshError
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
 from .._models import AssociationSpec, spec_from_text
+from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
 from ._connection import (
     BaseUrlOption,

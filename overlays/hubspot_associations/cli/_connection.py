@@ -8,9 +8,10 @@ import httpx
 import typer
 
 from .. import _validation
-from .._auth import BearerToken, OAuthRefresh
+from .._auth import BearerToken
 from .._client import HubSpotAssociations
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
+from .._oauth import OAuthRefresh
 from .._validation import InvalidInputError
 
 __all__ = [
