@@ -6,9 +6,13 @@ Async-only helpers are in ``tests/async_support.py``; suite-wide fixtures in ``t
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import anyio
@@ -149,3 +153,13 @@ class FakeTime(FakeClock):
 
     def __getattr__(self, name: str) -> Any:
         return getattr(time, name)
+
+
+def load_tool(script: Path) -> ModuleType:
+    """A script of ``tools/`` (not a package) imported as a module named after it, for tests of its functions."""
+    spec = importlib.util.spec_from_file_location(script.stem, script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[script.stem] = module  # dataclasses and pickling look the module up by name
+    spec.loader.exec_module(module)
+    return module

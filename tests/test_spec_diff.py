@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 import subprocess
@@ -15,12 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support import load_tool
+
 SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "spec_diff.py"
-_spec = importlib.util.spec_from_file_location("spec_diff", SCRIPT)
-assert _spec and _spec.loader
-spec_diff = importlib.util.module_from_spec(_spec)
-sys.modules["spec_diff"] = spec_diff
-_spec.loader.exec_module(spec_diff)
+spec_diff = load_tool(SCRIPT)
 Change = spec_diff.Change
 diff_specs = spec_diff.diff_specs
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import enum
+import math
 import pickle
+from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubspot_associations._validation import (
     ASSOCIATION_CATEGORIES,
     InvalidInputError,
+    parse_rate_limit,
     require_non_empty,
     validate_category,
     validate_count,
@@ -18,6 +23,15 @@ from hubspot_associations._validation import (
     validate_seconds,
     validate_type_id,
 )
+
+
+def _refused(check: Callable[[object, str], object], value: object, argument: str) -> InvalidInputError:
+    """The error ``check`` raises for ``value``, after checking it names ``argument`` first."""
+    with pytest.raises(InvalidInputError) as info:
+        check(value, argument)
+    assert info.value.argument == argument
+    assert str(info.value).startswith(f"{argument}: ")
+    return info.value
 
 
 class Category(enum.Enum):
@@ -74,12 +88,9 @@ def test_object_type_accepted(value: str, expected: str) -> None:
     ],
 )
 def test_object_type_rejected(value: object, fragment: str) -> None:
-    with pytest.raises(InvalidInputError) as info:
-        validate_object_type(value, "to_object_type")
-    assert info.value.argument == "to_object_type"
-    assert str(info.value).startswith("to_object_type: ")
-    assert fragment in str(info.value)
-    assert isinstance(info.value, ValueError)
+    error = _refused(validate_object_type, value, "to_object_type")
+    assert fragment in str(error)
+    assert isinstance(error, ValueError)
 
 
 # --- object ids ----------------------------------------------------------------------------------------------------
@@ -131,11 +142,7 @@ def test_object_id_accepted(value: object, expected: str) -> None:
     ],
 )
 def test_object_id_rejected(value: object, fragment: str) -> None:
-    with pytest.raises(InvalidInputError) as info:
-        validate_object_id(value, "from_object_id")
-    assert info.value.argument == "from_object_id"
-    assert str(info.value).startswith("from_object_id: ")
-    assert fragment in str(info.value)
+    assert fragment in str(_refused(validate_object_id, value, "from_object_id"))
 
 
 def test_huge_value_is_shortened_in_message() -> None:
@@ -256,3 +263,37 @@ def test_seconds_allow_zero() -> None:
     assert validate_seconds(0, "grace", allow_zero=True) == 0.0
     with pytest.raises(InvalidInputError, match=r"^grace: must be a number of seconds >= 0"):
         validate_seconds(-0.5, "grace", allow_zero=True)
+
+
+# --- rate-limit strings (the CLI's --rate-limit and the emulator's) ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [("190/10", (190, 10.0)), ("5", (5, 10.0)), ("100/0.5", (100, 0.5))])
+def test_rate_limit_string_accepted(text: str, expected: tuple[int, float]) -> None:
+    assert parse_rate_limit(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("x/y", "expected N/SECONDS such as 190/10, got 'x/y'"),
+        ("off", "expected N/SECONDS such as 190/10, got 'off'"),
+        ("0/10", "N and SECONDS must be positive"),
+        ("5/-1", "N and SECONDS must be positive"),
+        ("5/nan", "N and SECONDS must be positive"),
+    ],
+)
+def test_rate_limit_string_rejected(text: str, reason: str) -> None:
+    assert _refused(lambda value, argument: parse_rate_limit(str(value), argument), text, "--rate-limit").reason == (
+        reason
+    )
+
+
+@given(st.text(max_size=40))
+def test_rate_limit_string_parses_or_says_why(text: str) -> None:
+    try:
+        limit, window = parse_rate_limit(text)
+    except InvalidInputError as exc:
+        assert exc.argument == "--rate-limit" and len(exc.reason) < 200
+    else:
+        assert limit >= 1 and window > 0 and not math.isnan(window)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -26,14 +25,11 @@ from typing import Any
 import pytest
 
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
+from tests.support import load_tool
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tools" / "vendor.py"
-_spec = importlib.util.spec_from_file_location("vendor", SCRIPT)
-assert _spec and _spec.loader
-vendor = importlib.util.module_from_spec(_spec)
-sys.modules["vendor"] = vendor
-_spec.loader.exec_module(vendor)
+vendor = load_tool(SCRIPT)
 VendorError = vendor.VendorError
 
 OVERLAY = ROOT / "overlays" / "hubspot_associations"

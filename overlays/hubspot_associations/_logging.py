@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
+from typing import TypedDict, Unpack
 
 import httpx
 
@@ -140,69 +141,44 @@ def format_request_line(
     return line if scrub is None else scrub(line)
 
 
-def log_request(
-    method: str,
-    url: httpx.URL | str,
-    *,
-    status: int | None = None,
-    attempt: int = 0,
-    correlation_id: str | None = None,
-    elapsed: float | None = None,
-    error: BaseException | None = None,
-    headers: HeadersLike | None = None,
-    scrub: Callable[[str], str] | None = None,
-) -> None:
+class _LineContext(TypedDict, total=False):
+    correlation_id: str | None
+    error: BaseException | None
+    headers: HeadersLike | None
+    scrub: Callable[[str], str] | None
+
+
+class RequestLineFields(_LineContext, total=False):
+    """The keyword arguments of :func:`format_request_line`, passed through by :func:`log_request`."""
+
+    status: int | None
+    attempt: int
+    elapsed: float | None
+    wait: float | None
+
+
+class RetryLineFields(_LineContext):
+    """:func:`log_retry`'s: it always says which status (or None), attempt and wait."""
+
+    status: int | None
+    attempt: int
+    wait: float
+
+
+def log_request(method: str, url: httpx.URL | str, **fields: Unpack[RequestLineFields]) -> None:
     """Log one finished attempt at DEBUG (nothing is formatted when DEBUG is off)."""
     if not logger.isEnabledFor(logging.DEBUG):
         return
-    logger.debug(
-        "%s",
-        format_request_line(
-            method,
-            url,
-            status=status,
-            attempt=attempt,
-            correlation_id=correlation_id,
-            elapsed=elapsed,
-            error=error,
-            headers=headers,
-            scrub=scrub,
-        ),
-    )
+    logger.debug("%s", format_request_line(method, url, **fields))
 
 
-def log_retry(
-    method: str,
-    url: httpx.URL | str,
-    *,
-    status: int | None,
-    attempt: int,
-    wait: float,
-    correlation_id: str | None = None,
-    error: BaseException | None = None,
-    headers: HeadersLike | None = None,
-    scrub: Callable[[str], str] | None = None,
-) -> None:
+def log_retry(method: str, url: httpx.URL | str, **fields: Unpack[RetryLineFields]) -> None:
     """Log that a failed attempt will be retried after ``wait`` seconds.
 
     WARNING for a 429 (client-side pacing did not keep us under the limit: another process shares it), INFO for
     server errors and transport errors.
     """
-    level = logging.WARNING if status == 429 else logging.INFO
+    level = logging.WARNING if fields["status"] == 429 else logging.INFO
     if not logger.isEnabledFor(level):
         return
-    logger.log(
-        level,
-        "retrying %s",
-        format_request_line(
-            method,
-            url,
-            status=status,
-            attempt=attempt,
-            correlation_id=correlation_id,
-            wait=wait,
-            error=error,
-            headers=headers,
-            scrub=scrub,
-        ),
-    )
+    logger.log(level, "retrying %s", format_request_line(method, url, **fields))

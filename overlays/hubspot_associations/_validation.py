@@ -24,6 +24,7 @@ __all__ = [
     "MAX_ASSOCIATION_TYPE_ID",
     "MAX_OBJECT_ID",
     "InvalidInputError",
+    "parse_rate_limit",
     "require_non_empty",
     "validate_category",
     "validate_count",
@@ -44,7 +45,7 @@ ASSOCIATION_CATEGORIES: Final[frozenset[str]] = frozenset(
 )
 """Values of ``associationCategory`` (``WORK`` added 2026-02). HubSpot compares them case-sensitively, so the SDK
 sends these spellings; :func:`validate_category` accepts any ASCII case of them (one rule for the library, the CLI
-and input files)."""
+and input files). The emulator keeps its own copy on purpose (see ``emulator/_facts.py``)."""
 
 # Anchored with fullmatch; [0-9] (not \\d) so that non-ASCII digits such as "١٢" are refused.
 _OBJECT_ID_RE: Final = re.compile(r"[1-9][0-9]{0,18}")
@@ -215,6 +216,26 @@ def validate_seconds(value: object, argument: str, *, allow_zero: bool = False) 
         expected = "a number of seconds >= 0" if allow_zero else "a positive number of seconds"
         raise InvalidInputError(argument, f"must be {expected}, got {_shown(value)}")
     return float(value)
+
+
+def parse_rate_limit(text: str, argument: str = "--rate-limit", *, default_window: float = 10.0) -> tuple[int, float]:
+    """A rate limit given on a command line: ``"190/10"`` → ``(190, 10.0)``; ``"190"`` → ``(190, default_window)``.
+
+    One parser for the ``hubspot-associations`` options and the emulator's ``--rate-limit`` (which adds its own
+    ``off`` words on top); the numbers it returns are checked again where they are used (``rate_limit=``,
+    ``rate_limit_window=``).
+
+    Raises:
+        InvalidInputError: not ``N[/SECONDS]``, or N < 1, or SECONDS not > 0 (the reason is what the user sees).
+    """
+    count, _, seconds = text.partition("/")
+    try:
+        limit, window = int(count), (float(seconds) if seconds else default_window)
+    except ValueError:
+        raise InvalidInputError(argument, f"expected N/SECONDS such as 190/10, got {_shown(text)}") from None
+    if limit < 1 or not window > 0:  # `not >` also refuses NaN
+        raise InvalidInputError(argument, "N and SECONDS must be positive")
+    return limit, window
 
 
 _SizedT = TypeVar("_SizedT", bound=Sized)

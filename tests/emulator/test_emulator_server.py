@@ -97,7 +97,14 @@ def test_command_line_defaults_and_no_daily_limit() -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--faults", "boom"], ["--rate-limit", "x/y"], ["--fault-rate", "2"], ["--daily-limit", "lots"]]
+    "argv",
+    [
+        ["--faults", "boom"],
+        ["--rate-limit", "x/y"],
+        ["--rate-limit", "0/10"],
+        ["--fault-rate", "2"],
+        ["--daily-limit", "lots"],
+    ],
 )
 def test_command_line_rejects_bad_options(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc_info:

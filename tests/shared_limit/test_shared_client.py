@@ -147,7 +147,8 @@ def test_redis_is_not_imported_without_a_shared_limit() -> None:
         "import sys; from hubspot_associations import HubSpotAssociations, AsyncHubSpotAssociations; "
         f"HubSpotAssociations({TOKEN!r}); AsyncHubSpotAssociations({TOKEN!r}); "
         "assert not [m for m in sys.modules if m == 'redis' or m.startswith('redis.')], 'redis imported'; "
-        "assert 'hubspot_associations._shared_pacing' not in sys.modules"
+        "assert 'hubspot_associations._shared_pacing' not in sys.modules; "
+        "assert 'hubspot_associations._shared_redis' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
 

@@ -6,6 +6,19 @@
 
 Nothing outside this package imports it, so the SDK itself never depends on typer or rich; the console script
 imports them only when it runs, and says how to install them when they are missing.
+
+Where each concern lives:
+
+* ``_commands`` -- the typer app, ``--version``, the registration of the commands, the ``emulator`` command.
+* ``_associate`` -- the ``associate`` command (``--type`` parsing, text and JSON output).
+* ``_bulk_command`` -- the ``bulk`` command's options, output and exit status.
+* ``_output`` -- consoles, markup escaping, ``Error:`` and the exit statuses.
+* ``_connection`` -- the options every API command shares and the client built from them.
+* ``_bulk_plan`` -- everything ``bulk`` checks before sending: output paths, the journal, the first pass.
+* ``_bulk_run`` -- the sending pass, the circuit breaker and ``BulkSummary``.
+* ``_progress`` -- the progress bar and Ctrl-C / SIGTERM handling.
+* ``_input`` -- reading CSV and JSON Lines rows; ``_journal`` -- the resume journal; ``_report`` -- the failure
+  report; ``_files`` -- refusing outputs that would harm a file; ``_sharding`` -- ``--shard K/N``.
 """
 
 from __future__ import annotations

@@ -1,14 +1,12 @@
-"""One ``bulk`` run: check the file (and the journal), then stream its rows through ``associate_many``.
+"""One ``bulk`` run: plan it (:mod:`._bulk_plan`), then stream its rows through ``associate_many``.
 
-The file is read twice, both times streaming: a first pass counts rows (for the progress bar's ETA), checks every
-row, and checks that a journal being resumed belongs to this file; the second pass sends. Memory stays flat in the
-number of rows, except for the journal of a resumed run (one small dict entry per confirmed row).
+The file is read twice, both times streaming: the plan's first pass counts and checks every row (and the journal
+being resumed); the second pass, here, sends. Confirmations go to the journal, failures to the failure report, and a
+run-wide failure (wrong token, daily limit; missing scopes for one object pair) stops what would fail alike.
 """
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,27 +14,26 @@ from pathlib import Path
 
 import attrs
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow
 from .._client import HubSpotAssociations
 from .._errors import StoppedError
 from .._run_failure import run_wide_failure
 from ..object_types import object_type_id
-from ._files import OutputPathError, check_paths
-from ._input import InputFileError, InputFormat, ParsedRow, RowProblem, read_rows, row_fingerprint
-from ._journal import Journal, JournalError, JournalMismatchError, is_journal, load_journal
-from ._report import FailureReport, is_report
+from ._bulk_plan import (
+    BulkPlan,
+    BulkSetupError,
+    CheckResult,
+    check_file,
+    default_journal_path,
+    default_report_path,
+    plan_bulk,
+    read_selected,
+)
+from ._input import InputFormat, RowProblem, row_fingerprint
+from ._journal import Journal
+from ._progress import progress_bar, stop_on_signals
+from ._report import FailureReport
 from ._sharding import Shard
 
 __all__ = [
@@ -51,58 +48,6 @@ __all__ = [
     "run_bulk",
     "run_plan",
 ]
-
-
-def default_journal_path(path: Path) -> Path:
-    """``rows.csv`` → ``rows.csv.journal``, next to the input."""
-    return path.with_name(path.name + ".journal")
-
-
-def default_report_path(path: Path) -> Path:
-    """``rows.csv`` → ``rows.failures.csv``, next to the input."""
-    return path.with_name(path.stem + ".failures.csv")
-
-
-@attrs.frozen
-class CheckResult:
-    """What the first pass found."""
-
-    rows: int
-    problems: list[RowProblem]
-    problem_count: int
-    already_confirmed: int
-
-
-def check_file(
-    path: Path,
-    input_format: InputFormat | None,
-    confirmed: dict[int, str],
-    *,
-    keep_problems: int = 1000,
-    shard: Shard | None = None,
-) -> CheckResult:
-    """Count and validate every row; raise :class:`JournalMismatchError` if ``confirmed`` is not from this file."""
-    rows = problem_count = matched = 0
-    problems: list[RowProblem] = []
-    for item in _read(path, input_format, shard):
-        rows += 1
-        if isinstance(item, RowProblem):
-            problem_count += 1
-            if len(problems) < keep_problems:
-                problems.append(item)
-            continue
-        expected = confirmed.get(item.line)
-        if expected is not None:
-            if expected != row_fingerprint(item.row):
-                raise JournalMismatchError(
-                    f"line {item.line} of {path.name} is not the row the journal confirmed: the file changed since"
-                )
-            matched += 1
-    if matched != len(confirmed):
-        raise JournalMismatchError(
-            f"the journal confirms {len(confirmed)} rows but only {matched} of them are in {path.name}"
-        )
-    return CheckResult(rows, problems, problem_count, matched)
 
 
 @attrs.frozen
@@ -152,28 +97,6 @@ class BulkSummary:
         }
 
 
-class _RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("-- rows/s" if speed is None else f"{speed:,.0f} rows/s", style="progress.data.speed")
-
-
-def _progress(console: Console, enabled: bool) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        _RateColumn(),
-        TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[failed]} failed[/]"),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=not enabled,
-        transient=False,
-    )
-
-
 def run_bulk(
     client: HubSpotAssociations,
     path: Path,
@@ -207,8 +130,8 @@ def run_bulk(
     try:
         with (
             Journal(journal_path, journal_mode) as journal,
-            _progress(console, show_progress) as progress,
-            _stop_on_signals(stop, console) as interrupted,
+            progress_bar(console, show_progress) as progress,
+            stop_on_signals(stop, console) as interrupted,
         ):
             task = progress.add_task(path.name, total=total, ok=0, failed=0)
 
@@ -216,7 +139,7 @@ def run_bulk(
                 progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=counts["failed"])
 
             def rows_to_send() -> Iterator[AssociationRow]:
-                for item in _read(path, input_format, shard):
+                for item in read_selected(path, input_format, shard):
                     if isinstance(item, RowProblem):
                         report.add_problem(item.line, item.message, item.fields)
                         counts["problems"] += 1
@@ -297,108 +220,6 @@ def _trip(
         stop.set()
 
 
-@contextlib.contextmanager
-def _stop_on_signals(stop: threading.Event, console: Console) -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM set ``stop`` (the run winds down); a second SIGINT raises KeyboardInterrupt at once."""
-    interrupted = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield interrupted
-        return
-
-    def handle(signum: int, frame: object) -> None:
-        if interrupted.is_set() and signum == signal.SIGINT:
-            raise KeyboardInterrupt
-        interrupted.set()
-        stop.set()
-        console.print("[yellow]Interrupted: no new rows are sent; waiting a moment for requests on the wire...[/]")
-
-    previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield interrupted
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-class BulkSetupError(Exception):
-    """The run cannot start (nothing was sent or written); the message says why and what to pass instead."""
-
-
-@attrs.frozen
-class BulkPlan:
-    """A checked run, ready to send: where its outputs go, how its journal opens, what is already confirmed."""
-
-    file: Path
-    input_format: InputFormat | None
-    journal_path: Path
-    journal_mode: str  # "new", "resume" or "restart" (see Journal)
-    report_path: Path
-    confirmed: dict[int, str]
-    check: CheckResult
-    notes: tuple[str, ...] = ()
-    shard: Shard | None = None  # --shard K/N: only its rows, its own default journal and report
-
-
-def plan_bulk(
-    file: Path,
-    input_format: InputFormat | None,
-    *,
-    journal_path: Path | None = None,
-    report_path: Path | None = None,
-    resume: bool = False,
-    restart: bool = False,
-    dry_run: bool = False,
-    shard: Shard | None = None,
-) -> BulkPlan:
-    """Everything checked before anything is sent: output paths, the journal, every row of ``file``.
-
-    Raises :class:`BulkSetupError` for an output that would harm a file (the input itself, the other output, a
-    directory, a file this tool did not write), an existing journal without ``resume``/``restart``, a journal
-    that is damaged or from another file, and an input file that cannot be read as rows.
-    """
-    journal_path = journal_path or (default_journal_path(file) if shard is None else shard.journal_path(file))
-    report_path = report_path or (default_report_path(file) if shard is None else shard.report_path(file))
-    try:
-        check_paths(
-            file,
-            {"--journal": journal_path, "--report": report_path},
-            replaceable={"--journal": is_journal, "--report": is_report},
-        )
-    except OutputPathError as exc:
-        raise BulkSetupError(str(exc)) from None
-    confirmed: dict[int, str] = {}
-    mode = "new"
-    notes: list[str] = []
-    if not dry_run:
-        exists = journal_path.exists()
-        if exists and restart:
-            mode = "restart"
-        elif exists and not resume:
-            raise BulkSetupError(
-                f"{journal_path} exists from an earlier run of this file: pass --resume to continue it "
-                "(rows it confirmed are not sent again), or --restart to start over"
-            )
-        elif exists:
-            mode = "resume"
-            try:
-                confirmed = load_journal(journal_path)
-            except JournalError as exc:
-                raise BulkSetupError(str(exc)) from None
-        elif resume:
-            notes.append(f"No journal at {journal_path}: starting from the first row.")
-    try:
-        check = check_file(file, input_format, confirmed, shard=shard)
-    except InputFileError as exc:
-        raise BulkSetupError(f"{file}: {exc}") from None
-    except JournalMismatchError as exc:
-        raise BulkSetupError(
-            f"{exc}; --restart starts over (every row is sent again), --journal PATH keeps this journal"
-        ) from None
-    if check.already_confirmed:
-        notes.append(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
-    return BulkPlan(file, input_format, journal_path, mode, report_path, confirmed, check, tuple(notes), shard)
-
-
 def run_plan(
     client: HubSpotAssociations,
     plan: BulkPlan,
@@ -424,11 +245,6 @@ def run_plan(
         grace=grace,
         shard=plan.shard,
     )
-
-
-def _read(path: Path, input_format: InputFormat | None, shard: Shard | None) -> Iterator[ParsedRow | RowProblem]:
-    rows = read_rows(path, input_format)
-    return rows if shard is None else shard.select(rows)
 
 
 def _fields_of(row: AssociationRow) -> dict[str, str]:

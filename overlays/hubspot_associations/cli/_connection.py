@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import httpx
 import typer
 
+from .. import _validation
 from .._auth import BearerToken
 from .._client import HubSpotAssociations
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
@@ -60,24 +61,24 @@ BaseUrlOption = Annotated[
 MaxRetriesOption = Annotated[
     int, typer.Option(min=0, rich_help_panel=_CONNECTION, help="Retries per request after the first attempt.")
 ]
+
+
+def _connection_option(metavar: str, help_text: str) -> Any:
+    """An optional ``--…`` of the Connection panel whose value is a spelled-out string (no default shown)."""
+    return typer.Option(metavar=metavar, show_default=False, rich_help_panel=_CONNECTION, help=help_text)
+
+
 RateLimitOption = Annotated[
     str | None,
-    typer.Option(
-        metavar="N/SECONDS",
-        show_default=False,
-        rich_help_panel=_CONNECTION,
-        help="Client-side pace, e.g. 190/10. Default: adopt the limit HubSpot reports in its headers.",
+    _connection_option(
+        "N/SECONDS", "Client-side pace, e.g. 190/10. Default: adopt the limit HubSpot reports in its headers."
     ),
 ]
-
-
 SharedLimitOption = Annotated[
     str | None,
-    typer.Option(
-        metavar="REDIS_URL",
-        show_default=False,
-        rich_help_panel=_CONNECTION,
-        help="Share one rate-limit budget with every process of this app and account through Redis, e.g. "
+    _connection_option(
+        "REDIS_URL",
+        "Share one rate-limit budget with every process of this app and account through Redis, e.g. "
         "redis://127.0.0.1:6379/0 (needs the 'redis' extra).",
     ),
 ]
@@ -87,15 +88,10 @@ def parse_rate_limit(text: str | None) -> tuple[int | None, float]:
     """``"190/10"`` → ``(190, 10.0)``; ``None`` → no configured limit (adopt the server's)."""
     if text is None:
         return None, 10.0
-    count, _, seconds = text.partition("/")
     try:
-        limit, window = int(count), float(seconds or "10")
-    except ValueError:
-        message = f"expected N/SECONDS such as 190/10, got {text!r}"
-        raise typer.BadParameter(message, param_hint="--rate-limit") from None
-    if limit < 1 or window <= 0:
-        raise typer.BadParameter("N and SECONDS must be positive", param_hint="--rate-limit")
-    return limit, window
+        return _validation.parse_rate_limit(text)
+    except InvalidInputError as exc:
+        raise typer.BadParameter(exc.reason, param_hint=exc.argument) from None
 
 
 def _auth(

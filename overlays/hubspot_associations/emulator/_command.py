@@ -6,19 +6,20 @@ import argparse
 import contextlib
 import sys
 
+from .._validation import InvalidInputError, parse_rate_limit
 from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, EmulatorConfig
-from ._facts import DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, FAULT_KINDS
+from ._facts import DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, DEFAULT_RATE_WINDOW_S, FAULT_KINDS
 from ._server import listening_socket, serve
 
 
 def _rate_limit(text: str) -> tuple[int | None, float]:
+    """``none``/``off``/``0``: no limit; else N[/SECONDS] read by the SDK CLI's own parser (same words, same errors)."""
     if text.lower() in ("none", "off", "0"):
-        return None, 10.0
-    count, _, seconds = text.partition("/")
+        return None, DEFAULT_RATE_WINDOW_S
     try:
-        return int(count), float(seconds or "10")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected N/SECONDS such as 190/10, got {text!r}") from None
+        return parse_rate_limit(text, default_window=DEFAULT_RATE_WINDOW_S)
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
 
 
 def _daily_limit(text: str) -> int | None:

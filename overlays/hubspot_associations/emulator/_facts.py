@@ -40,7 +40,11 @@ OAUTH_TOKEN_LIFETIME_S: Final = 1800
 # -- request vocabulary --------------------------------------------------------------------------------------------
 
 ASSOCIATION_CATEGORIES: Final[tuple[str, ...]] = ("HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK")
-"""Values accepted for ``associationCategory``, in the order HubSpot's deserializer lists them."""
+"""Values accepted for ``associationCategory``, in the order HubSpot's deserializer lists them.
+
+Deliberately not the SDK's ``_validation.ASSOCIATION_CATEGORIES``: this is HubSpot's side of the contract (the
+emulator's independent oracle, as :mod:`._catalog` explains), exact-case and ordered for the error message it
+echoes; the SDK's is what it lets users send (any ASCII case). Kept apart, a category one side lacks fails a test."""
 MAX_OBJECT_ID_DIGITS: Final = 19
 """Record ids are 64-bit; a longer digit string names no record (and is never converted to ``int``)."""
 INT32_MAX: Final = 2**31 - 1
