@@ -24,7 +24,8 @@ Where each concern lives (private modules; everything public is re-exported here
   ``_error_mapping.py`` (status to error class), ``_error_body.py`` (lenient error bodies, loaded by the first
   error), ``_errors.py`` (the exception tree);
 * retries and pacing: ``_policy.py`` (retry and backoff, pure functions), ``_pacing.py`` (the local pacer),
-  ``_shared_pacing.py`` (the Redis-backed shared limit, loaded with ``shared_limit=``);
+  ``_shared_pacing.py`` and ``_shared_redis.py`` (the Redis-backed shared limit and its script and connections, loaded
+  with ``shared_limit=``);
 * credentials: ``_auth.py`` (static tokens and the checks every secret goes through), ``_oauth.py`` and
   ``_oauth_tokens.py`` (OAuth refresh, loaded on first use), ``_secrets.py`` (scrubbing secrets from everything
   that leaves the client);
