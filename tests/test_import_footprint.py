@@ -71,13 +71,20 @@ _RESULT_MODELS = {
 }
 
 
-def _loaded(mode: str) -> dict[str, list[str]]:
-    # -I: no PYTHONPATH or user site, like an installed package (the dev venv's editable install still applies).
+def _run(probe: str, *args: str) -> str:
+    """The output of ``probe`` in a fresh interpreter.
+
+    ``-I``: no PYTHONPATH or user site, like an installed package (the dev venv's editable install still applies).
+    """
     done = subprocess.run(
-        [sys.executable, "-I", "-c", _PROBE, mode], capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-I", "-c", probe, *args], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
-    result: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
+    return done.stdout
+
+
+def _loaded(mode: str) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = json.loads(_run(_PROBE, mode).splitlines()[-1])
     return result
 
 
@@ -110,9 +117,7 @@ def test_an_error_response_loads_the_error_body_parser() -> None:
         "error = error_from_response(httpx.Response(400, json={'message': 'm', 'context': '{a=[1]}'}))\n"
         "print(before, 'hubspot_associations._error_body' in sys.modules, error.context)\n"
     )
-    done = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().split(maxsplit=2) == ["False", "True", "{'a': ['1']}"]
+    assert _run(probe).strip().split(maxsplit=2) == ["False", "True", "{'a': ['1']}"]
 
 
 def test_the_generated_models_are_still_all_importable_by_name() -> None:
@@ -170,6 +175,4 @@ def test_oauth_names_resolve_on_first_use() -> None:
         "oauth.OAuthTokens)\n"
         "print(before, same, issubclass(OAuthRefreshError, hubspot_associations.HubSpotError))\n"
     )
-    done = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True", "True"]
+    assert _run(probe).split() == ["False", "True", "True"]

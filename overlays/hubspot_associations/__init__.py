@@ -11,6 +11,32 @@ authentication, timeouts, retries, pacing and one tree of typed errors. Of the g
 builders (``_get_kwargs`` of the two operations) and the models run here; its ``Client``, ``sync``/``asyncio``
 functions and error models never do (``generated/README.md`` says why and which template serves whom;
 ``tests/test_generated_contract.py`` pins the ``_get_kwargs`` shape).
+
+Where each concern lives (private modules; everything public is re-exported here):
+
+* the clients: ``_client.py`` (sync and async: how they send and wait), ``_base_client.py`` (configuration,
+  request building, and every decision about an attempt's outcome), ``_arguments.py`` (constructor and call
+  arguments, checked before any request), ``_results.py`` (what a 2xx body must be);
+* bounds: ``_bounds.py`` (the whole-call deadline, the decoded-body cap), ``_network.py`` (the deadline on every
+  socket operation of our own pool), ``_clamps.py`` (bounds on every number a server tells us),
+  ``_constants.py`` (defaults and ranges);
+* answers: ``_response.py`` (headers: rate limits, Retry-After, correlation id; ``APIResponse``),
+  ``_error_mapping.py`` (status to error class), ``_error_body.py`` (lenient error bodies, loaded by the first
+  error), ``_errors.py`` (the exception tree);
+* retries and pacing: ``_policy.py`` (retry and backoff, pure functions), ``_pacing.py`` (the local pacer),
+  ``_shared_pacing.py`` and ``_shared_redis.py`` (the Redis-backed shared limit and its script and connections, loaded
+  with ``shared_limit=``);
+* credentials: ``_auth.py`` (static tokens and the checks every secret goes through), ``_oauth.py`` and
+  ``_oauth_tokens.py`` (OAuth refresh, loaded on first use), ``_secrets.py`` (scrubbing secrets from everything
+  that leaves the client);
+* inputs and values: ``_validation.py`` (ids, names, counts), ``object_types.py`` and ``association_types.py``
+  (HubSpot's tables), ``_models.py`` (association specs);
+* bulk: ``_bulk/`` (``associate_many``: row types, the threaded and the async engine), ``_run_failure.py``
+  (which errors end a run);
+* around the SDK: ``_logging.py``, ``cli/`` (the ``hubspot-associations`` command), ``emulator/`` (offline
+  HubSpot), ``pytest_plugin/`` (the ``hubspot_emulator`` fixture). Each package's docstring lists its modules.
+
+Why the code is shaped for speed the way it is: ``docs/performance.md``.
 """
 
 from typing import TYPE_CHECKING
