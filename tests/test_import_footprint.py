@@ -51,6 +51,8 @@ _NEVER_ON_SYNC_PATH = (
     "hubspot_associations._error_body",  # the first error response imports it
     "hubspot_associations._run_failure",  # the CLI's bulk, or `hubspot_associations.run_wide_failure`, imports it
     "hubspot_associations._oauth",  # `hubspot_associations.OAuthRefresh` (and the CLI's OAuth flags) import it
+    "hubspot_associations._error_mapping",  # the first error response imports it
+    "hubspot_associations._policy",  # the first error or transport failure imports it
     "hubspot_associations_api.client",
     "hubspot_associations_api.errors",  # raised only by the generated client's own functions
 )
@@ -99,8 +101,13 @@ def test_the_sync_path_loads_only_what_it_needs(mode: str) -> None:
     loaded = _loaded(mode)
     assert _offending(loaded["after_import"]) == []
     assert _offending(loaded["after_call"]) == []
+    labelled = (
+        "hubspot_associations_api.models.labels_between_object_pair",
+        "hubspot_associations_api.api.associations.associate_with_labels",
+    )
+    assert not set(labelled) & set(loaded["after_import"])  # the first labelled call loads them
     if mode == "call":  # the probe really made both calls, so the path above is the real one
-        assert "hubspot_associations_api.models.labels_between_object_pair" in loaded["after_call"]
+        assert set(labelled) <= set(loaded["after_call"])
 
 
 @pytest.mark.parametrize("name", [m for m in _NEVER_ON_SYNC_PATH if m.startswith("hubspot_associations.")])

@@ -41,7 +41,7 @@ Why the code is shaped for speed the way it is: ``docs/performance.md``.
 
 from typing import TYPE_CHECKING
 
-from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 from . import object_types
 from ._auth import BearerToken, MissingCredentialsError
@@ -82,6 +82,8 @@ from ._validation import InvalidInputError
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from hubspot_associations_api.models import LabelsBetweenObjectPair
+
     from . import association_types
     from ._bulk import AssociationOutcome, AssociationRow
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
@@ -109,6 +111,11 @@ def __getattr__(name: str) -> object:
     # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these;
     # the run-wide failure rule (a NamedTuple) by the first bulk run that asks for it; OAuth (three classes, one
     # an attrs class) by those who use it.
+    if name == "LabelsBetweenObjectPair":  # the labelled result model: built by the first labelled call
+        from hubspot_associations_api.models import LabelsBetweenObjectPair
+
+        globals()[name] = LabelsBetweenObjectPair
+        return LabelsBetweenObjectPair
     if name in _LAZY:
         import importlib
 

@@ -17,14 +17,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 import httpx
 
 from hubspot_associations_api.api.associations import associate_default as _default_op
-from hubspot_associations_api.api.associations import associate_with_labels as _labelled_op
-from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 from . import _logging
 from ._arguments import auth_of, base_url_of, check_transport, path_args, seam, timeout_of
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
-from ._error_mapping import error_from_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -35,14 +33,15 @@ from ._errors import (
 )
 from ._models import coerce_specs
 from ._pacing import Pacer, Slot
-from ._policy import retry_delay, should_retry
 from ._response import APIResponse, rate_limit_info
 from ._results import describe, parse_default, parse_labelled
 from ._secrets import Scrubber, mask_url, url_secrets
 from ._validation import InvalidInputError, validate_count, validate_seconds
 
-if TYPE_CHECKING:  # imported only when a shared limit is used (it imports redis)
-    from ._shared_pacing import SharedPacer
+if TYPE_CHECKING:
+    from hubspot_associations_api.models import LabelsBetweenObjectPair
+
+    from ._shared_pacing import SharedPacer  # imported only when a shared limit is used (it imports redis)
 
 T = TypeVar("T")
 E = TypeVar("E", bound=HubSpotError)
@@ -244,7 +243,11 @@ class BaseClient(Generic[HttpT, SleepT]):
         specs: object,
         timeout: TimeoutLike,
     ) -> PreparedCall[LabelsBetweenObjectPair]:
-        kwargs = _labelled_op._get_kwargs(
+        # The labelled operation (and its result model, see _results) load with the first labelled call: a process
+        # that only makes default associations never builds them (docs/performance.md).
+        from hubspot_associations_api.api.associations import associate_with_labels as labelled_op
+
+        kwargs = labelled_op._get_kwargs(
             *path_args(from_object_type, from_object_id, to_object_type, to_object_id),
             body=[spec.to_wire() for spec in coerce_specs(specs)],
         )
@@ -287,6 +290,10 @@ class BaseClient(Generic[HttpT, SleepT]):
         if 200 <= status < 300:
             self._scrubber.answer(response, request)  # an echoed token must not reach CLI output or a journal
             return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
+        # Imported here: a call that succeeds never needs the error mapping or the retry policy (test_import_footprint)
+        from ._error_mapping import error_from_response
+        from ._policy import retry_delay, should_retry
+
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None
         daily = isinstance(error, RateLimitError) and error.is_daily  # the error's answer is the policy's answer
@@ -316,6 +323,8 @@ class BaseClient(Generic[HttpT, SleepT]):
         deadline.end_attempt()
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc, scrub=self._scrub)
+        from ._policy import retry_delay, should_retry  # the error path only, as in _outcome
+
         if isinstance(exc, httpx.TimeoutException) and deadline.remaining() <= 0:
             # The attempt's timeouts were cut to the budget left: this is the call's deadline, not the server's.
             raise deadline.exceeded(request, f"waiting for an answer ({type(exc).__name__})") from exc

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Self, TypeVar
 
 import httpx
 
-from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
@@ -26,6 +26,8 @@ from ._validation import validate_count, validate_seconds
 
 if TYPE_CHECKING:
     import anyio  # imported where used: sync-only users never import it
+
+    from hubspot_associations_api.models import LabelsBetweenObjectPair  # loaded by the first labelled call
 
     from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
+from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 if TYPE_CHECKING:
-    from hubspot_associations_api.models import ErrorContextObject
+    from hubspot_associations_api.models import ErrorContextObject, LabelsBetweenObjectPair
 
 __all__ = ["describe", "parse_default", "parse_labelled"]
 
@@ -55,6 +55,8 @@ def parse_labelled(data: Any) -> LabelsBetweenObjectPair:
     # From 2025-09 to 2026-02 HubSpot's spec wrapped the pair as {"createdResourceId", "entity", "location"}.
     if isinstance(data, dict) and "entity" in data and "fromObjectId" not in data:
         data = data["entity"]
+    from hubspot_associations_api.models.labels_between_object_pair import LabelsBetweenObjectPair  # first use
+
     parsed = LabelsBetweenObjectPair.from_dict(data)
     ids = (parsed.from_object_type_id, parsed.from_object_id, parsed.to_object_type_id, parsed.to_object_id)
     if not all(isinstance(value, str) for value in ids):
