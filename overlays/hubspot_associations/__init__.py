@@ -16,7 +16,8 @@ Where each concern lives (private modules; everything public is re-exported here
 
 * the clients: ``_client.py`` (sync and async: how they send and wait), ``_base_client.py`` (configuration,
   request building, and every decision about an attempt's outcome), ``_arguments.py`` (constructor and call
-  arguments, checked before any request), ``_results.py`` (what a 2xx body must be);
+  arguments, checked before any request), ``_results.py`` (what a 2xx body must be), ``_http.py`` (the pool a
+  client builds for itself, without a cookie jar, and request URLs built from the base URL parsed once);
 * bounds: ``_bounds.py`` (the whole-call deadline, the decoded-body cap), ``_network.py`` (the deadline on every
   socket operation of our own pool), ``_clamps.py`` (bounds on every number a server tells us),
   ``_constants.py`` (defaults and ranges);

@@ -31,6 +31,7 @@ from ._errors import (
     RateLimitError,
     UnexpectedResponseError,
 )
+from ._http import UrlBuilder, own_pool
 from ._models import coerce_specs
 from ._pacing import Pacer, Slot
 from ._response import APIResponse, rate_limit_info
@@ -162,6 +163,7 @@ class BaseClient(Generic[HttpT, SleepT]):
         else:
             self.pacer = Pacer(rate_limit, window, clock=self._clock)
         self._url_secrets: tuple[str, list[str]] = ("", [])
+        self._urls = UrlBuilder(self.base_url)
         self._scrubber = Scrubber(self._secrets)
         self._rng = random.Random()
         _logging.configure_from_env()
@@ -175,7 +177,7 @@ class BaseClient(Generic[HttpT, SleepT]):
         self._owns_http = http_client is None
         if http_client is None:
             # Accept-Encoding: only what BodyReader decodes within its cap (a passed-in pool gets it per request).
-            http_client = cast(HttpT, http_class(timeout=self.timeout, headers={"Accept-Encoding": ACCEPT_ENCODING}))
+            http_client = cast(HttpT, own_pool(http_class, self.timeout, ACCEPT_ENCODING))  # and no cookie jar
         self._http: HttpT = http_client
         if self._owns_http:
             bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)
@@ -216,8 +218,11 @@ class BaseClient(Generic[HttpT, SleepT]):
         if json is not None and headers == _JSON_CONTENT_TYPE:
             headers = None  # httpx sets this very header for json=; merging a copy of it costs more than the call
         # No timeout= here: _arm sets each attempt's timeouts (capped by the deadline) before it is sent.
+        urls = self._urls
+        if urls.base_url != self.base_url:  # base_url is a public attribute: it may have been reassigned
+            urls = self._urls = UrlBuilder(self.base_url)
         request = self._http.build_request(
-            kwargs["method"], self.base_url + kwargs["url"], params=kwargs.get("params"), json=json, headers=headers
+            kwargs["method"], urls.url(kwargs["url"]), params=kwargs.get("params"), json=json, headers=headers
         )
         if not self._owns_http:  # our own pool sends it by default (see __init__)
             request.headers["Accept-Encoding"] = ACCEPT_ENCODING
