@@ -77,7 +77,6 @@ from ._errors import (
     UnexpectedResponseError,
     UnexpectedStatusError,
 )
-from ._models import AssociationCategory, AssociationSpec
 from ._response import APIResponse, RateLimitInfo
 from ._validation import InvalidInputError
 from ._version import __version__
@@ -87,11 +86,14 @@ if TYPE_CHECKING:
 
     from . import association_types
     from ._bulk import AssociationOutcome, AssociationRow
+    from ._models import AssociationCategory, AssociationSpec
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
     from ._run_failure import RunWideFailure, run_wide_failure
 
 
 _LAZY = {
+    "AssociationCategory": "._models",
+    "AssociationSpec": "._models",
     "AssociationOutcome": "._bulk",
     "AssociationRow": "._bulk",
     "OAuthRefresh": "._oauth",
@@ -109,6 +111,7 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module(f"{__name__}.association_types")
+    # AssociationSpec (an attrs class) is built by the first labelled call or by these names.
     # The bulk machinery (threads, queues, two attrs classes) is imported by the first associate_many or by these;
     # the run-wide failure rule (a NamedTuple) by the first bulk run that asks for it; OAuth (three classes, one
     # an attrs class) by those who use it.

@@ -32,7 +32,6 @@ from ._errors import (
     UnexpectedResponseError,
 )
 from ._http import UrlBuilder, own_pool
-from ._models import coerce_specs
 from ._pacing import Pacer, Slot
 from ._response import APIResponse, rate_limit_info
 from ._results import describe, parse_default, parse_labelled
@@ -251,6 +250,8 @@ class BaseClient(Generic[HttpT, SleepT]):
         # The labelled operation (and its result model, see _results) load with the first labelled call: a process
         # that only makes default associations never builds them (docs/performance.md).
         from hubspot_associations_api.api.associations import associate_with_labels as labelled_op
+
+        from ._models import coerce_specs
 
         kwargs = labelled_op._get_kwargs(
             *path_args(from_object_type, from_object_id, to_object_type, to_object_id),

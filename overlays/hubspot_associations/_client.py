@@ -20,7 +20,6 @@ from hubspot_associations_api.models import BatchResponsePublicDefaultAssociatio
 from ._base_client import BaseClient, PreparedCall, TimeoutLike
 from ._constants import DEFAULT_CONCURRENCY
 from ._errors import HubSpotError, StoppedError
-from ._models import SpecsLike
 from ._response import APIResponse
 from ._validation import validate_count, validate_seconds
 
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from hubspot_associations_api.models import LabelsBetweenObjectPair  # loaded by the first labelled call
 
     from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
+    from ._models import SpecsLike  # loaded by the first labelled call
 
 T = TypeVar("T")
 
