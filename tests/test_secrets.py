@@ -202,6 +202,24 @@ def test_foreign_auth_bearer_value_is_scrubbed_too() -> None:
     assert_clean(everything_shown(caught.value))
 
 
+def test_foreign_auth_bearer_value_echoed_in_a_successful_answer_is_scrubbed() -> None:
+    # A static BearerToken's header is its own secret; any other auth's request header counts as one too.
+    class Custom(httpx.Auth):
+        def auth_flow(self, request: httpx.Request) -> Any:
+            request.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
+            yield request
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        echoed = {"X-HubSpot-Correlation-Id": "cid-" + request.headers["Authorization"][7:]}
+        return httpx.Response(200, json=SUCCESS, headers=echoed)
+
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with HubSpotAssociations(auth=Custom(), http_client=http) as client:
+        raw = client.with_raw_response.associate_default(*GOOD)
+    assert raw.correlation_id == "cid-[redacted]"
+    assert_clean(repr(raw.http_response.headers.multi_items()))
+
+
 # -- the CLI ------------------------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from hubspot_associations_api.models import BatchResponsePublicDefaultAssociatio
 
 from . import _logging
 from ._arguments import auth_of, base_url_of, check_transport, path_args, seam, timeout_of
+from ._auth import BearerToken
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
 from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._errors import (
@@ -294,7 +295,8 @@ class BaseClient(Generic[HttpT, SleepT]):
             request.method, request.url, status=status, attempt=attempt, headers=response.headers, scrub=self._scrub
         )
         if 200 <= status < 300:
-            self._scrubber.answer(response, request)  # an echoed token must not reach CLI output or a journal
+            # An echoed token must not reach CLI output or a journal. A static token's header is its own secret.
+            self._scrubber.answer(response, None if type(self.auth) is BearerToken else request)
             return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         # Imported here: a call that succeeds never needs the error mapping or the retry policy (test_import_footprint)
         from ._error_mapping import error_from_response

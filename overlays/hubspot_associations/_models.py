@@ -7,6 +7,7 @@ generated result models are re-exported where users import them (``hubspot_assoc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import attrs
@@ -76,6 +77,8 @@ def coerce_specs(specs: object, argument: str = "specs", *, allow_empty: bool = 
     input files) goes through :func:`spec_from_text`. Empty is refused unless ``allow_empty`` (a bulk row with no
     specs asks for the default association).
     """
+    if type(specs) is AssociationSpec:  # the usual single spec: nothing to walk or convert
+        return [specs]
     items: Iterable[object]
     single = isinstance(specs, AssociationSpec | int | str | bytes)
     if single:
@@ -93,7 +96,7 @@ def coerce_specs(specs: object, argument: str = "specs", *, allow_empty: bool = 
         elif isinstance(item, int) and not isinstance(item, bool):
             # Validate here so the error names the caller's argument ("specs"), not the spec's field.
             type_id = validate_type_id(item, argument if single else f"{argument}[{index}]")
-            result.append(AssociationSpec(AssociationSpecAssociationCategory.HUBSPOT_DEFINED, type_id))
+            result.append(_hubspot_defined(type_id))
         else:
             raise InvalidInputError(
                 f"{argument}[{index}]", f"expected an AssociationSpec or an int type id, got {item!r}"
@@ -101,6 +104,14 @@ def coerce_specs(specs: object, argument: str = "specs", *, allow_empty: bool = 
     if not result and not allow_empty:
         raise InvalidInputError(argument, "at least one association spec is required")
     return result
+
+
+@functools.lru_cache(maxsize=1024)
+def _hubspot_defined(type_id: int) -> AssociationSpec:
+    """The (immutable) spec of a bare int type id: built and validated once per id, as most calls pass a constant
+    of ``association_types`` (building an attrs spec with its converter and validator is most of ``coerce_specs``).
+    """
+    return AssociationSpec(AssociationSpecAssociationCategory.HUBSPOT_DEFINED, type_id)
 
 
 _MAX_TYPE_ID_DIGITS = len(str(MAX_ASSOCIATION_TYPE_ID))

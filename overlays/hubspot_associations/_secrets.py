@@ -135,10 +135,11 @@ class Scrubber:
             ]
         )
 
-    def answer(self, response: httpx.Response, request: httpx.Request) -> None:
+    def answer(self, response: httpx.Response, request: httpx.Request | None) -> None:
         """Scrub a successful answer's headers in place (its correlation id reaches raw responses, CLI output,
-        journals and reports); ``request``'s bearer value counts as a secret, as in :meth:`error`."""
-        known, encoded = self._known(_bearer(request.headers))
+        journals and reports); ``request``'s bearer value counts as a secret, as in :meth:`error` (``None``: the
+        client's auth is a static token, already among the secrets)."""
+        known, encoded = self._known(None if request is None else _bearer(request.headers))
         if not known:
             return
         # Runs on every successful call, and the usual answer echoes nothing: look before rebuilding the headers.
