@@ -38,8 +38,8 @@ class _Cookieless:
     _no_cookies: httpx.Cookies
 
     def __init__(self, **kwargs: Any) -> None:
+        self._no_cookies = _NoCookies()  # before httpx's __init__, in case a version of it reads self.cookies
         super().__init__(**kwargs)
-        self._no_cookies = _NoCookies()
 
     @property
     def cookies(self) -> httpx.Cookies:
