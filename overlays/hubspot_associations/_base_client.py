@@ -74,8 +74,8 @@ class PreparedCall(Generic[T]):
 class BaseClient(Generic[HttpT, SleepT]):
     """Configuration and policy shared by :class:`HubSpotAssociations` and :class:`AsyncHubSpotAssociations`.
 
-    Each owns one ``HttpT`` (one connection pool) unless ``http_client`` is passed in: that one is used as is (its
-    timeouts are overridden per request) and not closed by the client.
+    Each owns one ``HttpT`` (one connection pool, which keeps no cookies: see ``_http.py``) unless ``http_client``
+    is passed in: that one is used as is (its timeouts are overridden per request) and not closed by the client.
 
     ``timeout`` (here, or per call) is the budget of the **whole call**: every attempt, every pacer wait and every
     retry backoff come out of it, and a call that runs out raises :class:`APITimeoutError` saying where the time

@@ -242,9 +242,8 @@ def is_daily_limit(policy_name: str | None, message: str | None = None) -> bool:
     return isinstance(message, str) and "daily limit" in message.lower()
 
 
-@attrs.frozen(
-    slots=True, eq=False
-)  # one call's answer: equal only to itself (building __eq__/__hash__ costs import time)
+# eq=False: one call's answer is equal only to itself, and not building __eq__/__hash__ saves import time.
+@attrs.frozen(slots=True, eq=False)
 class APIResponse(Generic[T]):
     """A parsed result together with the HTTP response it came from (``client.with_raw_response.<method>``).
 
