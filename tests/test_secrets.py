@@ -187,34 +187,32 @@ def test_repr_masks_url_userinfo_and_tokens() -> None:
     assert "someone:[redacted]@proxy.example" in shown
 
 
-def test_foreign_auth_bearer_value_is_scrubbed_too() -> None:
-    class Custom(httpx.Auth):
-        def auth_flow(self, request: httpx.Request) -> Any:
-            request.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
-            yield request
+class _ForeignAuth(httpx.Auth):
+    """An auth of the user's own: no ``secrets()``, only the header it sets."""
 
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
+        yield request
+
+
+def test_foreign_auth_bearer_value_is_scrubbed_too() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(400, json={"message": request.headers["Authorization"]})
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    with HubSpotAssociations(auth=Custom(), http_client=http) as client, pytest.raises(APIStatusError) as caught:
+    with HubSpotAssociations(auth=_ForeignAuth(), http_client=http) as client, pytest.raises(APIStatusError) as caught:
         client.associate(*GOOD, 279)
     assert_clean(everything_shown(caught.value))
 
 
 def test_foreign_auth_bearer_value_echoed_in_a_successful_answer_is_scrubbed() -> None:
     # A static BearerToken's header is its own secret; any other auth's request header counts as one too.
-    class Custom(httpx.Auth):
-        def auth_flow(self, request: httpx.Request) -> Any:
-            request.headers["Authorization"] = f"Bearer {ACCESS_TOKEN}"
-            yield request
-
     def handler(request: httpx.Request) -> httpx.Response:
         echoed = {"X-HubSpot-Correlation-Id": "cid-" + request.headers["Authorization"][7:]}
         return httpx.Response(200, json=SUCCESS, headers=echoed)
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    with HubSpotAssociations(auth=Custom(), http_client=http) as client:
+    with HubSpotAssociations(auth=_ForeignAuth(), http_client=http) as client:
         raw = client.with_raw_response.associate_default(*GOOD)
     assert raw.correlation_id == "cid-[redacted]"
     assert_clean(repr(raw.http_response.headers.multi_items()))
