@@ -140,6 +140,21 @@ def test_the_usual_path_is_built_without_parsing() -> None:
     assert str(built) == "https://api.hubapi.com/crm/v4/objects/contacts/101/associations/default/companies/2"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/" + "a" * 200_000 + "!",  # a run the pattern takes, then refuses at its last character
+        "/" + "%4" * 100_000,  # escapes cut short, over and over
+        "/" * 100_000 + ".",  # empty segments, then a dot
+        "/a%" + "%" * 100_000,
+    ],
+)
+def test_hostile_paths_are_refused_in_one_pass_and_parsed_instead(path: str) -> None:
+    # The pattern cannot backtrack badly (each segment starts with "/", which no segment contains), so a 200 KB path
+    # fails the fast check in linear time and goes to httpx's parser, whatever it holds.
+    assert UrlBuilder("https://api.hubapi.com").url(path) == "https://api.hubapi.com" + path
+
+
 def test_a_base_with_a_query_is_parsed_every_time() -> None:
     assert UrlBuilder("https://api.hubapi.com/?hapikey=x").url("/a") == "https://api.hubapi.com/?hapikey=x/a"
 

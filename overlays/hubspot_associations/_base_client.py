@@ -176,8 +176,8 @@ class BaseClient(Generic[HttpT, SleepT]):
             check_transport(http_client)
         self._owns_http = http_client is None
         if http_client is None:
-            # Accept-Encoding: only what BodyReader decodes within its cap (a passed-in pool gets it per request).
-            http_client = cast(HttpT, own_pool(http_class, self.timeout, ACCEPT_ENCODING))  # and no cookie jar
+            # Accept-Encoding: only what BodyReader decodes within its cap; no cookie jar (see _http.py).
+            http_client = cast(HttpT, own_pool(http_class, self.timeout))
         self._http: HttpT = http_client
         if self._owns_http:
             bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)

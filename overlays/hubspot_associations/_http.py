@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from ._bounds import ACCEPT_ENCODING
+
 __all__ = ["UrlBuilder", "own_pool"]
 
 # Segments of unreserved characters but ".", and percent-escapes (RFC 3986 §2): the parser leaves such a path as it
@@ -58,12 +60,11 @@ class _OwnAsyncClient(_Cookieless, httpx.AsyncClient):
     pass
 
 
-def own_pool(
-    http_class: type[httpx.Client] | type[httpx.AsyncClient], timeout: httpx.Timeout, accept_encoding: str
-) -> Any:
-    """The pool a client builds for itself: an ``http_class`` that keeps no cookies."""
+def own_pool(http_class: type[httpx.Client] | type[httpx.AsyncClient], timeout: httpx.Timeout) -> Any:
+    """The pool a client builds for itself: an ``http_class`` that keeps no cookies and asks for
+    ``ACCEPT_ENCODING`` by default (a pool passed in gets that header per request instead)."""
     pool_class = _OwnClient if issubclass(http_class, httpx.Client) else _OwnAsyncClient
-    return pool_class(timeout=timeout, headers={"Accept-Encoding": accept_encoding})
+    return pool_class(timeout=timeout, headers={"Accept-Encoding": ACCEPT_ENCODING})
 
 
 class UrlBuilder:
@@ -80,7 +81,8 @@ class UrlBuilder:
             if parsed.query is None and parsed.fragment is None:
                 self._base, self._prefix = parsed, parsed.path.rstrip("/")
                 probe = "/crm/v4/objects/0-1/1/associations/default/0-2/2"
-                if self.url(probe) != httpx.URL(base_url + probe) or str(self.url(probe)) != base_url + probe:
+                built = self.url(probe)
+                if built != httpx.URL(base_url + probe) or str(built) != base_url + probe:
                     self._base = None
         except Exception:  # another httpx's internals: parse every URL, as httpx users do
             self._base = None
