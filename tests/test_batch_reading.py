@@ -117,6 +117,18 @@ def test_default_results_confirm_their_pair_and_the_reverse_direction_is_attache
     assert len(result[1].results) == 1 and isinstance(result[1].error, BatchUnconfirmedError)
 
 
+def test_mirrored_pairs_between_two_types_are_told_apart_by_type_id_or_left_unconfirmed() -> None:
+    inputs = inputs_of((1, 2), (2, 1), (5, 6))  # contact 1 -> company 2, and "contact 2" -> "company 1"
+    told = {"results": [default_result(1, 2, 279), default_result(2, 1, 280), default_result(5, 6, 279)]}
+    errors = [invalid_id(2), invalid_id(1)]  # which side each meant is not said
+    assert statuses(read_batch(DEFAULT, inputs, {**told, "errors": errors})) == [CONFIRMED, FAILED, CONFIRMED]
+    # Without an unambiguous result to learn 279 from, neither mirrored input is confirmed, nor failed by a guess.
+    untold = {"results": [default_result(1, 2, 279), default_result(2, 1, 280)], "errors": errors}
+    assert statuses(read_batch(DEFAULT, inputs[:2], untold)) == [UNCONFIRMED, UNCONFIRMED]
+    # Between records of one type, A -> B and B -> A are one association.
+    assert statuses(read_batch(DEFAULT, inputs[:2], untold, same_types=True)) == [CONFIRMED, CONFIRMED]
+
+
 def test_an_unknown_type_error_names_the_inputs_that_asked_for_that_spec() -> None:
     unknown = AssociationSpec("USER_DEFINED", 999_999)
     inputs = [
@@ -161,9 +173,17 @@ def test_an_unknown_id_fails_every_input_that_has_it() -> None:
     assert result[0].error is result[1].error
 
 
-def test_an_error_wins_over_a_result_for_the_same_input() -> None:
-    inputs = inputs_of((1, 2))
+def test_an_error_naming_one_id_does_not_fail_an_input_whose_pair_came_back() -> None:
+    # "2 is not a valid ID" from another input (2 as a contact, say): which side it meant is not said.
+    inputs = inputs_of((1, 2), (2, 3))
     result = read_batch(LABELLED, inputs, {"results": [pair_result(1, 2)], "errors": [invalid_id(2)]})
+    assert statuses(result) == [CONFIRMED, FAILED]
+
+
+def test_an_error_naming_both_ids_wins_over_a_result_for_the_same_input() -> None:
+    inputs = inputs_of((1, 2))
+    item = {"message": "Association from 1 to 2 failed"}
+    result = read_batch(LABELLED, inputs, {"results": [pair_result(1, 2)], "errors": [item]})
     assert statuses(result) == [FAILED] and len(result[0].results) == 1
 
 

@@ -287,10 +287,8 @@ class BaseClient(Generic[HttpT, SleepT]):
         inputs validated, its request built by the generated ``_get_kwargs`` and its answer read per input."""
         from ._batch import OPERATIONS  # the first batch call loads the batch machinery (docs/performance.md)
 
-        operation = OPERATIONS[name]
-        checked = operation.inputs(inputs, self.max_batch_size)
-        kwargs = operation.request(from_object_type, to_object_type, checked)
-        return self._call(kwargs, timeout, operation.reader(checked))
+        kwargs, parse = OPERATIONS[name].prepare(from_object_type, to_object_type, inputs, self.max_batch_size)
+        return self._call(kwargs, timeout, parse)
 
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 

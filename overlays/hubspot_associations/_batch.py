@@ -6,12 +6,16 @@ unknown association type, by the spec it names). :func:`read_batch` is the one r
 function of the inputs and the decoded JSON:
 
 * an input is **confirmed** only when a result names its exact pair (``from``, ``to``); results in the reverse
-  direction (the default operation answers both) are attached to it but confirm nothing on their own;
+  direction (the default operation answers both) are attached to it but confirm nothing on their own. A default
+  result names no object types, so when a batch between two different types holds both (A, B) and (B, A), a result
+  (B, A) may be either input's: its type id decides (each direction has one default type id, learnt from results
+  whose direction is certain), and when that cannot tell, it confirms neither and fails neither;
 * an input is **failed** when an error item names it: an item naming both ids of an input (a self-association)
-  names only the inputs it matches fully; an item naming one id (an unknown record) names every input that has it;
-  an item naming no input id but a spec (``USER_DEFINED=3``) names every input that asked for that spec. An error
-  wins over a result for the same input: the answer contradicts itself, and re-sending is idempotent;
-* every other input is **unconfirmed**, with the errors that named no input attached.
+  names only the inputs it matches fully, and fails them even when a result lists their pair too (the answer
+  contradicts itself; re-sending is idempotent); an item naming one id (an unknown record) or, naming no input id,
+  a spec (``USER_DEFINED=3``) fails the inputs with that id or spec that no result confirms: "2000001 is not a valid
+  ID" does not say on which side, and an input whose exact pair came back is not the one it meant;
+* every other input is **unconfirmed**, with the errors that failed no input attached (they may be its reason).
 
 So the outcomes are exactly the inputs, in input order, for any answer. The work is linear in the answer's size
 (the body cap in ``_bounds.py`` bounds it), never recursive, and nothing here raises for a JSON object; a body that
@@ -34,6 +38,7 @@ import attrs
 
 from ._errors import BatchInputError, BatchUnconfirmedError
 from ._validation import InvalidInputError, validate_object_id, validate_object_type
+from .object_types import object_type_id
 
 if TYPE_CHECKING:
     from hubspot_associations_api.models import LabelsBetweenObjectPair, PublicDefaultAssociation
@@ -124,7 +129,7 @@ class BatchResult(Generic[R]):
     """The answer to one batch request: one :class:`BatchOutcome` per input, **in input order**.
 
     Iterating, ``len()`` and indexing go over the outcomes. ``errors`` holds every ``errors[]`` item of the answer
-    (as :class:`BatchInputError`), ``unattributed`` those that named no input, ``unmatched_results`` how many result
+    (as :class:`BatchInputError`), ``unattributed`` those that failed no input, ``unmatched_results`` how many result
     items named no input (or could not be read), ``status`` the body's ``status`` (``COMPLETE``...) when it had one.
     """
 
@@ -172,10 +177,11 @@ class BatchOperation(Generic[R]):
     ``argument`` names the inputs in error messages; ``with_specs`` says whether an input carries specs
     (``(from_id, to_id, specs)``) or not (``(from_id, to_id)``); ``kwargs`` builds the generated ``_get_kwargs``
     dict from the two path segments and the inputs; ``item`` reads one result item (``None`` when it is not one)
-    and ``pair`` its (from, to) ids; ``both_directions`` says that results may name a pair reversed.
+    and ``pair`` its (from, to) ids; ``direction``, for an operation whose results may name a pair reversed without
+    saying so, gives what tells the two directions apart (the association type id).
     """
 
-    __slots__ = ("argument", "both_directions", "item", "kwargs", "pair", "with_specs")
+    __slots__ = ("argument", "direction", "item", "kwargs", "pair", "with_specs")
 
     def __init__(
         self,
@@ -185,29 +191,29 @@ class BatchOperation(Generic[R]):
         kwargs: Callable[[str, str, Sequence[BatchInput]], dict[str, Any]],
         item: Callable[[Any], R],
         pair: Callable[[R], tuple[object, object]],
-        both_directions: bool,
+        direction: Callable[[R], object] | None = None,
     ) -> None:
         self.argument = argument
         self.with_specs = with_specs
         self.kwargs = kwargs
         self.item = item
         self.pair = pair
-        self.both_directions = both_directions
+        self.direction = direction
 
     def inputs(self, values: object, limit: int) -> list[BatchInput]:
         """The inputs, validated; raises :class:`InvalidInputError` naming the input before anything is sent."""
         return _inputs(values, self.argument, self.with_specs, limit)
 
-    def request(self, from_object_type: object, to_object_type: object, inputs: Sequence[BatchInput]) -> dict[str, Any]:
-        return self.kwargs(
-            validate_object_type(from_object_type, "from_object_type"),
-            validate_object_type(to_object_type, "to_object_type"),
-            inputs,
-        )
-
-    def reader(self, inputs: Sequence[BatchInput]) -> Callable[[Any], BatchResult[R]]:
-        """The answer's parser for ``BaseClient._call``: :func:`read_batch` bound to this operation and inputs."""
-        return lambda data: read_batch(self, inputs, data)
+    def prepare(
+        self, from_object_type: object, to_object_type: object, values: object, limit: int
+    ) -> tuple[dict[str, Any], Callable[[Any], BatchResult[R]]]:
+        """The request (the generated ``_get_kwargs`` dict) and the parser of its answer, for ``BaseClient._call``;
+        raises :class:`InvalidInputError` naming the argument or input before anything is sent."""
+        from_type = validate_object_type(from_object_type, "from_object_type")
+        to_type = validate_object_type(to_object_type, "to_object_type")
+        inputs = self.inputs(values, limit)
+        same = (object_type_id(from_type) or from_type) == (object_type_id(to_type) or to_type)
+        return self.kwargs(from_type, to_type, inputs), lambda data: read_batch(self, inputs, data, same_types=same)
 
 
 def _default_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
@@ -267,7 +273,7 @@ OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
         kwargs=_default_kwargs,
         item=_default_item,
         pair=lambda item: (item.from_.id, item.to.id),
-        both_directions=True,
+        direction=lambda item: item.association_spec.association_type_id,
     ),
     "associate_batch": BatchOperation["LabelsBetweenObjectPair"](
         argument="items",
@@ -275,7 +281,6 @@ OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
         kwargs=_labelled_kwargs,
         item=_labelled_item,
         pair=lambda item: (item.from_object_id, item.to_object_id),
-        both_directions=False,
     ),
 }
 """Each batch operation by the name of its client method."""
@@ -394,17 +399,55 @@ class _Index:
         self._done: set[object] = set()
 
     def named(self, ids: list[str], specs: list[tuple[str, int]]) -> tuple[bool, list[int]]:
-        """Whether an error item naming ``ids`` and ``specs`` names any input, and the ones it names that no earlier
-        item did (see the module docstring for the rules)."""
+        """For an error item naming ``ids`` and ``specs``: whether it names inputs beyond doubt (both ids, or a
+        spec), and the inputs it names that no earlier item did (see the module docstring for the rules)."""
         keys: list[Any] = [pair for pair in itertools.product(ids, repeat=2) if pair in self.by_pair]
         table: Mapping[Any, list[int]] = self.by_pair
+        full = bool(keys)
         if not keys and ids:
             keys, table = list(ids), self.by_id
         elif not keys:
-            keys, table = [spec for spec in specs if spec in self.by_spec], self.by_spec
+            keys, table, full = [spec for spec in specs if spec in self.by_spec], self.by_spec, True
         fresh = [key for key in keys if key not in self._done]
         self._done.update(fresh)
-        return bool(keys), [position for key in fresh for position in table[key]]
+        return full, [position for key in fresh for position in table[key]]
+
+
+Orient = Callable[[Any, list[int], list[int]], tuple[list[int], list[int], bool]]
+
+
+def _orientation(
+    operation: BatchOperation[R], index: _Index, read: list[tuple[R, tuple[str, str]]], same_types: bool
+) -> Orient:
+    """How a result whose pair matches ``forward`` inputs as it is and ``reverse`` inputs reversed is read: the
+    inputs it confirms, those it is only attached to, and whether that is because its direction is unknown."""
+    direction = operation.direction
+    if direction is None:
+        return lambda item, forward, reverse: (forward, [], False)
+    if same_types:  # A -> B and B -> A between one type are the same association
+        return lambda item, forward, reverse: ([*forward, *reverse], [], False)
+    # Type ids seen only on unambiguous forward results, and only on unambiguous reverse ones.
+    forward_kinds: set[object] = set()
+    reverse_kinds: set[object] = set()
+    for item, (source, target) in read:
+        as_is, flipped = (source, target) in index.by_pair, (target, source) in index.by_pair
+        if as_is != flipped:
+            (forward_kinds if as_is else reverse_kinds).add(direction(item))
+
+    def orient(item: Any, forward: list[int], reverse: list[int]) -> tuple[list[int], list[int], bool]:
+        if not (forward and reverse):
+            return forward, reverse, False
+        kind = direction(item)
+        # One default type per direction: a type id is the forward one if seen forward or unlike the reverse one.
+        is_forward = kind in forward_kinds or bool(reverse_kinds and kind not in reverse_kinds)
+        is_reverse = kind in reverse_kinds or bool(forward_kinds and kind not in forward_kinds)
+        if is_forward and not is_reverse:
+            return forward, reverse, False
+        if is_reverse and not is_forward:
+            return [], [*reverse, *forward], False
+        return [], [*forward, *reverse], True  # cannot tell: attached to both, confirms neither
+
+    return orient
 
 
 def _error_of(item: object) -> BatchInputError:
@@ -413,37 +456,46 @@ def _error_of(item: object) -> BatchInputError:
     return BatchInputError(f"an errors[] item that is not an object ({type(item).__name__})", item=None)
 
 
-def read_batch(operation: BatchOperation[R], inputs: Sequence[BatchInput], data: Any) -> BatchResult[R]:
+def read_batch(
+    operation: BatchOperation[R], inputs: Sequence[BatchInput], data: Any, *, same_types: bool = False
+) -> BatchResult[R]:
     """One :class:`BatchOutcome` per input, in input order, from a batch answer's decoded JSON (see the module
-    docstring for the rules). Raises ``TypeError`` only when ``data`` is not a JSON object."""
+    docstring for the rules). ``same_types``: the batch is between records of one object type. Raises
+    ``TypeError`` only when ``data`` is not a JSON object."""
     if not isinstance(data, Mapping):
         raise TypeError(f"a batch answer is a JSON object, got {type(data).__name__}")
     index = _Index(inputs)
     results: list[list[R]] = [[] for _ in inputs]
     confirmed = [False] * len(inputs)
     unmatched = 0
+    read: list[tuple[R, tuple[str, str]]] = []
     raw_results = data.get("results")
     for raw in raw_results if isinstance(raw_results, list) else ():
         try:
             item = operation.item(raw)
             source, target = (_id(value) for value in operation.pair(item))
         except Exception:  # not a result item (wrong shape, wrong types): it confirms nothing
+            source = target = None
+        if source is None or target is None:
             unmatched += 1
-            continue
-        forward = index.by_pair.get((source or "", target or ""))
-        reverse = index.by_pair.get((target or "", source or "")) if operation.both_directions else None
-        if forward:
-            for position in forward:
-                confirmed[position] = True
-                results[position].append(item)
-        elif reverse:  # the other direction of an input's pair (default associations): attached, confirms nothing
-            for position in reverse:
-                results[position].append(item)
         else:
+            read.append((item, (source, target)))
+    orient = _orientation(operation, index, read, same_types)
+    maybe = [False] * len(inputs)  # a result may be this input's (which direction it is could not be told)
+    for item, (source, target) in read:
+        forward = index.by_pair.get((source, target), [])
+        reverse = index.by_pair.get((target, source), []) if operation.direction is not None else []
+        confirms, attaches, ambiguous = orient(item, forward, reverse)
+        for position in confirms:
+            confirmed[position] = True
+            results[position].append(item)
+        for position in attaches:  # the other direction of an input's pair: attached, confirms nothing
+            results[position].append(item)
+            maybe[position] = maybe[position] or ambiguous
+        if not confirms and not attaches:
             unmatched += 1
 
     errors: list[BatchInputError] = []
-    unattributed: list[BatchInputError] = []
     failures: dict[int, BatchInputError] = {}
     raw_errors = data.get("errors")
     for raw in raw_errors if isinstance(raw_errors, list) else ():
@@ -451,13 +503,12 @@ def read_batch(operation: BatchOperation[R], inputs: Sequence[BatchInput], data:
         errors.append(error)
         ids, specs = _named(raw, index.by_id) if isinstance(raw, Mapping) else ([], [])
         error.ids = tuple(ids)
-        hit, positions = index.named(ids, specs)
+        full, positions = index.named(ids, specs)
         for position in positions:
-            failures.setdefault(position, error)
-        if not hit:
-            unattributed.append(error)
-
-    orphans = tuple(unattributed)
+            if full or not (confirmed[position] or maybe[position]):
+                failures.setdefault(position, error)
+    attributed = {id(error) for error in failures.values()}
+    orphans = tuple(error for error in errors if id(error) not in attributed)
     outcomes: list[BatchOutcome[R]] = []
     for position, asked in enumerate(inputs):
         found = tuple(results[position])
@@ -473,7 +524,7 @@ def read_batch(operation: BatchOperation[R], inputs: Sequence[BatchInput], data:
 
 
 def _unconfirmed(orphans: tuple[BatchInputError, ...]) -> BatchUnconfirmedError:
-    reason = f"; {len(orphans)} error(s) named no input (see .errors)" if orphans else ""
+    reason = f"; {len(orphans)} error(s) of the batch failed no input (see .errors)" if orphans else ""
     return BatchUnconfirmedError(
         f"HubSpot's answer neither confirmed this input nor named it in an error{reason}", errors=orphans
     )

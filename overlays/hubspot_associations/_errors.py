@@ -488,8 +488,8 @@ class BatchUnconfirmedError(HubSpotError):
     The association may or may not exist; the batch operations are idempotent, so sending the input again is safe.
 
     Attributes:
-        errors: the answer's ``errors[]`` items that named no input (possibly none), shared by every unconfirmed
-            input of the batch.
+        errors: the answer's ``errors[]`` items that failed no input (possibly none): one of them may be this
+            input's reason. Shared by every unconfirmed input of the batch.
     """
 
     errors: tuple[BatchInputError, ...]
