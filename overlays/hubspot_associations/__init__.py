@@ -8,7 +8,7 @@
 
 The generated, typed client underneath is ``hubspot_associations_api``; this package adds validation,
 authentication, timeouts, retries, pacing and one tree of typed errors. Of the generated code only the request
-builders (``_get_kwargs`` of the two operations) and the models run here; its ``Client``, ``sync``/``asyncio``
+builders (``_get_kwargs`` of the four operations) and the models run here; its ``Client``, ``sync``/``asyncio``
 functions and error models never do (``generated/README.md`` says why and which template serves whom;
 ``tests/test_generated_contract.py`` pins the ``_get_kwargs`` shape).
 

@@ -103,7 +103,7 @@ class BaseClient(Generic[HttpT, SleepT]):
 
     ``max_batch_size`` (default 100, at most 2,000) is the most inputs one batch call (``associate_batch``,
     ``associate_default_batch``) takes; more raise :class:`InvalidInputError` before anything is sent. HubSpot
-    documents no limit for these operations: docs/hubspot-api.md §6 gives the evidence for both numbers.
+    documents no limit for these operations: docs/batch.md §2 gives the evidence for both numbers.
 
     ``clock`` and ``sleep`` are seams for tests and simulations: ``clock()`` returns monotonic seconds (default
     :func:`time.monotonic`) and drives every call's deadline and the pacer; ``sleep(seconds)`` (default
@@ -155,7 +155,8 @@ class BaseClient(Generic[HttpT, SleepT]):
         self.max_batch_size = validate_count(max_batch_size, "max_batch_size", unit=" (inputs per batch request)")
         if self.max_batch_size > MAX_BATCH_SIZE:
             raise InvalidInputError(
-                "max_batch_size", f"must be at most {MAX_BATCH_SIZE} (docs/hubspot-api.md §6), got {max_batch_size}"
+                "max_batch_size",
+                f"must be at most {MAX_BATCH_SIZE} (the most a batch is known to work with), got {max_batch_size}",
             )
         self.auth = auth_of(access_token, auth, self.base_url)
         # The seams, looked up here once: every deadline, pacer slot and wait of this client reads them.

@@ -1,6 +1,6 @@
 """Batch operations: one entry per operation, and the reading of a batch answer into one outcome per input.
 
-HubSpot's batch answers carry no input index (``docs/hubspot-api.md`` §6): results name their pair by ids, and an
+HubSpot's batch answers carry no input index (docs/batch.md §3): results name their pair by ids, and an
 ``errors[]`` item names its input, if at all, only by ids in its ``context`` values or its ``message`` (or, for an
 unknown association type, by the spec it names). :func:`read_batch` is the one reading of such an answer, a pure
 function of the inputs and the decoded JSON:

@@ -148,9 +148,8 @@ def sync_detailed(
     of
     each pair, so `results` may list each pair twice.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** there is no input index in the answer. Which input a result belongs to is known
     from its
@@ -206,9 +205,8 @@ def sync(
     of
     each pair, so `results` may list each pair twice.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** there is no input index in the answer. Which input a result belongs to is known
     from its
@@ -259,9 +257,8 @@ async def asyncio_detailed(
     of
     each pair, so `results` may list each pair twice.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** there is no input index in the answer. Which input a result belongs to is known
     from its
@@ -315,9 +312,8 @@ async def asyncio(
     of
     each pair, so `results` may list each pair twice.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** there is no input index in the answer. Which input a result belongs to is known
     from its

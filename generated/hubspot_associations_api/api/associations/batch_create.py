@@ -176,9 +176,8 @@ def sync_detailed(
     pair
     that succeeded, with the labels now applied, and one `errors[]` item per problem.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** `201` when every input succeeded, `207` when any failed (even when all failed:
     `results: []`). HubSpot's v3 sibling switched `201` → `200` in live traffic, so `200` is declared
@@ -238,9 +237,8 @@ def sync(
     pair
     that succeeded, with the labels now applied, and one `errors[]` item per problem.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** `201` when every input succeeded, `207` when any failed (even when all failed:
     `results: []`). HubSpot's v3 sibling switched `201` → `200` in live traffic, so `200` is declared
@@ -291,9 +289,8 @@ async def asyncio_detailed(
     pair
     that succeeded, with the labels now applied, and one `errors[]` item per problem.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** `201` when every input succeeded, `207` when any failed (even when all failed:
     `results: []`). HubSpot's v3 sibling switched `201` → `200` in live traffic, so `200` is declared
@@ -351,9 +348,8 @@ async def asyncio(
     pair
     that succeeded, with the labels now applied, and one `errors[]` item per problem.
 
-    HubSpot documents no limit on the number of inputs; the SDK sends at most 100 by default (see the
-    SDK's
-    `docs/hubspot-api.md`). The call is idempotent.
+    HubSpot documents no limit on the number of inputs: HubSpot's own tools send at most 100, production
+    integrations up to 2,000 (the SDK's `docs/batch.md` §2). The call is idempotent.
 
     **Real traffic:** `201` when every input succeeded, `207` when any failed (even when all failed:
     `results: []`). HubSpot's v3 sibling switched `201` → `200` in live traffic, so `200` is declared
