@@ -101,7 +101,7 @@ class BatchOutcome(Generic[R]):
         status: :class:`OutcomeStatus`.
         results: the result items HubSpot returned for this pair (for the default operation, both directions).
         error: for a failed input the :class:`BatchInputError` naming it; for an unconfirmed one a
-            :class:`BatchUnconfirmedError` carrying the errors that named no input; ``None`` when confirmed.
+            :class:`BatchUnconfirmedError` carrying the errors that failed no input; ``None`` when confirmed.
     """
 
     index: int
