@@ -256,9 +256,8 @@ class HubSpotAssociationsWithRawResponse:
         self, from_object_type: str, to_object_type: str, pairs: Pairs, *, timeout: TimeoutLike = None
     ) -> APIResponse[BatchResult[PublicDefaultAssociation]]:
         client = self._client
-        return client._send(
-            client._prepare_batch("associate_default_batch", from_object_type, to_object_type, pairs, timeout)
-        )
+        call = client._prepare_batch("associate_default_batch", from_object_type, to_object_type, pairs, timeout)
+        return client._send(call)
 
     def associate_batch(
         self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
@@ -468,14 +467,12 @@ class AsyncHubSpotAssociationsWithRawResponse:
         self, from_object_type: str, to_object_type: str, pairs: Pairs, *, timeout: TimeoutLike = None
     ) -> APIResponse[BatchResult[PublicDefaultAssociation]]:
         client = self._client
-        return await client._send(
-            client._prepare_batch("associate_default_batch", from_object_type, to_object_type, pairs, timeout)
-        )
+        call = client._prepare_batch("associate_default_batch", from_object_type, to_object_type, pairs, timeout)
+        return await client._send(call)
 
     async def associate_batch(
         self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
     ) -> APIResponse[BatchResult[LabelsBetweenObjectPair]]:
         client = self._client
-        return await client._send(
-            client._prepare_batch("associate_batch", from_object_type, to_object_type, items, timeout)
-        )
+        call = client._prepare_batch("associate_batch", from_object_type, to_object_type, items, timeout)
+        return await client._send(call)
