@@ -27,7 +27,7 @@ from hubspot_associations import (
     ResponseTooLargeError,
     UnexpectedResponseError,
 )
-from tests.support import BIG_ID, FakeClock, Server, clock_seams, hubspot_error
+from tests.support import BIG_ID, FakeClock, Server, clock_seams, default_result, hubspot_error, pair_result
 
 TOKEN = "pat-na1-SECRET-11111111-2222-3333-4444-555555555555"
 BASE = "https://api.hubapi.com"
@@ -35,30 +35,15 @@ CREATE_URL = f"{BASE}/crm/v4/associations/contacts/companies/batch/create"
 DEFAULT_URL = f"{BASE}/crm/v4/associations/contacts/companies/batch/associate/default"
 
 
-def pair(from_id: int, to_id: int, labels: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "fromObjectTypeId": "0-1",
-        "fromObjectId": from_id,
-        "toObjectTypeId": "0-2",
-        "toObjectId": to_id,
-        "labels": labels or [],
-    }
-
-
-def direction(from_id: int, to_id: int, type_id: int) -> dict[str, Any]:
-    spec = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}
-    return {"from": {"id": from_id}, "to": {"id": to_id}, "associationSpec": spec}
-
-
 ALL_OK = {
     "status": "COMPLETE",
-    "results": [pair(101, BIG_ID, ["Manager"]), pair(102, 202)],
+    "results": [pair_result(101, BIG_ID, ["Manager"]), pair_result(102, 202)],
     "startedAt": "2026-11-23T09:30:00.113Z",
     "completedAt": "2026-11-23T09:30:00.161Z",
 }
 PARTIAL = {
     "status": "COMPLETE",
-    "results": [pair(101, BIG_ID)],
+    "results": [pair_result(101, BIG_ID)],
     "numErrors": 1,
     "errors": [
         {
@@ -89,7 +74,7 @@ def make(server: Server, clock: FakeClock | None = None, **kwargs: Any) -> HubSp
 
 
 def test_wire_format_of_both_batch_calls() -> None:
-    default_body = {**ALL_OK, "results": [direction(101, 202, 279), direction(202, 101, 280)]}
+    default_body = {**ALL_OK, "results": [default_result(101, 202, 279), default_result(202, 101, 280)]}
     server = Server(httpx.Response(201, json=ALL_OK), httpx.Response(200, json=default_body))
     client = make(server)
     client.associate_batch("contacts", "companies", ITEMS)
@@ -197,7 +182,7 @@ def test_whole_request_failures_raise_the_typed_errors(reply: httpx.Response, er
 
 
 def test_a_hundred_thousand_results_hit_the_body_cap() -> None:
-    body = {"status": "COMPLETE", "results": [pair(n, n + 1) for n in range(100_000)]}
+    body = {"status": "COMPLETE", "results": [pair_result(n, n + 1) for n in range(100_000)]}
     server = Server(httpx.Response(201, json=body))
     with pytest.raises(ResponseTooLargeError):
         make(server).associate_batch("contacts", "companies", ITEMS)
@@ -220,7 +205,9 @@ def make_async(server: Server, **kwargs: Any) -> AsyncHubSpotAssociations:
 
 
 async def test_async_batch_calls_read_like_the_sync_ones() -> None:
-    server = Server(httpx.Response(207, json=PARTIAL), httpx.Response(200, json={"results": [direction(1, 2, 279)]}))
+    server = Server(
+        httpx.Response(207, json=PARTIAL), httpx.Response(200, json={"results": [default_result(1, 2, 279)]})
+    )
     client = make_async(server)
     raw = await client.with_raw_response.associate_batch(
         "contacts", "companies", [(101, BIG_ID, 279), (5, 999, 279)], timeout=5.0

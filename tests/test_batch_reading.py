@@ -24,29 +24,12 @@ from hubspot_associations import (
     OutcomeStatus,
 )
 from hubspot_associations._batch import OPERATIONS, BatchInput, BatchResult, read_batch
+from tests.support import default_result, pair_result
 
 DEFAULT = OPERATIONS["associate_default_batch"]
 LABELLED = OPERATIONS["associate_batch"]
 CONFIRMED, FAILED, UNCONFIRMED = OutcomeStatus.CONFIRMED, OutcomeStatus.FAILED, OutcomeStatus.UNCONFIRMED
 BOUNDED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def pair_result(from_id: object, to_id: object, labels: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "fromObjectTypeId": "0-1",
-        "fromObjectId": from_id,
-        "toObjectTypeId": "0-2",
-        "toObjectId": to_id,
-        "labels": labels or [],
-    }
-
-
-def default_result(from_id: object, to_id: object, type_id: int = 279) -> dict[str, Any]:
-    return {
-        "from": {"id": from_id},
-        "to": {"id": to_id},
-        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id},
-    }
 
 
 def invalid_id(object_id: object) -> dict[str, Any]:

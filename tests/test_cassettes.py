@@ -494,14 +494,19 @@ def test_missing_scopes_are_a_403(case: CaseFactory) -> None:
     assert c.sleeper.waits == []
 
 
+def use_the_window(c: Case) -> None:
+    """Recording: another request of the same app has just used the emulator's one-request window."""
+    if c.emulator is not None:
+        state = c.emulator.state
+        grant = state.token(DEFAULT_TOKEN)
+        assert grant is not None
+        assert state.consume_quota(grant).policy is None
+
+
 def test_rate_limited_429_is_retried_after_the_window(case: CaseFactory) -> None:
     config = EmulatorConfig(rate_limit=1, rate_window_s=0.5)
     with case("rate_limited_429_then_success", config=config, live="a 429 cannot be provoked safely") as c:
-        if c.emulator is not None:  # another request of the same app has just used the window
-            state = c.emulator.state
-            grant = state.token(DEFAULT_TOKEN)
-            assert grant is not None
-            assert state.consume_quota(grant).policy is None
+        use_the_window(c)
         with c.client() as client:
             raw = client.with_raw_response.associate_default("contacts", c.from_id, "companies", c.to_id)
     assert raw.status_code == 200
@@ -618,11 +623,7 @@ def test_batch_over_the_input_cap_is_a_whole_request_400(case: CaseFactory) -> N
 def test_batch_429_is_retried_as_one_request(case: CaseFactory) -> None:
     config = EmulatorConfig(rate_limit=1, rate_window_s=0.5)
     with case("batch_default_429_then_success", config=config, live="a 429 cannot be provoked safely") as c:
-        if c.emulator is not None:  # another request of the same app has just used the window
-            state = c.emulator.state
-            grant = state.token(DEFAULT_TOKEN)
-            assert grant is not None
-            assert state.consume_quota(grant).policy is None
+        use_the_window(c)
         with c.client() as client:
             raw = client.with_raw_response.associate_default_batch("contacts", "companies", [(c.from_id, c.to_id)])
     assert raw.status_code == 200 and raw.attempts == 2

@@ -10,12 +10,11 @@ naming the spec; the other inputs are associated. No item says which input it be
 
 from __future__ import annotations
 
-import json
 from typing import Any, NamedTuple
 
 from . import _errors
 from ._catalog import Catalog, ObjectType
-from ._specs import InvalidBody, json_kind, spec_of
+from ._specs import InvalidBody, json_kind, load_json, spec_of
 
 
 class BatchInput(NamedTuple):
@@ -31,15 +30,9 @@ def parse_inputs(raw: bytes, *, labelled: bool, limit: int) -> list[BatchInput] 
     if not raw.strip():
         return _errors.no_body()
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return _errors.invalid_input(exc.lineno, exc.colno, exc.msg)
-    except UnicodeDecodeError:
-        return _errors.invalid_input(1, 1, "Invalid UTF-8 input")
-    except RecursionError:
-        return _errors.invalid_input(1, 1, "Document nesting depth exceeds the maximum allowed")
-    except ValueError:  # an integer literal beyond sys.get_int_max_str_digits()
-        return _errors.invalid_input(1, 1, "Number value length exceeds the maximum allowed")
+        data = load_json(raw)
+    except InvalidBody as exc:
+        return exc.error
     model = "BatchInputPublicAssociationMultiPost" if labelled else "BatchInputPublicDefaultAssociationMultiPost"
     if not isinstance(data, dict):
         return _errors.invalid_input(1, 1, f"Cannot deserialize value of type `{model}` from {json_kind(data)} value")

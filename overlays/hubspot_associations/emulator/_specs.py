@@ -7,6 +7,7 @@ beyond Python's int-conversion limit, nesting beyond the recursion limit, wrong 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from . import _errors
 from ._facts import ASSOCIATION_CATEGORIES, INT32_MAX
@@ -41,15 +42,9 @@ def _type_id(value: object) -> int | None:
 def parse_specs(raw: bytes) -> list[tuple[str, int]] | _errors.ErrorBody:
     """``[(category, type id), ...]`` from the body, or the 400 HubSpot answers for malformed input."""
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return _errors.invalid_input(exc.lineno, exc.colno, exc.msg)
-    except UnicodeDecodeError:
-        return _errors.invalid_input(1, 1, "Invalid UTF-8 input")
-    except RecursionError:
-        return _errors.invalid_input(1, 1, "Document nesting depth exceeds the maximum allowed")
-    except ValueError:  # an integer literal beyond sys.get_int_max_str_digits()
-        return _errors.invalid_input(1, 1, "Number value length exceeds the maximum allowed")
+        data = load_json(raw)
+    except InvalidBody as exc:
+        return exc.error
     if not isinstance(data, list):
         return _errors.invalid_input(
             1,
@@ -73,6 +68,20 @@ class InvalidBody(Exception):
     def __init__(self, error: _errors.ErrorBody) -> None:
         super().__init__(error[1]["message"])
         self.error = error
+
+
+def load_json(raw: bytes) -> Any:
+    """The body as JSON; raises :class:`InvalidBody` with the 400 HubSpot answers for bytes that are not JSON."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidBody(_errors.invalid_input(exc.lineno, exc.colno, exc.msg)) from None
+    except UnicodeDecodeError:
+        raise InvalidBody(_errors.invalid_input(1, 1, "Invalid UTF-8 input")) from None
+    except RecursionError:
+        raise InvalidBody(_errors.invalid_input(1, 1, "Document nesting depth exceeds the maximum allowed")) from None
+    except ValueError:  # an integer literal beyond sys.get_int_max_str_digits()
+        raise InvalidBody(_errors.invalid_input(1, 1, "Number value length exceeds the maximum allowed")) from None
 
 
 def spec_of(item: object) -> tuple[str, int]:
