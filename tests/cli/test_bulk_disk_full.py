@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,27 @@ def test_a_failing_final_fsync_of_the_journal_is_reported(
     assert result.exit_code == 3
     assert f"cannot write the journal {journal} (Input/output error)" in _summary(result.stdout)["stopped_by"]
     assert journal.read_text().startswith(JOURNAL_HEADER)
+
+
+def test_an_input_file_broken_mid_run_stops_with_3_not_2(cli: Cli, tmp_path: Path) -> None:
+    """The same class of fault on the input side: rows were sent, so the exit status is not 2 ("nothing sent")."""
+    path = _rows(tmp_path)
+    done = threading.Event()
+
+    def break_the_file() -> None:
+        while cli.emulator.state.put_count < 5 and not done.wait(0.001):
+            pass
+        with path.open("ab") as handle:
+            handle.write(b"contacts,\xff\xfe,companies,2000001\n")
+
+    breaker = threading.Thread(target=break_the_file)
+    breaker.start()
+    try:
+        result = cli("bulk", str(path), "--json", "--concurrency", "1")
+    finally:
+        done.set()
+        breaker.join()
+    assert result.exit_code == 3
+    summary = _summary(result.stdout)
+    assert summary["stopped_by"].startswith(f"{path}: line 42: not UTF-8 text") and "--resume" in summary["stopped_by"]
+    assert len(load_journal(tmp_path / "rows.csv.journal")) == summary["confirmed"] >= 5

@@ -31,7 +31,7 @@ from ._bulk_plan import (
     read_selected,
 )
 from ._files import OutputWriteError
-from ._input import InputFormat, RowProblem, row_fingerprint
+from ._input import InputFileError, InputFormat, ParsedRow, RowProblem, row_fingerprint
 from ._journal import Journal
 from ._progress import SharedLimitNotices, progress_bar, stop_on_signals
 from ._report import FailureReport
@@ -54,6 +54,10 @@ __all__ = [
 _FREE_SPACE = (
     "the rows confirmed before it are journaled: make room (or fix the file), then run again with --resume "
     "(rows confirmed since are sent again; creating an association twice is harmless)"
+)
+_CHANGED = (
+    "it changed while it was being sent: the rows confirmed before are journaled; put the file back as it was and "
+    "run again with --resume"
 )
 
 
@@ -137,12 +141,15 @@ def run_bulk(
     stop = threading.Event()
     stopped_by: list[str] = []
     blocked: dict[tuple[str, str], str] = {}  # object-type pair -> why its rows are not sent
-    cannot_write: list[OutputWriteError] = []  # the journal or report failed (a full disk): the run stops
+    halted: list[str] = []  # why the run cannot go on (an output cannot be written, the input changed)
+
+    def halt(reason: str) -> None:
+        if not halted:
+            halted.append(reason)
+        stop.set()
 
     def could_not_write(exc: OutputWriteError) -> None:
-        if not cannot_write:
-            cannot_write.append(exc)
-        stop.set()
+        halt(f"{exc}; {_FREE_SPACE}")
 
     notices = SharedLimitNotices(client.pacer, console)
     try:
@@ -155,7 +162,13 @@ def run_bulk(
                 progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=failed)
 
             def rows_to_send() -> Iterator[AssociationRow]:
-                for item in read_selected(path, input_format, shard):
+                try:
+                    yield from sendable(read_selected(path, input_format, shard))
+                except (InputFileError, OSError) as exc:  # the first pass read it all: the file changed since
+                    halt(f"{path}: {exc}; {_CHANGED}")
+
+            def sendable(items: Iterator[ParsedRow | RowProblem]) -> Iterator[AssociationRow]:
+                for item in items:
                     try:
                         if isinstance(item, RowProblem):
                             counts["problems"] += 1
@@ -204,12 +217,13 @@ def run_bulk(
     except BaseException:
         report.abandon()
         raise
+    report_kept = bool(report.count)
     try:
         report.close()
-    except OutputWriteError as exc:
+    except OutputWriteError as exc:  # the report is dropped, not left half-written
         could_not_write(exc)
-    if cannot_write:
-        stopped_by.insert(0, f"{cannot_write[0]}; {_FREE_SPACE}")
+        report_kept = False
+    stopped_by[:0] = halted
     reached = counts["skipped"] + counts["problems"] + counts["blocked"] + counts["pulled"]
     # Pulled rows without an outcome were still on the wire when the grace period ended.
     answered = counts["ok"] + counts["failed"] + counts["stopped"] + counts["unrecorded"]
@@ -222,7 +236,7 @@ def run_bulk(
         retries=counts["retries"],
         seconds=time.monotonic() - started,
         interrupted=interrupted.is_set(),
-        report_path=report_path if report.count and not cannot_write else None,
+        report_path=report_path if report_kept else None,
         journal_path=journal_path,
         not_attempted=total - reached + counts["blocked"] + stopped_unsent,
         unfinished=counts["stopped"] - stopped_unsent + on_the_wire + counts["unrecorded"],
