@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from hubspot_associations.cli import _journal, _report
+from hubspot_associations.cli._files import open_sibling
 from hubspot_associations.cli._journal import HEADER as JOURNAL_HEADER
 from hubspot_associations.cli._journal import Journal, load_journal
 from tests.cli.cli_support import Cli, FullDisk, write
@@ -98,10 +99,9 @@ def test_a_full_disk_under_the_report_names_it_and_leaves_no_half_report(
 ) -> None:
     path = _rows(tmp_path, invalid=(3, 30))
     report = tmp_path / "rows.failures.csv"
-    real_open = _report.open_sibling
 
     def small_disk(path: Path) -> tuple[Path, Any]:
-        temp, handle = real_open(path)
+        temp, handle = open_sibling(path)
         return temp, FullDisk(handle, room=len(",".join(_report.REPORT_COLUMNS)) + 2)  # the header only
 
     monkeypatch.setattr(_report, "open_sibling", small_disk)
@@ -130,7 +130,7 @@ def test_a_failing_final_fsync_of_the_journal_is_reported(
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         real_fsync(fd)
 
-    monkeypatch.setattr(_journal.os, "fsync", fsync)
+    monkeypatch.setattr(os, "fsync", fsync)  # the journal's os module is this one
     result = cli("bulk", str(path), "--json")
     assert result.exit_code == 3
     assert f"cannot write the journal {journal} (Input/output error)" in _summary(result.stdout)["stopped_by"]

@@ -2,7 +2,8 @@
 
 Its first six columns are the bulk input columns, so the report can be fed back to ``bulk`` to retry just the
 failures (the other columns are ignored on input). A row refused for having more values than its header has
-columns keeps those values after the report's last column, so fed back it is refused again, its values intact.
+columns keeps those values after the report's last column (a JSON Lines line that is not an object keeps its text
+there), so fed back it is refused again, its values intact.
 
 **Spreadsheet safety.** A cell that a spreadsheet would evaluate as a formula (its first character, or its first
 one after leading whitespace, is ``=``, ``+``, ``-`` or ``@``, or it starts with a tab or carriage return) is
