@@ -11,9 +11,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
 from typer.testing import CliRunner, Result
 
 from hubspot_associations.cli import app
+from hubspot_associations.cli._input import ParsedRow, RowProblem
+from hubspot_associations.cli._report import FORMULA_TRIGGERS, REPORT_COLUMNS
 from hubspot_associations.emulator import RunningEmulator
 
 
@@ -94,3 +97,18 @@ class AnsweringServer:
     def __exit__(self, *exc_info: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def as_read(item: ParsedRow | RowProblem) -> tuple[object, ...]:
+    """What a row holds, apart from its line number: a refused row its input fields and the values beyond the
+    header as read, a valid row what it asks for."""
+    if isinstance(item, ParsedRow):
+        return ("ParsedRow", attrs.evolve(item.row, line=None))
+    return ("RowProblem", tuple(item.fields.get(name, "") for name in REPORT_COLUMNS[:6]), item.extra)
+
+
+def assert_inert(rows: list[list[str]]) -> None:
+    """No cell is one a spreadsheet would evaluate (its first character, or first after whitespace, a trigger)."""
+    for row in rows:
+        for cell in row:
+            assert cell[:1] not in FORMULA_TRIGGERS and cell.lstrip()[:1] not in FORMULA_TRIGGERS, cell

@@ -7,7 +7,6 @@ import csv
 import tempfile
 from pathlib import Path
 
-import attrs
 import httpx
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -16,7 +15,8 @@ from hubspot_associations._bulk import AssociationOutcome, AssociationRow
 from hubspot_associations._error_mapping import error_from_response
 from hubspot_associations.cli._bulk_run import _fields_of
 from hubspot_associations.cli._input import ParsedRow, RowProblem, read_rows
-from hubspot_associations.cli._report import FORMULA_TRIGGERS, REPORT_COLUMNS, FailureReport, neutralise, restore
+from hubspot_associations.cli._report import REPORT_COLUMNS, FailureReport, neutralise, restore
+from tests.cli.cli_support import as_read, assert_inert
 from tests.support import hubspot_error
 
 INPUT_COLUMNS = REPORT_COLUMNS[:6]
@@ -32,13 +32,6 @@ def _write_csv(path: Path, records: list[list[str]]) -> None:
         writer.writerows(records)
 
 
-def _as_read(item: ParsedRow | RowProblem) -> tuple[object, ...]:
-    """A refused row: its fields and values beyond the header as read; a valid one: what it asks for."""
-    if isinstance(item, ParsedRow):
-        return ("ParsedRow", attrs.evolve(item.row, line=None))
-    return ("RowProblem", tuple(item.fields.get(name, "") for name in INPUT_COLUMNS), item.extra)
-
-
 def _refused(row: AssociationRow, text: str) -> AssociationOutcome:
     """``row`` refused by a server whose message, category and correlation id are ``text``."""
     response = hubspot_error(400, text, correlation_id=text, category=text)
@@ -49,7 +42,7 @@ def _refused(row: AssociationRow, text: str) -> AssociationOutcome:
 @given(cell=cells)
 def test_neutralise_is_inert_and_restore_undoes_it(cell: str) -> None:
     written = neutralise(cell)
-    assert written[:1] not in FORMULA_TRIGGERS and written.lstrip()[:1] not in FORMULA_TRIGGERS
+    assert_inert([[written]])
     assert restore(written) == cell
 
 
@@ -76,8 +69,6 @@ def test_every_report_cell_is_inert_and_the_report_reads_back_as_the_same_rows(
         with report_path.open(newline="", encoding="utf-8") as handle:
             written = list(csv.reader(handle))
         assert written[0] == list(REPORT_COLUMNS)
-        for row in written:
-            for cell in row:
-                assert cell[:1] not in FORMULA_TRIGGERS and cell.lstrip()[:1] not in FORMULA_TRIGGERS, cell
+        assert_inert(written)
         assert [int(row[6]) for row in written[1:]] == [item.line for item in items]  # in input order
-        assert [_as_read(item) for item in read_rows(report_path)] == [_as_read(item) for item in items]
+        assert [as_read(item) for item in read_rows(report_path)] == [as_read(item) for item in items]
