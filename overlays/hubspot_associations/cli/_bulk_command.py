@@ -109,8 +109,8 @@ def bulk(
     0 every row confirmed;
     1 some rows failed (see the failure report);
     2 bad usage, input file, journal or output path (nothing sent);
-    3 stopped early, rows may have been sent (every later row would fail alike: wrong token, missing scopes, daily limit;
-    or the journal or report cannot be written: disk full; or the input file broke mid-run): fix, --resume;
+    3 stopped early, rows may have been sent (every later row would fail alike: wrong token, missing scopes,
+    daily limit; or the journal or report cannot be written: disk full; or the input broke mid-run): fix, --resume;
     130 interrupted (Ctrl-C, SIGTERM), --resume continues.
     """
     if resume and restart:
