@@ -7,13 +7,14 @@ from __future__ import annotations
 import errno
 import json
 import os
-import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hubspot_associations.cli import _journal, _report
+from hubspot_associations.cli import _bulk_run, _journal, _report
+from hubspot_associations.cli._bulk_plan import read_selected
 from hubspot_associations.cli._files import open_sibling
 from hubspot_associations.cli._journal import HEADER as JOURNAL_HEADER
 from hubspot_associations.cli._journal import Journal, load_journal
@@ -137,25 +138,22 @@ def test_a_failing_final_fsync_of_the_journal_is_reported(
     assert journal.read_text().startswith(JOURNAL_HEADER)
 
 
-def test_an_input_file_broken_mid_run_stops_with_3_not_2(cli: Cli, tmp_path: Path) -> None:
+def test_an_input_file_broken_mid_run_stops_with_3_not_2(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The same class of fault on the input side: rows were sent, so the exit status is not 2 ("nothing sent")."""
     path = _rows(tmp_path)
-    done = threading.Event()
 
-    def break_the_file() -> None:
-        while cli.emulator.state.put_count < 5 and not done.wait(0.001):
-            pass
-        with path.open("ab") as handle:
-            handle.write(b"contacts,\xff\xfe,companies,2000001\n")
+    def breaking(*args: Any) -> Iterator[Any]:  # the sending pass: after 10 rows, a line that is not UTF-8 appears
+        for number, item in enumerate(read_selected(*args)):
+            if number == 10:
+                with path.open("ab") as handle:
+                    handle.write(b"contacts,\xff\xfe,companies,2000001\n")
+            yield item
 
-    breaker = threading.Thread(target=break_the_file)
-    breaker.start()
-    try:
-        result = cli("bulk", str(path), "--json", "--concurrency", "1")
-    finally:
-        done.set()
-        breaker.join()
+    monkeypatch.setattr(_bulk_run, "read_selected", breaking)
+    result = cli("bulk", str(path), "--json")
     assert result.exit_code == 3
     summary = _summary(result.stdout)
     assert summary["stopped_by"].startswith(f"{path}: line 42: not UTF-8 text") and "--resume" in summary["stopped_by"]
-    assert len(load_journal(tmp_path / "rows.csv.journal")) == summary["confirmed"] >= 5
+    assert len(load_journal(tmp_path / "rows.csv.journal")) == summary["confirmed"] == ROWS

@@ -17,8 +17,8 @@ from hubspot_associations.cli import app
 from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
 from tests.shared_limit.redis_support import RedisServer
 
-ROWS = 300
-DOWN_AT, UP_AT = 40, 120  # PUTs answered when Redis is killed, and when it is started again
+ROWS = 400
+DOWN_AT, UP_AT = 40, 100  # PUTs answered when Redis is killed, and when it is started again
 
 
 @pytest.fixture
