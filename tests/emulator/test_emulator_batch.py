@@ -10,6 +10,7 @@ import httpx
 from hubspot_associations import AsyncHubSpotAssociations, BatchInputError, OutcomeStatus
 from hubspot_associations.emulator import EmulatorConfig, EmulatorState, create_app
 from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, ClientFactory
+from tests.support import Server
 
 CREATE = "/crm/v4/associations/contacts/companies/batch/create"
 DEFAULT = "/crm/v4/associations/contacts/companies/batch/associate/default"
@@ -131,8 +132,9 @@ async def test_the_sdk_reads_a_partial_batch_of_100_with_7_bad_inputs() -> None:
     }
     for position, item in bad.items():
         items[position] = item
-    result = await client.associate_batch("contacts", "companies", items)
-    assert len(result.confirmed) == 93 and len(result.failed) == 7 and not result.unconfirmed
+    raw = await client.with_raw_response.associate_batch("contacts", "companies", items)
+    result = raw.parsed
+    assert raw.status_code == 207 and len(result.confirmed) == 93 and len(result.failed) == 7 and not result.unconfirmed
     assert [outcome.index for outcome in result.failed] == sorted(bad)
     for outcome in result.failed:
         assert isinstance(outcome.error, BatchInputError)
@@ -143,3 +145,19 @@ async def test_the_sdk_reads_a_partial_batch_of_100_with_7_bad_inputs() -> None:
     default = await client.associate_default_batch("contacts", "contacts", self_pairs)
     assert [outcome.status for outcome in default] == [OutcomeStatus.FAILED] * 3 + [OutcomeStatus.CONFIRMED]
     assert state.batch_count == 2
+    # The same answer with ids as strings, without its optional keys, as 200, 201 or 207, reads the same.
+    body = raw.http_response.json()
+    for result_item in body["results"]:
+        result_item["fromObjectId"], result_item["toObjectId"] = (
+            str(result_item["fromObjectId"]),
+            str(result_item["toObjectId"]),
+        )
+    for key in ("numErrors", "startedAt", "completedAt", "status"):
+        body.pop(key)
+    for status in (200, 201, 207):
+        server = Server(httpx.Response(status, json=body))
+        replay = AsyncHubSpotAssociations("emulator-token", http_client=server.async_http())
+        again = await replay.associate_batch("contacts", "companies", items)
+        assert [(o.status, o.error and o.error.message) for o in again] == [
+            (o.status, o.error and o.error.message) for o in result
+        ]
