@@ -29,6 +29,7 @@ The same object serves the sync client (``time.sleep(slot.wait)``) and the async
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import operator
 import threading
@@ -258,21 +259,41 @@ class Pacer:
                 return  # an answer overtaken by a newer one: its window is older
             foreign = info.max - info.remaining  # what the server counted in its window, ours included
             if foreign > 0:  # else nobody else can have used any: skip counting ours
-                # The server's window itself, without our headroom: a send of ours that cannot have arrived
-                # within it is not in its count.
-                window = self._server_window / (1.0 + self._headroom)
-                foreign -= self._own_since(seen - window - self._lag(now), now)
+                foreign -= self._own_counted(seen, now, refused=refused)
             self._foreign = foreign if foreign > 0 else 0
             self._foreign_until = now + self._server_window
             self._foreign_seen = seen
 
-    def _own_since(self, since: float, now: float) -> int:
-        """Our sends after ``since`` and up to now that the server counted (refused ones excepted; lock held)."""
-        # Slots reserved for the future are not sent yet, so count only up to now. (Bisecting a deque costs
-        # O(its length) per probe; the log stays about two windows long, see claim.)
+    def _own_counted(self, seen: float, now: float, *, refused: bool) -> int:
+        """How many of our sends the server counted in the window of an answer to a request sent at ``seen``
+        (``seen`` <= its arrival <= ``now``), refused ones excepted (call with the lock held).
+
+        An accepted answer takes every send up to this one that can have been in that window: the window's start is
+        bounded by the sends' answers; the sends after this one are left out (they may have overtaken it on the
+        way, a request or two; counting every send in flight instead would hide as many of the others' requests as
+        we have in flight, and each would come back as a 429). A 429 takes only the sends that surely were counted
+        (answered before the refused request was sent, and sent less than a window ago: a lower bound), so the
+        full window it reports is left to the others until our own counted sends age out, or to its end.
+        """
+        window = self._server_window / (1.0 + self._headroom)  # the server's own, without our headroom
         sends = self._sends
-        first, last = bisect.bisect_right(sends, since, key=_AT), bisect.bisect_right(sends, now, key=_AT)
-        return last - first - sum(1 for index in range(first, last) if sends[index].refused)
+        # (Bisecting a deque costs O(its length) per probe; the log stays about two windows long, see claim.)
+        if refused:
+            last = bisect.bisect_right(sends, now, key=_AT)
+            first = bisect.bisect_right(sends, now - window, key=_AT)
+            return sum(
+                1
+                for send in itertools.islice(sends, first, last)
+                if not send.refused and send.answered is not None and send.answered <= seen
+            )
+        start = seen - window  # the window began after this, at the earliest
+        first = bisect.bisect_right(sends, start - self._lag(now), key=_AT)
+        last = bisect.bisect_right(sends, seen, key=_AT)
+        return sum(
+            1
+            for send in itertools.islice(sends, first, last)
+            if not send.refused and (send.at > start or send.answered is None or send.answered > start)
+        )
 
     def _span(self) -> float:
         """The longest window a rule looks at: ours, and the server's once its limit is known."""
