@@ -12,8 +12,8 @@ the file come on top, printed alongside, and are not scaled.
   last window held, sampled every 20 ms from a window after the run's first answer), and once the consumer stops
   the run is back at the full rate (>= 90 % of the limit in the last window) within two windows.
 * ``own-window``: ``rate_limit=10, rate_limit_window=1`` (async SDK) and ``--rate-limit 10/1`` (CLI) make 80 calls
-  in <= 9.5 s; ``--rate-limit 60/1`` is never slower than no flag (250 rows each, the no-flag run is the baseline
-  measured in the same run).
+  in <= 9.5 s; ``--rate-limit 60/1`` is never slower than no flag (250 rows each, two runs of each interleaved, the
+  best of each compared: the no-flag runs are the baseline measured in the same run).
 * ``two-runs``: two CLI runs of 1,000 rows each, started together, no ``--shared-limit``: both exit 0 with every
   row confirmed (429s served and absorbed are counted), and together they finish within 1.25 x of what the limit
   allows for 2,000 rows.
@@ -179,13 +179,16 @@ class Consumer(threading.Thread):
         super().__init__(daemon=True)
         self._base_url, self._rate, self._duration = base_url, rate, duration
         self.stopped_at = math.inf
+        self.accepted: list[float] = []  # when each of its requests was answered 200
 
     def run(self) -> None:
         with httpx.Client(base_url=self._base_url, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
             begin = time.perf_counter()
             for i in range(int(self._rate * self._duration)):
                 time.sleep(max(begin + i / self._rate - time.perf_counter(), 0.0))
-                client.put(f"/crm/v4/objects/contacts/{1_000_001 + i}/associations/default/companies/2000002")
+                path = f"/crm/v4/objects/contacts/{1_000_001 + i}/associations/default/companies/2000002"
+                if client.put(path).status_code == 200:
+                    self.accepted.append(time.perf_counter())
         self.stopped_at = time.perf_counter()
 
 
@@ -218,7 +221,8 @@ def spent(bench: Bench) -> None:
 
 def background(bench: Bench) -> None:
     rate, duration = 5 * bench.scale, bench.s(30.0)
-    for runner in ("sync CLI", "async SDK"):
+    # The issue's 500 rows end about when the consumer stops; 1,000 (async) show the return to the full rate.
+    for runner, rows in (("sync CLI", 500), ("async SDK", 500), ("async SDK", 1000)):
         bench.reset()
         time.sleep(0.1)
         counts = Counts(bench.base_url)
@@ -226,10 +230,10 @@ def background(bench: Bench) -> None:
         started = time.perf_counter()
         consumer.start()
         if runner == "sync CLI":
-            _, summary, code = bench.run_cli(bench.csv(500))
+            _, summary, code = bench.run_cli(bench.csv(rows))
             confirmed, failed = int(summary["confirmed"]), int(summary["failed"])  # type: ignore[call-overload]
         else:
-            _, confirmed, failed = bench.run_async(bench.rows_of(500))
+            _, confirmed, failed = bench.run_async(bench.rows_of(rows))
             code = 0 if failed == 0 else 1
         ended = time.perf_counter()
         consumer.join()
@@ -244,21 +248,24 @@ def background(bench: Bench) -> None:
             if first + bench.window <= t <= both_until
         ]
         share = sum(held) / len(held) / LIMIT if held else float("nan")
-        # After the consumer stops: the first moment the last window held >= 90 % of the limit, in windows.
-        back = _back_to_full(counts, consumer.stopped_at, ended, bench.window)
-        ok = confirmed == 500 and failed == 0 and code == 0 and not share < 0.85 and (back is None or back <= 2.0)
+        # After the consumer stops: the first moment the last window held >= 90 % of the limit of ours, in windows.
+        back = _back_to_full(counts, consumer, ended, bench.window)
+        ok = confirmed == rows and failed == 0 and code == 0 and not share < 0.85 and (back is None or back <= 2.0)
         back_text = "run ended first" if back is None else f"{back:.2f} windows"
-        measured = f"{confirmed}/500 confirmed, {failed} failed; together {share:.1%} of the limit; "
+        measured = f"{confirmed}/{rows} confirmed, {failed} failed; together {share:.1%} of the limit; "
         measured += f"full rate after {back_text}"
         bench.record("background 5/s", runner, measured, "all, >= 85 %, <= 2 windows", None, ok)
 
 
-def _back_to_full(counts: Counts, stop: float, ended: float, window: float) -> float | None:
-    """Windows from ``stop`` until the last window held >= 90 % of the limit (None: the run ended before)."""
+def _back_to_full(counts: Counts, consumer: Consumer, ended: float, window: float) -> float | None:
+    """Windows from the consumer's stop until the last window held >= 90 % of the limit of the run's own requests
+    (None: the run ended before)."""
+    stop = consumer.stopped_at
     for t, accepted, _ in counts.samples:
         if t < stop or t > ended:
             continue
-        if accepted - counts.accepted(t - window) >= 0.9 * LIMIT:
+        theirs = sum(1 for answered in consumer.accepted if t - window < answered <= t)
+        if accepted - counts.accepted(t - window) - theirs >= 0.9 * LIMIT:
             return (t - stop) / window
     return None
 
@@ -278,15 +285,16 @@ def own_window(bench: Bench) -> None:
     ok = summary["confirmed"] == 80 and elapsed <= target
     measured = f"{summary['confirmed']}/80 in {elapsed:.2f} s"
     bench.record("own window 10/1", "sync CLI", measured, f"<= {target:.2f} s", elapsed / target, ok)
-    times: dict[str, float] = {}
-    for flag in ("none", "60/1"):
+    times: dict[str, list[float]] = {"none": [], "60/1": []}
+    for flag in ("none", "60/1") * 2:  # interleaved, the best of two each: a load spike is not the pacer
         time.sleep(bench.window)
         bench.reset()
         extra = () if flag == "none" else ("--rate-limit", f"60/{client_window:g}")
         _, summary, _ = bench.run_cli(bench.csv(250), *extra)
-        times[flag] = float(summary["seconds"])  # type: ignore[arg-type]
-    ratio = times["60/1"] / times["none"]
-    measured = f"{times['60/1']:.2f} s vs {times['none']:.2f} s without a flag (250 rows)"
+        times[flag].append(float(summary["seconds"]))  # type: ignore[arg-type]
+    ratio = min(times["60/1"]) / min(times["none"])
+    shown = {flag: " / ".join(f"{t:.2f}" for t in values) for flag, values in times.items()}
+    measured = f"{shown['60/1']} s vs {shown['none']} s without a flag (250 rows)"
     bench.record("--rate-limit 60/1", "sync CLI", measured, "<= no flag (+5 % noise)", ratio, ratio <= 1.05)
 
 

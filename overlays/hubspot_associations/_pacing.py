@@ -224,11 +224,11 @@ class Pacer:
         left without it).
 
         * The answer bounds when the request arrived (see the module docstring).
-        * The server's ``Max`` and interval are adopted (tightening, never loosening, our own ``limit``).
-        * The server's used budget (``Max - Remaining``) minus our own sends that can have been in the window it
-          looked at (from a window and a lag before this request's slot, up to now) is the other clients' share.
-          Counting our sends generously makes the share err low, so our own in-flight requests never slow us down;
-          the share replaces the previous one and lapses a window after this answer.
+        * The server's ``Max`` and interval are adopted: the server's rule, in the server's window, next to our own
+          ``limit`` (which they never change).
+        * The server's used budget (``Max - Remaining``) minus our own sends it counted in that window (see
+          :meth:`_own_counted`) is the other clients' share. It replaces the previous one (unless this answer was
+          overtaken by a newer one) and lapses a window after this answer.
         """
         # Headers are the server's word, not ours: bounded to what HubSpot can mean (a 32-year window or a limit
         # of 5e18 would stall or crash every later call).
