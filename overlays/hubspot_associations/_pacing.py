@@ -49,6 +49,17 @@ HUBSPOT_WINDOW_S = 10.0
 _SPARE_HISTORY = 1024  # slots claimed ahead by waiting callers, and history before any limit is known
 
 
+_SPARE = 2  # percent of the server's limit never taken (at least one request once the limit is 50 or more)
+_GROW = 10  # percent of the limit left on top of the others' share while they are active
+_NOISE = 2  # a share this small may be our own requests that overtook the answered one: not "others are active"
+
+
+def _spare(maximum: int) -> int:
+    """Requests per window left to the app's other clients even when none was seen: one that always got a 429
+    would never show in ``Remaining``, and a bulk run would starve it for good."""
+    return maximum * _SPARE // 100
+
+
 class Slot:
     """One claimed send: when it may go (``at``, on the pacer's clock), how long to wait for that (``wait``), when
     its answer came back (``answered``, set by :meth:`Pacer.observe`), and whether the server refused it (429)."""
@@ -196,10 +207,13 @@ class Pacer:
                 if limit is not None:
                     at = max(at, self._free_at(limit, self._window, lag))
                 if maximum is not None:
-                    # While the estimate of others' traffic holds, leave them their share; once it lapses, all is ours.
-                    window = self._server_window
-                    shared = self._free_at(maximum - self._foreign, window, lag)
-                    at = max(at, min(shared, max(self._foreign_until, self._free_at(maximum, window, lag))))
+                    # While the estimate of others' traffic holds, leave them their share and room to grow into it;
+                    # once it lapses, all is ours but a sliver (see _spare).
+                    window, spare, foreign = self._server_window, _spare(maximum), self._foreign
+                    grow = _GROW * maximum // 100 if foreign > _NOISE else 0
+                    shared = self._free_at(maximum - foreign - spare - grow, window, lag)
+                    alone = self._free_at(maximum - spare, window, lag)
+                    at = max(at, min(shared, max(self._foreign_until, alone)))
             if sends and sends[-1].at > at:
                 at = sends[-1].at  # keep the log sorted (a limit or an estimate may have loosened)
             slot = Slot(at, at - now)
