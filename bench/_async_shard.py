@@ -22,7 +22,7 @@ async def run(path: Path, shard: Shard, base_url: str, token: str, redis_url: st
     confirmed: list[int] = []
     failed: dict[int, str] = {}
     client = AsyncHubSpotAssociations(token, base_url=base_url, shared_limit=redis_url)
-    async with client, client.associate_many(rows, concurrency=8) as outcomes:
+    async with client, client.associate_many(rows, concurrency=8, batch_size=1) as outcomes:
         async for outcome in outcomes:
             line = outcome.row.line or 0
             if outcome.ok:

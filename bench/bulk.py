@@ -51,7 +51,7 @@ def _at_limit(quick: bool, section: Section) -> None:
             confirmed = surfaced_429 = 0
             if mode == "sync":
                 with HubSpotAssociations(TOKEN, base_url=base_url) as client:
-                    for outcome in client.associate_many(_rows(count), concurrency=_CONCURRENCY):
+                    for outcome in client.associate_many(_rows(count), concurrency=_CONCURRENCY, batch_size=1):
                         confirmed += outcome.ok
                         if outcome.error is not None:
                             errors[type(outcome.error).__name__] += 1
@@ -62,7 +62,7 @@ def _at_limit(quick: bool, section: Section) -> None:
                     ok = limited = 0
                     async with (
                         AsyncHubSpotAssociations(TOKEN, base_url=base_url) as client,
-                        client.associate_many(_rows(count), concurrency=_CONCURRENCY) as outcomes,
+                        client.associate_many(_rows(count), concurrency=_CONCURRENCY, batch_size=1) as outcomes,
                     ):
                         async for outcome in outcomes:
                             ok += outcome.ok
@@ -144,7 +144,7 @@ async def _sdk_async(base_url: str, count: int) -> float:
     async with AsyncHubSpotAssociations(TOKEN, base_url=base_url) as client:
         started = time.perf_counter()
         ok = 0
-        async with client.associate_many(_rows(count), concurrency=_CONCURRENCY) as outcomes:
+        async with client.associate_many(_rows(count), concurrency=_CONCURRENCY, batch_size=1) as outcomes:
             async for outcome in outcomes:
                 ok += outcome.ok
         rate = count / (time.perf_counter() - started)
@@ -167,7 +167,7 @@ def _raw_sync(base_url: str, count: int) -> float:
 def _sdk_sync(base_url: str, count: int) -> float:
     with HubSpotAssociations(TOKEN, base_url=base_url) as client:
         started = time.perf_counter()
-        ok = sum(outcome.ok for outcome in client.associate_many(_rows(count), concurrency=_CONCURRENCY))
+        ok = sum(outcome.ok for outcome in client.associate_many(_rows(count), concurrency=_CONCURRENCY, batch_size=1))
         rate = count / (time.perf_counter() - started)
     assert ok == count, f"{count - ok} rows failed against the canned server"
     return rate

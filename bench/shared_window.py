@@ -124,7 +124,7 @@ class Bench:
         async def go() -> tuple[int, int]:
             client = AsyncHubSpotAssociations(TOKEN, base_url=self.base_url, **kwargs)  # type: ignore[arg-type]
             confirmed = failed = 0
-            async with client, client.associate_many(rows, concurrency=8) as outcomes:
+            async with client, client.associate_many(rows, concurrency=8, batch_size=1) as outcomes:
                 async for outcome in outcomes:
                     confirmed += outcome.ok
                     failed += not outcome.ok

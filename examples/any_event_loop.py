@@ -118,7 +118,7 @@ async def scenario() -> dict[str, int]:
 
     # 4. A 200-row associate_many.
     state = EmulatorState(EmulatorConfig(rate_limit=None, seed=1))
-    async with _client(state) as client, client.associate_many(_rows(200), concurrency=8) as outcomes:
+    async with _client(state) as client, client.associate_many(_rows(200), concurrency=8, batch_size=1) as outcomes:
         confirmed = [outcome.index async for outcome in outcomes if outcome.ok]
     assert sorted(confirmed) == list(range(200)) and state.put_count == 200
     seen["bulk_confirmed"] = len(confirmed)
@@ -139,7 +139,7 @@ async def scenario() -> dict[str, int]:
     state = EmulatorState(EmulatorConfig(rate_limit=None, latency_s=0.01, seed=1))
     async with _client(state) as client:
         with anyio.move_on_after(0.2) as deadline:
-            async with client.associate_many(_rows(None), concurrency=4) as outcomes:
+            async with client.associate_many(_rows(None), concurrency=4, batch_size=1) as outcomes:
                 async for _ in outcomes:
                     pass
         assert deadline.cancelled_caught

@@ -304,7 +304,7 @@ async def test_one_fake_clock_drives_the_deadline_pacer_and_bulk_pauses(clock: F
     server = Server(httpx.Response(503), httpx.Response(201, json=UNLABELLED_PAIR))
     client = make(server, clock, rate_limit=1, rate_limit_window=10.0)
     rows = [AssociationRow("contacts", i, "companies", 202, [279]) for i in (1, 2, 3)]
-    async with client.associate_many(rows, concurrency=1) as run:
+    async with client.associate_many(rows, concurrency=1, batch_size=1) as run:
         outcomes = [outcome async for outcome in run]
     assert [outcome.ok for outcome in outcomes] == [True] * 3 and server.calls == 4
     assert clock.now - 1000.0 >= 30.0  # three pacer windows of fake time, none of it slept

@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
 
 import anyio
 import httpx
@@ -28,6 +29,7 @@ from hubspot_associations import (
     StoppedError,
     run_wide_failure,
 )
+from hubspot_associations._bulk._batches import RunState, Unit
 from hubspot_associations._error_mapping import error_from_response
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 from tests.support import PAIR, FakeClock, Server, clock_seams
@@ -67,12 +69,18 @@ def _handler(request: httpx.Request) -> httpx.Response:
     return httpx.Response(201, json={**body, "labels": []}, headers=headers)
 
 
+# These are the row engine's tests: one request per row (max_batch_size=1 makes associate_many's batch_size 1).
+# Batches: tests/test_bulk_batches.py.
+
+
 def _sync_client(handler: object = _handler, **kwargs: object) -> HubSpotAssociations:
+    kwargs.setdefault("max_batch_size", 1)
     http = httpx.Client(transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
     return HubSpotAssociations("pat-test-token", http_client=http, **kwargs)  # type: ignore[arg-type]
 
 
 def _async_client(handler: object = _handler, **kwargs: object) -> AsyncHubSpotAssociations:
+    kwargs.setdefault("max_batch_size", 1)
     http = httpx.AsyncClient(transport=httpx.MockTransport(handler))  # type: ignore[arg-type]
     return AsyncHubSpotAssociations("pat-test-token", http_client=http, **kwargs)  # type: ignore[arg-type]
 
@@ -378,7 +386,7 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
         rows = [AssociationRow("contacts", c, "companies", k) for c, k in zip(contacts, companies, strict=True)]
         # No configured limit: the client adopts 20/1 s from the first responses' headers.
         with HubSpotAssociations(emulator.token, base_url=emulator.base_url) as client:
-            outcomes = list(client.associate_many(rows, concurrency=8))
+            outcomes = list(client.associate_many(rows, concurrency=8, batch_size=1))
         # No 429 reaches the caller. The server itself may serve one when the machine is loaded: a request whose
         # predecessor (a limit earlier) is still unanswered is paced on the slowest recent answer, an estimate.
         assert all(o.ok for o in outcomes)
@@ -388,16 +396,16 @@ def test_paced_to_the_servers_limit_without_429s() -> None:
 
 async def test_async_a_programming_error_reaches_the_caller_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     # Anything that is not a row's failure (a bug) stops the run and is raised as it is, not as an ExceptionGroup.
-    original = bulk_async_module._run_async
+    original = bulk_async_module._run_unit
 
     async def broken(
-        client: AsyncHubSpotAssociations, index: int, row: AssociationRow, stop: anyio.Event | None
-    ) -> AssociationOutcome:
-        if index == 3:
+        client: AsyncHubSpotAssociations, unit: Unit, state: RunState, stop: anyio.Event | None, outcomes: Any
+    ) -> None:
+        if unit.entries[0][0] == 3:
             raise RuntimeError("bug in row handling")
-        return await original(client, index, row, stop)
+        await original(client, unit, state, stop, outcomes)
 
-    monkeypatch.setattr(bulk_async_module, "_run_async", broken)
+    monkeypatch.setattr(bulk_async_module, "_run_unit", broken)
     rows = _CountingRows(None)  # endless: only the stop ends the run
     async with _async_client() as client:
         with anyio.fail_after(5), pytest.raises(RuntimeError, match="bug in row handling"):
@@ -560,7 +568,7 @@ def test_sync_a_rows_budget_starts_when_it_may_be_sent() -> None:
     server = Server()
     seams = clock_seams(clock)
     with HubSpotAssociations("pat-test-token", http_client=server.http(), timeout=5.0, rate_limit=1, **seams) as client:
-        outcomes = list(client.associate_many(_rows(5), concurrency=1))
+        outcomes = list(client.associate_many(_rows(5), concurrency=1, batch_size=1))
         assert [outcome.ok for outcome in outcomes] == [True] * 5 and server.calls == 5
         assert clock.now - 1000.0 >= 40.0  # four waits of a window each, none taken from a row's 5 s
         # A single call keeps its whole-call budget, its wait for the pacer included, and says so.
@@ -575,7 +583,7 @@ async def test_async_a_rows_budget_starts_when_it_may_be_sent() -> None:
     seams = clock_seams(clock, asynchronous=True)
     http = server.async_http()
     client = AsyncHubSpotAssociations("pat-test-token", http_client=http, timeout=5.0, rate_limit=1, **seams)
-    async with client, client.associate_many(_rows(6), concurrency=3) as run:
+    async with client, client.associate_many(_rows(6), concurrency=3, batch_size=1) as run:
         outcomes = [outcome async for outcome in run]
     assert [outcome.message for outcome in outcomes if not outcome.ok] == []
     assert server.calls == 6

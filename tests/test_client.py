@@ -945,7 +945,7 @@ def test_one_fake_clock_drives_the_deadline_pacer_and_bulk_pauses(clock: FakeClo
     server = Server(httpx.Response(503), httpx.Response(201, json=PAIR))
     client = make(server, clock, rate_limit=1, rate_limit_window=10.0)
     rows = [AssociationRow("contacts", i, "companies", 202, [279]) for i in (1, 2, 3)]
-    outcomes = list(client.associate_many(rows, concurrency=1))
+    outcomes = list(client.associate_many(rows, concurrency=1, batch_size=1))
     assert [outcome.ok for outcome in outcomes] == [True] * 3 and server.calls == 4
     # One send per 10.05 s window (the pacer), the retry's backoff folded into the first wait: 30 s of fake time
     # passed, all of it in the client's waits, none of it slept.

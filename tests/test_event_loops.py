@@ -63,7 +63,7 @@ def test_the_sync_path_imports_no_event_loop_library() -> None:
         with HubSpotAssociations(auth=auth, http_client=http, rate_limit=100) as client:
             client.associate("contacts", 1, "companies", 2, 279)
             rows = [AssociationRow("contacts", n, "companies", 2, [279]) for n in range(1, 21)]
-            assert all(outcome.ok for outcome in client.associate_many(rows, concurrency=4))
+            assert all(outcome.ok for outcome in client.associate_many(rows, concurrency=4, batch_size=1))
         assert calls[0] == "/oauth/v1/token" and len(calls) == 23, calls
         after_use = sorted(m for m in ("asyncio", "anyio", "trio") if m in sys.modules)
         print(after_import, after_use)
@@ -99,7 +99,7 @@ def test_sync_client_against_the_emulator_in_a_thread_with_oauth() -> None:
         with HubSpotAssociations(auth=auth, base_url=emulator.base_url) as client:
             client.associate_default("contacts", 1000001, "companies", 2000001)
             rows = [AssociationRow("contacts", 1000001 + n, "companies", 2000001) for n in range(10)]
-            assert all(outcome.ok for outcome in client.associate_many(rows))
+            assert all(outcome.ok for outcome in client.associate_many(rows, batch_size=1))
         assert emulator.state.token_grants == 1 and emulator.state.put_count == 11
 
 

@@ -213,7 +213,7 @@ def test_associate_many_yields_one_outcome_per_row_whatever_the_answers(response
     rows = [AssociationRow("contacts", n, "companies", n + 1, specs=[279] if n % 2 else ()) for n in range(1, 5)]
     http = httpx.Client(transport=httpx.MockTransport(serving(responses)))
     with HubSpotAssociations(TOKEN, http_client=http, max_retries=1, **no_sleep()) as client:
-        outcomes = list(client.associate_many(rows, concurrency=2))
+        outcomes = list(client.associate_many(rows, concurrency=2, batch_size=1))
     assert sorted(outcome.index for outcome in outcomes) == [0, 1, 2, 3]
     for outcome in outcomes:
         assert (outcome.result is None) != (outcome.error is None)

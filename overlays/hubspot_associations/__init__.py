@@ -92,7 +92,7 @@ if TYPE_CHECKING:
 
     from . import association_types
     from ._batch import BatchInput, BatchOutcome, BatchResult, OutcomeStatus
-    from ._bulk import AssociationOutcome, AssociationRow
+    from ._bulk import AssociationOutcome, AssociationRow, BulkStats
     from ._models import AssociationCategory, AssociationSpec
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
     from ._run_failure import RunWideFailure, run_wide_failure
@@ -103,6 +103,7 @@ _LAZY = {
     "AssociationSpec": "._models",
     "AssociationOutcome": "._bulk",
     "AssociationRow": "._bulk",
+    "BulkStats": "._bulk",
     "BatchInput": "._batch",
     "BatchOutcome": "._batch",
     "BatchResult": "._batch",
@@ -168,6 +169,7 @@ __all__ = [
     "BatchResult",
     "BatchUnconfirmedError",
     "BearerToken",
+    "BulkStats",
     "ConflictError",
     "HubSpotAssociations",
     "HubSpotAssociationsWithRawResponse",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     )
 
     from ._batch import BatchResult  # loaded by the first batch call
-    from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
+    from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun, BulkStats  # loaded by the first associate_many
     from ._models import SpecsLike  # loaded by the first labelled call
 
 T = TypeVar("T")
@@ -203,12 +203,22 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         concurrency: int = DEFAULT_CONCURRENCY,
         stop: threading.Event | None = None,
         grace: float = 1.0,
+        batch_size: int | None = None,
+        stats: BulkStats | None = None,
     ) -> Iterator[AssociationOutcome]:
         """Create many associations, yielding one :class:`AssociationOutcome` per row as each completes.
 
-        ``rows`` is consumed lazily (at most ``concurrency`` rows in flight, so memory stays flat for any number of
-        rows); every attempt goes through this client's pacer and retry policy. A row that fails (invalid, refused,
-        out of retries) yields a failed outcome with the typed error; the others carry on.
+        Rows are sent in batches of up to ``batch_size`` (default: the client's ``max_batch_size``, 100) grouped by
+        object-type pair: default rows through ``batch/associate/default``, labelled rows through ``batch/create``.
+        Each row gets its exact outcome: confirmed, or failed with the reason HubSpot gave for it; a row the batch
+        answer leaves unconfirmed is sent again alone (the single-record PUT), and a batch refused as a whole with a
+        400 is split in halves down to single rows. ``batch_size=1`` sends one request per row. ``stats``
+        (a :class:`BulkStats`) counts the requests sent, batches split and rows sent again alone.
+
+        ``rows`` is consumed lazily (at most ``concurrency`` batches in flight, so memory stays flat for any number
+        of rows); every request goes through this client's pacer and retry policy (a batch is one request), and a
+        request's ``timeout`` budget starts when it may be sent. A row that fails (invalid, refused, out of
+        retries) yields a failed outcome with the typed error; the others carry on.
 
         Setting ``stop`` (from a signal handler, another thread, or the loop body) ends the run promptly: no row is
         taken from ``rows`` any more, rows waiting to retry end at once as failed outcomes with
@@ -218,10 +228,11 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
         >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
-        from ._bulk import associate_many_sync
+        from ._bulk import associate_many_sync, batch_size_of
 
         validate_count(concurrency, "concurrency")
-        return associate_many_sync(self, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
+        grace = validate_seconds(grace, "grace", allow_zero=True)
+        return associate_many_sync(self, rows, concurrency, stop, grace, batch_size_of(self, batch_size), stats)
 
 
 class HubSpotAssociationsWithRawResponse:
@@ -418,10 +429,13 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         concurrency: int = DEFAULT_CONCURRENCY,
         stop: anyio.Event | None = None,
         grace: float = 1.0,
+        batch_size: int | None = None,
+        stats: BulkStats | None = None,
     ) -> AsyncBulkRun:
         """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
 
-        Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight. The
+        Batches, ``batch_size`` and ``stats`` as there. Accepts a sync or an async iterable of rows, consumed
+        lazily; at most ``concurrency`` batches in flight. The
         workers live in a task group for the duration of the ``async with`` block; leaving it cancels them::
 
             async with client.associate_many(rows) as outcomes:
@@ -435,9 +449,9 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         wire get ``grace`` seconds to answer before the outcomes end without them (neither confirmed nor failed:
         send them again later).
         """
-        from ._bulk import associate_many_async
+        from ._bulk import associate_many_async, batch_size_of
 
-        return associate_many_async(self, rows, concurrency, stop, grace)
+        return associate_many_async(self, rows, concurrency, stop, grace, batch_size_of(self, batch_size), stats)
 
 
 class AsyncHubSpotAssociationsWithRawResponse:

@@ -101,11 +101,13 @@ async def test_sync_and_async_clients_share_one_budget_without_429s_or_secrets_i
         async_ = AsyncHubSpotAssociations(TOKEN, base_url=emulator.base_url, shared_limit=connection)
 
         async def run_async() -> int:
-            async with async_.associate_many(_rows(30, 30), concurrency=4) as outcomes:
+            async with async_.associate_many(_rows(30, 30), concurrency=4, batch_size=1) as outcomes:
                 return sum([outcome.ok async for outcome in outcomes])
 
         task = asyncio.create_task(run_async())
-        sync_ok = await asyncio.to_thread(lambda: sum(o.ok for o in sync.associate_many(_rows(30), concurrency=4)))
+        sync_ok = await asyncio.to_thread(
+            lambda: sum(o.ok for o in sync.associate_many(_rows(30), concurrency=4, batch_size=1))
+        )
         async_ok = await task
         sync.close()
         await async_.close()
@@ -162,7 +164,7 @@ def test_on_trio_the_async_client_paces_locally_with_one_warning(
 
     async def run(base_url: str) -> int:
         client = AsyncHubSpotAssociations(TOKEN, base_url=base_url, shared_limit=redis_server.url)
-        async with client, client.associate_many(_rows(5), concurrency=2) as outcomes:
+        async with client, client.associate_many(_rows(5), concurrency=2, batch_size=1) as outcomes:
             return sum([outcome.ok async for outcome in outcomes])
 
     with run_emulator_in_thread(config) as emulator, caplog.at_level("WARNING", logger="hubspot_associations"):

@@ -8,10 +8,15 @@ first use (``associate_many``, or ``AssociationRow``/``AssociationOutcome``), so
 
 Design (shared by the sync and async clients):
 
-* **Lazy input, flat memory.** ``concurrency`` workers pull the rows iterable one row at a time, so at most
-  ``concurrency`` rows are in flight and at most ``concurrency`` more finished outcomes wait for the caller (a
-  worker that had to wait for the caller to come back before its next request would leave its connection idle):
-  a generator of ten million rows costs what a few dozen rows cost. The input is never ``list()``-ed.
+* **Batches.** Rows are grouped by operation and object-type pair into batches of up to ``batch_size``
+  (``_batches.py``: how rows are grouped, and how each row of a batch gets its exact outcome: confirmed, failed
+  with the reason HubSpot gave for it, or sent again alone through the single-record PUT). ``batch_size=1`` sends
+  each row alone, one request per row. A batch is one request for the pacer, the retries and the deadline.
+* **Lazy input, flat memory.** ``concurrency`` workers pull the rows iterable (through the batcher, which holds at
+  most one batch's worth of rows not yet in flight), so at most ``concurrency`` units (batches, or rows) are in
+  flight and a bounded number of decided outcomes wait for the caller (a worker that had to wait for the caller
+  to come back before its next request would leave its connection idle): a generator of ten million rows costs
+  what a few batches cost. The input is never ``list()``-ed.
 * **Outcomes as they complete**, not in input order: a row that is retrying with backoff never holds back the
   rows behind it, which keeps the pacer's budget in use. Each outcome carries its input ``index`` (and the row's
   ``line``, for files), so callers that need the input order (a journal keyed by line number does not) can sort.
@@ -20,8 +25,8 @@ Design (shared by the sync and async clients):
   Programming errors (anything not in :data:`RowError`) still propagate.
 * **Stopping** (sync): ``stop=threading.Event()``; once set, no row is taken from the input, waits before a retry
   or a paced send end at once (a failed outcome with :class:`StoppedError`), and requests on the wire get
-  ``grace`` seconds. The first row is sent alone (for at most ``_SOLO_S``) so that a caller who stops on a
-  run-wide failure (:func:`run_wide_failure`) has spent one request, not ``concurrency``.
+  ``grace`` seconds. The first request (a batch, or a row) is sent alone (for at most ``_SOLO_S``) so that a
+  caller who stops on a run-wide failure (:func:`run_wide_failure`) has spent one request, not ``concurrency``.
 * **Pacing.** Every attempt, retries included, reserves a slot from the client's :class:`~._pacing.Pacer` before it
   is sent, so the client's limit (configured, or adopted from HubSpot's ``X-HubSpot-RateLimit-*`` headers) is used
   fully and 429s are the exception, and absorbed by the retry policy when they happen.
@@ -34,7 +39,7 @@ Design (shared by the sync and async clients):
 Example::
 
     rows = (AssociationRow("contacts", c, "companies", k) for c, k in pairs)
-    for outcome in client.associate_many(rows, concurrency=8):
+    for outcome in client.associate_many(rows, concurrency=8, batch_size=100):
         if not outcome.ok:
             print(outcome.row, outcome.error)
 
@@ -47,6 +52,7 @@ from __future__ import annotations
 
 from .._constants import DEFAULT_CONCURRENCY
 from ._async import AsyncBulkRun, associate_many_async
+from ._batches import BulkStats, batch_size_of
 from ._rows import AssociationOutcome, AssociationResult, AssociationRow, RowError
 from ._sync import associate_many_sync
 
@@ -56,7 +62,9 @@ __all__ = [
     "AssociationResult",
     "AssociationRow",
     "AsyncBulkRun",
+    "BulkStats",
     "RowError",
     "associate_many_async",
     "associate_many_sync",
+    "batch_size_of",
 ]

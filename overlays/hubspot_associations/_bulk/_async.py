@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from .._errors import HubSpotError, StoppedError
 from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError, validate_count, validate_seconds
-from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
+from ._batches import Answer, Batcher, BulkStats, RunState, Unit, unit_steps
+from ._rows import _END, AssociationOutcome, AssociationRow, _failed
 
 if TYPE_CHECKING:  # anyio is imported where used, so importing the SDK stays cheap
     from anyio import CancelScope, Event
@@ -24,20 +25,44 @@ if TYPE_CHECKING:  # anyio is imported where used, so importing the SDK stays ch
 __all__ = ["AsyncBulkRun", "associate_many_async"]
 
 _Rows = Iterable[AssociationRow] | AsyncIterable[AssociationRow]  # what a run takes: a sync or an async iterable
+_Item = AssociationOutcome | Exception  # what the outcomes stream carries; an Exception is raised to the caller
 
 
-async def _run_async(
-    client: AsyncHubSpotAssociations, index: int, row: AssociationRow, stop: Event | None
-) -> AssociationOutcome:
-    try:
-        call = _prepare(client, row)
-        return _confirmed(row, index, await client._send(call, stop, queued=True))
-    except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
-        return _failed(row, index, error)
+async def _run_unit(
+    client: AsyncHubSpotAssociations,
+    unit: Unit,
+    state: RunState,
+    stop: Event | None,
+    outcomes: MemoryObjectSendStream[_Item],
+) -> None:
+    """Drive one unit's steps (``_batches.unit_steps``): each request through the client, queued behind the others
+    (its budget starts when it may be sent), each decided outcome to the caller."""
+    steps = unit_steps(client, unit, state)
+    answer: Answer | None = None
+    while True:
+        try:
+            step = steps.send(answer)
+        except StopIteration:
+            return
+        if isinstance(step, list):
+            for outcome in step:
+                await outcomes.send(outcome)
+            answer = None
+            continue
+        try:
+            answer = await client._send(step, stop, queued=True)
+        except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
+            answer = error
 
 
 def associate_many_async(
-    client: AsyncHubSpotAssociations, rows: _Rows, concurrency: int, stop: Event | None, grace: float
+    client: AsyncHubSpotAssociations,
+    rows: _Rows,
+    concurrency: int,
+    stop: Event | None,
+    grace: float,
+    batch_size: int = 1,
+    stats: BulkStats | None = None,
 ) -> AsyncBulkRun:
     """The engine behind :meth:`AsyncHubSpotAssociations.associate_many` (``concurrency`` worker tasks); the method
     owns the defaults, this checks the values."""
@@ -46,10 +71,8 @@ def associate_many_async(
     validate_count(concurrency, "concurrency")
     if stop is not None and not isinstance(stop, anyio.Event):
         raise InvalidInputError("stop", f"must be an anyio.Event, got {type(stop).__name__}")
-    return AsyncBulkRun(client, rows, concurrency, stop, validate_seconds(grace, "grace", allow_zero=True))
-
-
-_Item = AssociationOutcome | Exception  # what the outcomes stream carries; an Exception is raised to the caller
+    grace = validate_seconds(grace, "grace", allow_zero=True)
+    return AsyncBulkRun(client, rows, concurrency, stop, grace, RunState(batch_size, stats))
 
 
 class AsyncBulkRun:
@@ -79,8 +102,10 @@ class AsyncBulkRun:
         concurrency: int,
         stop: Event | None = None,
         grace: float = 1.0,
+        state: RunState | None = None,
     ) -> None:
         self._client = client
+        self._state = RunState(1, None) if state is None else state
         self._rows = rows
         self._concurrency = concurrency
         self._stop = stop
@@ -90,7 +115,7 @@ class AsyncBulkRun:
     async def __aenter__(self) -> AsyncIterator[AssociationOutcome]:
         if self._session is not None:
             raise RuntimeError("this associate_many run was already entered; call associate_many again")
-        self._session = _session(self._client, self._rows, self._concurrency, self._stop, self._grace)
+        self._session = _session(self._client, self._rows, self._concurrency, self._stop, self._grace, self._state)
         return await self._session.__aenter__()
 
     async def __aexit__(
@@ -136,17 +161,19 @@ async def _session(
     concurrency: int,
     stop: Event | None,
     grace: float,
+    state: RunState,
 ) -> AsyncGenerator[AsyncIterator[AssociationOutcome], None]:
-    # One task feeds rows over an unbuffered stream to ``concurrency`` long-lived workers (no task per row), which
-    # hand outcomes to the caller over a stream of ``concurrency`` places. A worker holding a finished outcome waits
-    # for a place, so at most 2 x ``concurrency`` rows are pulled ahead of the caller (in flight, or waiting).
+    # One task groups rows into units (a batch, or one row) and feeds them over an unbuffered stream to
+    # ``concurrency`` long-lived workers (no task per row), which hand outcomes to the caller over a stream of
+    # ``concurrency`` places. A worker holding a decided outcome waits for a place, so at most ``concurrency`` units
+    # are in flight, plus one batch's worth of rows held by the feed and ``concurrency`` outcomes ahead of the caller.
     import anyio
 
     send, receive = anyio.create_memory_object_stream[_Item](concurrency)
     body_error: BaseException | None = None
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(_produce, client, rows, concurrency, send, stop, grace)
+            group.start_soon(_produce, client, rows, concurrency, send, stop, grace, state)
             try:
                 with receive:
                     yield _Outcomes(receive)
@@ -170,29 +197,31 @@ async def _produce(
     outcomes: MemoryObjectSendStream[_Item],
     stop: Event | None,
     grace: float,
+    state: RunState,
 ) -> None:
     import anyio
 
     failures: list[Exception] = []  # the caller's iterable failing, or a programming error: raised after the rest
-    on_wire: set[CancelScope] = set()  # one scope per row being sent: cancelled when ``grace`` is over
+    on_wire: set[CancelScope] = set()  # one scope per unit being sent: cancelled when ``grace`` is over
     feed_scope = anyio.CancelScope()
-    row_send, row_receive = anyio.create_memory_object_stream[tuple[int, Any]](0)
+    unit_send, unit_receive = anyio.create_memory_object_stream[Unit](0)
     async with outcomes:
         async with anyio.create_task_group() as watcher:
             async with anyio.create_task_group() as workers:
-                workers.start_soon(_feed, rows, row_send, outcomes.clone(), failures, feed_scope, stop)
+                workers.start_soon(_feed, rows, unit_send, outcomes.clone(), failures, feed_scope, stop, state)
                 for _ in range(concurrency):
                     workers.start_soon(
                         _work,
                         client,
-                        row_receive.clone(),
+                        unit_receive.clone(),
                         outcomes.clone(),
                         failures,
                         workers.cancel_scope,
                         stop,
                         on_wire,
+                        state,
                     )
-                row_receive.close()
+                unit_receive.close()
                 if stop is not None:
                     watcher.start_soon(_watch, stop, grace, feed_scope, on_wire)
             watcher.cancel_scope.cancel()  # every row is done: nothing left to stop
@@ -214,19 +243,33 @@ async def _watch(stop: Event, grace: float, feed_scope: CancelScope, on_wire: se
 
 async def _feed(
     rows: _Rows,
-    send: MemoryObjectSendStream[tuple[int, Any]],
+    send: MemoryObjectSendStream[Unit],
     outcomes: MemoryObjectSendStream[_Item],
     failures: list[Exception],
     scope: CancelScope,
     stop: Event | None,
+    state: RunState,
 ) -> None:
     # Rows are pulled in this one task (an async iterable may suspend in __anext__, and an async generator must not
-    # be driven from several tasks), one at a time as a worker becomes free: the input is never materialised.
-    # An exception from the iterable stops the feed: the rows already taken finish, their outcomes reach the
-    # caller, then the exception does. A stop ends the feed at once; a row already taken but not yet handed to a
-    # worker is reported (StoppedError, not attempted), so nothing taken from the input goes unreported.
+    # be driven from several tasks), one at a time, into the batcher, whose units go to a worker as one becomes
+    # free: the input is never materialised. An exception from the iterable stops the feed: the rows already taken
+    # finish (held rows are sent), their outcomes reach the caller, then the exception does. A stop ends the feed at
+    # once; rows already taken but not handed to a worker are reported (StoppedError, not attempted), so nothing
+    # taken from the input goes unreported.
     counter = itertools.count()
-    pending: tuple[int, Any] | None = None
+    batcher = Batcher(state)
+    pending: Unit | None = None
+
+    async def take(row: Any) -> None:
+        nonlocal pending
+        item = batcher.add(next(counter), row)
+        if isinstance(item, AssociationOutcome):
+            await outcomes.send(item)
+        elif item is not None:
+            pending = item
+            await send.send(item)
+            pending = None
+
     with send, outcomes:
         with scope:
             try:
@@ -237,48 +280,48 @@ async def _feed(
                             row = await anext(source)
                         except StopAsyncIteration:
                             break
-                        pending = (next(counter), row)
-                        await send.send(pending)
-                        pending = None
+                        await take(row)
                 else:
                     rows_iterator: Iterator[Any] = iter(rows)
                     while stop is None or not stop.is_set():
                         item = next(rows_iterator, _END)
                         if item is _END:
                             break
-                        pending = (next(counter), item)
-                        await send.send(pending)
-                        pending = None
+                        await take(item)
             except Exception as error:
                 failures.append(error)
+            while (stop is None or not stop.is_set()) and (pending := batcher.flush()) is not None:
+                await send.send(pending)
+                pending = None
+        held = batcher.drain()
         if pending is not None:
-            await outcomes.send(_failed(pending[1], pending[0], StoppedError(attempts=0)))
+            held[:0] = [_failed(row, index, StoppedError(attempts=0)) for index, row, _ in pending.entries]
+        for outcome in held:
+            await outcomes.send(outcome)
 
 
 async def _work(
     client: AsyncHubSpotAssociations,
-    rows: MemoryObjectReceiveStream[tuple[int, Any]],
+    units: MemoryObjectReceiveStream[Unit],
     outcomes: MemoryObjectSendStream[_Item],
     failures: list[Exception],
     scope: CancelScope,
     stop: Event | None,
     on_wire: set[CancelScope],
+    state: RunState,
 ) -> None:
     import anyio
 
-    with rows, outcomes:
-        async for index, row in rows:
-            outcome: AssociationOutcome | None = None
-            with anyio.CancelScope() as row_scope:
-                on_wire.add(row_scope)
+    with units, outcomes:
+        async for unit in units:
+            with anyio.CancelScope() as unit_scope:
+                on_wire.add(unit_scope)
                 try:
-                    outcome = await _run_async(client, index, row, stop)
+                    await _run_unit(client, unit, state, stop, outcomes)
                 except Exception as error:  # a programming error, not a row's failure: stop everything, tell the caller
                     failures.append(error)
                     scope.cancel()
                     return
                 finally:
-                    on_wire.discard(row_scope)
-            if outcome is None:  # still on the wire when the grace after a stop ran out: neither confirmed nor failed
-                continue
-            await outcomes.send(outcome)
+                    on_wire.discard(unit_scope)
+            # a unit still on the wire when the grace after a stop ran out: its undecided rows get no outcome

@@ -11,7 +11,8 @@ import attrs
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
 from .._base_client import BaseClient, PreparedCall
-from .._errors import APIStatusError, BadRequestError, HubSpotError, UnexpectedResponseError
+from .._batch import BatchOutcome
+from .._errors import APIStatusError, BadRequestError, BatchInputError, HubSpotError, UnexpectedResponseError
 from .._models import AssociationSpec, coerce_specs
 from .._oauth import OAuthRefreshError
 from .._response import APIResponse
@@ -22,8 +23,9 @@ __all__ = ["AssociationOutcome", "AssociationResult", "AssociationRow", "RowErro
 RowError = HubSpotError | InvalidInputError | OAuthRefreshError
 """What a failed row carries: invalid input (nothing sent), an API error, or a refused OAuth refresh."""
 
-AssociationResult = BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair
-"""What a confirmed row carries: the default association's batch response, or the labelled pair."""
+AssociationResult = BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair | BatchOutcome[Any]
+"""What a confirmed row carries: the single PUT's parsed answer (the default association's batch response, or the
+labelled pair), or, for a row a batch confirmed, its :class:`BatchOutcome` (the result items naming its pair)."""
 
 
 def _specs(value: Iterable[AssociationSpec | int] | AssociationSpec | int) -> tuple[AssociationSpec, ...]:
@@ -66,8 +68,8 @@ class AssociationOutcome:
         index: its 0-based position in the input iterable.
         result: the parsed response of a confirmed row, else None.
         error: the typed error of a failed row, else None.
-        attempts: attempts made for this row (0 when validation failed; ``attempts - 1`` retries were absorbed),
-            confirmed or failed: a failed row reads it from its error (:attr:`HubSpotError.attempts`).
+        attempts: attempts of the request that decided this row (0 when validation failed; ``attempts - 1``
+            retries were absorbed), confirmed or failed; for a row decided by a batch, the batch request's.
         correlation_id: HubSpot's request id of the final answer, when there was one.
     """
 
@@ -85,7 +87,8 @@ class AssociationOutcome:
 
     @property
     def status_code(self) -> int | None:
-        """The HTTP status of the final answer for a failed row (None when no HTTP answer was involved)."""
+        """The HTTP status of the final answer for a failed row (None when no HTTP answer was involved, or when a
+        batch answer named the row in its ``errors[]``: that answer's status is the whole batch's)."""
         error = self.error
         if isinstance(error, APIStatusError | UnexpectedResponseError):
             return error.status_code
@@ -99,7 +102,7 @@ class AssociationOutcome:
         error = self.error
         if error is None:
             return None
-        if isinstance(error, APIStatusError) and error.category:
+        if isinstance(error, APIStatusError | BatchInputError) and error.category:
             return error.category
         if isinstance(error, InvalidInputError):
             return "INVALID_INPUT"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from .._errors import HubSpotError
 from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError
-from ._rows import _END, AssociationOutcome, AssociationRow, _confirmed, _failed, _prepare
+from ._batches import Answer, Batcher, BulkStats, RunState, Unit, unit_steps
+from ._rows import _END, AssociationOutcome, AssociationRow
 
 if TYPE_CHECKING:
     from .._client import HubSpotAssociations
@@ -18,14 +19,30 @@ if TYPE_CHECKING:
 __all__ = ["associate_many_sync"]
 
 
-def _run_sync(
-    client: HubSpotAssociations, index: int, row: AssociationRow, halt: threading.Event
-) -> AssociationOutcome:
-    try:
-        call = _prepare(client, row)
-        return _confirmed(row, index, client._send(call, halt, queued=True))
-    except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
-        return _failed(row, index, error)
+def _run_unit(
+    client: HubSpotAssociations,
+    unit: Unit,
+    state: RunState,
+    halt: threading.Event,
+    emit: Callable[[list[AssociationOutcome]], None],
+) -> None:
+    """Drive one unit's steps (``_batches.unit_steps``): each request through the client, queued behind the others
+    (its budget starts when it may be sent), each decided outcome to ``emit``."""
+    steps = unit_steps(client, unit, state)
+    answer: Answer | None = None
+    while True:
+        try:
+            step = steps.send(answer)
+        except StopIteration:
+            return
+        if isinstance(step, list):
+            emit(step)
+            answer = None
+            continue
+        try:
+            answer = client._send(step, halt, queued=True)
+        except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
+            answer = error
 
 
 _POLL_S = 0.05  # how often the caller's ``stop`` is looked at while waiting for an outcome
@@ -38,18 +55,20 @@ def associate_many_sync(
     concurrency: int,
     stop: threading.Event | None,
     grace: float,
+    batch_size: int = 1,
+    stats: BulkStats | None = None,
 ) -> Iterator[AssociationOutcome]:
     """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads), a generator:
-    the method checks ``concurrency`` and ``grace`` before calling it, so bad values raise at once, not at the first
-    ``next()``."""
-    # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator (under
-    # a lock) and hand outcomes over a queue; a worker takes a row only with a free slot (2 x ``concurrency``),
-    # freed when the caller comes back for the next outcome. The first row goes alone (for at most _SOLO_S): its
-    # answer (a wrong token, a missing scope, a spent daily limit) often decides every row's fate, and the caller
-    # may stop before the rest start.
+    the method checks its arguments before calling it, so bad values raise at once, not at the first ``next()``."""
+    # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator and the
+    # batcher (under a lock) and hand outcomes over a queue; a worker takes a unit (a batch, or one row) only with a
+    # free slot (2 x ``concurrency``), freed when the caller has had the unit's last outcome. The first unit goes
+    # alone (for at most _SOLO_S): its answer (a wrong token, a missing scope, a spent daily limit) often decides
+    # every row's fate, and the caller may stop before the rest start.
     # ``halt`` is the workers' stop: set when the caller's ``stop`` is seen, or when the caller leaves early; it
-    # ends retry waits at once (StoppedError) and keeps workers from taking rows. Workers are daemon threads, so
-    # one whose request is still on the wire after ``grace`` is left behind rather than waited for.
+    # ends retry waits at once (StoppedError) and keeps workers from taking rows; rows held for a batch not yet
+    # sent are then reported not attempted. Workers are daemon threads, so one whose request is still on the wire
+    # after ``grace`` is left behind rather than waited for.
     import queue
     import time
 
@@ -58,22 +77,47 @@ def associate_many_sync(
     pull = threading.Lock()
     free = threading.Semaphore(2 * concurrency)
     halt = threading.Event()
-    outcomes: queue.SimpleQueue[AssociationOutcome | Exception | None] = queue.SimpleQueue()  # None: one finished
+    state = RunState(batch_size, stats)
+    batcher = Batcher(state)
+    ended = False
+    # (outcomes, whether the unit is done), an exception for the caller, or None: a worker finished
+    outcomes: queue.SimpleQueue[tuple[list[AssociationOutcome], bool] | Exception | None] = queue.SimpleQueue()
 
-    gate = threading.Event()  # set when the solo phase is over: the first worker waits for it after its row
+    gate = threading.Event()  # set when the solo phase is over: the first worker waits for it after its unit
+
+    def take() -> Unit | AssociationOutcome | None:  # under ``pull``: the next unit, an invalid row, or None
+        nonlocal ended
+        while not halt.is_set():
+            if ended:
+                return batcher.flush()
+            row = next(source, _END)
+            if row is _END:
+                ended = True
+                continue
+            item = batcher.add(next(counter), row)
+            if item is not None:
+                return item
+        held = batcher.drain()
+        if held:
+            outcomes.put((held, False))
+        return None
+
+    def emit(decided: list[AssociationOutcome]) -> None:
+        outcomes.put((decided, False))
 
     def worker() -> None:
         try:
             while True:
                 free.acquire()
                 with pull:
-                    if halt.is_set():
-                        break
-                    row = next(source, _END)
-                    index = next(counter)
-                if row is _END:
+                    item = take()
+                if item is None:
                     break
-                outcomes.put(_run_sync(client, index, cast(AssociationRow, row), halt))
+                if isinstance(item, AssociationOutcome):
+                    outcomes.put(([item], True))
+                else:
+                    _run_unit(client, item, state, halt, emit)
+                    outcomes.put(([], True))
                 gate.wait()
         except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller
             outcomes.put(error)
@@ -121,8 +165,10 @@ def associate_many_sync(
             elif isinstance(item, Exception):
                 raise item
             else:
-                yield item
-                free.release()
+                decided, unit_done = item
+                yield from decided
+                if unit_done:
+                    free.release()
             solo_until = min(solo_until, time.monotonic())  # the first outcome is in: the others may start
     finally:
         # Finished, or closed early (break, an exception, Ctrl-C): nothing new starts, no retry waits on.
