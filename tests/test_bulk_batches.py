@@ -98,7 +98,7 @@ class FakeHubSpot:
         if orphan:
             errors.append({"status": "error", "category": "VALIDATION_ERROR", "message": "something went wrong"})
         status = 207 if errors else 201
-        body = {"status": "COMPLETE", "results": results, "errors": errors, "numErrors": len(errors)}
+        body: dict[str, Any] = {"status": "COMPLETE", "results": results, "errors": errors, "numErrors": len(errors)}
         return httpx.Response(
             status, json={**body, "startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:00:01Z"}
         )
