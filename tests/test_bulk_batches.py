@@ -98,9 +98,9 @@ class FakeHubSpot:
         if orphan:
             errors.append({"status": "error", "category": "VALIDATION_ERROR", "message": "something went wrong"})
         status = 207 if errors else 201
-        body: dict[str, Any] = {"status": "COMPLETE", "results": results, "errors": errors, "numErrors": len(errors)}
+        answer: dict[str, Any] = {"status": "COMPLETE", "results": results, "errors": errors, "numErrors": len(errors)}
         return httpx.Response(
-            status, json={**body, "startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:00:01Z"}
+            status, json={**answer, "startedAt": "2026-01-01T00:00:00Z", "completedAt": "2026-01-01T00:00:01Z"}
         )
 
     def _single(self, from_id: str, to_id: str) -> httpx.Response:
