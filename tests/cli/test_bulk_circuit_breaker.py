@@ -25,9 +25,10 @@ def test_a_wrong_token_over_200_rows_sends_one_request_and_resume_finishes(cli: 
     args = ["bulk", str(path), "--json", "--base-url", cli.emulator.base_url, "--token", "pat-na1-wrong-token"]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == EXIT_STOPPED, result.output
-    assert len(cli.emulator.state.request_log) <= 8  # "a handful": in fact the first row goes alone
+    assert len(cli.emulator.state.request_log) == 1  # the first request (a batch of 100 rows) goes alone
     summary = json.loads(result.stdout)
-    assert summary["failed"] + summary["not_attempted"] == 200 and summary["failed"] <= 8
+    assert summary["failed"] + summary["not_attempted"] == 200 and summary["failed"] == 100
+    assert summary["requests"] == 1
     assert summary["confirmed"] == 0 and "AUTHENTICATION" in summary["stopped_by"]
     with (tmp_path / "rows.failures.csv").open(newline="") as handle:
         failed = list(csv.DictReader(handle))
@@ -41,7 +42,16 @@ def test_a_wrong_token_over_200_rows_sends_one_request_and_resume_finishes(cli: 
 
 def test_text_summary_says_why_it_stopped(cli: Cli, tmp_path: Path) -> None:
     path = _rows(tmp_path / "rows.csv", 20)
-    args = ["bulk", str(path), "--base-url", cli.emulator.base_url, "--token", "pat-na1-wrong-token"]
+    args = [
+        "bulk",
+        str(path),
+        "--batch-size",
+        "1",
+        "--base-url",
+        cli.emulator.base_url,
+        "--token",
+        "pat-na1-wrong-token",
+    ]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == EXIT_STOPPED
     assert "stopped rows.csv" in result.stdout and "19 not attempted" in result.stdout
@@ -54,7 +64,17 @@ def test_missing_scopes_stop_only_that_object_pair(tmp_path: Path) -> None:
         text = _rows(tmp_path / "a.csv", 30).read_text()
         deals = _rows(tmp_path / "b.csv", 30, "deals", 3000001).read_text().splitlines(keepends=True)[1:]
         path = write(tmp_path / "rows.csv", text + "".join(deals))
-        args = ["bulk", str(path), "--json", "--base-url", emulator.base_url, "--token", "pat-na1-few"]
+        args = [
+            "bulk",
+            str(path),
+            "--batch-size",
+            "1",
+            "--json",
+            "--base-url",
+            emulator.base_url,
+            "--token",
+            "pat-na1-few",
+        ]
         result = CliRunner().invoke(app, [*args, "--concurrency", "1"], catch_exceptions=False)
         assert result.exit_code == EXIT_STOPPED, result.output
         summary = json.loads(result.stdout)
@@ -72,7 +92,7 @@ def test_missing_scopes_stop_only_that_object_pair(tmp_path: Path) -> None:
 def test_a_spent_daily_limit_stops_the_run(tmp_path: Path) -> None:
     with run_emulator_in_thread(EmulatorConfig(rate_limit=None, daily_limit=5)) as emulator:
         path = _rows(tmp_path / "rows.csv", 50)
-        result = Cli(emulator)("bulk", str(path), "--json", "--concurrency", "1")
+        result = Cli(emulator)("bulk", str(path), "--batch-size", "1", "--json", "--concurrency", "1")
         assert result.exit_code == EXIT_STOPPED, result.output
         summary = json.loads(result.stdout)
         assert summary["confirmed"] == 5 and "DAILY_LIMIT" in summary["stopped_by"]
@@ -83,7 +103,7 @@ def test_a_spent_daily_limit_stops_the_run(tmp_path: Path) -> None:
 def test_a_refused_oauth_refresh_stops_the_run(cli: Cli, tmp_path: Path) -> None:
     path = _rows(tmp_path / "rows.csv", 50)
     oauth = ["--client-id", "nobody", "--client-secret", "s3cr3t-value", "--refresh-token", "r3fr3sh-value"]
-    args = ["bulk", str(path), "--json", "--base-url", cli.emulator.base_url, *oauth]
+    args = ["bulk", str(path), "--batch-size", "1", "--json", "--base-url", cli.emulator.base_url, *oauth]
     result = CliRunner().invoke(app, args, catch_exceptions=False)
     assert result.exit_code == EXIT_STOPPED, result.output
     summary = json.loads(result.stdout)
@@ -99,7 +119,17 @@ def test_a_401_that_survives_a_successful_oauth_refresh_stops_the_run(tmp_path: 
     with run_emulator_in_thread(config) as emulator:
         path = _rows(tmp_path / "rows.csv", 200)
         oauth = ["--client-id", "emulator-client", "--client-secret", "emulator-secret"]
-        args = ["bulk", str(path), "--json", "--base-url", emulator.base_url, *oauth, "--refresh-token"]
+        args = [
+            "bulk",
+            str(path),
+            "--batch-size",
+            "1",
+            "--json",
+            "--base-url",
+            emulator.base_url,
+            *oauth,
+            "--refresh-token",
+        ]
         result = CliRunner().invoke(app, [*args, "emulator-refresh"], catch_exceptions=False)
         assert result.exit_code == EXIT_STOPPED, result.output
         summary = json.loads(result.stdout)

@@ -25,7 +25,7 @@ def _csv_rows(count: int, start: int = 1) -> str:
 
 def test_csv_all_rows_confirmed(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path / "rows.csv", HEADER + _csv_rows(40))
-    result = cli("bulk", str(path), "--json")
+    result = cli("bulk", str(path), "--batch-size", "1", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["rows"] == 40 and summary["confirmed"] == 40 and summary["failed"] == 0
@@ -40,7 +40,7 @@ def test_jsonl_input(cli: Cli, tmp_path: Path) -> None:
         {"from_type": "0-1", "from_id": "1000002", "to_type": "0-2", "to_id": 2000002, "type_id": 1},
     ]
     path = write(tmp_path / "rows.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n\n")
-    result = cli("bulk", str(path))
+    result = cli("bulk", str(path), "--batch-size", "1")
     assert result.exit_code == 0, result.output
     assert "2 confirmed" in result.stdout
     assert {a.type_id for a in cli.emulator.state.all_associations()} == {279, 1}
@@ -49,7 +49,7 @@ def test_jsonl_input(cli: Cli, tmp_path: Path) -> None:
 def test_failures_are_reported_with_line_status_and_correlation_id(cli: Cli, tmp_path: Path) -> None:
     text = HEADER + _csv_rows(3) + "contacts,1999999,companies,2000001,,\ncontacts,x1,companies,2000001,,\n"
     path = write(tmp_path / "rows.csv", text)
-    result = cli("bulk", str(path))
+    result = cli("bulk", str(path), "--batch-size", "1")
     assert result.exit_code == 1
     assert "3 confirmed" in result.stdout and "2 failed" in result.stdout
     assert "rows.csv: line 6: from_id" in result.stderr
@@ -141,20 +141,20 @@ def test_not_utf8(cli: Cli, tmp_path: Path) -> None:
 def test_resume_skips_journaled_rows_and_retries_failures(cli: Cli, tmp_path: Path) -> None:
     path = write(tmp_path / "rows.csv", HEADER + _csv_rows(10))
     journal = tmp_path / "rows.csv.journal"
-    assert cli("bulk", str(path)).exit_code == 0
+    assert cli("bulk", str(path), "--batch-size", "1").exit_code == 0
     # A second plain run must not silently start over.
-    again = cli("bulk", str(path))
+    again = cli("bulk", str(path), "--batch-size", "1")
     assert again.exit_code == 2 and "--resume" in again.stderr
     # Forget lines 5, 8 and 9, as if the run had been killed before journaling them (9 mid-write).
     kept = [line for line in journal.read_text().splitlines(keepends=True) if line.split()[0] not in ("5", "8", "9")]
     journal.write_text("".join(kept) + "9 torn")  # plus a torn last line
     before = cli.emulator.state.put_count
-    resumed = cli("bulk", str(path), "--resume", "--json")
+    resumed = cli("bulk", str(path), "--batch-size", "1", "--resume", "--json")
     assert resumed.exit_code == 0, resumed.output
     summary = json.loads(resumed.stdout)
     assert summary["confirmed"] == 3 and summary["skipped_already_confirmed"] == 7
     assert cli.emulator.state.put_count - before == 3
-    restarted = cli("bulk", str(path), "--restart", "--json")
+    restarted = cli("bulk", str(path), "--batch-size", "1", "--restart", "--json")
     assert restarted.exit_code == 0 and json.loads(restarted.stdout)["confirmed"] == 10
 
 

@@ -53,7 +53,7 @@ def test_a_full_disk_under_the_journal_names_it_exits_3_and_resume_finishes(
     path = _rows(tmp_path)
     journal = tmp_path / "rows.csv.journal"
     _journal_fills_after(monkeypatch, room=10 * ENTRY + 7)  # 10 entries, then one torn 7 characters in
-    result = cli("bulk", str(path), "--json")
+    result = cli("bulk", str(path), "--batch-size", "1", "--json")
     assert result.exit_code == 3  # some rows sent, the run is incomplete, --resume continues
     summary = _summary(result.stdout)
     assert f"cannot write the journal {journal} (No space left on device)" in summary["stopped_by"]
@@ -64,7 +64,7 @@ def test_a_full_disk_under_the_journal_names_it_exits_3_and_resume_finishes(
     assert summary["confirmed"] + summary["unfinished"] + summary["not_attempted"] == ROWS
     sent = cli.emulator.state.put_count
     monkeypatch.undo()  # space is free again
-    resumed = cli("bulk", str(path), "--resume", "--json")
+    resumed = cli("bulk", str(path), "--batch-size", "1", "--resume", "--json")
     assert resumed.exit_code == 0 and _summary(resumed.stdout)["skipped_already_confirmed"] == 10
     assert len(load_journal(journal)) == ROWS
     assert cli.emulator.state.put_count == ROWS + sent - 10  # only rows the journal did not hold are sent again

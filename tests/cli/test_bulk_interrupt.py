@@ -94,7 +94,7 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
     journal = tmp_path / "rows.csv.journal"
     with _HangingProxy(emulator.base_url, ANSWERED) as proxy:
         command = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--no-progress", "--json"]
-        command += ["--base-url", proxy.base_url, "--token", emulator.token, "--concurrency", "4"]
+        command += ["--base-url", proxy.base_url, "--token", emulator.token, "--concurrency", "4", "--batch-size", "1"]
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
         )
@@ -119,7 +119,7 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
     assert len(confirmed) == ANSWERED
 
     before = len(emulator.state.request_log)
-    resumed = Cli(emulator)("bulk", str(path), "--resume", "--json")
+    resumed = Cli(emulator)("bulk", str(path), "--resume", "--json", "--batch-size", "1")
     assert resumed.exit_code == 0, resumed.output
     assert json.loads(resumed.stdout)["skipped_already_confirmed"] == ANSWERED
     # Nothing lost: every row exists once; nothing sent twice: no journaled row was sent by the resume.

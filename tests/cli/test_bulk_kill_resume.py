@@ -45,7 +45,16 @@ def test_sigkill_then_resume_sends_no_confirmed_row_again(tmp_path: Path) -> Non
         }
 
         command = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--no-progress"]
-        command += ["--base-url", emulator.base_url, "--token", emulator.token, "--concurrency", "8"]
+        command += [
+            "--base-url",
+            emulator.base_url,
+            "--token",
+            emulator.token,
+            "--concurrency",
+            "8",
+            "--batch-size",
+            "1",
+        ]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
         try:
             deadline = time.monotonic() + 15
@@ -63,7 +72,7 @@ def test_sigkill_then_resume_sends_no_confirmed_row_again(tmp_path: Path) -> Non
         confirmed_before = _journaled(journal)
         assert 100 <= len(confirmed_before) < ROWS
 
-        result = Cli(emulator)("bulk", str(path), "--resume", "--json")
+        result = Cli(emulator)("bulk", str(path), "--resume", "--json", "--batch-size", "1")
         assert result.exit_code == 0, result.output
         log = emulator.state.request_log
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
+from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_RETRIES, MAX_BATCH_SIZE
 from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
 from ._connection import (
     BaseUrlOption,
@@ -72,7 +72,16 @@ def bulk(
             help="Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV).",
         ),
     ] = None,
-    concurrency: Annotated[int, typer.Option(min=1, max=256, help="Rows in flight at once.")] = 8,
+    concurrency: Annotated[int, typer.Option(min=1, max=256, help="Requests in flight at once.")] = 8,
+    batch_size: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_BATCH_SIZE,
+            help="Rows per request (batches per object-type pair; every row still gets its own outcome). "
+            "1 sends each row alone.",
+        ),
+    ] = DEFAULT_MAX_BATCH_SIZE,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -149,6 +158,7 @@ def bulk(
         max_retries=max_retries,
         rate_limit=rate_limit,
         shared_limit=shared_limit,
+        max_batch_size=batch_size,
     )
     with client:
         try:
@@ -156,6 +166,7 @@ def bulk(
                 client,
                 plan,
                 concurrency=concurrency,
+                batch_size=batch_size,
                 console=err,
                 show_progress=err.is_terminal if progress is None else progress,
             )
@@ -216,7 +227,8 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
     out.print(
         f"{status} {escape(file.name)}: {summary.rows} rows, [green]{summary.confirmed} confirmed[/], "
         f"[red]{summary.failed} failed[/]{unsent}, {summary.skipped} already confirmed earlier; "
-        f"{plural(summary.retries, 'retry', 'retries')} absorbed; {summary.seconds:.1f} s"
+        f"{plural(summary.retries, 'retry', 'retries')} absorbed; {summary.seconds:.1f} s; "
+        f"{plural(summary.requests, 'request', 'requests')} ({summary.rows_per_request:.1f} rows per request)"
     )
     if summary.stopped_by is not None:
         out.print(f"[red]Stopped sending:[/] {escape(summary.stopped_by)}")

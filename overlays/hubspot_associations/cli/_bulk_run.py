@@ -1,4 +1,5 @@
-"""One ``bulk`` run: plan it (:mod:`._bulk_plan`), then stream its rows through ``associate_many``.
+"""One ``bulk`` run: plan it (:mod:`._bulk_plan`), then stream its rows through ``associate_many`` (in batches of
+``--batch-size`` rows: each row still gets its own outcome, journal entry or failure-report line).
 
 The file is read twice, both times streaming: the plan's first pass counts and checks every row (and the journal
 being resumed); the second pass, here, sends. Confirmations go to the journal, failures to the failure report, and a
@@ -15,7 +16,7 @@ from pathlib import Path
 import attrs
 from rich.console import Console
 
-from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow
+from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow, BulkStats
 from .._client import HubSpotAssociations
 from .._errors import StoppedError
 from .._run_failure import run_wide_failure
@@ -80,10 +81,22 @@ class BulkSummary:
     journal_path: Path
     not_attempted: int = 0
     unfinished: int = 0
+    problems: int = 0
+    """Failed rows that were never sent (invalid in the file)."""
     stopped_by: str | None = None
     """Why the run stopped sending early (a run-wide failure: its kind, line and fix), else None."""
     blocked_pairs: tuple[str, ...] = ()
     """Object-type pairs whose rows were not sent after a 403 for missing scopes."""
+    requests: int = 0
+    """HTTP requests sent (batches and single rows, retries included)."""
+    batch_size: int = 1
+    """The batch size the run ended with (lower than ``--batch-size`` if HubSpot refused a batch as too large)."""
+
+    @property
+    def rows_per_request(self) -> float:
+        """Rows HubSpot decided (confirmed or refused) per request sent."""
+        sent = self.confirmed + self.failed - self.problems
+        return sent / self.requests if self.requests else 0.0
 
     @property
     def ok(self) -> bool:
@@ -103,6 +116,9 @@ class BulkSummary:
             "interrupted": self.interrupted,
             "stopped_by": self.stopped_by,
             "blocked_object_pairs": list(self.blocked_pairs),
+            "requests": self.requests,
+            "rows_per_request": round(self.rows_per_request, 2),
+            "batch_size": self.batch_size,
             "failure_report": None if self.report_path is None else str(self.report_path),
             "journal": str(self.journal_path),
         }
@@ -119,6 +135,7 @@ def run_bulk(
     confirmed: dict[int, str],
     total: int,
     concurrency: int = DEFAULT_CONCURRENCY,
+    batch_size: int | None = None,
     console: Console,
     show_progress: bool,
     grace: float = 1.0,
@@ -152,14 +169,19 @@ def run_bulk(
         halt(f"{exc}; {_FREE_SPACE}")
 
     notices = SharedLimitNotices(client.pacer, console)
+    stats = BulkStats()
+    cap_said = False
     try:
         with journal, progress_bar(console, show_progress) as progress, stop_on_signals(stop, console) as interrupted:
             # Rows confirmed by an earlier run are done from the start: they never count in the rate or the ETA.
-            task = progress.add_task(path.name, total=total, completed=len(confirmed), ok=len(confirmed), failed=0)
+            task = progress.add_task(
+                path.name, total=total, completed=len(confirmed), ok=len(confirmed), failed=0, pending=total
+            )
 
             def advance() -> None:
-                failed = counts["failed"] + counts["problems"]
-                progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=failed)
+                ok, failed = counts["ok"] + counts["skipped"], counts["failed"] + counts["problems"]
+                pending = total - ok - failed - counts["blocked"] - counts["stopped"] - counts["unrecorded"]
+                progress.update(task, advance=1, ok=ok, failed=failed, pending=pending)
 
             def rows_to_send() -> Iterator[AssociationRow]:
                 try:
@@ -187,7 +209,9 @@ def run_bulk(
                     except OutputWriteError as exc:
                         could_not_write(exc)
 
-            outcomes = client.associate_many(rows_to_send(), concurrency=concurrency, stop=stop, grace=grace)
+            outcomes = client.associate_many(
+                rows_to_send(), concurrency=concurrency, stop=stop, grace=grace, batch_size=batch_size, stats=stats
+            )
             for outcome in outcomes:
                 error = outcome.error
                 line = outcome.row.line or 0
@@ -211,6 +235,9 @@ def run_bulk(
                 if on_outcome is not None:
                     on_outcome(outcome)
                 notices.check()
+                if stats.cap_note is not None and not cap_said:
+                    cap_said = True
+                    console.print(f"[yellow]Smaller batches:[/] {stats.cap_note}")
                 advance()
     except OutputWriteError as exc:  # the journal's last fsync
         could_not_write(exc)
@@ -242,6 +269,9 @@ def run_bulk(
         unfinished=counts["stopped"] - stopped_unsent + on_the_wire + counts["unrecorded"],
         stopped_by=stopped_by[0] if stopped_by else None,
         blocked_pairs=tuple(f"{a} -> {b}" for a, b in blocked),
+        problems=counts["problems"],
+        requests=stats.requests,
+        batch_size=stats.batch_size,
     )
 
 
@@ -277,6 +307,7 @@ def run_plan(
     plan: BulkPlan,
     *,
     concurrency: int = DEFAULT_CONCURRENCY,
+    batch_size: int | None = None,
     console: Console,
     show_progress: bool = False,
     grace: float = 1.0,
@@ -292,6 +323,7 @@ def run_plan(
         confirmed=plan.confirmed,
         total=plan.check.rows,
         concurrency=concurrency,
+        batch_size=batch_size,
         console=console,
         show_progress=show_progress,
         grace=grace,

@@ -10,7 +10,7 @@ import typer
 from .. import _validation
 from .._auth import BearerToken
 from .._client import HubSpotAssociations
-from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
+from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
 from .._oauth import OAuthRefresh
 from .._validation import InvalidInputError
 
@@ -134,6 +134,7 @@ def build_client(
     max_retries: int = DEFAULT_MAX_RETRIES,
     rate_limit: str | None = None,
     shared_limit: str | None = None,
+    max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
 ) -> HubSpotAssociations:
     """The sync client for a command; bad options raise :class:`typer.BadParameter` (exit status 2)."""
     limit, window = parse_rate_limit(rate_limit)
@@ -146,6 +147,7 @@ def build_client(
             rate_limit=limit,
             rate_limit_window=window,
             shared_limit=shared_limit,
+            max_batch_size=max_batch_size,
         )
     except InvalidInputError as exc:
         hint = "--shared-limit" if exc.argument.startswith("shared_limit") else None

@@ -36,13 +36,16 @@ class _RateColumn(ProgressColumn):
 
 
 def progress_bar(console: Console, enabled: bool) -> Progress:
-    """Rows done of the total, rows/s, ok and failed counts, ETA and elapsed time (disabled: shows nothing)."""
+    """Rows done of the total, rows/s, confirmed (ok), failed and pending rows, ETA and elapsed time (disabled: shows
+    nothing). Rows, not requests: a batch of 100 moves it by 100."""
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         _RateColumn(),
-        TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[failed]} failed[/]"),
+        TextColumn(
+            "[green]{task.fields[ok]} ok[/] [red]{task.fields[failed]} failed[/] {task.fields[pending]} pending"
+        ),
         TextColumn("ETA"),
         TimeRemainingColumn(),
         TimeElapsedColumn(),

@@ -1,0 +1,121 @@
+"""``bulk`` on batches (the default, --batch-size 100): rows per request in the summary, one report line per failed
+row with HubSpot's reason for it, and kill -9 mid-batch: the resume resends only rows whose batch had not answered."""
+
+from __future__ import annotations
+
+import csv
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from hubspot_associations.emulator import Association, EmulatorConfig, run_emulator_in_thread
+from tests.cli.cli_support import Cli, write
+
+HEADER = "from_type,from_id,to_type,to_id\n"
+
+
+def test_a_batched_run_reports_requests_and_every_bad_row_with_its_reason(cli: Cli, tmp_path: Path) -> None:
+    contacts = cli.emulator.state.object_ids("0-1")[:250]
+    companies = cli.emulator.state.object_ids("0-2")[:250]
+    lines, bad = [], {}
+    for number, (contact, company) in enumerate(zip(contacts, companies, strict=True)):
+        if number % 50 == 7:  # an unknown company
+            lines.append(f"contacts,{contact},companies,{90_000_000 + number}\n")
+            bad[number + 2] = str(90_000_000 + number)
+        else:
+            lines.append(f"contacts,{contact},companies,{company}\n")
+    path = write(tmp_path / "rows.csv", HEADER + "".join(lines))
+    result = cli("bulk", str(path), "--json")
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["confirmed"], summary["failed"], summary["not_attempted"]) == (245, 5, 0)
+    # Three batches (100, 100, 50); the five bad rows are named by their batch, never resent.
+    assert summary["requests"] == 3 and summary["rows_per_request"] == pytest.approx(250 / 3, abs=0.01)
+    with (tmp_path / "rows.failures.csv").open(newline="") as handle:
+        report = {int(row["line"]): row for row in csv.DictReader(handle)}
+    assert set(report) == set(bad)
+    for line, company in bad.items():
+        assert report[line]["error_category"] == "VALIDATION_ERROR" and company in report[line]["message"]
+    assert len(cli.emulator.state.all_associations()) == 245
+
+    text = cli("bulk", str(path), "--restart", "--batch-size", "30")
+    assert "9 requests (27.8 rows per request)" in text.stdout, text.stdout
+
+
+def _count_acceptances(state: object) -> Counter[tuple[str, str]]:
+    """Count every association the emulator stores (batch or PUT), by pair: a row accepted twice was sent twice."""
+    accepted: Counter[tuple[str, str]] = Counter()
+    lock = threading.Lock()
+    apply = state.apply  # type: ignore[attr-defined]
+
+    def counting(rows: Iterable[Association], *, batch: bool = False) -> None:
+        rows = list(rows)
+        with lock:
+            accepted.update((row.from_id, row.to_id) for row in rows)
+        apply(rows, batch=batch)
+
+    state.apply = counting  # type: ignore[attr-defined]
+    return accepted
+
+
+def _journaled(journal: Path) -> set[int]:
+    if not journal.exists():
+        return set()
+    return {int(t.split()[0]) for t in journal.read_text().splitlines(keepends=True)[1:] if t.endswith("\n")}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_kill_9_mid_batch_then_resume_resends_at_most_the_batches_in_flight(tmp_path: Path) -> None:
+    rows, kills, batch, concurrency = 6_000, 3, 100, 2
+    # 20 batches a second: 60 batches take 3 s, so three kills land mid-run.
+    config = EmulatorConfig(rate_limit=20, rate_window_s=1.0, seed=11, seed_objects={"0-1": rows, "0-2": rows})
+    with run_emulator_in_thread(config) as emulator:
+        accepted = _count_acceptances(emulator.state)
+        contacts, companies = emulator.state.object_ids("0-1"), emulator.state.object_ids("0-2")
+        text = "".join(f"contacts,{c},companies,{k}\n" for c, k in zip(contacts, companies, strict=True))
+        path = write(tmp_path / "rows.csv", HEADER + text)
+        journal = tmp_path / "rows.csv.journal"
+        command = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--no-progress"]
+        command += ["--base-url", emulator.base_url, "--token", emulator.token, "--concurrency", str(concurrency)]
+        snapshots: list[tuple[set[int], Counter[tuple[str, str]]]] = []
+        for kill in range(kills):
+            resume = ["--resume"] if kill else []
+            process = subprocess.Popen([*command, *resume], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                target = len(_journaled(journal)) + 700
+                deadline = time.monotonic() + 20
+                while len(_journaled(journal)) < target:
+                    assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                    assert time.monotonic() < deadline, "the bulk run made no progress"
+                    time.sleep(0.01)
+                process.send_signal(signal.SIGKILL)
+            finally:
+                process.kill()
+                process.wait(timeout=10)
+            time.sleep(0.3)  # requests the dead process left in flight reach the server
+            snapshots.append((_journaled(journal), Counter(accepted)))
+        confirmed_before = _journaled(journal)
+        result = Cli(emulator)("bulk", str(path), "--resume", "--json")
+        assert result.exit_code == 0, result.output
+
+    assert json.loads(result.stdout)["skipped_already_confirmed"] == len(confirmed_before)
+    assert _journaled(journal) == set(range(2, rows + 2))  # every row confirmed, each once in the journal
+    assert len(journal.read_text().splitlines()) == rows + 1
+    pairs = list(zip(contacts, companies, strict=True))
+    assert all(accepted[pair] >= 1 for pair in pairs)
+    # A row journaled when a run was killed was never sent by a later run ...
+    for journaled, then in snapshots:
+        assert not [line for line in journaled if accepted[pairs[line - 2]] != then[pairs[line - 2]]]
+    # ... so the rows sent twice are those of batches whose answer a kill cut off: at most the batches in flight,
+    # --concurrency of them.
+    resent = sum(count - 1 for count in accepted.values())
+    print(f"rows resent after {kills} kills: {resent}")
+    assert resent <= kills * concurrency * batch, resent
