@@ -25,7 +25,8 @@ ANSWERED = 20  # requests the proxy forwards before it starts to hang
 
 
 class _HangingProxy:
-    """Forwards the first ``answered`` PUTs to an emulator, then accepts every request and never answers."""
+    """Forwards the first ``answered`` requests (PUTs, batch POSTs) to an emulator, then accepts every request and
+    never answers."""
 
     def __init__(self, upstream: str, answered: int) -> None:
         self.release = threading.Event()
@@ -49,12 +50,14 @@ class _HangingProxy:
                     proxy.release.wait(60)
                     return
                 headers = {"Authorization": self.headers["Authorization"], "Content-Type": "application/json"}
-                answer = httpx.put(upstream + self.path, content=body, headers=headers)
+                answer = httpx.request(self.command, upstream + self.path, content=body, headers=headers)
                 self.send_response(answer.status_code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer.content)))
                 self.end_headers()
                 self.wfile.write(answer.content)
+
+            do_POST = do_PUT
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -83,18 +86,29 @@ def _journaled(journal: Path) -> set[int]:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize(("signum", "batch"), [(signal.SIGINT, 1), (signal.SIGTERM, 1), (signal.SIGINT, 2)])
 def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
-    emulator: RunningEmulator, tmp_path: Path, signum: int
+    emulator: RunningEmulator, tmp_path: Path, signum: int, batch: int
 ) -> None:
+    # batch 1: a request per row; batch 2: 30 batches of two rows, the first ten answered, then four hang.
+    answered = ANSWERED // batch
     contacts = emulator.state.object_ids("0-1")[:ROWS]
     companies = emulator.state.object_ids("0-2")[:ROWS]
     lines = "".join(f"contacts,{c},companies,{k}\n" for c, k in zip(contacts, companies, strict=True))
     path = write(tmp_path / "rows.csv", "from_type,from_id,to_type,to_id\n" + lines)
     journal = tmp_path / "rows.csv.journal"
-    with _HangingProxy(emulator.base_url, ANSWERED) as proxy:
+    with _HangingProxy(emulator.base_url, answered) as proxy:
         command = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--no-progress", "--json"]
-        command += ["--base-url", proxy.base_url, "--token", emulator.token, "--concurrency", "4", "--batch-size", "1"]
+        command += [
+            "--base-url",
+            proxy.base_url,
+            "--token",
+            emulator.token,
+            "--concurrency",
+            "4",
+            "--batch-size",
+            str(batch),
+        ]
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
         )
@@ -113,7 +127,7 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
     assert "Traceback" not in stderr and "Interrupted" in stderr
     summary = json.loads(stdout)
     assert summary["interrupted"] is True and summary["confirmed"] == ANSWERED
-    assert summary["unfinished"] == 4 and summary["not_attempted"] == ROWS - ANSWERED - 4
+    assert summary["unfinished"] == 4 * batch and summary["not_attempted"] == ROWS - ANSWERED - 4 * batch
     assert summary["confirmed"] + summary["unfinished"] + summary["not_attempted"] == ROWS
     confirmed = _journaled(journal)
     assert len(confirmed) == ANSWERED
