@@ -3,7 +3,8 @@
 1. starts ``hubspot-associations emulator`` on a free port (100 requests per 1 s window, 10 % injected faults:
    JSON 500/503, Cloudflare HTML 502/520, dropped connections);
 2. creates one default and one labelled association with ``hubspot-associations associate``;
-3. writes a 2,000-row sample CSV (plus 5 rows naming records that do not exist) and runs ``bulk`` on it;
+3. writes a 2,000-row sample CSV (plus 5 rows naming records that do not exist) and runs ``bulk`` on it, in batches
+   of 100 rows per request (``--batch-size``, the default), each row still with its own outcome;
 4. prints a summary from the emulator's own counters, then stops the emulator.
 
 Run: ``.venv/bin/python examples/demo.py [--rows N]``.
@@ -131,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = {int(k): int(v) for k, v in dict(after["counts_by_status"]).items()}  # type: ignore[call-overload]
     counts_before = {int(k): int(v) for k, v in dict(before["counts_by_status"]).items()}  # type: ignore[call-overload]
     absorbed = sum(n - counts_before.get(s, 0) for s, n in counts.items() if s == 0 or s == 429 or s >= 500)
+    requests = sum(counts.values()) - sum(counts_before.values())
     total_rows = options.rows + BAD_ROWS
     print("\n── demo summary " + "─" * 50)
     print(f"rows in sample CSV     {total_rows} ({BAD_ROWS} name records that do not exist)")
@@ -138,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rows failed            {failed} (see the failure report; expected: {BAD_ROWS})")
     print(f"retries absorbed       {absorbed} (injected faults, dropped connections and 429s the SDK retried)")
     print(f"429s from the emulator {counts.get(429, 0) - counts_before.get(429, 0)}")
+    print(f"requests for the rows  {requests} ({total_rows / max(requests, 1):.1f} rows per request, batches of 100)")
     print(
         f"bulk time              {bulk_seconds:.1f} s ({total_rows / bulk_seconds:.0f} rows/s at a {RATE_LIMIT} limit)"
     )

@@ -36,7 +36,7 @@ from hubspot_associations import (
     StoppedError,
     run_wide_failure,
 )
-from hubspot_associations._bulk._batches import Batcher, RunState, Unit
+from hubspot_associations._bulk._batches import HOLD_BATCHES, Batcher, RunState, Unit
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 from tests.support import FakeClock, clock_seams, pair_result
 
@@ -269,8 +269,8 @@ def test_memory_stays_flat_rows_are_held_only_while_their_batch_is_in_flight() -
     with HubSpotAssociations("pat-test", http_client=httpx.Client(transport=httpx.MockTransport(server))) as client:
         for _ in client.associate_many(iter(rows), concurrency=concurrency, batch_size=batch_size):
             seen += 1
-            # Units in flight or waiting for the caller (2 x concurrency slots), plus one batch's worth held.
-            assert rows.pulled - seen <= 2 * concurrency * batch_size + batch_size + 1
+            # Units in flight or waiting for the caller (2 x concurrency slots), plus what the batcher may hold.
+            assert rows.pulled - seen <= 2 * concurrency * batch_size + HOLD_BATCHES * batch_size + 1
     assert seen == 20_000
 
 
@@ -292,27 +292,30 @@ def test_a_stop_reports_rows_held_for_a_batch_not_attempted() -> None:
     assert all(o.ok for o in outcomes if o not in stopped)
 
 
-def test_the_batcher_groups_by_operation_and_pair_and_holds_at_most_a_batch() -> None:
-    state = RunState(3, None)
-    batcher = Batcher(state)
-    rows = [
-        AssociationRow("contacts", 1, "companies", 2),
-        AssociationRow("contacts", 3, "companies", 4, [1]),
-        AssociationRow("contacts", 5, "deals", 6),
-        AssociationRow("contacts", "x", "companies", 4),
-        AssociationRow("contacts", 7, "companies", 8),
-    ]
+def test_the_batcher_groups_by_operation_and_pair_and_holds_a_bounded_number_of_rows() -> None:
+    batcher = Batcher(RunState(2, None))
+    kinds = [("companies", []), ("companies", [1]), ("deals", [])] * 2
+    rows = [AssociationRow("contacts", 10 + n, to_type, 20 + n, specs) for n, (to_type, specs) in enumerate(kinds)]
+    rows.insert(3, AssociationRow("contacts", "x", "companies", 4))
     taken = [batcher.add(index, row) for index, row in enumerate(rows)]
-    assert taken[:3] == [None, None, None]
     invalid = taken[3]
     assert isinstance(invalid, AssociationOutcome) and isinstance(invalid.error, InvalidInputError)
-    # A fourth row held: more than a batch's worth, so the fullest group goes out short.
-    unit = taken[4]
-    assert isinstance(unit, Unit) and unit.key == ("associate_default_batch", "contacts", "companies")
-    assert [index for index, _, _ in unit.entries] == [0, 4]
-    held = batcher.drain()
-    assert sorted(o.index for o in held) == [1, 2] and all(isinstance(o.error, StoppedError) for o in held)
-    assert batcher.flush() is None
+    assert [(unit.key, [i for i, _, _ in unit.entries]) for unit in taken if isinstance(unit, Unit)] == [
+        (("associate_default_batch", "contacts", "companies"), [0, 4]),
+        (("associate_batch", "contacts", "companies"), [1, 5]),
+        (("associate_default_batch", "contacts", "deals"), [2, 6]),
+    ]
+    # Rows of many pairs (custom object types 2-100, 2-101, ...): past HOLD_BATCHES batches' worth held, the
+    # fullest group goes out short, so held rows never pile up; a stop reports the rest not attempted.
+    many = Batcher(RunState(2, None))
+    many.add(0, AssociationRow("contacts", 1, "2-100", 2))
+    results = [many.add(n, AssociationRow("contacts", 1, f"2-{100 + n}", 2)) for n in range(1, 2 * HOLD_BATCHES + 1)]
+    assert results[:-1] == [None] * (2 * HOLD_BATCHES - 1)
+    short = results[-1]
+    assert isinstance(short, Unit) and [i for i, _, _ in short.entries] == [0]
+    held = many.drain()
+    assert len(held) == 2 * HOLD_BATCHES and all(isinstance(o.error, StoppedError) for o in held)
+    assert many.flush() is None
 
 
 def test_bad_arguments_are_refused_before_anything_is_sent() -> None:

@@ -2,8 +2,10 @@
 
 * :class:`Batcher` groups the rows as they are read by operation and object-type pair (default rows go through
   ``batch/associate/default``, labelled rows through ``batch/create`` with each row's own types) into
-  :class:`Unit` s of up to the run's batch size. It holds at most one batch's worth of rows that are not yet in
-  flight (past that, the fullest group goes out short), so memory stays flat whatever the input's size and mix.
+  :class:`Unit` s of up to the run's batch size. It holds at most :data:`HOLD_BATCHES` batches' worth of rows that
+  are not yet in flight (past that, the fullest group goes out short), so memory stays flat whatever the input's
+  size and mix, and a file mixing a few kinds of row (default and labelled, two object pairs) still sends full
+  batches.
 * :func:`unit_steps` is one unit's life as a generator that does no I/O: it yields a request to send (a
   :class:`PreparedCall`) and is sent back the answer (an :class:`APIResponse`, or the typed error), or it yields
   the outcomes it has decided. The sync engine drives it with ``client._send``, the async one with ``await``, so
@@ -51,6 +53,9 @@ Key = tuple[str, str, str]
 Answer = APIResponse[Any] | HubSpotError | InvalidInputError | OAuthRefreshError
 Step = Generator["PreparedCall[Any] | list[AssociationOutcome]", "Answer | None", None]
 
+HOLD_BATCHES = 4
+"""How many batches' worth of rows the batcher may hold while their groups fill up."""
+
 # A 400 saying the batch has more inputs than HubSpot takes ("Batch input of 200 inputs exceeds the limit of 100").
 _OVER_CAP = re.compile(r"\b(exceed(s|ed)?|too many|more than|limit|maximum|at most)\b", re.IGNORECASE)
 _CAP_NUMBER = re.compile(r"\b(?:limit of|maximum of|at most|max(?:imum)?:?)\s*([0-9]{1,6})\b", re.IGNORECASE)
@@ -62,6 +67,7 @@ class BulkStats:
 
     Attributes:
         requests: HTTP requests sent (retries included).
+        retries: requests that repeated an earlier one (after a 429, a 5xx, a dropped connection).
         batches: batch requests among them.
         resent_alone: rows sent again alone through the single-record PUT (left unconfirmed by their batch, or
             down to one row after a whole-batch 400).
@@ -71,6 +77,7 @@ class BulkStats:
     """
 
     requests: int = 0
+    retries: int = 0
     batches: int = 0
     resent_alone: int = 0
     splits: int = 0
@@ -94,6 +101,7 @@ class RunState:
         attempts = getattr(answer, "attempts", None)
         with self.lock:
             self.stats.requests += attempts or 0
+            self.stats.retries += max((attempts or 0) - 1, 0)
             self.stats.batches += bool(batch and attempts)
             self.stats.resent_alone += alone
 
@@ -161,7 +169,7 @@ class Batcher:
         size = self._state.size
         if len(group) >= size:
             return self._take(key)
-        if self._held > size:  # rows of many pairs: the fullest goes out short rather than rows piling up
+        if self._held > HOLD_BATCHES * size:  # rows of many pairs: the fullest goes out short, rows never pile up
             return self._take(max(self._groups, key=lambda k: len(self._groups[k])))
         return None
 

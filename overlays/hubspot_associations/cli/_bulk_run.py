@@ -151,9 +151,7 @@ def run_bulk(
     started = time.monotonic()
     journal = Journal(journal_path, journal_mode)  # OutputWriteError here: nothing is sent yet
     report = FailureReport(report_path)
-    counts = dict.fromkeys(
-        ("ok", "failed", "problems", "skipped", "retries", "pulled", "blocked", "stopped", "unrecorded"), 0
-    )
+    counts = dict.fromkeys(("ok", "failed", "problems", "skipped", "pulled", "blocked", "stopped", "unrecorded"), 0)
     stopped_unsent = 0
     stop = threading.Event()
     stopped_by: list[str] = []
@@ -231,7 +229,6 @@ def run_bulk(
                 except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
                     counts["unrecorded"] += 1
                     could_not_write(exc)
-                counts["retries"] += max(outcome.attempts - 1, 0)
                 if on_outcome is not None:
                     on_outcome(outcome)
                 notices.check()
@@ -260,7 +257,7 @@ def run_bulk(
         confirmed=counts["ok"],
         failed=counts["failed"] + counts["problems"],
         skipped=counts["skipped"],
-        retries=counts["retries"],
+        retries=stats.retries,
         seconds=time.monotonic() - started,
         interrupted=interrupted.is_set(),
         report_path=report_path if report_kept else None,
