@@ -119,8 +119,9 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + README table
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client (bulk on batches too); results.md + README table
 	$(PYTHON) bench/run.py --readme
+	$(PYTHON) -m bench.bulk_batches --scale 1 --slow-rows 1000
 
 .PHONY: bench-cold
 bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
