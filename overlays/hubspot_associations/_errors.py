@@ -5,6 +5,7 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
     HubSpotError
       APIConnectionError          transport failure, no HTTP status
         APITimeoutError
+        CertificateVerificationError  the server's TLS certificate is not trusted (never retried)
       APIStatusError              any non-2xx answer
         BadRequestError           400 (HubSpot also uses it for unknown record ids)
         AuthenticationError       401
@@ -44,6 +45,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CertificateVerificationError",
     "ConflictError",
     "HubSpotError",
     "NotFoundError",
@@ -89,7 +91,7 @@ class HubSpotError(Exception):
         state: dict[str, Any] = {k: None if k in ("request", "response") else v for k, v in self.__dict__.items()}
         headers = state.get("headers")
         if isinstance(headers, httpx.Headers):
-            state["headers"] = list(headers.multi_items())
+            state["headers"] = list(headers.raw)  # the bytes as sent: decoded text may not encode back
         return (_rebuild, (type(self), state))
 
 
@@ -135,6 +137,24 @@ class APITimeoutError(APIConnectionError):
         self.attempt_seconds = None
         self.wait_seconds = None
         self.last_error = None
+
+
+class CertificateVerificationError(APIConnectionError):
+    """The server's TLS certificate failed verification (untrusted issuer, self-signed, expired, wrong host name).
+
+    Never retried: every attempt would get the same certificate. The usual causes are a proxy or security appliance
+    that intercepts TLS with its own CA (give its CA bundle to the client: ``SSL_CERT_FILE``, or
+    ``http_client=httpx.Client(verify=ssl_context)``), or a ``base_url`` that names the wrong host.
+
+    Attributes:
+        reason: what the TLS library said, e.g. ``"self-signed certificate"``.
+    """
+
+    reason: str
+
+    def __init__(self, message: str, *, reason: str, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+        self.reason = reason
 
 
 class _AnswerError(HubSpotError):
