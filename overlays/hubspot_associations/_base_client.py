@@ -28,6 +28,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    CertificateVerificationError,
     HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
@@ -331,11 +332,20 @@ class BaseClient(Generic[HttpT, SleepT]):
         deadline.end_attempt()
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc, scrub=self._scrub)
-        from ._policy import retry_delay, should_retry  # the error path only, as in _outcome
+        from ._policy import certificate_failure, retry_delay, should_retry  # the error path only, as in _outcome
 
         if isinstance(exc, httpx.TimeoutException) and deadline.remaining() <= 0:
             # The attempt's timeouts were cut to the budget left: this is the call's deadline, not the server's.
             raise deadline.exceeded(request, f"waiting for an answer ({type(exc).__name__})") from exc
+        untrusted = certificate_failure(exc)
+        if untrusted is not None:
+            reason = str(untrusted.verify_message or untrusted.reason or untrusted)
+            message = (
+                f"TLS certificate of {request.url.host} failed verification: {reason}. Not retried (every attempt "
+                "gets the same certificate): if a proxy intercepts TLS, give its CA bundle to the client "
+                "(SSL_CERT_FILE, or http_client=httpx.Client(verify=...)); else check base_url's host"
+            )
+            raise self._final(CertificateVerificationError(message, reason=reason, request=request), attempt) from exc
         if not should_retry(status=None, attempt=attempt, max_retries=self.max_retries, exception=exc):
             kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
             error = kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request)
