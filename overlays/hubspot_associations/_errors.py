@@ -59,6 +59,9 @@ __all__ = [
 ]
 
 
+_MAX_REASON_VALUES = 10  # a batch may name hundreds of ids: str() shows this many per reason, then a count
+
+
 def _rebuild(cls: type[HubSpotError], state: dict[str, Any]) -> HubSpotError:
     """Unpickle without calling ``__init__`` (whose signature differs per class)."""
     error = cls.__new__(cls)
@@ -246,7 +249,12 @@ class APIStatusError(_AnswerError):
         prefix = f"{self.status_code} {self.category}" if self.category else str(self.status_code)
         # Fallback messages already start with "HTTP <status>"; don't say it twice.
         text = self.message if self.message.startswith(f"HTTP {self.status_code}") else f"{prefix}: {self.message}"
-        return self._cite(text)
+        reasons = "; ".join(self._reasons())
+        return self._cite(f"{text}; {reasons}" if reasons else text)
+
+    def _reasons(self) -> list[str]:
+        """The specific reasons the body gives beyond its message (``KEY: values``), for :meth:`__str__`."""
+        return []
 
     def __repr__(self) -> str:
         # Deliberately field-by-field: the request (and its Authorization header) must never leak into logs.
@@ -257,7 +265,13 @@ class APIStatusError(_AnswerError):
 
 
 class BadRequestError(APIStatusError):
-    """400. HubSpot also answers 400 ``VALIDATION_ERROR`` (not 404) for unknown or wrong-type record ids.
+    """400. HubSpot also answers 400 ``VALIDATION_ERROR`` (not 404) for unknown or wrong-type record ids, and for
+    association types unknown for the pair or of the wrong category.
+
+    Its message says only "One or more associations are invalid"; ``str(error)`` adds the reasons HubSpot gave in
+    ``context``, e.g. ``400 VALIDATION_ERROR: One or more associations are invalid; INVALID_ASSOCIATION_TYPE_ID:
+    USER_DEFINED=987654 is not a valid association definition id (correlation id ...)`` (at most 10 values per
+    reason, then how many more).
 
     Attributes:
         invalid_object_ids: values of ``context["INVALID_OBJECT_IDS"]`` (top level and ``errors[]``), as sent,
@@ -277,6 +291,18 @@ class BadRequestError(APIStatusError):
         self.invalid_association_type_ids = context_values(
             contexts, ("INVALID_ASSOCIATION_TYPE_ID", "INVALID_ASSOCIATION_TYPE_IDS")
         )
+
+    def _reasons(self) -> list[str]:
+        reasons = []
+        for key, values in (
+            ("INVALID_OBJECT_IDS", self.invalid_object_ids),
+            ("INVALID_ASSOCIATION_TYPE_ID", self.invalid_association_type_ids),
+        ):
+            if values:
+                shown = ", ".join(values[:_MAX_REASON_VALUES])
+                more = len(values) - _MAX_REASON_VALUES
+                reasons.append(f"{key}: {shown}" + (f" and {more} more" if more > 0 else ""))
+        return reasons
 
 
 class AuthenticationError(APIStatusError):
