@@ -8,6 +8,7 @@ The property test of every kind of hostile answer is in ``tests/test_properties.
 
 from __future__ import annotations
 
+import logging
 import pickle
 import socket
 import threading
@@ -155,3 +156,17 @@ def test_redacted_copies_of_any_headers() -> None:
     ]
     # A plain mapping of text (any characters) is kept as UTF-8, not dropped.
     assert redact_headers({"X-B": "٣", "Cookie": "é"}).raw == [(b"X-B", "٣".encode()), (b"Cookie", b"[redacted]")]
+
+
+def test_log_lines_show_control_bytes_escaped(caplog: pytest.LogCaptureFixture) -> None:
+    value = CONTROLS["newline"] + b"\x1b[31m"
+    http = httpx.Client(transport=_mock(429, value))
+    with (
+        caplog.at_level(logging.DEBUG, logger="hubspot_associations"),
+        HubSpotAssociations(TOKEN, http_client=http, max_retries=1, **clock_seams(FakeClock())) as client,
+        pytest.raises(RateLimitError),
+    ):
+        client.associate_default(*PAIR)
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 3 and any("correlation_id=cid-x\\x0d\\x0ay: z\\x1b[31m" in line for line in lines)
+    assert not any(char in line for line in lines for char in "\r\n\x1b")
