@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import pickle
 import socket
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -24,7 +23,7 @@ from hubspot_associations import (
     RateLimitError,
 )
 from hubspot_associations._secrets import redact_headers
-from tests.support import FakeClock, clock_seams
+from tests.support import FakeClock, clock_seams, raw_server
 
 TOKEN = "pat-na1-00000000-1111-2222-3333-444444444444"
 PAIR = ("contacts", "101", "companies", "202")
@@ -60,47 +59,25 @@ def _check(error: BadRequestError | RateLimitError, value: bytes) -> None:
     assert copy.headers.raw == error.headers.raw
 
 
-@pytest.fixture
-def raw_server() -> Iterator[tuple[str, list[bytes]]]:
-    """``(base_url, answers)``: a socket on 127.0.0.1 that sends ``answers[0]`` as it is to every request."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    answers: list[bytes] = []
-    done = threading.Event()
-
-    def serve() -> None:
-        while not done.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
+def _send_after_the_request(answer: bytes) -> Callable[[socket.socket], None]:
+    def send(connection: socket.socket) -> None:
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:
                 return
-            with connection:
-                received = b""
-                while b"\r\n\r\n" not in received:
-                    chunk = connection.recv(65536)
-                    if not chunk:
-                        break
-                    received += chunk
-                connection.sendall(answers[0])
+            received += chunk
+        connection.sendall(answer)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", answers
-    finally:
-        done.set()
-        thread.join()
-        listener.close()
+    return send
 
 
 @pytest.mark.parametrize("value", list(VALUES.values()), ids=list(VALUES))
-def test_any_header_bytes_over_a_real_socket(raw_server: tuple[str, list[bytes]], value: bytes) -> None:
-    base_url, answers = raw_server
+def test_any_header_bytes_over_a_real_socket(value: bytes) -> None:
     head = b"".join(name + b": " + item + b"\r\n" for name, item in _answer(value, b"X-Other"))
-    answers.append(b"HTTP/1.1 400 Bad Request\r\n" + head + b"Content-Length: %d\r\n\r\n" % len(BODY) + BODY)
+    answer = b"HTTP/1.1 400 Bad Request\r\n" + head + b"Content-Length: %d\r\n\r\n" % len(BODY) + BODY
     with (
+        raw_server(_send_after_the_request(answer)) as base_url,
         HubSpotAssociations(TOKEN, base_url=base_url, max_retries=0, **clock_seams(FakeClock())) as client,
         pytest.raises(BadRequestError) as caught,
     ):

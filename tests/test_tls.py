@@ -13,6 +13,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -27,7 +28,7 @@ from hubspot_associations import (
     HubSpotAssociations,
     run_wide_failure,
 )
-from tests.support import DEFAULT_BODY, FakeClock, clock_seams
+from tests.support import DEFAULT_BODY, FakeClock, clock_seams, raw_server
 
 TOKEN = "pat-na1-00000000-1111-2222-3333-444444444444"
 PAIR = ("contacts", "101", "companies", "202")
@@ -123,39 +124,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def resetting_server() -> Iterator[str]:
-    """``http://127.0.0.1:<port>`` that accepts each connection and closes it without a word."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    done = threading.Event()
-
-    def serve() -> None:
-        while not done.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            connection.close()  # linger 0: the client sees a reset
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        done.set()
-        thread.join()
-        listener.close()
+def _reset(connection: socket.socket) -> None:
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # linger 0
 
 
 @pytest.mark.parametrize("fault", ["refused", "reset"])
-def test_refused_and_reset_connections_are_still_retried(fault: str, request: pytest.FixtureRequest) -> None:
-    base_url = f"http://127.0.0.1:{_free_port()}" if fault == "refused" else request.getfixturevalue("resetting_server")
+def test_refused_and_reset_connections_are_still_retried(fault: str) -> None:
     clock = FakeClock()
     with (
+        nullcontext(f"http://127.0.0.1:{_free_port()}") if fault == "refused" else raw_server(_reset) as base_url,
         HubSpotAssociations(TOKEN, base_url=base_url, max_retries=2, **clock_seams(clock)) as client,
         pytest.raises(APIConnectionError) as caught,
     ):
