@@ -96,7 +96,7 @@ def config_from_args(argv: list[str] | None = None) -> tuple[EmulatorConfig, str
             faults=args.faults,
             latency_s=args.latency_ms / 1000.0,
             seed=args.seed,
-            api_versions=args.api_versions,
+            api_versions=None if args.api_versions is None else tuple(args.api_versions),
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -105,9 +105,7 @@ class EmulatorConfig:
     oauth_token_lifetime_s: int = OAUTH_TOKEN_LIFETIME_S
     portal_labels: Mapping[tuple[str, str], tuple[PortalLabel, ...]] = attrs.field(factory=_default_portal_labels)
     default_scopes: frozenset[str] = DEFAULT_SCOPES
-    api_versions: tuple[str, ...] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(tuple), validator=_check_api_versions
-    )
+    api_versions: tuple[str, ...] | None = attrs.field(default=None, validator=_check_api_versions)
 
     def served_api_versions(self) -> list[ApiVersion]:
         """The :class:`ApiVersion` of each version served, in the SDK's order (oldest first)."""
