@@ -37,7 +37,8 @@ class ApiVersion:
     __slots__ = ("name", "prefixes")
 
     def __init__(self, name: str, objects: str, associations: str) -> None:
-        self.name = name
+        self.name: str = name
+        """As HubSpot writes it: ``"v4"``, ``"2026-09"``."""
         self.prefixes: tuple[tuple[str, str], ...] = ((V4_OBJECTS, objects), (V4_ASSOCIATIONS, associations))
         """``(v4 prefix, this version's prefix)`` for each path family."""
 
