@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from examples.demo import BAD_ROWS, write_sample_csv
+from hubspot_associations.cli import app
 from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
 from tests.cli.cli_support import Cli, write
 
@@ -109,3 +111,9 @@ def test_a_journal_written_under_v4_resumes_under_2026_09(tmp_path: Path) -> Non
     resent = {f"contacts,{p.split('/')[5]},companies,{p.split('/')[-1]}" for p in sent}
     assert not resent & {lines[line - 1] for line in confirmed}  # no row the v4 run confirmed is sent again
     assert sorted(_journal_lines(journal)) == list(range(2, 42))
+
+
+def test_the_emulator_command_passes_api_version_through() -> None:
+    result = CliRunner().invoke(app, ["emulator", "--port", "0", "--api-version", "2026-9"])
+    assert result.exit_code == 2
+    assert "'v4', '2026-03', '2026-09'" in result.output
