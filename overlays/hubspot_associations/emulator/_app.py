@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .._api_versions import V4_OBJECTS, ApiVersion
+from .._api_versions import API_VERSIONS, V4_OBJECTS, ApiVersion
 from . import _errors
 from . import _facts as facts
 from ._catalog import Catalog, ObjectType
@@ -94,15 +94,15 @@ class _Emulator:
 
     # -- association PUTs ----------------------------------------------------------------------------------------
 
-    async def put_default(self, request: Request, version: ApiVersion) -> Response:
+    async def put_default(self, request: Request) -> Response:
         """``PUT .../associations/default/{toObjectType}/{toObjectId}``."""
-        return await self._put(request, version, labelled=False)
+        return await self._put(request, labelled=False)
 
-    async def put_labelled(self, request: Request, version: ApiVersion) -> Response:
+    async def put_labelled(self, request: Request) -> Response:
         """``PUT .../associations/{toObjectType}/{toObjectId}`` with a JSON array of specs."""
-        return await self._put(request, version, labelled=True)
+        return await self._put(request, labelled=True)
 
-    async def _put(self, request: Request, version: ApiVersion, *, labelled: bool) -> Response:
+    async def _put(self, request: Request, *, labelled: bool) -> Response:
         started = self.state.clock.time()
         correlation_id, headers = _new_correlation()
         if self.config.latency_s > 0:
@@ -124,7 +124,7 @@ class _Emulator:
             return _error(_errors.service_unavailable(), correlation_id, headers)
         if fault == "drop":
             return DroppedResponse(headers)
-        response = await self._associate(request, version, grant, labelled, started, correlation_id, headers)
+        response = await self._associate(request, grant, labelled, started, correlation_id, headers)
         if fault == "drop_after_commit":
             return DroppedResponse(headers)
         return response
@@ -145,7 +145,6 @@ class _Emulator:
     async def _associate(
         self,
         request: Request,
-        version: ApiVersion,
         grant: TokenGrant,
         labelled: bool,
         started: float,
@@ -181,7 +180,7 @@ class _Emulator:
             return _error(_errors.invalid_object_ids(invalid), correlation_id, headers)
         from_id, to_id = str(int(from_id)), str(int(to_id))
         if labelled:
-            return self._labelled(request, version, from_type, from_id, to_type, to_id, specs, correlation_id, headers)
+            return self._labelled(request, from_type, from_id, to_type, to_id, specs, correlation_id, headers)
         return self._default(from_type, from_id, to_type, to_id, started, correlation_id, headers)
 
     def _default(
@@ -210,7 +209,6 @@ class _Emulator:
     def _labelled(
         self,
         request: Request,
-        version: ApiVersion,
         from_type: ObjectType,
         from_id: str,
         to_type: ObjectType,
@@ -233,7 +231,7 @@ class _Emulator:
         self.state.apply(
             Association(pair[0], from_id, pair[1], to_id, category, type_id) for category, type_id in specs
         )
-        path = version.path(f"{V4_OBJECTS}{pair[0]}/{from_id}/associations/{pair[1]}/{to_id}")
+        path = _served_version(request).path(f"{V4_OBJECTS}{pair[0]}/{from_id}/associations/{pair[1]}/{to_id}")
         headers["Location"] = f"{request.base_url}{path.removeprefix('/')}"
         body = {
             "fromObjectTypeId": pair[0],
@@ -333,13 +331,23 @@ def _default_result(from_id: str, to_id: str, type_id: int) -> dict[str, Any]:
     }
 
 
-def _on_version(handler: Callable[[Request, ApiVersion], Awaitable[Response]], version: ApiVersion) -> Handler:
-    """``handler`` serving ``version``'s path of its operation."""
+_API_VERSION_KEY = "hubspot_associations.api_version"
+
+
+def _on_version(handler: Handler, version: ApiVersion) -> Handler:
+    """``handler`` serving ``version``'s path of its operation; :func:`_served_version` tells it which version."""
 
     async def endpoint(request: Request) -> Response:
-        return await handler(request, version)
+        request.scope[_API_VERSION_KEY] = version
+        return await handler(request)
 
     return endpoint
+
+
+def _served_version(request: Request) -> ApiVersion:
+    """The HubSpot API version whose path ``request`` came in on (v4 for a handler not served per version)."""
+    version = request.scope.get(_API_VERSION_KEY)
+    return version if isinstance(version, ApiVersion) else API_VERSIONS["v4"]
 
 
 def _oauth_error(error: _errors.ErrorBody, correlation_id: str, headers: dict[str, str]) -> JSONResponse:
@@ -366,7 +374,7 @@ def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None
     # HubSpot's operations by their v4 path; each is served on every version of ``config.api_versions`` (all the
     # SDK knows by default), at the path ``ApiVersion.path`` gives it, the same mapping the SDK applies.
     objects = f"{V4_OBJECTS}{{from_type}}/{{from_id}}/associations"
-    operations: list[tuple[str, Callable[[Request, ApiVersion], Awaitable[Response]], str]] = [
+    operations: list[tuple[str, Handler, str]] = [
         (f"{objects}/default/{{to_type}}/{{to_id}}", emulator.put_default, "PUT"),
         (f"{objects}/{{to_type}}/{{to_id}}", emulator.put_labelled, "PUT"),
     ]
