@@ -9,8 +9,9 @@ only the prefix (``docs/api-versions.md``):
 
 :meth:`ApiVersion.path` applies that mapping to whatever path an operation's ``_get_kwargs`` returns, so an
 operation added to the spec is served on every version with no code of its own (``BaseClient._call`` calls it for
-every request, before the URL is built). Adding HubSpot's next version is one line in :data:`_VERSIONS`. The spec lists the same table
-under ``x-hubspot-api-versions`` for API owners; ``tests/test_api_versions.py`` keeps the two equal.
+every request, before the URL is built). Adding HubSpot's next version is one line in :data:`_VERSIONS`. The spec
+lists the same table under ``x-hubspot-api-versions`` for API owners; ``tests/test_api_versions.py`` keeps the two
+equal.
 """
 
 from __future__ import annotations
