@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from spec_versions import api_versions, spec_on_every_version, version_path, versioned_operations
 
 from hubspot_associations import (
@@ -189,6 +191,18 @@ def test_an_unknown_version_is_refused_before_any_request(typo: object) -> None:
     assert server.calls == 0
     assert info.value.argument == "api_version"
     assert "'v4', '2026-03', '2026-09'" in info.value.reason
+
+
+@given(st.one_of(st.text(max_size=200), st.binary(max_size=50), st.integers(), st.none(), st.lists(st.text())))
+def test_any_other_value_is_an_invalid_input_error_and_nothing_else(value: object) -> None:
+    """The version parser takes hostile input (CLI arguments, environment): one typed, short error, always."""
+    if isinstance(value, str) and value in API_VERSIONS:
+        assert api_versions_module.api_version_of(value).name == value
+        return
+    with pytest.raises(InvalidInputError) as info:
+        api_versions_module.api_version_of(value)
+    assert info.value.reason.startswith("must be one of 'v4', '2026-03', '2026-09'; got ")
+    assert len(str(info.value)) < 160
 
 
 def test_a_near_miss_is_named() -> None:
