@@ -31,10 +31,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spec_versions import EXTENSION, api_versions, versioned_operations
+from spec_versions import EXTENSION, METHODS, api_versions, versioned_operations
 
 DEFAULT_SPEC = "openapi/hubspot-crm-associations-v4.yaml"
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 DOC_KEYS = ("summary", "description", "title", "example", "examples")
 FORMAT_WIDENINGS = {("int32", "int64"), ("float", "double")}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spec_versions import METHODS, api_versions, version_path
+from spec_versions import api_versions, versioned_operations
 
 DEFAULT_SPEC = "openapi/hubspot-crm-associations-v4.yaml"
 DEFAULT_REDOC = "node_modules/redoc/bundles/redoc.standalone.js"
@@ -89,23 +89,20 @@ def with_version_paths(spec: dict[str, Any]) -> dict[str, Any]:
             *rows,
         ]
     )
-    for v4_path, item in (shown.get("paths") or {}).items():
-        for method in METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if not isinstance(operation, dict):
-                continue
-            table = [f"| `{_cell(v['name'])}` | `{method.upper()} {version_path(v, v4_path)}` |" for v in versions]
-            operation["description"] = "\n".join(
-                [
-                    str(operation.get("description") or "").rstrip(),
-                    "",
-                    "**Path on each HubSpot API version**",
-                    "",
-                    "| version | path |",
-                    "|---|---|",
-                    *table,
-                ]
-            )
+    for op in versioned_operations(spec):
+        operation = shown["paths"][op.v4_path][op.method]
+        table = [f"| `{_cell(name)}` | `{op.method.upper()} {path}` |" for name, path in op.paths.items()]
+        operation["description"] = "\n".join(
+            [
+                str(operation.get("description") or "").rstrip(),
+                "",
+                "**Path on each HubSpot API version**",
+                "",
+                "| version | path |",
+                "|---|---|",
+                *table,
+            ]
+        )
     return shown
 
 
@@ -146,11 +143,11 @@ def build(spec_path: Path, redoc_path: Path, output: Path) -> None:
         bundle = redoc_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecDocsError(f"cannot read Redoc's bundle {redoc_path} ({exc.strerror}): run `make install`") from exc
-    output.parent.mkdir(parents=True, exist_ok=True)
     try:
         shown = with_version_paths(spec)
     except ValueError as exc:
         raise SpecDocsError(f"{spec_path}: {exc}") from exc
+    output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(shown, bundle), encoding="utf-8")
 
 
