@@ -6,6 +6,7 @@ here. ``tests/cli/test_api_version_cli.py`` covers ``--api-version`` of the CLI,
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from hubspot_associations import (
 from hubspot_associations import _api_versions as api_versions_module
 from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
 from hubspot_associations.emulator._command import config_from_args
-from tests.support import DEFAULT_BODY, PAIR, Server, hubspot_error, load_tool
+from tests.support import DEFAULT_BODY, PAIR, Server, default_result, hubspot_error, load_tool, pair_result
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC_PATH = ROOT / "openapi" / "hubspot-crm-associations-v4.yaml"
@@ -51,12 +52,37 @@ LABELLED_PATHS = {
     "2026-03": "/crm/objects/2026-03/contacts/101/associations/companies/202",
     "2026-09": "/crm/objects/2026-09/contacts/101/associations/companies/202",
 }
+BATCH_DEFAULT_PATHS = {
+    "v4": "/crm/v4/associations/contacts/companies/batch/associate/default",
+    "2026-03": "/crm/associations/2026-03/contacts/companies/batch/associate/default",
+    "2026-09": "/crm/associations/2026-09/contacts/companies/batch/associate/default",
+}
+BATCH_CREATE_PATHS = {
+    "v4": "/crm/v4/associations/contacts/companies/batch/create",
+    "2026-03": "/crm/associations/2026-03/contacts/companies/batch/create",
+    "2026-09": "/crm/associations/2026-09/contacts/companies/batch/create",
+}
 VERSIONS = list(DEFAULT_PATHS)
 MANAGER = AssociationSpec("USER_DEFINED", 36)  # the emulator portal's contact -> company label
 
 
 def _answers(request: httpx.Request) -> httpx.Response:
-    return httpx.Response(200, json=DEFAULT_BODY) if "/default/" in request.url.path else httpx.Response(201, json=PAIR)
+    path = request.url.path
+    if path.endswith("/batch/associate/default"):
+        return httpx.Response(200, json={"status": "COMPLETE", "results": [default_result(101, 202)]})
+    if path.endswith("/batch/create"):
+        return httpx.Response(201, json={"status": "COMPLETE", "results": [pair_result(101, 202, ["Manager"])]})
+    return httpx.Response(200, json=DEFAULT_BODY) if "/default/" in path else httpx.Response(201, json=PAIR)
+
+
+def _all_four(client: HubSpotAssociations, from_id: int = 101, to_id: int = 202) -> tuple[Any, Any, Any, Any]:
+    """Every operation once, on one contact and one company: the two PUTs, then the two batches."""
+    return (
+        client.associate_default("contacts", from_id, "companies", to_id),
+        client.associate("contacts", str(from_id), "companies", str(to_id), [MANAGER]),
+        client.associate_default_batch("contacts", "companies", [(from_id, to_id)]),
+        client.associate_batch("contacts", "companies", [(from_id, to_id, [MANAGER])]),
+    )
 
 
 # -- the table: the SDK's, the spec's, every operation ---------------------------------------------------------------
@@ -103,19 +129,29 @@ def test_the_mapping_moves_only_the_prefix() -> None:
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_both_puts_go_to_their_versions_path(version: str) -> None:
+def test_every_operation_goes_to_its_versions_path(version: str) -> None:
     server = Server(_answers)
     with HubSpotAssociations(TOKEN, api_version=version, http_client=server.http()) as client:
         assert client.api_version == version
-        default = client.associate_default("contacts", 101, "companies", 202)
-        labelled = client.associate("contacts", "101", "companies", "202", [AssociationSpec("USER_DEFINED", 36)])
+        default, labelled, default_batch, batch = _all_four(client)
     assert default.status == "COMPLETE" and labelled.labels == ["Manager"]
-    assert [str(request.url) for request in server.requests] == [
-        f"https://api.hubapi.com{DEFAULT_PATHS[version]}",
-        f"https://api.hubapi.com{LABELLED_PATHS[version]}",
+    assert default_batch.all_confirmed and batch.all_confirmed
+    assert [(request.method, str(request.url)) for request in server.requests] == [
+        ("PUT", f"https://api.hubapi.com{DEFAULT_PATHS[version]}"),
+        ("PUT", f"https://api.hubapi.com{LABELLED_PATHS[version]}"),
+        ("POST", f"https://api.hubapi.com{BATCH_DEFAULT_PATHS[version]}"),
+        ("POST", f"https://api.hubapi.com{BATCH_CREATE_PATHS[version]}"),
     ]
-    assert [request.method for request in server.requests] == ["PUT", "PUT"]
     assert server.requests[1].content == b'[{"associationCategory":"USER_DEFINED","associationTypeId":36}]'
+    assert json.loads(server.requests[3].content) == {
+        "inputs": [
+            {
+                "from": {"id": "101"},
+                "to": {"id": "202"},
+                "types": [{"associationCategory": "USER_DEFINED", "associationTypeId": 36}],
+            }
+        ]
+    }
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -124,7 +160,14 @@ async def test_the_async_client_sends_the_same_paths(version: str) -> None:
     async with AsyncHubSpotAssociations(TOKEN, api_version=version, http_client=server.async_http()) as client:
         await client.associate_default("contacts", 101, "companies", 202)
         await client.associate("contacts", 101, "companies", 202, 36)
-    assert [request.url.path for request in server.requests] == [DEFAULT_PATHS[version], LABELLED_PATHS[version]]
+        assert (await client.associate_default_batch("contacts", "companies", [(101, 202)])).all_confirmed
+        assert (await client.associate_batch("contacts", "companies", [(101, 202, [MANAGER])])).all_confirmed
+    assert [request.url.path for request in server.requests] == [
+        DEFAULT_PATHS[version],
+        LABELLED_PATHS[version],
+        BATCH_DEFAULT_PATHS[version],
+        BATCH_CREATE_PATHS[version],
+    ]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -157,7 +200,8 @@ def test_errors_are_typed_as_on_v4(version: str) -> None:
         403, "missing scopes", "c-2", "MISSING_SCOPES", errors=[{"context": {"requiredGranularScopes": ["a.b"]}}]
     )
     daily = hubspot_error(429, "daily", "c-3", errorType="RATE_LIMIT", policyName="DAILY")
-    server = Server(invalid, scopes, daily, httpx.Response(404, json={"message": "not found"}))
+    malformed = hubspot_error(400, "Invalid JSON input: a request body was expected, but none found", "c-4")
+    server = Server(invalid, scopes, daily, httpx.Response(404, json={"message": "not found"}), scopes, malformed)
     with HubSpotAssociations(TOKEN, api_version=version, http_client=server.http()) as client:
         with pytest.raises(BadRequestError) as bad:
             client.associate_default("contacts", 101, "companies", 202)
@@ -167,6 +211,11 @@ def test_errors_are_typed_as_on_v4(version: str) -> None:
             client.associate_default("contacts", 101, "companies", 202)
         with pytest.raises(NotFoundError):
             client.associate("contacts", 101, "companies", 202, 1)
+        with pytest.raises(PermissionDeniedError) as batch_denied:
+            client.associate_default_batch("contacts", "companies", [(101, 202)])
+        with pytest.raises(BadRequestError) as batch_bad:
+            client.associate_batch("contacts", "companies", [(101, 202, 1)])
+    assert batch_denied.value.missing_scopes == ("a.b",) and batch_bad.value.status_code == 400
     assert bad.value.invalid_object_ids == ("COMPANY=202",)
     assert denied.value.missing_scopes == ("a.b",)
     assert limited.value.is_daily and limited.value.attempts == 1
@@ -175,6 +224,8 @@ def test_errors_are_typed_as_on_v4(version: str) -> None:
         LABELLED_PATHS[version],
         DEFAULT_PATHS[version],
         LABELLED_PATHS[version],
+        BATCH_DEFAULT_PATHS[version],
+        BATCH_CREATE_PATHS[version],
     ]
 
 
@@ -225,7 +276,7 @@ def _paths_since(emulator: RunningEmulator, start: int) -> list[tuple[str, str, 
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_the_emulator_serves_both_puts_and_their_errors_on_every_version(
+def test_the_emulator_serves_every_operation_and_its_errors_on_every_version(
     emulator: RunningEmulator, version: str
 ) -> None:
     contact, company = emulator.state.object_ids("0-1")[0], emulator.state.object_ids("0-2")[0]
@@ -233,6 +284,8 @@ def test_the_emulator_serves_both_puts_and_their_errors_on_every_version(
     with HubSpotAssociations(emulator.token, base_url=emulator.base_url, api_version=version) as client:
         default = client.associate_default("contacts", contact, "companies", company)
         labelled = client.with_raw_response.associate("contacts", contact, "companies", company, MANAGER)
+        default_batch = client.associate_default_batch("contacts", "companies", [(contact, company), (contact, 9)])
+        batch = client.associate_batch("contacts", "companies", [(contact, company, [MANAGER]), (9, company, [1])])
         with pytest.raises(BadRequestError) as bad:
             client.associate_default("contacts", contact, "companies", 9_999_999_999)
         with pytest.raises(BadRequestError) as bad_type:
@@ -241,12 +294,20 @@ def test_the_emulator_serves_both_puts_and_their_errors_on_every_version(
     assert labelled.parsed.labels == ["Manager"]
     assert bad.value.invalid_object_ids == ("COMPANY=9999999999 is not valid",)
     assert bad_type.value.invalid_association_type_ids
+    # Each batch: the good input confirmed, the one naming a record that does not exist failed, with its error.
+    for result in (default_batch, batch):
+        assert [outcome.status.value for outcome in result] == ["confirmed", "failed"]
+        error = result[1].error
+        assert error is not None and str(error) == "VALIDATION_ERROR: 9 is not a valid ID"
     objects = "/crm/v4/objects" if version == "v4" else f"/crm/objects/{version}"
+    batches = "/crm/v4/associations" if version == "v4" else f"/crm/associations/{version}"
     # The Location of the labelled association is on the same version.
     assert labelled.headers["Location"] == f"{emulator.base_url}{objects}/0-1/{contact}/associations/0-2/{company}"
     assert _paths_since(emulator, start) == [
         ("PUT", f"{objects}/contacts/{contact}/associations/default/companies/{company}", 200),
         ("PUT", f"{objects}/contacts/{contact}/associations/companies/{company}", 201),
+        ("POST", f"{batches}/contacts/companies/batch/associate/default", 207),
+        ("POST", f"{batches}/contacts/companies/batch/create", 207),
         ("PUT", f"{objects}/contacts/{contact}/associations/default/companies/9999999999", 400),
         ("PUT", f"{objects}/contacts/{contact}/associations/companies/{company}", 400),
     ]
@@ -302,21 +363,21 @@ def test_adding_a_version_is_one_line(next_version: str) -> None:
     assert list(API_VERSIONS)[-1] == next_version  # the public view follows the table
     server = Server(_answers)
     with HubSpotAssociations(TOKEN, api_version=next_version, http_client=server.http()) as client:
-        client.associate_default("contacts", 101, "companies", 202)
-        client.associate("contacts", 101, "companies", 202, 1)
+        _all_four(client)
     assert [request.url.path for request in server.requests] == [
         "/crm/objects/2027-03/contacts/101/associations/default/companies/202",
         "/crm/objects/2027-03/contacts/101/associations/companies/202",
+        "/crm/associations/2027-03/contacts/companies/batch/associate/default",
+        "/crm/associations/2027-03/contacts/companies/batch/create",
     ]
     # The emulator serves it too, and the error for a typo now lists it.
     with (
         run_emulator_in_thread(EmulatorConfig(rate_limit=None, api_versions=(next_version,))) as emulator,
         HubSpotAssociations(emulator.token, base_url=emulator.base_url, api_version=next_version) as client,
     ):
-        assert client.associate("contacts", 1000001, "companies", 2000001, MANAGER).labels == ["Manager"]
-        assert (
-            emulator.state.request_log[-1][1] == "/crm/objects/2027-03/contacts/1000001/associations/companies/2000001"
-        )
+        _, labelled, default_batch, batch = _all_four(client, 1000001, 2000001)
+        assert labelled.labels == ["Manager"] and default_batch.all_confirmed and batch.all_confirmed
+        assert {path.split("/")[3] for _, path, _ in emulator.state.request_log} == {"2027-03"}
     with pytest.raises(InvalidInputError, match="'2026-09', '2027-03'"):
         HubSpotAssociations(TOKEN, api_version="2027-3")
 
