@@ -155,6 +155,10 @@ bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official clie
 bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
 
+.PHONY: bench-shared-window
+bench-shared-window: $(VENV)/.installed ## Issue 24's scenarios: a bulk run on a window others use, no Redis (time x10, ~5 min)
+	$(PYTHON) -m bench.shared_window --scale 10
+
 .PHONY: bench-shared-limit
 bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
 	$(PYTHON) -m bench.shared_limit

@@ -29,6 +29,7 @@ __all__ = [
     "RETRYABLE_STATUSES",
     "backoff_delay",
     "certificate_failure",
+    "rate_limit_hold",
     "retry_delay",
     "should_retry",
 ]
@@ -152,3 +153,19 @@ def retry_delay(
             draw = (rng or random).random()
             return min(interval * (1.0 + _RATE_LIMIT_JITTER * draw), MAX_RETRY_DELAY)
     return backoff_delay(attempt, rng)
+
+
+def rate_limit_hold(*, attempt: int, headers: HeadersLike | None, policy_name: str | None, rng: random.Random) -> float:
+    """How long a 429 (not the daily cap) holds the pacer, for every caller: the retry itself then queues there.
+
+    The server's ``Retry-After`` when it sent one. ``0.0`` when the answer has the rate-limit headers: the pacer
+    has just learnt from them that the window is full and waits for its first free slot, never beyond the
+    window's end. Otherwise (no headers to go by) :func:`retry_delay`'s wait, which the pacer also caps at a window.
+    """
+    asked = clamp_retry_after(retry_after(headers))
+    if asked is not None:
+        return asked
+    info = clamp_rate_limit(rate_limit_info(headers))
+    if info is not None and info.max is not None and info.remaining is not None:
+        return 0.0
+    return retry_delay(attempt=attempt, headers=headers, status=429, policy_name=policy_name, rng=rng)
