@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import random
 from collections import deque
 
@@ -91,7 +92,7 @@ def simulate(
     client_limit: int | None = None,
     client_window: float = 10.0,
     start: float = 0.0,
-    horizon: float = 10_000.0,
+    horizon: float = math.inf,
     seed: int = 0,
     clients: int = 1,
 ) -> Run:

@@ -156,8 +156,9 @@ def test_foreign_traffic_leaves_room_for_others() -> None:
     clock.advance(0.5)
     # the server has counted 60 requests while we sent 10: another process uses ~50 of the app's budget
     pacer.observe(RateLimitInfo(max=100, remaining=40, interval_ms=10_000))
-    # Their 50, 2 % never taken, and 10 % for them to grow into while they are active: 38 of ours, 10 sent.
-    assert [pacer.reserve() for _ in range(28)] == [0.0] * 28
+    # Their 50, 3 never taken (2 %, at least 3), and 10 % for them to grow into while they are active: 37 of ours,
+    # 10 sent.
+    assert [pacer.reserve() for _ in range(27)] == [0.0] * 27
     assert pacer.reserve() > 0
 
 
@@ -169,7 +170,7 @@ def test_a_newer_answer_replaces_the_estimate_of_others() -> None:
     clock.advance(4.0)
     pacer.observe(RateLimitInfo(max=100, remaining=100, interval_ms=10_000))  # their requests have aged out
     assert pacer.foreign == 0
-    assert sum(1 for _ in range(100) if pacer.reserve() == 0.0) == 98  # the whole window is ours again, but 2 %
+    assert sum(1 for _ in range(100) if pacer.reserve() == 0.0) == 97  # the whole window is ours again, but 3
 
 
 def test_the_estimate_of_others_lapses_a_window_after_its_answer() -> None:

@@ -177,12 +177,13 @@ def test_a_steady_consumer_is_left_its_requests(
     # get through, however long our run goes on. (Without that room, each of its requests that met a full window
     # would shrink its share for good: a bulk run would starve a webhook handler.)
     rate = share * limit / window
-    others = steady(rate, 0.0, 10 * window)
+    others = steady(rate, 0.0, 16 * window)
     run = simulate(
-        limit=limit, window=window, rows=12 * limit, concurrency=concurrency, others=others, seed=seed,
+        limit=limit, window=window, rows=20 * limit, concurrency=concurrency, others=others, seed=seed,
         up=0.002 * window, down=0.002 * window,
     )  # fmt: skip
     finished = run.finished[0]
-    assert finished is not None and finished > 10 * window  # we ran alongside it all along
-    sent = sum(1 for t in others if t > 5 * window)
-    assert run.count(5 * window, 10 * window, others=True) >= 0.9 * sent
+    assert finished is not None and finished > 16 * window  # we ran alongside it all along
+    # Its share grows by the room left (10 % of the limit) each window: from nothing to half the limit in five.
+    sent = sum(1 for t in others if t > 8 * window)
+    assert run.count(8 * window, 16 * window, others=True) >= 0.9 * sent

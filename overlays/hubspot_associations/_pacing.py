@@ -49,15 +49,16 @@ HUBSPOT_WINDOW_S = 10.0
 _SPARE_HISTORY = 1024  # slots claimed ahead by waiting callers, and history before any limit is known
 
 
-_SPARE = 2  # percent of the server's limit never taken (at least one request once the limit is 50 or more)
+_SPARE = 2  # percent of the server's limit never taken (see _spare)
 _GROW = 10  # percent of the limit left on top of the others' share while they are active
 _NOISE = 2  # a share this small may be our own requests that overtook the answered one: not "others are active"
 
 
 def _spare(maximum: int) -> int:
     """Requests per window left to the app's other clients even when none was seen: one that always got a 429
-    would never show in ``Remaining``, and a bulk run would starve it for good."""
-    return maximum * _SPARE // 100
+    would never show in ``Remaining``, and a bulk run would starve it for good. At least enough for their share to
+    show above the noise (and so open the room to grow), from a limit of 50 on; below that, none."""
+    return 0 if maximum < 50 else max(maximum * _SPARE // 100, _NOISE + 1)
 
 
 class Slot:

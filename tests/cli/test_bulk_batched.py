@@ -119,3 +119,17 @@ def test_kill_9_mid_batch_then_resume_resends_at_most_the_batches_in_flight(tmp_
     resent = sum(count - 1 for count in accepted.values())
     print(f"rows resent after {kills} kills: {resent}")
     assert resent <= kills * concurrency * batch, resent
+
+
+def test_a_batched_run_on_a_dated_api_version_sends_every_batch_there(tmp_path: Path) -> None:
+    with run_emulator_in_thread(EmulatorConfig(rate_limit=None, seed=2, api_versions=("2026-09",))) as emulator:
+        contacts, companies = emulator.state.object_ids("0-1")[:150], emulator.state.object_ids("0-2")[:150]
+        text = "".join(
+            f"contacts,{c},companies,{k},1,HUBSPOT_DEFINED\n" for c, k in zip(contacts, companies, strict=True)
+        )
+        path = write(tmp_path / "rows.csv", "from_type,from_id,to_type,to_id,type_id,category\n" + text)
+        result = Cli(emulator)("bulk", str(path), "--json", "--api-version", "2026-09")
+        log = emulator.state.request_log
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["requests"] == 2 and len(log) == 2
+    assert all("/2026-09/" in request_path and request_path.endswith("/batch/create") for _, request_path, _ in log)

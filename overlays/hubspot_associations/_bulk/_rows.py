@@ -12,7 +12,7 @@ from hubspot_associations_api.models import BatchResponsePublicDefaultAssociatio
 
 from .._base_client import BaseClient, PreparedCall
 from .._batch import BatchOutcome
-from .._errors import APIStatusError, BadRequestError, BatchInputError, HubSpotError, UnexpectedResponseError
+from .._errors import APIStatusError, BatchInputError, HubSpotError, UnexpectedResponseError
 from .._models import AssociationSpec, coerce_specs
 from .._oauth import OAuthRefreshError
 from .._response import APIResponse
@@ -112,14 +112,10 @@ class AssociationOutcome:
 
     @property
     def message(self) -> str | None:
-        """A human-readable reason for a failed row (naming the ids HubSpot says do not exist, when it does)."""
+        """A human-readable reason for a failed row: ``str(error)``, which names the ids or association types HubSpot
+        says are invalid, when it does (see :class:`BadRequestError`)."""
         error = self.error
-        if error is None:
-            return None
-        text = str(error)
-        if isinstance(error, BadRequestError) and error.invalid_object_ids:
-            text += f"; invalid object ids: {', '.join(error.invalid_object_ids)}"
-        return text
+        return None if error is None else str(error)
 
 
 # -- the row -> call mapping both clients share ------------------------------------------------------------------

@@ -9,12 +9,14 @@ import typer
 
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
+from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
 from .._models import AssociationSpec, spec_from_text
 from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
 from ._connection import (
+    ApiVersionOption,
     BaseUrlOption,
     ClientIdOption,
     ClientSecretOption,
@@ -69,6 +71,11 @@ def _error_json(error: BaseException) -> dict[str, Any]:
         body["attempts"] = error.attempts
     if isinstance(error, APIStatusError):
         body.update(status=error.status_code, category=error.category, correlation_id=error.correlation_id)
+    if isinstance(error, BadRequestError):  # the reasons str(error) names, as lists
+        body.update(
+            invalid_object_ids=list(error.invalid_object_ids),
+            invalid_association_type_ids=list(error.invalid_association_type_ids),
+        )
     return body
 
 
@@ -94,6 +101,7 @@ def associate(
     client_secret: ClientSecretOption = None,
     refresh_token: RefreshTokenOption = None,
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
+    api_version: ApiVersionOption = DEFAULT_API_VERSION,
     max_retries: MaxRetriesOption = DEFAULT_MAX_RETRIES,
 ) -> None:
     """Associate two records: the default association, or the types given with --type.
@@ -114,6 +122,7 @@ def associate(
         client_secret=client_secret,
         refresh_token=refresh_token,
         base_url=base_url,
+        api_version=api_version,
         max_retries=max_retries,
     )
     with client:
@@ -134,8 +143,6 @@ def associate(
             hint = ""
             if isinstance(error, PermissionDeniedError) and error.missing_scopes:
                 hint = f" (missing scopes: {', '.join(error.missing_scopes)})"
-            if isinstance(error, BadRequestError) and error.invalid_object_ids:
-                hint = f" (invalid object ids: {', '.join(error.invalid_object_ids)})"
             fail(f"{error}{hint}", EXIT_FAILED)
     if json_output:
         body = {
