@@ -4,6 +4,9 @@ The transport is ``httpx.MockTransport`` returning the canned emulator answers w
 HubSpot's real 190/10 s headers the pacer would, correctly, take hours for a million rows). A flat profile means
 the peak for 1M rows is the peak for 100k rows: rows are pulled lazily and outcomes are dropped as they arrive.
 
+Rows go in batches of 100 (``associate_many``'s default); a batch request gets a 200 confirming each of its inputs
+(built from the request, as the emulator answers), so the run is what a batched run against HubSpot is.
+
 The parent measures each child with ``os.wait4`` (that child's own ``ru_maxrss``, in KiB on Linux).
 """
 
@@ -16,7 +19,9 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+import httpx
 
 from ._common import ROOT, Check, Section, fmt, table
 
@@ -41,7 +46,9 @@ def _child(mode: str, rows: int) -> dict[str, float]:
 
     canned = json.loads(os.environ["BENCH_CANNED"])
     warm_up = 200
-    handler = mock_handler(without_rate_limit({key: Canned.from_json(value) for key, value in canned.items()}))
+    handler = _batch_aware(
+        mock_handler(without_rate_limit({key: Canned.from_json(value) for key, value in canned.items()}))
+    )
     ok = 0
     started = time.perf_counter()
     if mode == "sync":
@@ -78,6 +85,25 @@ def _child(mode: str, rows: int) -> dict[str, float]:
         "self_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "streaming_peak_kib": _status_kib("VmHWM"),
     }
+
+
+def _batch_aware(single: Callable[[httpx.Request], httpx.Response]) -> Callable[[httpx.Request], httpx.Response]:
+    """Answer ``batch/associate/default`` with a result (both directions) for each input; the rest as ``single``."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if not request.url.path.endswith("/batch/associate/default"):
+            return single(request)
+        spec = {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 279}
+        results = []
+        for item in json.loads(request.content)["inputs"]:
+            results.append({"from": item["from"], "to": item["to"], "associationSpec": spec})
+            results.append(
+                {"from": item["to"], "to": item["from"], "associationSpec": {**spec, "associationTypeId": 280}}
+            )
+        body = {"status": "COMPLETE", "results": results, "startedAt": "2026-01-01T00:00:00Z"}
+        return httpx.Response(200, json={**body, "completedAt": "2026-01-01T00:00:01Z"})
+
+    return handler
 
 
 def _reset_peak() -> None:

@@ -89,9 +89,9 @@ class RunState:
     """The run-wide batching state the workers share: the batch size in use and the counts (under a lock)."""
 
     def __init__(self, batch_size: int, stats: BulkStats | None) -> None:
-        self.stats = BulkStats() if stats is None else stats
+        self.stats: BulkStats = BulkStats() if stats is None else stats
         self.stats.batch_size = batch_size
-        self.lock = threading.Lock()
+        self.lock: threading.Lock = threading.Lock()
 
     @property
     def size(self) -> int:
