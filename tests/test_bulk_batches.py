@@ -437,3 +437,18 @@ def test_against_the_emulator_every_row_once_whatever_the_faults(
             assert not outcome.ok and str(outcome.row.to_object_id) in (outcome.message or "")
         elif kind in ("good", "labelled") and not outcome.ok:  # only when the faults outlasted the retries
             assert isinstance(outcome.error, ServerError | APIConnectionError), outcome.error
+
+
+def test_a_2xx_that_is_not_a_batch_answer_sends_each_row_alone() -> None:
+    server = FakeHubSpot(["ok", "bad", "ok"], [])
+
+    def garbled(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/batch/create"):
+            return httpx.Response(200, content=b"<html>gateway</html>")
+        return server(request)
+
+    stats = BulkStats()
+    with HubSpotAssociations("pat-test", http_client=httpx.Client(transport=httpx.MockTransport(garbled))) as client:
+        outcomes = list(client.associate_many(_rows(3), batch_size=3, stats=stats))
+    _check(outcomes, ["ok", "bad", "ok"], server)
+    assert (stats.requests, stats.resent_alone) == (4, 3)

@@ -12,8 +12,9 @@
   the rules live here once:
 
   - a row the batch answer confirms is confirmed; one it names in an error fails with that error;
-  - a row it leaves unconfirmed (or whose error could not be tied to it) is sent again **alone** through the
-    single-record PUT, whose answer is exact (the PUT is idempotent);
+  - a row it leaves unconfirmed (or whose error could not be tied to it), and every row of a 2xx answer that is
+    not a batch answer, is sent again **alone** through the single-record PUT, whose answer is exact (the PUT is
+    idempotent);
   - a batch refused as a whole with a 400 (its body: not auth, scopes or limits, which are run-wide) is split in
     halves, each sent again, down to single rows sent alone; a 400 saying the batch is over HubSpot's input cap
     also lowers the run's batch size (:meth:`RunState.shrink`) for every later batch;
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .._batch import OPERATIONS, BatchInput, OutcomeStatus
-from .._errors import BadRequestError, HubSpotError
+from .._errors import BadRequestError, HubSpotError, UnexpectedResponseError
 from .._oauth import OAuthRefreshError
 from .._response import APIResponse
 from .._run_failure import run_wide_failure
@@ -249,6 +250,9 @@ def unit_steps(client: BaseClient[Any, Any], unit: Unit, state: RunState) -> Ste
             if decided:
                 yield decided
             parts.extend(((entry,), True) for entry in reversed(unconfirmed))
+        elif isinstance(answer, UnexpectedResponseError) and 200 <= answer.status_code < 300:
+            # A 2xx whose body is not a batch answer: it may have created them all, or none; each row alone says.
+            parts.extend(((entry,), True) for entry in reversed(entries))
         elif _splits(answer):
             assert isinstance(answer, BadRequestError)
             if _OVER_CAP.search(answer.message) and "input" in answer.message.lower():
