@@ -55,6 +55,8 @@ def _shard_cmd(csv: Path, shard: Shard, base_url: str, redis_url: str | None) ->
             f"{shard.index}/{shard.count}",
         ]
         cmd += ["--json", "--no-progress", "--base-url", base_url, "--token", TOKEN, "--concurrency", "8"]
+        # One request per row, as the async shards (bench._async_shard): the budget shared is one of requests.
+        cmd += ["--batch-size", "1"]
         return cmd + (["--shared-limit", redis_url] if redis_url else [])
     return [sys.executable, "-m", "bench._async_shard", str(csv), str(shard.index), str(shard.count), base_url, TOKEN]
 

@@ -42,7 +42,17 @@ def test_an_outage_of_the_shared_limit_is_announced_once_and_its_end_too(
     path = tmp_path / "rows.csv"
     rows = "".join(f"contacts,{1000001 + n},companies,{2000001 + n}\n" for n in range(ROWS))
     path.write_text("from_type,from_id,to_type,to_id\n" + rows, encoding="utf-8")
-    command = ["bulk", str(path), "--json", "--concurrency", "2", "--shared-limit", redis_server.url]
+    command = [
+        "bulk",
+        str(path),
+        "--json",
+        "--concurrency",
+        "2",
+        "--batch-size",
+        "1",
+        "--shared-limit",
+        redis_server.url,
+    ]
     command += ["--base-url", emulator.base_url, "--token", emulator.token]
     done = threading.Event()
     outage = threading.Thread(target=_outage, args=(emulator, redis_server, done))

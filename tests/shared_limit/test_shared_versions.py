@@ -25,7 +25,7 @@ def test_a_v4_and_a_2026_09_client_draw_on_one_budget(redis_server: RedisServer)
                 TOKEN, base_url=emulator.base_url, api_version=version, shared_limit=redis_server.url
             )
             with client:
-                ok[version] = sum(outcome.ok for outcome in client.associate_many(rows, concurrency=4))
+                ok[version] = sum(outcome.ok for outcome in client.associate_many(rows, concurrency=4, batch_size=1))
 
         threads = [threading.Thread(target=run, args=args) for args in (("v4", 0), ("2026-09", 25))]
         for thread in threads:
