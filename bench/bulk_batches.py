@@ -16,7 +16,11 @@ ids and self-associations, each with the reason HubSpot gives for it):
 does HubSpot's); ratios to the ideal are comparable across K; at K = 10 the loopback round trip and the CLI's CPU
 are a larger share of the window (the run becomes CPU-bound). ``make bench`` runs K = 1 (HubSpot time, ~2.5 min).
 
-``python -m bench.bulk_batches [--scale K] [--rows N] [--slow-rows M] [--no-official]``
+``--kills K`` (default 6) adds issue 27's kill test: a batched CLI run of ``--kill-rows`` rows (default 20,000)
+killed with SIGKILL K times (each once the journal has grown by a tenth of the file), then ``--resume``: every
+row once in the journal, and the rows HubSpot accepted twice (counted on the emulator, in this process) per kill.
+
+``python -m bench.bulk_batches [--scale K] [--rows N] [--slow-rows M] [--no-official] [--kills K]``
 """
 
 from __future__ import annotations
@@ -130,12 +134,62 @@ def run_official(emulator: Emulator, path: Path) -> dict[str, float] | None:
     return result
 
 
+def kills(scale: float, rows: int, count: int) -> tuple[bool, str]:
+    """The kill -9 scenario (see the module docstring); returns (met, a line for the table)."""
+    import signal
+    import threading
+    from collections import Counter
+
+    from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
+
+    config = EmulatorConfig(rate_limit=LIMIT, rate_window_s=10.0 / scale, seed=3)
+    with run_emulator_in_thread(config) as emulator, tempfile.TemporaryDirectory(prefix="bench-kills-") as tmp:
+        accepted: Counter[tuple[str, str]] = Counter()
+        lock = threading.Lock()
+        apply = emulator.state.apply
+
+        def counting(associations: object, *, batch: bool = False) -> None:
+            items = list(associations)  # type: ignore[call-overload]
+            with lock:
+                accepted.update((item.from_id, item.to_id) for item in items)
+            apply(items, batch=batch)
+
+        emulator.state.apply = counting  # type: ignore[method-assign, assignment]
+        path = Path(tmp) / "rows.csv"
+        bad = write_rows(path, rows, 2)
+        journal = Path(str(path) + ".journal")
+        cmd = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--no-progress", "--json"]
+        cmd += ["--base-url", emulator.base_url, "--token", emulator.token]
+
+        def journaled() -> int:
+            return journal.read_text().count("\n") - 1 if journal.exists() else 0
+
+        for kill in range(count):
+            proc = subprocess.Popen([*cmd, *(["--resume"] if kill else [])], stdout=subprocess.DEVNULL, cwd=ROOT)
+            target = journaled() + rows // 10
+            while journaled() < target and proc.poll() is None:
+                time.sleep(0.005)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            time.sleep(0.3)
+        done = subprocess.run([*cmd, "--resume"], capture_output=True, text=True, cwd=ROOT, check=False)
+        summary = json.loads(done.stdout)
+        lines = journal.read_text().splitlines()[1:]
+    once = len(lines) == len({line.split()[0] for line in lines}) == rows - bad
+    resent = sum(n - 1 for n in accepted.values())
+    met = once and summary["failed"] == bad and resent <= count * BATCH
+    print(f"  kills: {count} x kill -9, {resent} rows accepted twice ({resent / count:.0f} per kill); once: {once}")
+    return met, f"{count} x kill -9 on {rows:,} rows, then --resume: {resent} rows resent ({resent / count:.0f}/kill)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--scale", type=float, default=10.0)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--slow-rows", type=int, default=5_000)
     parser.add_argument("--no-official", action="store_true")
+    parser.add_argument("--kills", type=int, default=6)
+    parser.add_argument("--kill-rows", type=int, default=20_000)
     options = parser.parse_args(argv)
     window = 10.0 / options.scale
     per_second = LIMIT / window
@@ -214,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
                     f"{official['rows_lost'] / options.rows:.0%} of rows with no outcome",
                 ]
             )
+    if options.kills:
+        kill_met, kill_line = kills(options.scale, options.kill_rows, options.kills)
+        met &= kill_met
+        lines.append([kill_line, "", "", "", "every row once in the journal" if kill_met else "MISSED", "", ""])
     header = ["runner", "time", "requests", "429s", "confirmed / failed", "CPU", "ratio"]
     print()
     print(
