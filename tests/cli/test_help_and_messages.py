@@ -52,9 +52,21 @@ def test_associate_help() -> None:
     assert "[env var: HUBSPOT_ACCESS_TOKEN]" in text and "[default: https://api.hubapi.com]" in text
 
 
-def test_emulator_help() -> None:
-    text = _help("emulator")
-    assert "Port to listen on (0: any free port)." in text and "[default: 8765]" in text
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("bulk", "Usage: hubspot-associations bulk [OPTIONS] FILE "),
+        ("associate", "Usage: hubspot-associations associate [OPTIONS] FROM_TYPE FROM_ID TO_TYPE TO_ID "),
+    ],
+)
+def test_usage_lines_name_arguments_plainly(command: str, usage: str) -> None:
+    text = _help(command)
+    assert text.startswith(usage) and "{" not in text.partition("Options")[0]
+
+
+def test_a_missing_argument_names_it_plainly() -> None:
+    result = CliRunner().invoke(app, ["bulk"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == 2 and "Usage: hubspot-associations bulk [OPTIONS] FILE" in result.output
 
 
 def test_version() -> None:
@@ -97,8 +109,8 @@ def _emulator(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_emulator_port_0_prints_the_port_it_bound() -> None:
-    process = _emulator("--port", "0", "--rate-limit", "off")
+def test_emulator_port_0_prints_the_port_it_bound_and_logs_requests() -> None:
+    process = _emulator("--port", "0", "--rate-limit", "off", "--log-requests")
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
@@ -113,7 +125,9 @@ def test_emulator_port_0_prints_the_port_it_bound() -> None:
         assert response.status_code == 404
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        rest, _ = process.communicate(timeout=10)
+    assert "  rate limit     off\n" in rest and "  access token   emulator-token\n" in rest
+    assert re.search(r"^GET /nowhere 404 \d+ ms$", rest, re.MULTILINE), rest
 
 
 @pytest.mark.parametrize("port", ["99999", "-1"])
