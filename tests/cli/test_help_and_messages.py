@@ -116,6 +116,8 @@ def test_emulator_port_0_prints_the_port_it_bound_and_logs_requests() -> None:
         first = process.stdout.readline()
         match = re.fullmatch(r"HubSpot emulator: http://127\.0\.0\.1:(\d+)\n", first)
         assert match and int(match[1]) != 0, first
+        banner = list(iter(process.stdout.readline, "Ctrl-C stops it.\n"))
+        assert "  rate limit     off\n" in banner and "  access token   emulator-token\n" in banner
         for _ in range(100):  # the server starts right after printing
             try:
                 response = httpx.get(f"http://127.0.0.1:{match[1]}/nowhere", timeout=1)
@@ -126,7 +128,6 @@ def test_emulator_port_0_prints_the_port_it_bound_and_logs_requests() -> None:
     finally:
         process.terminate()
         rest, _ = process.communicate(timeout=10)
-    assert "  rate limit     off\n" in rest and "  access token   emulator-token\n" in rest
     assert re.search(r"^GET /nowhere 404 \d+ ms$", rest, re.MULTILINE), rest
 
 
