@@ -116,7 +116,9 @@ def test_emulator_port_0_prints_the_port_it_bound_and_logs_requests() -> None:
         first = process.stdout.readline()
         match = re.fullmatch(r"HubSpot emulator: http://127\.0\.0\.1:(\d+)\n", first)
         assert match and int(match[1]) != 0, first
-        banner = list(iter(process.stdout.readline, "Ctrl-C stops it.\n"))
+        banner = [first]
+        while banner[-1] not in ("Ctrl-C stops it.\n", "") and len(banner) < 30:  # "": the process ended
+            banner.append(process.stdout.readline())
         assert "  rate limit     off\n" in banner and "  access token   emulator-token\n" in banner
         for _ in range(100):  # the server starts right after printing
             try:
@@ -128,6 +130,7 @@ def test_emulator_port_0_prints_the_port_it_bound_and_logs_requests() -> None:
     finally:
         process.terminate()
         rest, _ = process.communicate(timeout=10)
+    assert "Ctrl-C stops it.\n" in banner
     assert re.search(r"^GET /nowhere 404 \d+ ms$", rest, re.MULTILINE), rest
 
 
