@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
-from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
+from ._bulk_run import BulkSetupError, BulkSummary, CheckResult, plan_bulk, run_plan
 from ._connection import (
     BaseUrlOption,
     ClientIdOption,
@@ -132,11 +133,12 @@ def bulk(
         err.print(escape(note))
     check = plan.check
     for problem in check.problems:
-        err.print(f"[red]{escape(file.name)}: line {problem.line}:[/] {escape(problem.message)}")
+        err.print(f"[red]{escape(file.name)}: {problem.where}:[/] {escape(problem.message)}")
     if check.problem_count > len(check.problems):
         err.print(f"... and {check.problem_count - len(check.problems)} more invalid rows")
+    _print_duplicates(err, file, check, listed=dry_run)
     if dry_run:
-        _print_check(file, check.rows, check.problem_count, json_output)
+        _print_check(file, check, json_output)
         raise typer.Exit(EXIT_FAILED if check.problem_count else 0)
     client = build_client(
         token=token,
@@ -148,8 +150,6 @@ def bulk(
         rate_limit=rate_limit,
         shared_limit=shared_limit,
     )
-    if check.already_confirmed:
-        err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
     with client:
         try:
             summary = run_plan(
@@ -187,12 +187,32 @@ def _input_format(value: str | None) -> InputFormat | None:
     raise typer.BadParameter(f"expected csv or jsonl, got {value!r}", param_hint="--format")
 
 
-def _print_check(file: Path, rows: int, problems: int, json_output: bool) -> None:
+def _print_duplicates(err: Console, file: Path, check: CheckResult, *, listed: bool) -> None:
+    """Each duplicate row (``--dry-run``), or how many there are: none is sent twice, none is dropped unsaid."""
+    count = len(check.duplicates)
+    if not count:
+        return
+    if not listed:
+        err.print(
+            f"[yellow]{escape(file.name)}: {plural(count, 'row repeats', 'rows repeat')} an earlier row:[/] "
+            "not sent again (--dry-run lists them)"
+        )
+        return
+    for note in check.duplicate_notes:
+        err.print(f"[yellow]{escape(file.name)}: {escape(note)}[/]")
+    if count > len(check.duplicate_notes):
+        err.print(f"... and {count - len(check.duplicate_notes)} more duplicate rows")
+
+
+def _print_check(file: Path, check: CheckResult, json_output: bool) -> None:
+    rows, problems, duplicates = check.rows, check.problem_count, len(check.duplicates)
     if json_output:
-        typer.echo(json.dumps({"rows": rows, "invalid": problems, "valid": rows - problems, "sent": 0}))
+        counts = {"rows": rows, "invalid": problems, "valid": rows - problems, "duplicates": duplicates, "sent": 0}
+        typer.echo(json.dumps(counts))
         return
     verdict = "[green]all valid[/]" if not problems else f"[red]{problems} invalid[/]"
-    stdout_console().print(f"Dry run of {escape(file.name)}: {rows} rows checked, {verdict}; nothing sent.")
+    repeats = f", [yellow]{plural(duplicates, 'duplicate', 'duplicates')} (sent once)[/]" if duplicates else ""
+    stdout_console().print(f"Dry run of {escape(file.name)}: {rows} rows checked, {verdict}{repeats}; nothing sent.")
 
 
 def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
@@ -207,6 +227,8 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
     else:
         status = "[green]done[/]" if summary.ok else "[red]done[/]"
     unsent = ""
+    if summary.duplicates:
+        unsent += f", [yellow]{plural(summary.duplicates, 'duplicate', 'duplicates')} not sent again[/]"
     if summary.not_attempted:
         unsent += f", [yellow]{summary.not_attempted} not attempted[/]"
     if summary.unfinished:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -30,7 +30,7 @@ from ._bulk_plan import (
     plan_bulk,
     read_selected,
 )
-from ._input import InputFormat, RowProblem, row_fingerprint
+from ._input import InputFormat, InputKind, RowProblem, row_fingerprint
 from ._journal import Journal
 from ._progress import progress_bar, stop_on_signals
 from ._report import FailureReport
@@ -73,6 +73,8 @@ class BulkSummary:
     """Why the run stopped sending early (a run-wide failure: its kind, line and fix), else None."""
     blocked_pairs: tuple[str, ...] = ()
     """Object-type pairs whose rows were not sent after a 403 for missing scopes."""
+    duplicates: int = 0
+    """Rows that repeat an earlier row of the file: not sent again (the earlier row's outcome is theirs)."""
 
     @property
     def ok(self) -> bool:
@@ -87,6 +89,7 @@ class BulkSummary:
             "not_attempted": self.not_attempted,
             "unfinished": self.unfinished,
             "skipped_already_confirmed": self.skipped,
+            "duplicates": self.duplicates,
             "retries_absorbed": self.retries,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
@@ -101,7 +104,7 @@ def run_bulk(
     client: HubSpotAssociations,
     path: Path,
     *,
-    input_format: InputFormat | None,
+    input_format: InputKind | InputFormat | None,
     journal_path: Path,
     journal_mode: str,
     report_path: Path,
@@ -113,8 +116,10 @@ def run_bulk(
     grace: float = 1.0,
     on_outcome: Callable[[AssociationOutcome], None] | None = None,
     shard: Shard | None = None,
+    duplicates: Mapping[int, int] | None = None,
 ) -> BulkSummary:
-    """Send every row not in ``confirmed``; journal confirmations, report failures.
+    """Send every row not in ``confirmed`` nor in ``duplicates`` (see :class:`CheckResult`); journal
+    confirmations, report failures.
 
     The first Ctrl-C or SIGTERM stops it within about ``grace`` seconds (a second Ctrl-C raises
     ``KeyboardInterrupt`` at once); a run-wide failure (:func:`run_wide_failure`) stops it too, or, for missing
@@ -122,7 +127,10 @@ def run_bulk(
     """
     started = time.monotonic()
     report = FailureReport(report_path)
-    counts = dict.fromkeys(("ok", "failed", "problems", "skipped", "retries", "pulled", "blocked", "stopped"), 0)
+    counts = dict.fromkeys(
+        ("ok", "failed", "problems", "skipped", "duplicates", "retries", "pulled", "blocked", "stopped"), 0
+    )
+    repeats = duplicates or {}
     stopped_unsent = 0
     stop = threading.Event()
     stopped_by: list[str] = []
@@ -146,6 +154,9 @@ def run_bulk(
                         advance()
                     elif item.line in confirmed:
                         counts["skipped"] += 1
+                        advance()
+                    elif item.line in repeats:
+                        counts["duplicates"] += 1
                         advance()
                     elif blocked and (reason := blocked.get(_pair(item.row))) is not None:
                         report.add_not_attempted(item.line, reason, item.fields)
@@ -176,7 +187,7 @@ def run_bulk(
         report.abandon()
         raise
     report.close()
-    reached = counts["skipped"] + counts["problems"] + counts["blocked"] + counts["pulled"]
+    reached = counts["skipped"] + counts["duplicates"] + counts["problems"] + counts["blocked"] + counts["pulled"]
     # Pulled rows without an outcome were still on the wire when the grace period ended.
     on_the_wire = counts["pulled"] - counts["ok"] - counts["failed"] - counts["stopped"]
     return BulkSummary(
@@ -193,6 +204,7 @@ def run_bulk(
         unfinished=counts["stopped"] - stopped_unsent + on_the_wire,
         stopped_by=stopped_by[0] if stopped_by else None,
         blocked_pairs=tuple(f"{a} -> {b}" for a, b in blocked),
+        duplicates=counts["duplicates"],
     )
 
 
@@ -244,6 +256,7 @@ def run_plan(
         show_progress=show_progress,
         grace=grace,
         shard=plan.shard,
+        duplicates=plan.check.duplicates,
     )
 
 

@@ -5,9 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperArgument, TyperCommand
 
@@ -48,7 +47,7 @@ def _main(
 class _PlainUsage(TyperCommand):
     """A usage line as users read them (``bulk [OPTIONS] FILE``), not Typer's ``{FILE}`` for a required argument."""
 
-    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # Any: click's Context, or the one typer >= 0.25 vendors
         pieces = [self.options_metavar] if self.options_metavar else []
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument):
