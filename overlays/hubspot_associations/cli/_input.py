@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import json
 import re
@@ -187,6 +188,7 @@ _COLUMN_ALIASES = {
 _SEPARATORS = re.compile(r"[\s_-]+")
 
 
+@functools.lru_cache(maxsize=256)  # a JSON file repeats its keys on every row
 def canonical_column(name: str) -> str:
     """Our name for a column or JSON key: ``fromObjectType``, ``From Type``, ``from_object_type`` → ``from_type``;
     a name we do not know, lower-cased (``line``, ``message``: a failure report's own columns)."""
