@@ -40,7 +40,8 @@ def test_bulk_help_renders_defaults_progress_and_exit_codes() -> None:
     text = _help("bulk")
     assert "Journal path (default: FILE.journal)." in text
     assert "Failure report path (default: FILE without suffix + .failures.csv)." in text
-    assert "Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV)." in text
+    assert "--format csv|json Input format; json is JSON Lines or a JSON array (default: JSON for .json" in text
+    assert "or HubSpot's fromObjectType, fromObjectId, toObjectType, toObjectId" in text
     assert "--progress --no-progress Show a progress bar with rate, counts and ETA on stderr" in text
     for code in ("0 every row confirmed", "1 some rows failed", "2 bad usage", "3 stopped early", "130 interrupted"):
         assert code in text

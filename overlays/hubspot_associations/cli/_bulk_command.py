@@ -48,7 +48,7 @@ def bulk(
             readable=True,
             metavar="FILE",
             show_default=False,
-            help="CSV with a header, or JSON Lines.",
+            help="CSV with a header (separated by commas, semicolons or tabs), JSON Lines, or a JSON array.",
         ),
     ],
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")] = False,
@@ -67,9 +67,10 @@ def bulk(
         str | None,
         typer.Option(
             "--format",
-            metavar="csv|jsonl",
+            metavar="csv|json",
             show_default=False,
-            help="Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV).",
+            help="Input format; json is JSON Lines or a JSON array (default: JSON for .json, .jsonl, .ndjson or a "
+            "first character [ or {, else CSV; the CSV separator is sniffed from the header).",
         ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Rows in flight at once.")] = 8,
@@ -103,7 +104,9 @@ def bulk(
 ) -> None:
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
-    Columns (CSV header or JSON keys): from_type, from_id, to_type, to_id, and optionally type_id, category.
+    Columns (CSV header or JSON keys): from_type, from_id, to_type, to_id, and optionally type_id, category;
+    or HubSpot's fromObjectType, fromObjectId, toObjectType, toObjectId, associationTypeId, associationCategory.
+    A row that repeats an earlier one is sent once (--dry-run lists them).
 
     Exit status:
     0 every row confirmed;
@@ -182,9 +185,9 @@ def _input_format(value: str | None) -> InputFormat | None:
     lowered = value.lower()
     if lowered == "csv":
         return "csv"
-    if lowered in ("jsonl", "ndjson"):
+    if lowered in ("json", "jsonl", "ndjson"):
         return "jsonl"
-    raise typer.BadParameter(f"expected csv or jsonl, got {value!r}", param_hint="--format")
+    raise typer.BadParameter(f"expected csv or json, got {value!r}", param_hint="--format")
 
 
 def _print_duplicates(err: Console, file: Path, check: CheckResult, *, listed: bool) -> None:

@@ -71,7 +71,9 @@ def _connection_option(metavar: str, help_text: str) -> Any:
 RateLimitOption = Annotated[
     str | None,
     _connection_option(
-        "N/SECONDS", "Client-side pace, e.g. 190/10. Default: adopt the limit HubSpot reports in its headers."
+        "N/SECONDS",
+        "Client-side pace: N requests per SECONDS, e.g. 190/10; N alone is per 10 s, HubSpot's window. "
+        "Default: adopt the limit HubSpot reports in its headers.",
     ),
 ]
 SharedLimitOption = Annotated[

@@ -229,7 +229,8 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
             yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             raise InputFileError(
-                f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)", line=number
+                f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line): save or export the file as UTF-8",
+                line=number,
             ) from None
 
 
@@ -293,7 +294,9 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
             try:
                 text = raw.decode("utf-8-sig" if line_number == 1 else "utf-8").strip()
             except UnicodeDecodeError as exc:
-                raise InputFileError(f"not UTF-8 text ({exc.reason})", line=line_number) from None
+                raise InputFileError(
+                    f"not UTF-8 text ({exc.reason}): save the file as UTF-8", line=line_number
+                ) from None
             if not text:
                 continue
             try:
@@ -366,7 +369,8 @@ class _JsonArrayStream:
             try:
                 decoded = self._decoder.decode(chunk, final=self._eof)
             except UnicodeDecodeError as exc:
-                raise InputFileError(f"not UTF-8 text ({exc.reason})", line=self._line_at(len(self._text))) from None
+                where = self._line_at(len(self._text))
+                raise InputFileError(f"not UTF-8 text ({exc.reason}): save the file as UTF-8", line=where) from None
             self._text = self._text[self._pos :] + decoded
             self._pos = 0
 
@@ -461,7 +465,7 @@ def _json_problem(exc: ValueError | RecursionError) -> str:
 def _parse(line: int, fields: dict[str, str]) -> ParsedRow | RowProblem:
     missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
     if missing:
-        return RowProblem(line, f"missing value(s) for {', '.join(missing)}", fields)
+        return RowProblem(line, f"missing value(s) for {', '.join(missing)}: fill them in, or delete the row", fields)
     try:
         from_type = validate_object_type(fields["from_type"], "from_type")
         from_id = validate_object_id(fields["from_id"], "from_id")
@@ -476,7 +480,7 @@ def _parse(line: int, fields: dict[str, str]) -> ParsedRow | RowProblem:
 def _specs(type_id: str, category: str) -> tuple[AssociationSpec, ...]:
     if not type_id:
         if category:
-            raise InvalidInputError("category", f"given ({category!r}) without a type_id")
+            raise InvalidInputError("category", f"given ({category!r}) without a type_id: add the type_id, or clear it")
         return ()
     return (spec_from_text(type_id, category),)
 
