@@ -174,8 +174,7 @@ def _cells(line: str, delimiter: str) -> list[str]:
 
 _COLUMN_ALIASES = {
     **{name.replace("_", ""): name for name in (*REQUIRED_FIELDS, *OPTIONAL_FIELDS)},
-    # HubSpot's names (the default association's path parameters; the labelled one calls the first record
-    # objectType/objectId; the body's associationTypeId/associationCategory), and the SDK's attribute names.
+    # HubSpot's names for the fields (docs/hubspot-api.md §4).
     "fromobjecttype": "from_type",
     "objecttype": "from_type",
     "fromobjectid": "from_id",
