@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from hubspot_associations.cli._input import (
     MAX_LINE_BYTES,
+    InputFileError,
     InputKind,
     ParsedRow,
     RowProblem,
@@ -248,3 +249,27 @@ def test_a_duplicate_in_another_shard_is_left_to_the_shard_of_its_first_row(cli:
     assert "line 3: duplicate of line 2: not sent again (sent once, by the shard that holds it)" in " ".join(
         shard_two.stderr.split()
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b'[\n  {"from_type": "contacts"},\n  {"from_type": "contacts",\n   "from_id": 1 2}\n]',
+            "line 4: item 2 (from line 3) is not valid JSON: Expecting ',' delimiter at column 17",
+        ),
+        (
+            b'[\n{"from_type": "contacts"}\n\n{"from_type": "deals"}]',
+            "line 4: not a JSON array: expected ',' or ']' after item 1, found '{'",
+        ),
+        (b'[{"from_type": "contacts"}] []', "line 1: text after the end of the JSON array"),
+        (b'[\n\n{"from_type": "caf\xc3\n"}]', "line 3: not UTF-8 text"),
+        (b"[]", "rows.json is an empty JSON array"),
+    ],
+)
+def test_a_broken_json_array_is_refused_at_its_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "rows.json"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError) as raised:
+        list(read_rows(path))
+    assert message in str(raised.value)

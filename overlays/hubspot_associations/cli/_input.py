@@ -368,7 +368,7 @@ class _JsonArrayStream:
             try:
                 decoded = self._decoder.decode(chunk, final=self._eof)
             except UnicodeDecodeError as exc:
-                where = self._line_at(len(self._text))
+                where = self._line_at(len(self._text)) + chunk[: exc.start].count(b"\n")
                 raise InputFileError(f"not UTF-8 text ({exc.reason}): save the file as UTF-8", line=where) from None
             self._text = self._text[self._pos :] + decoded
             self._pos = 0
@@ -432,10 +432,11 @@ class _JsonArrayStream:
                 raise InputFileError(
                     f"item {number} is longer than {_MAX_ITEM_CHARS >> 20} MiB (is this a bulk input file?)", line=line
                 ) from None
+            column = exc.pos - self._text.rfind("\n", 0, exc.pos)
             raise InputFileError(
-                f"item {number} is not valid JSON ({exc.msg}, line {exc.lineno - 1 + line if exc.lineno else line}): "
-                "fix the file, or export it again",
-                line=line,
+                f"item {number} (from line {line}) is not valid JSON: {exc.msg} at column {column}; fix the file, "
+                "or export it again",
+                line=self._line_at(exc.pos),
             ) from None
         except (ValueError, RecursionError) as exc:
             raise InputFileError(f"item {number} cannot be read ({_json_problem(exc)})", line=line) from None
