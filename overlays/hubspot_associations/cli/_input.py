@@ -5,7 +5,9 @@ Every format carries the same fields: ``from_type, from_id, to_type, to_id`` (re
 ``category`` (optional; a ``type_id`` without ``category`` is ``HUBSPOT_DEFINED``; neither means the default
 association). HubSpot's own names are accepted too (``fromObjectType``, ``fromObjectId``, ``toObjectType``,
 ``toObjectId``, ``associationTypeId``, ``associationCategory``; :func:`canonical_column`). Other CSV columns are
-ignored, so a failure report can be fed back in as input.
+ignored, so a failure report can be fed back in as input; in a file that starts with the report's header, the cells'
+spreadsheet escaping (:func:`._report.neutralise`) is undone. A row with more values than the header has columns is
+refused, its values beyond the header kept in :attr:`RowProblem.extra`.
 
 Readers yield :class:`ParsedRow` (a validated :class:`AssociationRow`) or :class:`RowProblem` (what is wrong, with
 the line number) one at a time, so a file of any size is read in constant memory. A problem with the file as a
@@ -30,6 +32,7 @@ from .._bulk import AssociationRow
 from .._models import AssociationSpec, spec_from_text
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
 from ..object_types import object_type_id
+from ._report import REPORT_COLUMNS, restore
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -87,11 +90,13 @@ class ParsedRow:
 
 @attrs.frozen(slots=True)
 class RowProblem:
-    """A row that cannot be sent, and why (``line`` and ``source_line`` as in :class:`ParsedRow`)."""
+    """A row that cannot be sent, and why; ``extra``: what it holds beyond the fields (kept in the failure report);
+    ``line`` and ``source_line`` as in :class:`ParsedRow`."""
 
     line: int
     message: str
     fields: Mapping[str, str]
+    extra: tuple[str, ...] = ()
     source_line: int | None = None
 
     @property
@@ -257,19 +262,21 @@ def _read_csv(path: Path, delimiter: str = ",") -> Iterator[ParsedRow | RowProbl
                 )
             previous_end = reader.line_num
             seen = False
+            is_report = tuple(header) == REPORT_COLUMNS  # our failure report: undo its spreadsheet escaping
             for record in reader:
                 start, previous_end = previous_end + 1, reader.line_num
                 if not any(cell.strip() for cell in record):
                     continue  # blank lines are not rows
                 seen = True
-                if len(record) > len(columns):
+                if is_report:
+                    record = [restore(cell) for cell in record]
+                if len(record) > len(columns):  # kept as read, so a failure report loses none of it
                     fields = dict(zip(columns, record, strict=False))
-                    yield RowProblem(
-                        start,
+                    message = (
                         f"{len(record)} values but the header has {len(columns)} columns: quote a value that "
-                        f"holds a {_DELIMITERS[delimiter]}",
-                        fields,
+                        f"holds a {_DELIMITERS[delimiter]}"
                     )
+                    yield RowProblem(start, message, fields, tuple(record[len(columns) :]))
                     continue
                 fields = {name: value.strip() for name, value in zip(columns, record, strict=False)}
                 yield _parse(start, fields)
@@ -310,7 +317,7 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
                     ) from None
                 seen = True
                 yield RowProblem(
-                    line_number, f"not valid JSON ({reason}): write the row as one JSON object", {"raw": text}
+                    line_number, f"not valid JSON ({reason}): write the row as one JSON object", {}, (text,)
                 )
                 continue
             seen = True
@@ -323,14 +330,15 @@ def _json_row(number: int, value: Any, text: str, source_line: int | None = None
     """One JSON value as a row: an object whose keys are column names (ours or HubSpot's)."""
     if not isinstance(value, dict):
         message = f"expected a JSON object with from_type, from_id, to_type, to_id, got {_json_type(value)}"
-        return RowProblem(number, message, {"raw": text}, source_line)
+        return RowProblem(number, message, {}, (text,), source_line=source_line)
     names, clash = _canonical_names(str(key) for key in value)
     fields = {name: "" if v is None else str(v) for name, v in zip(names, value.values(), strict=True)}
     if clash:
-        return RowProblem(number, clash, fields, source_line)
+        return RowProblem(number, clash, fields, source_line=source_line)
     values = dict(zip(names, value.values(), strict=True))
     if any(isinstance(values.get(name), bool | float | list | dict) for name in (*REQUIRED_FIELDS, "type_id")):
-        return RowProblem(number, 'ids and type_id must be strings or integers ("123" or 123)', fields, source_line)
+        message = 'ids and type_id must be strings or integers ("123" or 123)'
+        return RowProblem(number, message, fields, source_line=source_line)
     parsed = _parse(number, fields)
     return attrs.evolve(parsed, source_line=source_line) if source_line is not None else parsed
 
