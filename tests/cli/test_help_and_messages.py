@@ -25,6 +25,7 @@ def _help(*command: str) -> str:
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.replace("│", " ").split())
     assert "<bool>" not in text and "[/" not in text
+    assert "``" not in text and ":class:" not in text and ":func:" not in text  # no raw reST
     return text
 
 
