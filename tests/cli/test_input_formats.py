@@ -273,3 +273,13 @@ def test_a_broken_json_array_is_refused_at_its_line(tmp_path: Path, content: byt
     with pytest.raises(InputFileError) as raised:
         list(read_rows(path))
     assert message in str(raised.value)
+
+
+def test_an_excel_unicode_text_file_is_refused_with_the_fix(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "rows.txt"
+    path.write_bytes("from_type\tfrom_id\tto_type\tto_id\n".encode("utf-16"))  # with its byte-order mark
+    result = cli("bulk", str(path), "--dry-run")
+    assert result.exit_code == 2
+    assert 'line 1: the file is UTF-16 text (as Excel\'s "Unicode Text" saves it): save it as "CSV UTF-8"' in (
+        " ".join(result.stderr.split())
+    )

@@ -188,6 +188,8 @@ def plan_bulk(
         raise BulkSetupError(str(exc)) from None
     try:
         kind = detect_input(file, input_format)
+    except InputFileError as exc:
+        raise BulkSetupError(f"{file}: {exc}") from None
     except OSError as exc:
         raise BulkSetupError(f"{file}: cannot be read ({exc.strerror or exc})") from None
     confirmed: dict[int, str] = {}

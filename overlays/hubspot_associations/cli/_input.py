@@ -148,10 +148,15 @@ def detect_input(path: Path, input_format: InputFormat | None = None) -> InputKi
     """Sniff ``path``: JSON (``--format jsonl``, a JSON suffix, or a first character ``[`` or ``{``) is an array
     when it starts with ``[``, else JSON Lines; CSV's separator is the one of ``,``, ``;``, tab that splits the
     header into the required columns. Reads at most the first line (1 MiB); a file it cannot open raises
-    :class:`OSError`.
+    :class:`OSError`, a UTF-16 file (Excel's "Unicode Text") :class:`InputFileError`.
     """
     with path.open("rb") as handle:
         first = handle.readline(MAX_LINE_BYTES)
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputFileError(
+            'the file is UTF-16 text (as Excel\'s "Unicode Text" saves it): save it as "CSV UTF-8" instead',
+            line=1,
+        )
     text = first.decode("utf-8-sig", "replace").lstrip()
     json_file = input_format == "jsonl" or (input_format is None and detect_format(path) == "jsonl")
     if json_file or (input_format is None and text[:1] in ("[", "{")):
