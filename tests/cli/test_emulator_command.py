@@ -48,7 +48,7 @@ def test_help_lists_every_option_with_a_sentence() -> None:
         assert action.help and action.help.endswith("."), action.dest
         assert " ".join(action.help.split()) in text, action.option_strings
         assert action.option_strings[-1] in text
-    for word in ("--faults", "--daily-limit", "--latency-ms", "--token", "--log-requests", "per 10 s"):
+    for word in ("--faults", "--daily-limit", "--batch-limit", "--latency-ms", "--token", "--log-requests", "per 10 s"):
         assert word in text
     assert ":class:" not in text and "``" not in text  # no raw reST
 
@@ -75,6 +75,7 @@ def test_banner_shows_url_records_and_the_fake_credentials() -> None:
         f"access token   {DEFAULT_TOKEN}",
         "client id emulator-client, client secret emulator-secret, refresh token emulator-refresh",
         "1,000,000 requests per day",
+        "batch limit    2,000 inputs per batch request (400 beyond it)",
         "faults         none",
     ):
         assert expected in text
@@ -84,7 +85,7 @@ def test_banner_never_shows_a_token_the_user_passed() -> None:
     config, _host, _port = config_from_args(["--token", "pat-na1-REAL-SECRET", "--fault-rate", "0.1", "--seed", "3"])
     text = "\n".join(banner(config, "http://127.0.0.1:1"))
     assert "REAL-SECRET" not in text and "the one given with --token (not shown)" in text
-    assert "10% of association PUTs, drawn from 500, 502_html, 503, 520_html, drop (seed 3)" in text
+    assert "10% of association requests, drawn from 500, 502_html, 503, 520_html, drop (seed 3)" in text
 
 
 def test_request_log_prints_method_path_and_status_without_query_or_control_characters() -> None:

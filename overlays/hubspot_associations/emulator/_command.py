@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from .._validation import InvalidInputError, parse_rate_limit
 from ._catalog import Catalog
 from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, EmulatorConfig
-from ._facts import DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, DEFAULT_RATE_WINDOW_S, FAULT_KINDS
+from ._facts import DEFAULT_BATCH_INPUT_LIMIT, DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, DEFAULT_RATE_WINDOW_S, FAULT_KINDS
 from ._server import listening_socket, serve
 
 __all__ = ["banner", "build_parser", "config_from_args", "main"]
@@ -72,6 +72,16 @@ def _daily_limit(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"expected a number of requests per day or 'off', got {text!r}") from None
     if limit < 0:
         raise argparse.ArgumentTypeError(f"expected a number of requests per day or 'off', got {text!r}")
+    return limit
+
+
+def _batch_limit(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of inputs of at least 1, got {text!r}")
     return limit
 
 
@@ -133,13 +143,22 @@ def build_parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
         help=f"Requests per day for private-app tokens; OAuth tokens have no daily limit "
         f"(default: {DEFAULT_DAILY_LIMIT}, Enterprise; Free and Starter have 250000).",
     )
+    limits.add_argument(
+        "--batch-limit",
+        type=_batch_limit,
+        default=DEFAULT_BATCH_INPUT_LIMIT,
+        metavar="N",
+        help=f"Most inputs one batch request may carry, more is a 400; HubSpot documents no limit (default: "
+        f"{DEFAULT_BATCH_INPUT_LIMIT}, the most a production integration is known to send).",
+    )
     faults = parser.add_argument_group("faults and latency")
     faults.add_argument(
         "--fault-rate",
         type=_number(0.0, 1.0, "a share from 0 to 1"),
         default=0.0,
         metavar="P",
-        help="Share of association PUTs (0 to 1) answered with a fault from --faults instead (default: 0).",
+        help="Share of association requests, single or batch (0 to 1), answered with a fault from --faults instead "
+        "(default: 0).",
     )
     faults.add_argument(
         "--faults",
@@ -155,7 +174,7 @@ def build_parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
         type=_number(0.0, 60_000.0, "milliseconds from 0 to 60000"),
         default=0.0,
         metavar="MS",
-        help="Delay every association PUT by MS milliseconds, like a network round trip (default: 0).",
+        help="Delay every association request by MS milliseconds, like a network round trip (default: 0).",
     )
     faults.add_argument(
         "--seed", type=int, default=None, help="Seed for the fault draws, to repeat a run exactly (default: random)."
@@ -196,6 +215,7 @@ def _parse(argv: Sequence[str] | None, prog: str) -> tuple[EmulatorConfig, str, 
             faults=args.faults,
             latency_s=args.latency_ms / 1000.0,
             seed=args.seed,
+            batch_input_limit=args.batch_limit,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -220,11 +240,11 @@ def banner(config: EmulatorConfig, base_url: str, *, log_requests: bool = False)
     faults = (
         "none"
         if config.fault_rate == 0
-        else f"{config.fault_rate:.0%} of association PUTs, drawn from {', '.join(config.faults)}"
+        else f"{config.fault_rate:.0%} of association requests, drawn from {', '.join(config.faults)}"
         + ("" if config.seed is None else f" (seed {config.seed})")
     )
     if config.latency_s:
-        faults += f"; every PUT waits {config.latency_s * 1000:g} ms"
+        faults += f"; every request waits {config.latency_s * 1000:g} ms"
     records = [f"{name} ({type_id}) {ids.start}..{ids.stop - 1}" for name, type_id, ids in _seeded(config)]
     token = next(iter(config.tokens))
     own = token == DEFAULT_TOKEN
@@ -234,6 +254,7 @@ def banner(config: EmulatorConfig, base_url: str, *, log_requests: bool = False)
         f"HubSpot emulator: {base_url}",
         f"  rate limit     {limit}",
         f"  daily limit    {daily}",
+        f"  batch limit    {config.batch_input_limit:,} inputs per batch request (400 beyond it)",
         f"  faults         {faults}",
         *(f"  {'records' if n == 0 else '':<15}{line}" for n, line in enumerate(records)),
         f"  access token   {token if own else 'the one given with --token (not shown)'}",
