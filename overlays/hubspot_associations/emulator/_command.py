@@ -126,13 +126,13 @@ def build_parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
     listen.add_argument(
         "--port", type=_port, default=8765, help="TCP port; 0 picks a free one, shown in the banner (default: 8765)."
     )
-    limits = parser.add_argument_group("limits (answered with HubSpot's 429)")
+    limits = parser.add_argument_group("limits")
     limits.add_argument(
         "--rate-limit",
         type=_rate_limit,
         default=(190, DEFAULT_RATE_WINDOW_S),
         metavar="N[/SECONDS]|off",
-        help="Requests per app per rolling window of SECONDS; N alone means per 10 s, HubSpot's window "
+        help="Requests per app per rolling window of SECONDS, more is a 429; N alone means per 10 s, HubSpot's window "
         "(default: 190/10, a Professional or Enterprise private app).",
     )
     limits.add_argument(
