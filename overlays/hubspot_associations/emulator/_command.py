@@ -140,7 +140,7 @@ def build_parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
         type=_daily_limit,
         default=DEFAULT_DAILY_LIMIT,
         metavar="N|off",
-        help=f"Requests per day for private-app tokens; OAuth tokens have no daily limit "
+        help=f"Requests per day for private-app tokens, more is a 429 (DAILY); OAuth tokens have none "
         f"(default: {DEFAULT_DAILY_LIMIT}, Enterprise; Free and Starter have 250000).",
     )
     limits.add_argument(
