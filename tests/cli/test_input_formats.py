@@ -283,3 +283,26 @@ def test_an_excel_unicode_text_file_is_refused_with_the_fix(cli: Cli, tmp_path: 
     assert 'line 1: the file is UTF-16 text (as Excel\'s "Unicode Text" saves it): save it as "CSV UTF-8"' in (
         " ".join(result.stderr.split())
     )
+
+
+_JSONISH = st.lists(  # JSON's and CSV's punctuation, a valid key and value, a byte that is never UTF-8
+    st.sampled_from(
+        [b"[", b"]", b"{", b"}", b",", b";", b"\t", b":", b" ", b"\n", b'"from_type"', b"1", b'"', b"\xff"]
+    ),
+    max_size=40,
+).map(b"".join)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=_JSONISH, name=st.sampled_from(["rows.json", "rows.jsonl", "rows.csv", "rows.tsv"]))
+def test_any_file_reads_as_rows_or_one_input_file_error(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes, name: str
+) -> None:
+    path = tmp_path_factory.mktemp("hostile") / name
+    path.write_bytes(content)
+    try:
+        items = list(read_rows(path))
+    except InputFileError as exc:
+        assert str(exc)
+    else:
+        assert all(isinstance(item, ParsedRow | RowProblem) for item in items)
