@@ -294,7 +294,7 @@ def _read_csv(path: Path, delimiter: str = ",") -> Iterator[ParsedRow | RowProbl
             )
             raise InputFileError(f"malformed CSV: {exc}{span}", line=start) from None
     if not seen:
-        raise InputFileError(f"{path.name} has a header but no rows")
+        raise InputFileError(f"{path.name} has a header but no rows: add one row per association below it")
 
 
 def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
