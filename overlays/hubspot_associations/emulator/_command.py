@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 
 from .._validation import InvalidInputError, parse_rate_limit
-from ._catalog import Catalog
+from ._catalog import STANDARD_TYPES, Catalog
 from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, EmulatorConfig
 from ._facts import DEFAULT_BATCH_INPUT_LIMIT, DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, DEFAULT_RATE_WINDOW_S, FAULT_KINDS
 from ._server import listening_socket, serve
@@ -267,7 +267,7 @@ def banner(config: EmulatorConfig, base_url: str, *, log_requests: bool = False)
 
 def _seeded(config: EmulatorConfig) -> list[tuple[str, str, range]]:
     catalog = Catalog(config)
-    names = {"0-1": "contacts", "0-2": "companies", "0-3": "deals", "0-5": "tickets", **config.custom_objects}
+    names = {object_type.type_id: aliases[-1] for object_type, aliases in STANDARD_TYPES} | dict(config.custom_objects)
     return [
         (names.get(type_id, type_id), type_id, catalog.object_ids(type_id))
         for type_id, count in config.seed_objects.items()
