@@ -3,7 +3,7 @@
 The first pass streams the file: it counts rows (for the progress bar's ETA), checks every row, finds duplicate
 rows (:func:`check_file`), and checks that a journal being resumed belongs to this file. Memory grows with the
 number of rows only for the journal of a resumed run (one small dict entry per confirmed row) and for finding
-duplicates (about 120 bytes per distinct row, for the first :data:`DUPLICATES_TRACKED` of them).
+duplicates (about 150 bytes per distinct row, for the first :data:`DUPLICATES_TRACKED` of them).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def default_report_path(path: Path) -> Path:
 
 
 DUPLICATES_TRACKED = 1_000_000
-"""Distinct rows remembered to find duplicates (about 120 MB): a repeat of a row past them is sent again, which is
+"""Distinct rows remembered to find duplicates (about 150 MB): a repeat of a row past them is sent again, which is
 harmless (an association PUT is idempotent), and the run says so."""
 
 
