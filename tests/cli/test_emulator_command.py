@@ -48,7 +48,8 @@ def test_help_lists_every_option_with_a_sentence() -> None:
         assert action.help and action.help.endswith("."), action.dest
         assert " ".join(action.help.split()) in text, action.option_strings
         assert action.option_strings[-1] in text
-    for word in ("--faults", "--daily-limit", "--batch-limit", "--latency-ms", "--token", "--log-requests", "per 10 s"):
+    words = ("--faults", "--daily-limit", "--batch-limit", "--latency-ms", "--token", "--log-requests", "--api-version")
+    for word in (*words, "per 10 s"):
         assert word in text
     assert ":class:" not in text and "``" not in text  # no raw reST
 
@@ -76,6 +77,7 @@ def test_banner_shows_url_records_and_the_fake_credentials() -> None:
         "client id emulator-client, client secret emulator-secret, refresh token emulator-refresh",
         "1,000,000 requests per day",
         "batch limit    2,000 inputs per batch request (400 beyond it)",
+        "API versions   v4, 2026-03, 2026-09 (each on its own paths)",
         "faults         none",
     ):
         assert expected in text

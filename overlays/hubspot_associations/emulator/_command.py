@@ -14,6 +14,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 
+from .._api_versions import API_VERSIONS, api_version_of
 from .._validation import InvalidInputError, parse_rate_limit
 from ._catalog import STANDARD_TYPES, Catalog
 from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, EmulatorConfig
@@ -106,6 +107,13 @@ def _number(low: float, high: float, what: str) -> Callable[[str], float]:
     return parse
 
 
+def _api_version(text: str) -> str:
+    try:
+        return api_version_of(text, "--api-version").name
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -192,6 +200,16 @@ def build_parser(prog: str = DEFAULT_PROG) -> argparse.ArgumentParser:
         action="store_true",
         help="Print one line per request to stdout: method, path, status (or 'dropped') and time taken.",
     )
+    api = parser.add_argument_group("API versions")
+    api.add_argument(
+        "--api-version",
+        type=_api_version,
+        action="append",
+        dest="api_versions",
+        metavar="VERSION",
+        help=f"Serve only this HubSpot API version, repeatable: one of {', '.join(API_VERSIONS)} (default: every "
+        "version at once, each on its own paths). Serving only a dated one shows a client no longer calls v4.",
+    )
     return parser
 
 
@@ -216,6 +234,7 @@ def _parse(argv: Sequence[str] | None, prog: str) -> tuple[EmulatorConfig, str, 
             latency_s=args.latency_ms / 1000.0,
             seed=args.seed,
             batch_input_limit=args.batch_limit,
+            api_versions=None if args.api_versions is None else tuple(args.api_versions),
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -250,11 +269,13 @@ def banner(config: EmulatorConfig, base_url: str, *, log_requests: bool = False)
     own = token == DEFAULT_TOKEN
     (client_id, client_secret), *_ = config.oauth_clients.items()
     refresh = ", ".join(sorted(config.oauth_refresh_tokens))
+    versions = ", ".join(version.name for version in config.served_api_versions())
     return [
         f"HubSpot emulator: {base_url}",
         f"  rate limit     {limit}",
         f"  daily limit    {daily}",
         f"  batch limit    {config.batch_input_limit:,} inputs per batch request (400 beyond it)",
+        f"  API versions   {versions} (each on its own paths)",
         f"  faults         {faults}",
         *(f"  {'records' if n == 0 else '':<15}{line}" for n, line in enumerate(records)),
         f"  access token   {token if own else 'the one given with --token (not shown)'}",
