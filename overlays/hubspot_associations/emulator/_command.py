@@ -27,9 +27,9 @@ DEFAULT_PROG = "python -m hubspot_associations.emulator"
 _OFF = ("none", "off", "0")
 
 _DESCRIPTION = (
-    "Serve an offline, stateful HubSpot CRM associations API (v4) until Ctrl-C, for tests, demos and trying the "
-    "SDK and the CLI without a portal. It answers like HubSpot: its errors, rate limits (429), OAuth refresh, and, "
-    "on request, injected faults. Its credentials are fake and printed on start."
+    "Serve an offline, stateful HubSpot CRM associations API (every version, single and batch) until Ctrl-C, for "
+    "tests, demos and trying the SDK and the CLI without a portal. It answers like HubSpot: its errors, rate limits "
+    "(429), OAuth refresh, and, on request, injected faults. Its credentials are fake and printed on start."
 )
 _EPILOG = (
     "Example, then point the SDK or the CLI at it:\n"
