@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from ._bulk import AssociationOutcome, AssociationRow
     from ._models import AssociationCategory, AssociationSpec
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
+    from ._readback import RowCheck, RowStatus
     from ._run_failure import RunWideFailure, run_wide_failure
 
 
@@ -113,6 +114,8 @@ _LAZY = {
     "OAuthRefresh": "._oauth",
     "OAuthRefreshError": "._oauth",
     "OAuthTokens": "._oauth",
+    "RowCheck": "._readback",
+    "RowStatus": "._readback",
     "RunWideFailure": "._run_failure",
     "run_wide_failure": "._run_failure",
 }
@@ -191,6 +194,8 @@ __all__ = [
     "RateLimitError",
     "RateLimitInfo",
     "ResponseTooLargeError",
+    "RowCheck",
+    "RowStatus",
     "RunWideFailure",
     "ServerError",
     "StoppedError",

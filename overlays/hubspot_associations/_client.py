@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from ._batch import BatchResult  # loaded by the first batch call
     from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
     from ._models import SpecsLike  # loaded by the first labelled call
+    from ._readback import RowCheck  # loaded by the first verify_many/remove_many
 
 T = TypeVar("T")
 
@@ -207,6 +208,27 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         return self.with_raw_response.archive_labels_batch(
             from_object_type, to_object_type, items, timeout=timeout
         ).parsed
+
+    def verify_many(
+        self, rows: Iterable[AssociationRow], *, labels: bool = False, batch_size: int = 1000
+    ) -> Iterator[RowCheck]:
+        """Read back the associations ``rows`` say should exist (``batch/read``, up to ``batch_size`` ≤ 1,000 rows
+        a chunk, each record's pages followed) and yield one :class:`RowCheck` per row, in input order:
+        ``present``, ``missing``, ``unverified`` (could not be read, with why), or with ``labels=True``
+        ``wrong_labels`` (the pair is associated but without every type the row lists). Read-only; the rows
+        are taken lazily, a chunk at a time (docs/read-and-remove.md §4)."""
+        from ._readback import verify_many
+
+        return verify_many(self, rows, labels=labels, batch_size=validate_count(batch_size, "batch_size"))
+
+    def remove_many(self, rows: Iterable[AssociationRow], *, batch_size: int | None = None) -> Iterator[RowCheck]:
+        """Remove exactly the associations ``rows`` list, in batches of ``batch_size`` (default ``max_batch_size``):
+        a row without a type loses every association of its pair (``batch/archive``), a row with types only those
+        (``batch/labels/archive``). One :class:`RowCheck` per row, in input order: ``removed`` or ``failed``."""
+        from ._readback import remove_many
+
+        size = self.max_batch_size if batch_size is None else validate_count(batch_size, "batch_size")
+        return remove_many(self, rows, batch_size=min(size, self.max_batch_size))
 
     @cached_property
     def with_raw_response(self) -> HubSpotAssociationsWithRawResponse:

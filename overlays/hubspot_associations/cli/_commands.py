@@ -1,6 +1,7 @@
 """The ``hubspot-associations`` app: ``--version``, the registration of its commands, and the ``emulator`` command.
 
-``associate`` lives in :mod:`._associate`, ``bulk`` in :mod:`._bulk_command`; exit statuses in :mod:`._output`.
+``associate`` lives in :mod:`._associate`, ``bulk`` in :mod:`._bulk_command`, ``verify`` and ``remove`` in
+:mod:`._readback_command`; exit statuses in :mod:`._output`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import typer
 from ._associate import associate, parse_type_option
 from ._bulk_command import bulk, exit_status
 from ._output import EXIT_USAGE, fail
+from ._readback_command import remove, verify
 
 __all__ = ["app", "exit_status", "parse_type_option"]
 
@@ -45,6 +47,8 @@ def _main(
 
 app.command()(associate)
 app.command()(bulk)
+app.command()(verify)
+app.command()(remove)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
