@@ -87,6 +87,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._response import APIResponse, RateLimitInfo
+from ._results import next_cursor
 from ._validation import InvalidInputError
 from ._version import __version__
 
@@ -203,6 +204,7 @@ __all__ = [
     "UnexpectedStatusError",
     "__version__",
     "association_types",
+    "next_cursor",
     "object_types",
     "run_wide_failure",
 ]
