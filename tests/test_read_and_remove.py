@@ -127,6 +127,26 @@ def test_verify_many_reads_each_record_across_its_pages(emulator: RunningEmulato
     assert [check.status for check in checks] == [RowStatus.PRESENT] * 1199 + [RowStatus.MISSING]
 
 
+def test_verify_many_splits_a_read_whose_answer_is_larger_than_the_body_cap(emulator: RunningEmulator) -> None:
+    """Many records with many associations: the answer outgrows max_response_bytes, so the ids are read again in
+    halves (the cap holds, nothing is left unverified); a single record's page beyond the cap is unverified."""
+    contacts = emulator.state.object_ids("0-1")[60:70]
+    companies = emulator.state.object_ids("0-2")[:100]
+    with _client(emulator) as client:
+        for contact in contacts:
+            _associate(client, contact, companies)
+    rows = [AssociationRow("contacts", c, "companies", company) for c in contacts for company in companies]
+    start = len(emulator.state.request_log)
+    with HubSpotAssociations(emulator.token, base_url=emulator.base_url, max_response_bytes=20_000) as small:
+        checks = list(small.verify_many(rows))
+        assert {check.status for check in checks} == {RowStatus.PRESENT}
+        reads = [entry for entry in emulator.state.request_log[start:] if entry[1].endswith("/batch/read")]
+        assert len(reads) > 1
+    with HubSpotAssociations(emulator.token, base_url=emulator.base_url, max_response_bytes=1_000) as tiny:
+        checks = list(tiny.verify_many(rows[:1]))
+    assert checks[0].status is RowStatus.UNVERIFIED and "max_response_bytes" in checks[0].message
+
+
 # -- bounds of the paged read, through MockTransport ------------------------------------------------------------------
 
 

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._errors import APIStatusError, BatchInputError, HubSpotError
+from ._batch import READ_BATCH_LIMIT
+from ._errors import APIStatusError, BatchInputError, HubSpotError, ResponseTooLargeError
 
 if TYPE_CHECKING:
     from ._bulk import AssociationRow
@@ -116,8 +117,6 @@ def verify_many(
     max_pages: int = MAX_PAGES_PER_RECORD,
 ) -> Iterator[RowCheck]:
     """See the module docstring; ``HubSpotAssociations.verify_many`` is the public entry."""
-    from ._batch import READ_BATCH_LIMIT
-
     size = min(batch_size, READ_BATCH_LIMIT)
     for chunk in _chunks(rows, size):
         results: list[RowCheck | None] = [None] * len(chunk)
@@ -141,26 +140,35 @@ def verify_many(
 def _read_back(
     client: HubSpotAssociations, from_type: str, to_type: str, wanted: dict[str, set[str]], max_pages: int
 ) -> tuple[dict[str, dict[str, set[tuple[str, int]]]], dict[str, tuple[str, HubSpotError | None]]]:
-    """Per ``from`` id, the wanted ``to`` ids found with their types; and the ids that could not be read, why."""
+    """Per ``from`` id, the wanted ``to`` ids found with their types; and the ids that could not be read, why.
+
+    An answer larger than the client's ``max_response_bytes`` (many records with many associations) is read again
+    in two halves, down to one record a request; only a single record's page beyond the cap is unverified."""
     found: dict[str, dict[str, set[tuple[str, int]]]] = {}
     trouble: dict[str, tuple[str, HubSpotError | None]] = {}
-    pending: list[str | tuple[str, str]] = list(wanted)
+    ids: list[str | tuple[str, str]] = list(wanted)
+    pending = [ids[start : start + READ_BATCH_LIMIT] for start in range(0, len(ids), READ_BATCH_LIMIT)]
     pages = dict.fromkeys(wanted, 0)
     while pending:
-        batch, pending = pending[:1000], pending[1000:]
+        batch = pending.pop()
         try:
             answer = client.read_batch(from_type, to_type, batch)
-        except HubSpotError as exc:
-            for item in batch:
-                object_id = item if isinstance(item, str) else item[0]
-                trouble[object_id] = (f"reading back failed: {exc}", exc)
+        except ResponseTooLargeError as exc:
+            if len(batch) > 1:
+                pending += [batch[len(batch) // 2 :], batch[: len(batch) // 2]]
+                continue
+            _fail(trouble, batch, f"one page of the record is larger than max_response_bytes: {exc}", exc)
             continue
+        except HubSpotError as exc:
+            _fail(trouble, batch, f"reading back failed: {exc}", exc)
+            continue
+        further: list[str | tuple[str, str]] = []
         for outcome in answer:
             object_id = outcome.input.from_id
-            if outcome.error is not None and (
-                isinstance(outcome.error, BatchInputError) or outcome.error.errors
-            ):  # failed, or unconfirmed while the answer carried errors that failed no record: cannot tell
-                trouble[object_id] = (f"HubSpot could not read the record: {outcome.error}", outcome.error)
+            error = outcome.error
+            if error is not None and (isinstance(error, BatchInputError) or error.errors):
+                # failed, or unconfirmed while the answer carried errors that failed no record: cannot tell
+                trouble[object_id] = (f"HubSpot could not read the record: {error}", error)
                 continue
             for result in outcome.results:
                 keep = wanted[object_id]
@@ -169,13 +177,26 @@ def _read_back(
                         types = found.setdefault(object_id, {}).setdefault(associated.to_object_id, set())
                         types.update((str(spec.category), spec.type_id) for spec in associated.association_types)
                 after = _next(result)
-                if after is not None:
-                    pages[object_id] += 1
-                    if pages[object_id] >= max_pages:
-                        trouble[object_id] = (f"more than {max_pages} pages of associations: not read to the end", None)
-                    else:
-                        pending.append((object_id, after))
+                if after is None:
+                    continue
+                pages[object_id] += 1
+                if pages[object_id] >= max_pages:
+                    trouble[object_id] = (f"more than {max_pages} pages of associations: not read to the end", None)
+                else:
+                    further.append((object_id, after))
+        if further:
+            pending.append(further)
     return found, trouble
+
+
+def _fail(
+    trouble: dict[str, tuple[str, HubSpotError | None]],
+    batch: Sequence[str | tuple[str, str]],
+    reason: str,
+    error: HubSpotError,
+) -> None:
+    for asked in batch:
+        trouble[asked if isinstance(asked, str) else asked[0]] = (reason, error)
 
 
 def _next(result: Any) -> str | None:

@@ -166,7 +166,7 @@ def sync_detailed(
     from_object_type: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BatchInputPublicFetchAssociationsBatchRequest,
 ) -> Response[
     BatchResponsePublicAssociationMultiWithLabel
@@ -217,7 +217,7 @@ def sync(
     from_object_type: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BatchInputPublicFetchAssociationsBatchRequest,
 ) -> (
     BatchResponsePublicAssociationMultiWithLabel
@@ -264,7 +264,7 @@ async def asyncio_detailed(
     from_object_type: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BatchInputPublicFetchAssociationsBatchRequest,
 ) -> Response[
     BatchResponsePublicAssociationMultiWithLabel
@@ -313,7 +313,7 @@ async def asyncio(
     from_object_type: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: BatchInputPublicFetchAssociationsBatchRequest,
 ) -> (
     BatchResponsePublicAssociationMultiWithLabel

@@ -140,7 +140,7 @@ def sync_detailed(
     object_id: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
 ) -> Response[CollectionResponseMultiAssociatedObjectWithLabel | Error | RateLimitError]:
@@ -189,7 +189,7 @@ def sync(
     object_id: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
 ) -> CollectionResponseMultiAssociatedObjectWithLabel | Error | RateLimitError | None:
@@ -233,7 +233,7 @@ async def asyncio_detailed(
     object_id: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
 ) -> Response[CollectionResponseMultiAssociatedObjectWithLabel | Error | RateLimitError]:
@@ -280,7 +280,7 @@ async def asyncio(
     object_id: str,
     to_object_type: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     after: str | Unset = UNSET,
     limit: int | Unset = 500,
 ) -> CollectionResponseMultiAssociatedObjectWithLabel | Error | RateLimitError | None:
