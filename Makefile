@@ -126,6 +126,10 @@ bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official clie
 bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
 
+.PHONY: bench-verify
+bench-verify: $(VENV)/.installed ## bulk 20,000 rows, 37 removed out of band, verify finds exactly them, remove 500 (~1 min)
+	$(PYTHON) -m bench.verify_remove
+
 .PHONY: bench-shared-limit
 bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
 	$(PYTHON) -m bench.shared_limit
