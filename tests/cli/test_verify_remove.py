@@ -159,3 +159,13 @@ def test_remove_reports_failures_and_invalid_rows_spreadsheet_safe(cli: Cli, tmp
     assert "'=1+2" in text and ",=1+2" not in text
     summary = json.loads(result.stdout)
     assert summary["invalid"] == 1 and summary["by_status"] == {"removed": 2}
+
+
+def test_a_wrong_token_stops_after_one_request_with_exit_3(cli: Cli, tmp_path: Path) -> None:
+    path = _file(tmp_path / "rows.csv", _rows(3000))
+    for command in ("verify", "remove"):
+        start = len(cli.emulator.state.request_log)
+        result = cli(command, str(path), "--base-url", cli.emulator.base_url, "--token", "wrong", auth=False)
+        assert result.exit_code == 3, result.output
+        assert "Stopped" in result.stdout
+        assert [status for _, _, status in cli.emulator.state.request_log[start:]] == [401]

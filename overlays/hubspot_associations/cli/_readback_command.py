@@ -21,6 +21,7 @@ import typer
 
 from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
+from .._run_failure import run_wide_failure
 from ._bulk_command import _input_format
 from ._bulk_plan import BulkPlan, BulkSetupError, plan_bulk, read_selected
 from ._connection import (
@@ -38,7 +39,16 @@ from ._connection import (
 from ._files import OutputWriteError
 from ._input import InputFileError, ParsedRow, RowProblem, row_fingerprint
 from ._journal import Journal, JournalError, load_journal
-from ._output import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, escape, fail, stderr_console, stdout_console
+from ._output import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_STOPPED,
+    EXIT_USAGE,
+    escape,
+    fail,
+    stderr_console,
+    stdout_console,
+)
 from ._report import FailureReport
 
 if TYPE_CHECKING:
@@ -83,6 +93,7 @@ class Summary:
     report_path: Path | None = None
     journal_path: Path | None = None
     interrupted: bool = False
+    stopped_by: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -96,11 +107,12 @@ class Summary:
             "report": None if self.report_path is None else str(self.report_path),
             "journal": None if self.journal_path is None else str(self.journal_path),
             "interrupted": self.interrupted,
+            "stopped_by": self.stopped_by,
         }
 
     @property
     def all_ok(self) -> bool:
-        return not (self.not_ok or self.invalid or self.interrupted)
+        return not (self.not_ok or self.invalid or self.interrupted or self.stopped_by)
 
 
 def _plan(
@@ -179,6 +191,10 @@ def _run(
                         check.status_code,
                         check.correlation_id,
                     )
+                    failure = run_wide_failure(check.error)
+                    if failure is not None:  # every following request would fail alike: stop, as bulk does
+                        summary.stopped_by = f"{check.message} ({failure.fix})"
+                        break
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
@@ -205,8 +221,12 @@ def _finish(file: Path, summary: Summary, verb: str, json_output: bool) -> None:
             out.print(f"Report: {escape(str(summary.report_path))}")
         if not summary.all_ok:
             out.print(f"Journal: {escape(str(summary.journal_path))} (run again with --resume to continue)")
+    if summary.stopped_by is not None and not json_output:
+        stdout_console().print(f"[red]Stopped:[/] {escape(summary.stopped_by)}; --resume continues after the fix")
     if summary.interrupted:
         raise typer.Exit(EXIT_INTERRUPTED)
+    if summary.stopped_by is not None:
+        raise typer.Exit(EXIT_STOPPED)
     raise typer.Exit(0 if summary.all_ok else EXIT_FAILED)
 
 
@@ -244,7 +264,8 @@ def verify(
     present are journaled (default FILE.verify.journal), so --resume goes on where a run stopped.
 
     Exit status: 0 every association present; 1 some missing, wrong or unreadable (see the report); 2 bad usage,
-    input, journal or output path (nothing read); 130 interrupted (--resume continues).
+    input, journal or output path (nothing read); 3 stopped early because every request would fail alike (wrong
+    token, missing scopes, daily limit): fix it, --resume; 130 interrupted (--resume continues).
     """
     plan = _plan(file, input_format, "verify", journal, report, resume=resume, restart=restart, dry_run=False)
     only: dict[int, str] | None = None
@@ -301,7 +322,8 @@ def remove(
     before your bulk run and is listed here is removed too (HubSpot cannot tell it from one the run created).
 
     Exit status: 0 every row removed; 1 some failed (see the report); 2 bad usage, input, journal or output
-    path (nothing sent); 130 interrupted (--resume continues).
+    path (nothing sent); 3 stopped early (wrong token, missing scopes, daily limit): fix it, --resume; 130
+    interrupted (--resume continues).
     """
     plan = _plan(file, input_format, "remove", journal, report, resume=resume, restart=restart, dry_run=dry_run)
     if dry_run:
