@@ -260,3 +260,17 @@ async def test_the_async_client_reads_and_removes_alike(emulator: RunningEmulato
         assert raw.status_code == 204 and raw.parsed.all_confirmed
         left = await client.list_associations("contacts", contact, "companies", limit=100)
     assert len(left) == 597
+
+
+def test_an_archive_answered_with_a_body_is_read_like_any_batch_answer() -> None:
+    """HubSpot documents a bare 204; should an archive ever answer with errors, they fail the inputs they name and
+    nothing else is claimed (no result can confirm a removal)."""
+    body = {
+        "status": "COMPLETE",
+        "results": [],
+        "errors": [{"status": "error", "category": "VALIDATION_ERROR", "message": "999 is not a valid ID"}],
+    }
+    server = Server(httpx.Response(207, json=body))
+    with HubSpotAssociations(TOKEN, http_client=server.http()) as client:
+        result = client.archive_batch("contacts", "companies", [(101, 999), (101, 202)])
+    assert [outcome.status for outcome in result] == [OutcomeStatus.FAILED, OutcomeStatus.UNCONFIRMED]

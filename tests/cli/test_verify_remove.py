@@ -116,6 +116,10 @@ def test_verify_only_rows_a_bulk_journal_confirmed(cli: Cli, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["rows"] == 1 and summary["skipped"] == 19
+    # A journal of another file (or of this file before an edit) is refused: nothing is read.
+    other = _file(tmp_path / "other.csv", list(reversed(pairs)))
+    refused = cli("verify", str(other), "--from-journal", str(tmp_path / "bulk.journal"))
+    assert refused.exit_code == 2 and "journal" in refused.output
 
 
 def test_remove_leaves_exactly_the_listed_absent_and_the_others_intact(cli: Cli, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._run_failure import run_wide_failure
 from ._bulk_command import _input_format
-from ._bulk_plan import BulkPlan, BulkSetupError, plan_bulk, read_selected
+from ._bulk_plan import BulkPlan, BulkSetupError, check_file, plan_bulk, read_selected
 from ._connection import (
     ApiVersionOption,
     BaseUrlOption,
@@ -272,8 +272,9 @@ def verify(
     if from_journal is not None:
         try:
             only = load_journal(from_journal)
+            check_file(file, plan.input_format, only)  # every entry is a row of FILE, unchanged since the run
         except JournalError as exc:
-            fail(f"--from-journal: {exc}", EXIT_USAGE)
+            fail(f"--from-journal {from_journal}: {exc}", EXIT_USAGE)
     _echo_notes(plan)
     client = build_client(
         token=token,

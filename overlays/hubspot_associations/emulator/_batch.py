@@ -27,22 +27,10 @@ class BatchInput(NamedTuple):
 
 def parse_inputs(raw: bytes, *, labelled: bool, limit: int) -> list[BatchInput] | _errors.ErrorBody:
     """The inputs of a batch body, or the whole-request 400."""
-    if not raw.strip():
-        return _errors.no_body()
-    try:
-        data = load_json(raw)
-    except InvalidBody as exc:
-        return exc.error
     model = "BatchInputPublicAssociationMultiPost" if labelled else "BatchInputPublicDefaultAssociationMultiPost"
-    if not isinstance(data, dict):
-        return _errors.invalid_input(1, 1, f"Cannot deserialize value of type `{model}` from {json_kind(data)} value")
-    values = data.get("inputs")
+    values = _inputs_of(raw, model, limit)
     if not isinstance(values, list):
-        return _errors.invalid_input(1, 2, "Missing required creator property 'inputs'")
-    if not values:
-        return _errors.invalid_input(1, 2, "At least one input is required")
-    if len(values) > limit:
-        return _errors.too_many_inputs(len(values), limit)
+        return values
     inputs: list[BatchInput] = []
     for value in values:
         parsed = _input(value, labelled)
@@ -132,7 +120,8 @@ class ReadInput(NamedTuple):
 
 
 def _inputs_of(raw: bytes, model: str, limit: int) -> list[Any] | _errors.ErrorBody:
-    """The ``inputs`` list of a batch body, or the whole-request 400 (as :func:`parse_inputs` gives it)."""
+    """The ``inputs`` list of any batch body (``model`` names it in HubSpot's message), or the whole-request 400:
+    no body, invalid JSON, the wrong shape, no inputs, more than ``limit``."""
     if not raw.strip():
         return _errors.no_body()
     try:
