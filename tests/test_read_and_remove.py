@@ -6,7 +6,7 @@ each on v4 and the dated versions, against the emulator (in process over loopbac
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -274,3 +274,23 @@ def test_an_archive_answered_with_a_body_is_read_like_any_batch_answer() -> None
     with HubSpotAssociations(TOKEN, http_client=server.http()) as client:
         result = client.archive_batch("contacts", "companies", [(101, 999), (101, 202)])
     assert [outcome.status for outcome in result] == [OutcomeStatus.FAILED, OutcomeStatus.UNCONFIRMED]
+
+
+async def test_the_async_client_verifies_and_removes_alike(emulator: RunningEmulator) -> None:
+    contact = emulator.state.object_ids("0-1")[80]
+    companies = emulator.state.object_ids("0-2")[:30]
+    with _client(emulator) as sync:
+        _associate(sync, contact, companies[:20])
+    rows = [AssociationRow("contacts", contact, "companies", company, line=n) for n, company in enumerate(companies)]
+
+    async def rows_async() -> AsyncIterator[AssociationRow]:
+        for row in rows:
+            yield row
+
+    async with AsyncHubSpotAssociations(emulator.token, base_url=emulator.base_url, max_batch_size=7) as client:
+        checks = [check async for check in client.verify_many(rows_async(), batch_size=8)]
+        assert [check.status for check in checks] == [RowStatus.PRESENT] * 20 + [RowStatus.MISSING] * 10
+        removed = [check async for check in client.remove_many(rows[:10])]
+        assert [check.status for check in removed] == [RowStatus.REMOVED] * 10
+        again = [check.status async for check in client.verify_many(rows)]
+    assert again == [RowStatus.MISSING] * 10 + [RowStatus.PRESENT] * 10 + [RowStatus.MISSING] * 10

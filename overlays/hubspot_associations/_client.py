@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Self, TypeVar
 
@@ -217,18 +217,20 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         ``present``, ``missing``, ``unverified`` (could not be read, with why), or with ``labels=True``
         ``wrong_labels`` (the pair is associated but without every type the row lists). Read-only; the rows
         are taken lazily, a chunk at a time (docs/read-and-remove.md §4)."""
-        from ._readback import verify_many
+        from ._batch import READ_BATCH_LIMIT
+        from ._readback import run_sync, verifier
 
-        return verify_many(self, rows, labels=labels, batch_size=validate_count(batch_size, "batch_size"))
+        size = min(validate_count(batch_size, "batch_size"), READ_BATCH_LIMIT)
+        return run_sync(self, rows, size, verifier(labels))
 
     def remove_many(self, rows: Iterable[AssociationRow], *, batch_size: int | None = None) -> Iterator[RowCheck]:
         """Remove exactly the associations ``rows`` list, in batches of ``batch_size`` (default ``max_batch_size``):
         a row without a type loses every association of its pair (``batch/archive``), a row with types only those
         (``batch/labels/archive``). One :class:`RowCheck` per row, in input order: ``removed`` or ``failed``."""
-        from ._readback import remove_many
+        from ._readback import remover, run_sync
 
         size = self.max_batch_size if batch_size is None else validate_count(batch_size, "batch_size")
-        return remove_many(self, rows, batch_size=min(size, self.max_batch_size))
+        return run_sync(self, rows, min(size, self.max_batch_size), remover)
 
     @cached_property
     def with_raw_response(self) -> HubSpotAssociationsWithRawResponse:
@@ -559,6 +561,30 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         return (
             await self.with_raw_response.archive_labels_batch(from_object_type, to_object_type, items, timeout=timeout)
         ).parsed
+
+    def verify_many(
+        self,
+        rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow],
+        *,
+        labels: bool = False,
+        batch_size: int = 1000,
+    ) -> AsyncIterator[RowCheck]:
+        """The async twin of :meth:`HubSpotAssociations.verify_many` (``async for check in ...``); rows from a sync
+        or an async iterable."""
+        from ._batch import READ_BATCH_LIMIT
+        from ._readback import run_async, verifier
+
+        size = min(validate_count(batch_size, "batch_size"), READ_BATCH_LIMIT)
+        return run_async(self, rows, size, verifier(labels))
+
+    def remove_many(
+        self, rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow], *, batch_size: int | None = None
+    ) -> AsyncIterator[RowCheck]:
+        """The async twin of :meth:`HubSpotAssociations.remove_many`."""
+        from ._readback import remover, run_async
+
+        size = self.max_batch_size if batch_size is None else validate_count(batch_size, "batch_size")
+        return run_async(self, rows, min(size, self.max_batch_size), remover)
 
     @cached_property
     def with_raw_response(self) -> AsyncHubSpotAssociationsWithRawResponse:
