@@ -263,9 +263,9 @@ def verify(
     FILE without suffix + .verify.csv; it is a valid bulk input: `bulk REPORT` re-creates them). Rows verified
     present are journaled (default FILE.verify.journal), so --resume goes on where a run stopped.
 
-    Exit status: 0 every association present; 1 some missing, wrong or unreadable (see the report); 2 bad usage,
-    input, journal or output path (nothing read); 3 stopped early because every request would fail alike (wrong
-    token, missing scopes, daily limit): fix it, --resume; 130 interrupted (--resume continues).
+    Exit status: 0 every association present; 1 some missing, wrong, unreadable or invalid (see the report); 2
+    bad usage, input, journal or output path (nothing read); 3 stopped early because every request would fail
+    alike (wrong token, missing scopes, daily limit): fix it, --resume; 130 interrupted (--resume continues).
     """
     plan = _plan(file, input_format, "verify", journal, report, resume=resume, restart=restart, dry_run=False)
     only: dict[int, str] | None = None
