@@ -21,7 +21,7 @@ __all__ = ["app", "exit_status", "parse_type_option"]
 app: typer.Typer = typer.Typer(
     name="hubspot-associations",
     rich_markup_mode="rich",
-    help="Create HubSpot CRM associations (one at a time or in bulk from a file), verify or remove them, or run an emulator.",
+    help="Create HubSpot CRM associations, one at a time or in bulk; verify or remove them; run an emulator.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -43,7 +43,7 @@ def _main(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    """Create HubSpot CRM associations (one at a time or in bulk from a file), verify or remove them, or run an emulator."""
+    """Create HubSpot CRM associations, one at a time or in bulk; verify or remove them; run an emulator."""
 
 
 class _PlainUsage(TyperCommand):
