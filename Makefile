@@ -119,11 +119,11 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + README table
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + docs/performance.md table
 	$(PYTHON) bench/run.py --readme
 
 .PHONY: bench-cold
-bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
+bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates docs/performance.md's table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
 
 .PHONY: bench-shared-limit

@@ -7,7 +7,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("overlays", "generated", "tests", "openapi", "tools", "examples", "bench", ".ci")
-TOP_LEVEL = ("Makefile", "pyproject.toml", "generator-config.yml", "redocly.yaml", "README.md", "CHANGELOG.md")
+TOP_LEVEL = (
+    "Makefile",
+    "pyproject.toml",
+    "generator-config.yml",
+    "redocly.yaml",
+    "README.md",
+    "CHANGELOG.md",
+    "CONTRIBUTING.md",
+)
 REFERENCE = re.compile(r"docs/([\w.-]+\.md)(?:`*\s*§\s*([\d.]+)(?:-(\d+))?)?")
 # The notes the docs were written from live outside the repository: a comment citing them cannot be followed.
 OUTSIDE = ("real-api-" + "quirks", "hubspot-" + "facts", "official-" + "ops", "/work/" + "shared")
