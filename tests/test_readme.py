@@ -140,9 +140,7 @@ def test_the_quickstart_reaches_a_call_in_the_first_60_lines() -> None:
 
 
 def test_the_pages_have_code_and_outputs() -> None:
-    runnable = {
-        name for name, text in pages().items() if any(language == "python" for language, _, _ in blocks(text))
-    }
+    runnable = {name for name, text in pages().items() if any(language == "python" for language, _, _ in blocks(text))}
     assert runnable == {"README.md Quickstart", *(f"docs/guides/{name}" for name in RUN_GUIDES)}
     outputs = sum(output is not None for text in pages().values() for language, _, output in blocks(text))
     assert outputs >= 6  # the Quickstart, client, OAuth, async, bulk sync and async
