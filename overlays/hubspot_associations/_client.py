@@ -50,7 +50,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
     >>> client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)  # doctest: +SKIP
 
-    One ``httpx.Client`` (one connection pool) per instance; use it as a context manager or call :meth:`close`.
+    One ``httpx.Client`` (one connection pool) per instance; use it as a context manager or call ``close``.
     An ``http_client`` you pass in is used as is (its timeouts are overridden per request) and not closed here.
     """
 
@@ -103,7 +103,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
     @cached_property
     def with_raw_response(self) -> HubSpotAssociationsWithRawResponse:
-        """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
+        """The same methods, returning ``APIResponse`` (headers, correlation id, rate limit, attempts)."""
         return HubSpotAssociationsWithRawResponse(self)
 
     def _send(self, call: PreparedCall[T], stop: threading.Event | None = None) -> APIResponse[T]:
@@ -166,7 +166,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         stop: threading.Event | None = None,
         grace: float = 1.0,
     ) -> Iterator[AssociationOutcome]:
-        """Create many associations, yielding one :class:`AssociationOutcome` per row as each completes.
+        """Create many associations, yielding one ``AssociationOutcome`` per row as each completes.
 
         ``rows`` is consumed lazily (at most ``concurrency`` rows in flight, so memory stays flat for any number of
         rows); every attempt goes through this client's pacer and retry policy. A row that fails (invalid, refused,
@@ -174,7 +174,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
         Setting ``stop`` (from a signal handler, another thread, or the loop body) ends the run promptly: no row is
         taken from ``rows`` any more, rows waiting to retry end at once as failed outcomes with
-        :class:`StoppedError`, and requests already on the wire get ``grace`` seconds to answer before the iterator
+        ``StoppedError``, and requests already on the wire get ``grace`` seconds to answer before the iterator
         ends without them (their rows are neither confirmed nor failed: the caller sends them again later).
 
         >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
@@ -187,7 +187,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
 
 class HubSpotAssociationsWithRawResponse:
-    """``client.with_raw_response``: each method returns an :class:`APIResponse` wrapping the parsed result."""
+    """``client.with_raw_response``: each method returns an ``APIResponse`` wrapping the parsed result."""
 
     def __init__(self, client: HubSpotAssociations) -> None:
         self._client = client
@@ -221,7 +221,7 @@ class HubSpotAssociationsWithRawResponse:
 
 
 class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
-    """The async twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods.
+    """The async twin of ``HubSpotAssociations``: same arguments, same policy, awaitable methods.
 
     Runs wherever httpx's ``AsyncClient`` runs: asyncio, trio, or anyio on either (every wait, lock and task goes
     through anyio).
@@ -280,7 +280,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
 
     @cached_property
     def with_raw_response(self) -> AsyncHubSpotAssociationsWithRawResponse:
-        """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
+        """The same methods, returning ``APIResponse`` (headers, correlation id, rate limit, attempts)."""
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
     async def _send(self, call: PreparedCall[T], stop: anyio.Event | None = None) -> APIResponse[T]:
@@ -346,19 +346,19 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         stop: anyio.Event | None = None,
         grace: float = 1.0,
     ) -> AsyncBulkRun:
-        """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
+        """The async twin of ``HubSpotAssociations.associate_many``, entered with ``async with``.
 
         Accepts a sync or an async iterable of rows, consumed lazily; at most ``concurrency`` rows in flight. The
-        workers live in a task group for the duration of the ``async with`` block; leaving it cancels them::
+        workers live in a task group for the duration of the ``async with`` block; leaving it cancels them:
 
             async with client.associate_many(rows) as outcomes:
                 async for outcome in outcomes:
                     ...
 
         Leaving the block abandons the rows in flight without an outcome. To stop *with* their outcomes (a signal,
-        a run-wide failure), set ``stop`` (an :class:`anyio.Event`, so it works on asyncio and trio) and keep
+        a run-wide failure), set ``stop`` (an ``anyio.Event``, so it works on asyncio and trio) and keep
         iterating, exactly as with the sync client: no row is taken from ``rows`` any more, rows waiting to retry
-        (or for the pacer) end at once as failed outcomes with :class:`StoppedError`, and requests already on the
+        (or for the pacer) end at once as failed outcomes with ``StoppedError``, and requests already on the
         wire get ``grace`` seconds to answer before the outcomes end without them (neither confirmed nor failed:
         send them again later).
         """

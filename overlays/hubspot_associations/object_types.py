@@ -4,7 +4,7 @@ HubSpot accepts several spellings of an object type in a request path (names ``c
 ``0-1``, custom objects as ``2-<n>``, ``p_<name>`` or ``p<portalId>_<name>``), answers with type ids, and echoes
 UPPERCASE singular names in errors (``CONTACT=123``). This module maps between them.
 
-Which spellings :func:`normalize_object_type` accepts (a deliberate trade-off):
+Which spellings ``normalize_object_type`` accepts (a deliberate trade-off):
 
 * a **known standard name**, singular or plural, any case (``Contacts`` → ``contacts``): the table below, from
   HubSpot's "using object APIs" page;
@@ -12,7 +12,7 @@ Which spellings :func:`normalize_object_type` accepts (a deliberate trade-off):
   HubSpot adds standard objects faster than any SDK table, so unknown ``0-<n>`` ids are let through for the server to
   judge;
 * a **custom object name** ``p_<name>`` or ``p<portalId>_<name>``;
-* anything else is rejected with :class:`ValueError` naming close matches. In particular a **bare unknown name**
+* anything else is rejected with ``ValueError`` naming close matches. In particular a **bare unknown name**
   (``cars``) is rejected: since 2025-06-24 HubSpot no longer resolves custom objects by their base name and answers
   "Unable to infer object type from: cars", so such a name is either a typo or a request that would fail anyway.
   Unlisted standard objects can still be reached through their ``0-<n>`` id.
@@ -231,7 +231,7 @@ def _unknown_name_message(value: str) -> str:
 
 
 def get_object_type(value: str) -> ObjectType | None:
-    """The standard :class:`ObjectType` for a name (any case) or type id, or None (custom, unknown or invalid).
+    """The standard ``ObjectType`` for a name (any case) or type id, or None (custom, unknown or invalid).
 
     >>> get_object_type("CONTACT") is CONTACTS
     True

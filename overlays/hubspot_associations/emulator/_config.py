@@ -64,13 +64,13 @@ class EmulatorConfig:
     """How the emulated HubSpot portal behaves.
 
     Records are seeded per object type: ``seed_objects["0-1"] = 5000`` creates contacts with ids
-    ``1000001..1005000`` (see :meth:`EmulatorState.object_ids`). Rate limiting uses a rolling window of
+    ``1000001..1005000`` (see ``EmulatorState.object_ids``). Rate limiting uses a rolling window of
     ``rate_window_s`` seconds; ``None`` disables a limit (and its headers). Private-app tokens get the daily-limit
-    headers on every answer, OAuth tokens never. ``faults`` are drawn from :data:`FAULT_KINDS`: ``"500"`` and
+    headers on every answer, OAuth tokens never. ``faults`` are drawn from ``FAULT_KINDS``: ``"500"`` and
     ``"503"`` (HubSpot's JSON errors), ``"502_html"`` and ``"520_html"`` … ``"527_html"`` (Cloudflare's HTML pages),
     ``"drop"`` and ``"drop_after_commit"`` (the connection drops before or after the association is stored).
 
-    Example::
+    For example:
 
         EmulatorConfig(rate_limit=10, rate_window_s=1.0, fault_rate=0.2, faults=("503",), seed=7)
     """

@@ -68,9 +68,9 @@ def run_emulator_in_thread(
 ) -> Iterator[RunningEmulator]:
     """Serve an emulator on a free port in a background thread for the duration of the ``with`` block.
 
-    ``clock`` (default: a :class:`SystemClock`) is the emulator's time: move it with ``clock.advance(seconds)``.
+    ``clock`` (default: a ``SystemClock``) is the emulator's time: move it with ``clock.advance(seconds)``.
 
-    Example::
+    For example:
 
         with run_emulator_in_thread(EmulatorConfig(seed=1)) as emulator:
             httpx.put(f"{emulator.base_url}/crm/v4/...", headers={"Authorization": f"Bearer {emulator.token}"})
