@@ -87,8 +87,9 @@ class BearerToken(httpx.Auth):
     """A static token sent as ``Authorization: Bearer ...``: a private-app token (``pat-...``) or an OAuth access
     token you refresh yourself.
 
-    >>> BearerToken("pat-na1-0123456789abcdef")
-    BearerToken(token='pat-...***')
+    Examples:
+        >>> BearerToken("pat-na1-0123456789abcdef")
+        BearerToken(token='pat-...***')
     """
 
     __slots__ = ("_header",)

@@ -47,8 +47,9 @@ async def _async_sleep(seconds: float) -> None:
 class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     """Create HubSpot CRM associations, with timeouts, retries, pacing and typed errors built in.
 
-    >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
-    >>> client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)  # doctest: +SKIP
+    Examples:
+        >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
+        >>> client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)  # doctest: +SKIP
 
     One ``httpx.Client`` (one connection pool) per instance; use it as a context manager or call ``close``.
     An ``http_client`` you pass in is used as is (its timeouts are overridden per request) and not closed here.
@@ -177,8 +178,9 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         ``StoppedError``, and requests already on the wire get ``grace`` seconds to answer before the iterator
         ends without them (their rows are neither confirmed nor failed: the caller sends them again later).
 
-        >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
-        >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
+        Examples:
+            >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3)]
+            >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
         from ._bulk import associate_many_sync
 

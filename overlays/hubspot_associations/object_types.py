@@ -185,8 +185,9 @@ def normalize_object_type(value: str) -> str:
 
     Known names are lowercased; type ids and custom object names are returned as written.
 
-    >>> normalize_object_type("Contacts"), normalize_object_type("0-1"), normalize_object_type("p_cars")
-    ('contacts', '0-1', 'p_cars')
+    Examples:
+        >>> normalize_object_type("Contacts"), normalize_object_type("0-1"), normalize_object_type("p_cars")
+        ('contacts', '0-1', 'p_cars')
 
     Raises:
         ValueError: not a known name, type id or custom object name (the message suggests close matches).
@@ -233,8 +234,9 @@ def _unknown_name_message(value: str) -> str:
 def get_object_type(value: str) -> ObjectType | None:
     """The standard ``ObjectType`` for a name (any case) or type id, or None (custom, unknown or invalid).
 
-    >>> get_object_type("CONTACT") is CONTACTS
-    True
+    Examples:
+        >>> get_object_type("CONTACT") is CONTACTS
+        True
     """
     if not isinstance(value, str):
         return None
@@ -246,8 +248,9 @@ def object_type_id(value: str) -> str | None:
 
     A ``p_<name>`` custom object's ``2-<n>`` id depends on the portal, so it cannot be known offline.
 
-    >>> object_type_id("deals"), object_type_id("2-123"), object_type_id("p_cars")
-    ('0-3', '2-123', None)
+    Examples:
+        >>> object_type_id("deals"), object_type_id("2-123"), object_type_id("p_cars")
+        ('0-3', '2-123', None)
 
     Raises:
         ValueError: ``value`` is not a valid object type.
@@ -293,8 +296,9 @@ def plural(value: str) -> str:
 def from_error_name(name: str) -> ObjectType | None:
     """The object type named in a HubSpot error (``"CONTACT"``, ``"LINE_ITEM"``), or None if unknown.
 
-    >>> from_error_name("LINE_ITEM") is LINE_ITEMS
-    True
+    Examples:
+        >>> from_error_name("LINE_ITEM") is LINE_ITEMS
+        True
     """
     if not isinstance(name, str):
         return None

@@ -38,10 +38,11 @@ class AssociationRow:
     are ``AssociationSpec`` values, already validated (bare ints become ``HUBSPOT_DEFINED``). ``line`` is
     where the row came from in an input file, for reports.
 
-    >>> AssociationRow("contacts", 101, "companies", 202).specs
-    ()
-    >>> AssociationRow("contacts", 101, "companies", 202, specs=[279]).specs
-    (AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279),)
+    Examples:
+        >>> AssociationRow("contacts", 101, "companies", 202).specs
+        ()
+        >>> AssociationRow("contacts", 101, "companies", 202, specs=[279]).specs
+        (AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279),)
     """
 
     from_object_type: str
