@@ -213,9 +213,9 @@ def test_the_readme_cli_commands_run(emulator: str, tmp_path: Path) -> None:
 
 
 def test_the_cli_guide_commands_run(emulator: str, tmp_path: Path) -> None:
-    (bash, *_) = [
-        code for language, code, _ in blocks((GUIDES / "cli.md").read_text(encoding="utf-8")) if language == "bash"
-    ]
-    (tmp_path / "rows.csv").write_text(_readme_rows(), encoding="utf-8")
+    guide = blocks((GUIDES / "cli.md").read_text(encoding="utf-8"))
+    (csv, *_) = [code for language, code, _ in guide if language == "csv"]
+    (bash, *_) = [code for language, code, _ in guide if language == "bash"]
+    (tmp_path / "rows.csv").write_text(csv, encoding="utf-8")
     assert len(_run_commands(bash, emulator, tmp_path)) == 5
     assert (tmp_path / "failures.csv").exists() is False  # every row was confirmed: no report to read
