@@ -9,7 +9,6 @@ page with its scripts running, while a recording proxy sees every request that t
 from __future__ import annotations
 
 import html
-import importlib.util
 import os
 import re
 import shutil
@@ -23,12 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import HEADLESS_CHROMIUM, chromium, load_tool
+
 ROOT = Path(__file__).resolve().parents[1]
-# tools/ is not a package: the hook module is loaded by its path, as mkdocs loads it.
-_spec = importlib.util.spec_from_file_location("docs_hooks", ROOT / "tools" / "docs_hooks.py")
-assert _spec and _spec.loader
-docs_hooks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(docs_hooks)
+docs_hooks = load_tool(ROOT / "tools" / "docs_hooks.py")  # loaded by its path, as mkdocs loads it
 
 # A remote load in HTML or CSS: a script, image, frame, stylesheet, font or import from another host.
 REMOTE_LOAD = re.compile(
@@ -147,19 +144,11 @@ def _target(request_line: str) -> str:
     return re.sub(r"^\w+://", "", target).split("/", 1)[0].rsplit(":", 1)[0]
 
 
-def _chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(candidate) if candidate else None
-        if found:
-            return found
-    pytest.fail("headless Chromium is needed: `apt-get install chromium` (.ci/run does), or set CHROMIUM=/path")
-
-
 def _render(page: Path, profile: Path, proxy_port: int) -> str:
     command = [
-        _chromium(),
-        *("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"),
-        *("--disable-component-update", "--disable-sync", "--disable-domain-reliability", "--no-pings"),
+        chromium(),
+        *HEADLESS_CHROMIUM,
+        *("--disable-domain-reliability", "--no-pings"),
         f"--user-data-dir={profile}",
         # Every request that would leave the machine goes to the recording proxy instead.
         f"--proxy-server=http://127.0.0.1:{proxy_port}",
