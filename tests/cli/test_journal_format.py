@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hubspot_associations.cli._files import OutputWriteError
 from hubspot_associations.cli._journal import (
     HEADER,
     Journal,
@@ -29,8 +30,9 @@ def journal(tmp_path: Path) -> Path:
 
 def test_round_trip_and_creation_never_overwrites(journal: Path) -> None:
     assert load_journal(journal) == ENTRIES and is_journal(journal)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OutputWriteError, match="File exists") as raised:
         Journal(journal, "new")
+    assert raised.value.path == journal
     assert load_journal(journal) == ENTRIES
 
 

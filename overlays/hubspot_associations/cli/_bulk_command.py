@@ -21,6 +21,7 @@ from ._connection import (
     TokenOption,
     build_client,
 )
+from ._files import OutputWriteError
 from ._input import InputFileError, InputFormat
 from ._output import (
     EXIT_FAILED,
@@ -108,7 +109,8 @@ def bulk(
     0 every row confirmed;
     1 some rows failed (see the failure report);
     2 bad usage, input file, journal or output path (nothing sent);
-    3 stopped early, every later row would fail alike (wrong token, missing scopes, daily limit): fix, --resume;
+    3 stopped early, rows may have been sent (every later row would fail alike: wrong token, missing scopes,
+    daily limit; or the journal or report cannot be written: disk full; or the input broke mid-run): fix, --resume;
     130 interrupted (Ctrl-C, SIGTERM), --resume continues.
     """
     if resume and restart:
@@ -148,8 +150,6 @@ def bulk(
         rate_limit=rate_limit,
         shared_limit=shared_limit,
     )
-    if check.already_confirmed:
-        err.print(f"Resuming: {check.already_confirmed} of {check.rows} rows already confirmed, not sent again.")
     with client:
         try:
             summary = run_plan(
@@ -159,7 +159,9 @@ def bulk(
                 console=err,
                 show_progress=err.is_terminal if progress is None else progress,
             )
-        except (InputFileError, OSError) as exc:  # the file changed under us, a disk full...
+        except OutputWriteError as exc:  # the journal could not be created: nothing was sent
+            fail(str(exc), EXIT_USAGE)
+        except (InputFileError, OSError) as exc:  # the input file changed under us, or cannot be read
             fail(f"{file}: {exc}", EXIT_USAGE)
         except KeyboardInterrupt:  # a second Ctrl-C: no summary, but the journal holds every confirmed row
             fail("interrupted twice: stopped at once; run again with --resume to continue", EXIT_INTERRUPTED)
@@ -217,8 +219,7 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
         f"{plural(summary.retries, 'retry', 'retries')} absorbed; {summary.seconds:.1f} s"
     )
     if summary.stopped_by is not None:
-        reason = escape(summary.stopped_by)
-        out.print(f"[red]Stopped sending:[/] every following row would fail the same way: {reason}")
+        out.print(f"[red]Stopped sending:[/] {escape(summary.stopped_by)}")
     for pair in summary.blocked_pairs:
         out.print(f"[red]Not sent:[/] the rows {escape(pair)} (missing scopes; see the failure report)")
     if summary.report_path is not None:

@@ -30,9 +30,10 @@ from ._bulk_plan import (
     plan_bulk,
     read_selected,
 )
-from ._input import InputFormat, RowProblem, row_fingerprint
+from ._files import OutputWriteError
+from ._input import InputFileError, InputFormat, ParsedRow, RowProblem, row_fingerprint
 from ._journal import Journal
-from ._progress import progress_bar, stop_on_signals
+from ._progress import SharedLimitNotices, progress_bar, stop_on_signals
 from ._report import FailureReport
 from ._sharding import Shard
 
@@ -48,6 +49,16 @@ __all__ = [
     "run_bulk",
     "run_plan",
 ]
+
+
+_FREE_SPACE = (
+    "the rows confirmed before it are journaled: make room (or fix the file), then run again with --resume "
+    "(rows confirmed since are sent again; creating an association twice is harmless)"
+)
+_CHANGED = (
+    "it changed while it was being sent: the rows confirmed before are journaled; put the file back as it was and "
+    "run again with --resume"
+)
 
 
 @attrs.frozen
@@ -121,64 +132,102 @@ def run_bulk(
     scopes, stops the rows of that object-type pair.
     """
     started = time.monotonic()
+    journal = Journal(journal_path, journal_mode)  # OutputWriteError here: nothing is sent yet
     report = FailureReport(report_path)
-    counts = dict.fromkeys(("ok", "failed", "problems", "skipped", "retries", "pulled", "blocked", "stopped"), 0)
+    counts = dict.fromkeys(
+        ("ok", "failed", "problems", "skipped", "retries", "pulled", "blocked", "stopped", "unrecorded"), 0
+    )
     stopped_unsent = 0
     stop = threading.Event()
     stopped_by: list[str] = []
     blocked: dict[tuple[str, str], str] = {}  # object-type pair -> why its rows are not sent
+    halted: list[str] = []  # why the run cannot go on (an output cannot be written, the input changed)
+
+    def halt(reason: str) -> None:
+        if not halted:
+            halted.append(reason)
+        stop.set()
+
+    def could_not_write(exc: OutputWriteError) -> None:
+        halt(f"{exc}; {_FREE_SPACE}")
+
+    notices = SharedLimitNotices(client.pacer, console)
     try:
-        with (
-            Journal(journal_path, journal_mode) as journal,
-            progress_bar(console, show_progress) as progress,
-            stop_on_signals(stop, console) as interrupted,
-        ):
-            task = progress.add_task(path.name, total=total, ok=0, failed=0)
+        with journal, progress_bar(console, show_progress) as progress, stop_on_signals(stop, console) as interrupted:
+            # Rows confirmed by an earlier run are done from the start: they never count in the rate or the ETA.
+            task = progress.add_task(path.name, total=total, completed=len(confirmed), ok=len(confirmed), failed=0)
 
             def advance() -> None:
-                progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=counts["failed"])
+                failed = counts["failed"] + counts["problems"]
+                progress.update(task, advance=1, ok=counts["ok"] + counts["skipped"], failed=failed)
 
             def rows_to_send() -> Iterator[AssociationRow]:
-                for item in read_selected(path, input_format, shard):
-                    if isinstance(item, RowProblem):
-                        report.add_problem(item.line, item.message, item.fields)
-                        counts["problems"] += 1
-                        advance()
-                    elif item.line in confirmed:
-                        counts["skipped"] += 1
-                        advance()
-                    elif blocked and (reason := blocked.get(_pair(item.row))) is not None:
-                        report.add_not_attempted(item.line, reason, item.fields)
-                        counts["blocked"] += 1
-                        advance()
-                    else:
-                        counts["pulled"] += 1
-                        yield item.row
+                try:
+                    yield from sendable(read_selected(path, input_format, shard))
+                except (InputFileError, OSError) as exc:  # the first pass read it all: the file changed since
+                    halt(f"{path}: {exc}; {_CHANGED}")
+
+            def sendable(items: Iterator[ParsedRow | RowProblem]) -> Iterator[AssociationRow]:
+                for item in items:
+                    try:
+                        if isinstance(item, RowProblem):
+                            counts["problems"] += 1
+                            advance()
+                            report.add_problem(item.line, item.message, item.fields, item.extra)
+                        elif item.line in confirmed:
+                            counts["skipped"] += 1
+                        elif blocked and (reason := blocked.get(_pair(item.row))) is not None:
+                            counts["blocked"] += 1
+                            advance()
+                            report.add_not_attempted(item.line, reason, item.fields)
+                        else:
+                            counts["pulled"] += 1
+                            report.opened(item.line)
+                            yield item.row
+                    except OutputWriteError as exc:
+                        could_not_write(exc)
 
             outcomes = client.associate_many(rows_to_send(), concurrency=concurrency, stop=stop, grace=grace)
             for outcome in outcomes:
                 error = outcome.error
-                if outcome.ok:
-                    journal.record(outcome.row.line or 0, row_fingerprint(outcome.row))
-                    counts["ok"] += 1
-                elif isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
-                    counts["stopped"] += 1
-                    stopped_unsent += outcome.attempts == 0
-                else:
-                    report.add_outcome(outcome, _fields_of(outcome.row))
-                    counts["failed"] += 1
-                    _trip(outcome, stop, stopped_by, blocked)
+                line = outcome.row.line or 0
+                try:
+                    if outcome.ok:
+                        report.settled(line)
+                        journal.record(line, row_fingerprint(outcome.row))
+                        counts["ok"] += 1
+                    elif isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
+                        report.settled(line)
+                        counts["stopped"] += 1
+                        stopped_unsent += outcome.attempts == 0
+                    else:
+                        _trip(outcome, stop, stopped_by, blocked)
+                        report.add_outcome(outcome, _fields_of(outcome.row))
+                        counts["failed"] += 1
+                except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
+                    counts["unrecorded"] += 1
+                    could_not_write(exc)
                 counts["retries"] += max(outcome.attempts - 1, 0)
                 if on_outcome is not None:
                     on_outcome(outcome)
+                notices.check()
                 advance()
+    except OutputWriteError as exc:  # the journal's last fsync
+        could_not_write(exc)
     except BaseException:
         report.abandon()
         raise
-    report.close()
+    report_kept = bool(report.count)
+    try:
+        report.close()
+    except OutputWriteError as exc:  # the report is dropped, not left half-written
+        could_not_write(exc)
+        report_kept = False
+    stopped_by[:0] = halted
     reached = counts["skipped"] + counts["problems"] + counts["blocked"] + counts["pulled"]
     # Pulled rows without an outcome were still on the wire when the grace period ended.
-    on_the_wire = counts["pulled"] - counts["ok"] - counts["failed"] - counts["stopped"]
+    answered = counts["ok"] + counts["failed"] + counts["stopped"] + counts["unrecorded"]
+    on_the_wire = counts["pulled"] - answered
     return BulkSummary(
         rows=total,
         confirmed=counts["ok"],
@@ -187,10 +236,10 @@ def run_bulk(
         retries=counts["retries"],
         seconds=time.monotonic() - started,
         interrupted=interrupted.is_set(),
-        report_path=report_path if report.count else None,
+        report_path=report_path if report_kept else None,
         journal_path=journal_path,
         not_attempted=total - reached + counts["blocked"] + stopped_unsent,
-        unfinished=counts["stopped"] - stopped_unsent + on_the_wire,
+        unfinished=counts["stopped"] - stopped_unsent + on_the_wire + counts["unrecorded"],
         stopped_by=stopped_by[0] if stopped_by else None,
         blocked_pairs=tuple(f"{a} -> {b}" for a, b in blocked),
     )
@@ -216,7 +265,10 @@ def _trip(
             blocked[pair] = f"not sent: line {line} of this object pair was refused ({failure.kind}); {failure.fix}"
         return
     if not stop.is_set():
-        stopped_by.append(f"{failure.kind} (line {line}: {outcome.message}); {failure.fix}")
+        stopped_by.append(
+            f"every following row would fail the same way: {failure.kind} (line {line}: {outcome.message}); "
+            f"{failure.fix}"
+        )
         stop.set()
 
 

@@ -7,6 +7,8 @@
 * :func:`open_sibling` / :func:`commit_sibling` write a whole file next to its destination and rename it into
   place, so a reader (or a crash) never sees half a file, and nothing is truncated before the new content is
   complete.
+* :class:`OutputWriteError` names the output that could not be written (a full disk, a lost mount), so the error is
+  never blamed on the input file.
 """
 
 from __future__ import annotations
@@ -17,11 +19,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["OutputPathError", "check_paths", "commit_sibling", "discard_sibling", "first_line_is", "open_sibling"]
+__all__ = [
+    "OutputPathError",
+    "OutputWriteError",
+    "check_paths",
+    "commit_sibling",
+    "discard_sibling",
+    "first_line_is",
+    "open_sibling",
+]
 
 
 class OutputPathError(Exception):
     """An output path would harm a file (nothing has been sent or written)."""
+
+
+class OutputWriteError(Exception):
+    """An output file (the journal, the failure report) could not be written; the message names it and says why."""
+
+    def __init__(self, what: str, path: Path, error: OSError) -> None:
+        super().__init__(f"cannot write the {what} {path} ({error.strerror or error})")
+        self.path = path
+        self.errno = error.errno
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -2,7 +2,9 @@
 
 Both formats carry the same fields: ``from_type, from_id, to_type, to_id`` (required) and ``type_id``,
 ``category`` (optional; a ``type_id`` without ``category`` is ``HUBSPOT_DEFINED``; neither means the default
-association). Other CSV columns are ignored, so a failure report can be fed back in as input.
+association). Other CSV columns are ignored, so a failure report can be fed back in as input; in a file that starts
+with the report's header, the cells' spreadsheet escaping (:func:`._report.neutralise`) is undone. A row with more
+values than the header has columns is refused, its values beyond the header kept in :attr:`RowProblem.extra`.
 
 Readers yield :class:`ParsedRow` (a validated :class:`AssociationRow`) or :class:`RowProblem` (what is wrong, with
 the line number) one at a time, so a file of any size is read in constant memory. A problem with the file as a
@@ -23,6 +25,7 @@ import attrs
 from .._bulk import AssociationRow
 from .._models import AssociationSpec, spec_from_text
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
+from ._report import REPORT_COLUMNS, restore
 
 __all__ = [
     "OPTIONAL_FIELDS",
@@ -65,11 +68,12 @@ class ParsedRow:
 
 @attrs.frozen(slots=True)
 class RowProblem:
-    """A row that cannot be sent, and why."""
+    """A row that cannot be sent, and why; ``extra``: what it holds beyond the fields (kept in the failure report)."""
 
     line: int
     message: str
     fields: Mapping[str, str]
+    extra: tuple[str, ...] = ()
 
 
 def detect_format(path: Path) -> InputFormat:
@@ -125,14 +129,18 @@ def _read_csv(path: Path) -> Iterator[ParsedRow | RowProblem]:
                 raise InputFileError(f"header is missing column(s) {', '.join(missing)} (found: {found})", line=1)
             previous_end = reader.line_num
             seen = False
+            is_report = tuple(header) == REPORT_COLUMNS  # our failure report: undo its spreadsheet escaping
             for record in reader:
                 start, previous_end = previous_end + 1, reader.line_num
                 if not any(cell.strip() for cell in record):
                     continue  # blank lines are not rows
                 seen = True
-                if len(record) > len(columns):
+                if is_report:
+                    record = [restore(cell) for cell in record]
+                if len(record) > len(columns):  # kept as read, so a failure report loses none of it
                     fields = dict(zip(columns, record, strict=False))
-                    yield RowProblem(start, f"{len(record)} values but the header has {len(columns)} columns", fields)
+                    message = f"{len(record)} values but the header has {len(columns)} columns"
+                    yield RowProblem(start, message, fields, tuple(record[len(columns) :]))
                     continue
                 fields = {name: value.strip() for name, value in zip(columns, record, strict=False)}
                 yield _parse(start, fields)
@@ -169,11 +177,11 @@ def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
                         line=line_number,
                     ) from None
                 seen = True
-                yield RowProblem(line_number, f"not valid JSON ({reason})", {"raw": text})
+                yield RowProblem(line_number, f"not valid JSON ({reason})", {}, (text,))
                 continue
             seen = True
             if not isinstance(value, dict):
-                yield RowProblem(line_number, f"expected a JSON object, got {type(value).__name__}", {"raw": text})
+                yield RowProblem(line_number, f"expected a JSON object, got {type(value).__name__}", {}, (text,))
                 continue
             fields = {str(k): "" if v is None else str(v) for k, v in value.items()}
             if any(isinstance(value.get(name), bool | float | list | dict) for name in (*REQUIRED_FIELDS, "type_id")):

@@ -21,17 +21,21 @@ entry to the row's content, so resuming with an edited input file is refused rat
 A new journal is created with its header in one step (written next to it, then linked into place), so a journal
 path is never a half-written file, and an existing file is never overwritten: ``--restart`` replaces only a file
 that starts with the journal header.
+
+A write that fails (a full disk) raises :class:`~._files.OutputWriteError` naming the journal, and nothing more is
+appended after it: what was written before stays as it is (a torn last entry is cut off by ``--resume``, as above).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import zlib
 from pathlib import Path
 from typing import IO
 
-from ._files import commit_sibling, first_line_is, open_sibling
+from ._files import OutputWriteError, commit_sibling, first_line_is, open_sibling
 
 __all__ = [
     "FSYNC_EVERY",
@@ -145,21 +149,34 @@ class Journal:
         self.path = path
         self._fsync_every = fsync_every
         self._unsynced = 0
-        if mode == "resume":
-            _cut_torn_tail(path)
-        else:
-            temp, handle = open_sibling(path)
-            handle.write(HEADER)
-            commit_sibling(temp, handle, path, replace=mode == "restart")
-        self._handle: IO[str] = path.open("a", encoding="utf-8", newline="")
+        self._failed: OutputWriteError | None = None
+        try:
+            if mode == "resume":
+                _cut_torn_tail(path)
+            else:
+                temp, handle = open_sibling(path)
+                handle.write(HEADER)
+                commit_sibling(temp, handle, path, replace=mode == "restart")
+            self._handle: IO[str] = path.open("a", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise OutputWriteError("journal", path, exc) from None
 
     def record(self, line: int, fingerprint: str) -> None:
-        """Record one confirmed row, flushed to the OS before returning."""
-        self._handle.write(f"{line} {fingerprint} {_checksum(line, fingerprint)}\n")
-        self._handle.flush()
-        self._unsynced += 1
-        if self._unsynced >= self._fsync_every:
-            self._sync()
+        """Record one confirmed row, flushed to the OS before returning.
+
+        Raises :class:`~._files.OutputWriteError` if it cannot be written, and for every entry after that one.
+        """
+        if self._failed is not None:
+            raise self._failed
+        try:
+            self._handle.write(f"{line} {fingerprint} {_checksum(line, fingerprint)}\n")
+            self._handle.flush()
+            self._unsynced += 1
+            if self._unsynced >= self._fsync_every:
+                self._sync()
+        except OSError as exc:
+            self._failed = OutputWriteError("journal", self.path, exc)
+            raise self._failed from None
 
     def _sync(self) -> None:
         self._handle.flush()
@@ -167,16 +184,31 @@ class Journal:
         self._unsynced = 0
 
     def close(self) -> None:
-        """Flush, fsync and close."""
-        if not self._handle.closed:
+        """Flush, fsync and close; :class:`~._files.OutputWriteError` if that fails (unless a write failed before)."""
+        if self._handle.closed:
+            return
+        try:
             self._sync()
+        except OSError as exc:
+            if self._failed is None:
+                self._failed = OutputWriteError("journal", self.path, exc)
+                self._close_quietly()
+                raise self._failed from None
+        self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        with contextlib.suppress(OSError):  # a flush that failed before fails again here: already reported
             self._handle.close()
 
     def __enter__(self) -> Journal:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc_info: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # an error is on its way out: a failing fsync must not replace it
+            with contextlib.suppress(OutputWriteError):
+                self.close()
 
 
 def _cut_torn_tail(path: Path) -> None:

@@ -2,9 +2,10 @@
 
 Exit status: 0 success; 1 HubSpot refused something (or, for ``bulk``, any row failed); 2 bad usage, bad input
 file or journal, or an output path that would harm a file (nothing sent); 3 (``bulk``) the run stopped sending
-because every following row would fail the same way (wrong token, missing scopes, daily limit): the rows not
-attempted are counted as such, and ``--resume`` continues once the cause is fixed; 130 interrupted (Ctrl-C,
-SIGTERM; ``--resume`` continues).
+because every following row would fail the same way (wrong token, missing scopes, daily limit), or because the
+journal or failure report cannot be written (a full disk; the message names the file), or the input file broke
+mid-run: some rows may have been sent, the rows not attempted are counted as such, and ``--resume`` continues once
+the cause is fixed; 130 interrupted (Ctrl-C, SIGTERM; ``--resume`` continues).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""What a ``bulk`` run shows and hears while it sends: the progress bar on stderr, and Ctrl-C / SIGTERM."""
+"""What a ``bulk`` run shows and hears while it sends: the progress bar and shared-limit notices on stderr, and
+Ctrl-C / SIGTERM."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -20,7 +22,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-__all__ = ["progress_bar", "stop_on_signals"]
+if TYPE_CHECKING:
+    from .._pacing import Pacer
+    from .._shared_pacing import SharedPacer
+
+__all__ = ["SharedLimitNotices", "progress_bar", "stop_on_signals"]
 
 
 class _RateColumn(ProgressColumn):
@@ -44,6 +50,32 @@ def progress_bar(console: Console, enabled: bool) -> Progress:
         disable=not enabled,
         transient=False,
     )
+
+
+class SharedLimitNotices:
+    """With ``--shared-limit``: says once when the shared budget in Redis becomes unreachable (this process then
+    paces alone) and once when it is back; :meth:`check` after each outcome. The SDK logs this too, but the CLI
+    does not show the SDK's log."""
+
+    def __init__(self, pacer: Pacer | SharedPacer, console: Console) -> None:
+        from .._shared_pacing import SharedPacer  # imports redis only once a shared limit is used
+
+        self._console = console
+        self._pacer = pacer if isinstance(pacer, SharedPacer) else None
+        self._shared = True
+
+    def check(self) -> None:
+        """Print a notice if the shared limit became unreachable, or reachable again, since the last check."""
+        if self._pacer is None or self._pacer.shared == self._shared:
+            return
+        self._shared = not self._shared
+        if self._shared:
+            self._console.print("[green]The shared rate limit (--shared-limit) is reachable again:[/] sharing it.")
+        else:
+            self._console.print(
+                "[yellow]The shared rate limit (--shared-limit) is unreachable:[/] this process now paces alone, "
+                "without knowing what other processes send; no row is lost, and it keeps trying Redis."
+            )
 
 
 @contextlib.contextmanager
