@@ -61,6 +61,26 @@ DEFAULT_BODY: dict[str, Any] = {
 """A default association's 200 body: both directions, ids as numbers and as strings."""
 
 
+def pair_result(from_id: object, to_id: object, labels: list[str] | None = None) -> dict[str, Any]:
+    """One ``batch/create`` result item (``LabelsBetweenObjectPair``, contact -> company), ids as given."""
+    return {
+        "fromObjectTypeId": "0-1",
+        "fromObjectId": from_id,
+        "toObjectTypeId": "0-2",
+        "toObjectId": to_id,
+        "labels": labels or [],
+    }
+
+
+def default_result(from_id: object, to_id: object, type_id: int = 279) -> dict[str, Any]:
+    """One ``batch/associate/default`` result item (``PublicDefaultAssociation``), ids as given."""
+    return {
+        "from": {"id": from_id},
+        "to": {"id": to_id},
+        "associationSpec": {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id},
+    }
+
+
 def hubspot_error(
     status: int,
     message: str,

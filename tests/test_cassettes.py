@@ -56,9 +56,11 @@ from hubspot_associations import (
     AsyncHubSpotAssociations,
     AuthenticationError,
     BadRequestError,
+    BatchInputError,
     HubSpotAssociations,
     OAuthRefresh,
     OAuthTokens,
+    OutcomeStatus,
     PermissionDeniedError,
     RateLimitError,
 )
@@ -117,6 +119,11 @@ CASES = (
     "html_502_then_success",
     "json_500_and_503_then_success",
     "daily_limit_429_not_retried",
+    "batch_create_all_confirmed",
+    "batch_create_partial_207",
+    "batch_create_all_failed_207",
+    "batch_too_many_inputs_400",
+    "batch_default_429_then_success",
 )
 
 
@@ -487,14 +494,19 @@ def test_missing_scopes_are_a_403(case: CaseFactory) -> None:
     assert c.sleeper.waits == []
 
 
+def use_the_window(c: Case) -> None:
+    """Recording: another request of the same app has just used the emulator's one-request window."""
+    if c.emulator is not None:
+        state = c.emulator.state
+        grant = state.token(DEFAULT_TOKEN)
+        assert grant is not None
+        assert state.consume_quota(grant).policy is None
+
+
 def test_rate_limited_429_is_retried_after_the_window(case: CaseFactory) -> None:
     config = EmulatorConfig(rate_limit=1, rate_window_s=0.5)
     with case("rate_limited_429_then_success", config=config, live="a 429 cannot be provoked safely") as c:
-        if c.emulator is not None:  # another request of the same app has just used the window
-            state = c.emulator.state
-            grant = state.token(DEFAULT_TOKEN)
-            assert grant is not None
-            assert state.consume_quota(grant).policy is None
+        use_the_window(c)
         with c.client() as client:
             raw = client.with_raw_response.associate_default("contacts", c.from_id, "companies", c.to_id)
     assert raw.status_code == 200
@@ -551,6 +563,73 @@ def test_daily_limit_429_is_not_retried(case: CaseFactory) -> None:
     assert error.retry_after is None
     assert error.correlation_id
     assert c.sleeper.waits == []  # no retry, no wait: all_played shows exactly two requests were sent
+
+
+# -- batches ---------------------------------------------------------------------------------------------------------
+
+
+def test_batch_create_all_confirmed(case: CaseFactory) -> None:
+    with case("batch_create_all_confirmed", params={"specs": [["HUBSPOT_DEFINED", 279]]}) as c, c.client() as client:
+        raw = client.with_raw_response.associate_batch(
+            "contacts", "companies", [(c.from_id, c.to_id, c.specs), (c.from_id, c.to_id, [1])]
+        )
+    assert raw.status_code in (200, 201) and raw.attempts == 1 and raw.correlation_id
+    assert [outcome.status for outcome in raw.parsed] == [OutcomeStatus.CONFIRMED] * 2
+    assert raw.parsed[0].results[0].from_object_id == c.from_id
+    assert c.sleeper.waits == []
+
+
+def test_batch_create_partial_is_a_207_read_per_input(case: CaseFactory) -> None:
+    with case("batch_create_partial_207") as c, c.client() as client:
+        missing = str(c.params["missing_id"])
+        items = [(c.from_id, missing, [279]), (c.from_id, c.to_id, [279]), (c.from_id, c.to_id, [987_654])]
+        raw = client.with_raw_response.associate_batch("contacts", "companies", items)
+    assert raw.status_code == 207 and raw.attempts == 1
+    failed_id, confirmed, failed_type = raw.parsed
+    assert (failed_id.status, confirmed.status, failed_type.status) == (
+        OutcomeStatus.FAILED,
+        OutcomeStatus.CONFIRMED,
+        OutcomeStatus.FAILED,
+    )
+    assert isinstance(failed_id.error, BatchInputError) and missing in failed_id.error.ids
+    if c.source == "emulator":
+        assert failed_id.error.sub_category == "crm.associations.INVALID_IDENTIFIER"
+        assert failed_type.error is not None and "987654" in failed_type.error.message
+
+
+def test_batch_create_all_failed_is_a_207_with_no_results(case: CaseFactory) -> None:
+    with case("batch_create_all_failed_207") as c, c.client() as client:
+        missing = int(c.params["missing_id"])
+        raw = client.with_raw_response.associate_batch(
+            "contacts", "companies", [(c.from_id, missing, 279), (c.from_id, missing - 1, 279)]
+        )
+    assert raw.status_code == 207 and raw.attempts == 1
+    assert [outcome.status for outcome in raw.parsed] == [OutcomeStatus.FAILED] * 2
+    assert raw.parsed[0].error is not raw.parsed[1].error  # each input its own reason
+
+
+def test_batch_over_the_input_cap_is_a_whole_request_400(case: CaseFactory) -> None:
+    config = EmulatorConfig(batch_input_limit=2)
+    with (
+        case("batch_too_many_inputs_400", config=config, live="HubSpot's input cap is not documented") as c,
+        c.client(max_batch_size=3) as client,
+        pytest.raises(BadRequestError) as info,
+    ):
+        client.associate_default_batch("contacts", "companies", [(c.from_id, c.to_id)] * 3)
+    assert info.value.status_code == 400 and info.value.category == "VALIDATION_ERROR" and info.value.correlation_id
+    assert c.sleeper.waits == []
+
+
+def test_batch_429_is_retried_as_one_request(case: CaseFactory) -> None:
+    config = EmulatorConfig(rate_limit=1, rate_window_s=0.5)
+    with case("batch_default_429_then_success", config=config, live="a 429 cannot be provoked safely") as c:
+        use_the_window(c)
+        with c.client() as client:
+            raw = client.with_raw_response.associate_default_batch("contacts", "companies", [(c.from_id, c.to_id)])
+    assert raw.status_code == 200 and raw.attempts == 2
+    assert [outcome.status for outcome in raw.parsed] == [OutcomeStatus.CONFIRMED]
+    assert len(raw.parsed[0].results) == 2  # both directions
+    assert any(0.5 <= wait <= 0.55 for wait in c.sleeper.waits), c.sleeper.waits
 
 
 # -- replay is strict ----------------------------------------------------------------------------------------------

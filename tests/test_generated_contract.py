@@ -1,6 +1,6 @@
 """The contract between the generated client and the overlay: the only generated functions the SDK calls.
 
-``_base_client`` builds every request from ``_get_kwargs`` of the two operations and reads exactly the keys
+``_base_client`` builds every request from ``_get_kwargs`` of the four operations and reads exactly the keys
 ``method``, ``url``, ``json`` and ``headers`` (``params`` if ever present). If a generator upgrade or a template
 change alters this shape, these tests fail before the SDK sends something else. See ``generated/README.md``.
 """
@@ -12,9 +12,21 @@ from typing import Any
 import httpx
 
 from hubspot_associations import AssociationSpec, HubSpotAssociations
-from hubspot_associations_api.api.associations import associate_default, associate_with_labels
+from hubspot_associations_api.api.associations import (
+    associate_default,
+    associate_with_labels,
+    batch_associate_default,
+    batch_create,
+)
 from hubspot_associations_api.models import AssociationSpec as WireSpec
 from hubspot_associations_api.models import AssociationSpecAssociationCategory as Category
+from hubspot_associations_api.models import (
+    BatchInputPublicAssociationMultiPost,
+    BatchInputPublicDefaultAssociationMultiPost,
+    PublicAssociationMultiPost,
+    PublicDefaultAssociationMultiPost,
+    PublicObjectId,
+)
 from tests.support import PAIR, Server
 
 READ_BY_THE_OVERLAY = {"method", "url", "json", "headers", "params"}
@@ -59,3 +71,35 @@ def test_the_overlay_sends_what_get_kwargs_describes() -> None:
     assert request.url == httpx.URL("https://api.hubapi.com" + expected["url"])
     assert httpx.Request("PUT", "https://x", json=expected["json"]).content == request.content
     assert request.headers["Content-Type"] == expected["headers"]["Content-Type"]
+
+
+def test_batch_kwargs_shapes() -> None:
+    pair = (PublicObjectId("101"), PublicObjectId("202"))
+    default: dict[str, Any] = batch_associate_default._get_kwargs(
+        "contacts", "0-2", body=BatchInputPublicDefaultAssociationMultiPost([PublicDefaultAssociationMultiPost(*pair)])
+    )
+    assert default == {
+        "method": "post",
+        "url": "/crm/v4/associations/contacts/0-2/batch/associate/default",
+        "json": {"inputs": [{"from": {"id": "101"}, "to": {"id": "202"}}]},
+        "headers": {"Content-Type": "application/json"},
+    }
+    body = BatchInputPublicAssociationMultiPost(
+        [PublicAssociationMultiPost(*pair, [WireSpec(Category.USER_DEFINED, 36)])]
+    )
+    labelled: dict[str, Any] = batch_create._get_kwargs("contacts", "companies", body=body)
+    assert labelled == {
+        "method": "post",
+        "url": "/crm/v4/associations/contacts/companies/batch/create",
+        "json": {
+            "inputs": [
+                {
+                    "from": {"id": "101"},
+                    "to": {"id": "202"},
+                    "types": [{"associationCategory": "USER_DEFINED", "associationTypeId": 36}],
+                }
+            ]
+        },
+        "headers": {"Content-Type": "application/json"},
+    }
+    assert set(default) <= READ_BY_THE_OVERLAY and set(labelled) <= READ_BY_THE_OVERLAY

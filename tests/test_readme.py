@@ -35,7 +35,7 @@ for index, block in enumerate(blocks):
     exec(compile(block, f"{name} block {index}", "exec"), namespace)
 """
 # Guides whose examples are run here; a guide with Python blocks that is not listed fails the test below.
-RUN_GUIDES = ("async.md", "bulk.md", "client.md", "oauth.md", "shared-limit.md", "testing.md")
+RUN_GUIDES = ("async.md", "batch.md", "bulk.md", "client.md", "oauth.md", "shared-limit.md", "testing.md")
 
 
 def section(text: str, heading: str) -> str:

@@ -126,5 +126,5 @@ def test_the_page_renders_the_whole_reference_offline(page: Path, tmp_path: Path
             first = next(iter(operation["responses"].values()))
             example = next(iter(first["content"]["application/json"]["examples"].values()))["value"]
             assert _compact(json.dumps(example, ensure_ascii=False)) in _compact(text), f"{name}: example not shown"
-    assert operations == 2
+    assert operations == 4
     assert "Loading" not in " ".join(sections.text[""])

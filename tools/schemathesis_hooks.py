@@ -3,8 +3,10 @@
 Schemathesis alone generates random object types and ids, which the emulator (like HubSpot) answers with 400s; the
 success responses would never be checked against the spec. ``flatmap_case`` keeps each generated case with
 probability 1/4 and otherwise swaps its path parameters for a seeded record pair (type names in the forms HubSpot
-accepts, ids of records that exist) and, for the labelled operation, its body for association types the portal
-knows (now and then one it does not). Loaded by Schemathesis through ``SCHEMATHESIS_HOOKS=schemathesis_hooks``.
+accepts, ids of records that exist) and, for the labelled operations, its body for association types the portal
+knows (now and then one it does not). A batch gets one to five such pairs, now and then with an unknown id or a
+record associated with itself, so its 207 answers are checked too. Loaded by Schemathesis through
+``SCHEMATHESIS_HOOKS=schemathesis_hooks``.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ def _specs(from_type_id: str, to_type_id: str) -> st.SearchStrategy[list[dict[st
 
 
 def _seeded(case: Case) -> st.SearchStrategy[Case]:
+    if "toObjectId" not in case.path_parameters:
+        return _seeded_batch(case)
     labelled = "objectId" in case.path_parameters
     from_name, from_id = ("objectType", "objectId") if labelled else ("fromObjectType", "fromObjectId")
 
@@ -69,6 +73,34 @@ def _seeded(case: Case) -> st.SearchStrategy[Case]:
             return case
 
         return st.tuples(_ids(from_type_id), _ids(to_type_id), body).map(build)
+
+    return st.sampled_from(_PAIRS).flatmap(for_pair)
+
+
+def _seeded_batch(case: Case) -> st.SearchStrategy[Case]:
+    """A batch between a seeded pair of types: one to five inputs of seeded ids (as strings or numbers), now and
+    then an unknown id or a record associated with itself; for ``batch/create`` with types as for the PUT."""
+    labelled = case.path.endswith("/batch/create")
+
+    def for_pair(pair: tuple[tuple[str, str], tuple[str, str]]) -> st.SearchStrategy[Case]:
+        (from_type, from_type_id), (to_type, to_type_id) = pair
+        spelled = st.sampled_from([str, int])
+        source = st.builds(lambda i, how: how(i), _ids(from_type_id) | st.just("999"), spelled)
+        target = st.builds(lambda i, how: how(i), _ids(to_type_id) | _ids(from_type_id), spelled)
+        one: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+            {
+                "from": st.builds(lambda i: {"id": i}, source),
+                "to": st.builds(lambda i: {"id": i}, target),
+                **({"types": _specs(from_type_id, to_type_id)} if labelled else {}),
+            }
+        )
+
+        def build(inputs: list[Any]) -> Case:
+            case.path_parameters = {"fromObjectType": from_type, "toObjectType": to_type}
+            case.body = {"inputs": inputs}
+            return case
+
+        return st.lists(one, min_size=1, max_size=5).map(build)
 
     return st.sampled_from(_PAIRS).flatmap(for_pair)
 

@@ -9,7 +9,7 @@ Examples:
 
 The generated, typed client underneath is ``hubspot_associations_api``; this package adds validation,
 authentication, timeouts, retries, pacing and one tree of typed errors. Of the generated code only the request
-builders (``_get_kwargs`` of the two operations) and the models run here; its ``Client``, ``sync``/``asyncio``
+builders (``_get_kwargs`` of the four operations) and the models run here; its ``Client``, ``sync``/``asyncio``
 functions and error models never do (``generated/README.md`` says why and which template serves whom;
 ``tests/test_generated_contract.py`` pins the ``_get_kwargs`` shape).
 
@@ -33,6 +33,8 @@ Where each concern lives (private modules; everything public is re-exported here
   that leaves the client);
 * inputs and values: ``_validation.py`` (ids, names, counts), ``object_types.py`` and ``association_types.py``
   (HubSpot's tables), ``_models.py`` (association specs);
+* batches: ``_batch.py`` (one entry per batch operation, and the reading of a batch answer into one outcome per
+  input);
 * bulk: ``_bulk/`` (``associate_many``: row types, the threaded and the async engine), ``_run_failure.py``
   (which errors end a run);
 * around the SDK: ``_logging.py``, ``cli/`` (the ``hubspot-associations`` command), ``emulator/`` (offline
@@ -55,9 +57,11 @@ from ._client import (
 )
 from ._constants import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_BATCH_SIZE,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
+    MAX_BATCH_SIZE,
     OAUTH_TOKEN_URL_V1,
     OAUTH_TOKEN_URL_V3,
 )
@@ -67,6 +71,8 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    BatchInputError,
+    BatchUnconfirmedError,
     ConflictError,
     HubSpotError,
     NotFoundError,
@@ -86,6 +92,7 @@ if TYPE_CHECKING:
     from hubspot_associations_api.models import LabelsBetweenObjectPair
 
     from . import association_types
+    from ._batch import BatchInput, BatchOutcome, BatchResult, OutcomeStatus
     from ._bulk import AssociationOutcome, AssociationRow
     from ._models import AssociationCategory, AssociationSpec
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
@@ -97,6 +104,10 @@ _LAZY = {
     "AssociationSpec": "._models",
     "AssociationOutcome": "._bulk",
     "AssociationRow": "._bulk",
+    "BatchInput": "._batch",
+    "BatchOutcome": "._batch",
+    "BatchResult": "._batch",
+    "OutcomeStatus": "._batch",
     "OAuthRefresh": "._oauth",
     "OAuthRefreshError": "._oauth",
     "OAuthTokens": "._oauth",
@@ -132,9 +143,11 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_BATCH_SIZE",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "MAX_BATCH_SIZE",
     "OAUTH_TOKEN_URL_V1",
     "OAUTH_TOKEN_URL_V3",
     "APIConnectionError",
@@ -149,7 +162,12 @@ __all__ = [
     "AsyncHubSpotAssociationsWithRawResponse",
     "AuthenticationError",
     "BadRequestError",
+    "BatchInput",
+    "BatchInputError",
+    "BatchOutcome",
     "BatchResponsePublicDefaultAssociation",
+    "BatchResult",
+    "BatchUnconfirmedError",
     "BearerToken",
     "ConflictError",
     "HubSpotAssociations",
@@ -162,6 +180,7 @@ __all__ = [
     "OAuthRefresh",
     "OAuthRefreshError",
     "OAuthTokens",
+    "OutcomeStatus",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",

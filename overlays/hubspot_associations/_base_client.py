@@ -23,7 +23,14 @@ from . import _logging
 from ._arguments import auth_of, base_url_of, check_transport, path_args, seam, timeout_of
 from ._auth import BearerToken
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
-from ._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_BATCH_SIZE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    MAX_BATCH_SIZE,
+)
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -42,6 +49,7 @@ from ._validation import InvalidInputError, validate_count, validate_seconds
 if TYPE_CHECKING:
     from hubspot_associations_api.models import LabelsBetweenObjectPair
 
+    from ._batch import BatchResult
     from ._shared_pacing import SharedPacer  # imported only when a shared limit is used (it imports redis)
 
 T = TypeVar("T")
@@ -93,6 +101,10 @@ class BaseClient(Generic[HttpT, SleepT]):
     ``max_response_bytes`` (default 1 MiB) caps every response body, success or error, counted after decoding
     (gzip, deflate...): a larger one raises :class:`ResponseTooLargeError` with its status and correlation id.
 
+    ``max_batch_size`` (default 100, at most 2,000) is the most inputs one batch call (``associate_batch``,
+    ``associate_default_batch``) takes; more raise :class:`InvalidInputError` before anything is sent. HubSpot
+    documents no limit for these operations: docs/batch.md §2 gives the evidence for both numbers.
+
     ``clock`` and ``sleep`` are seams for tests and simulations: ``clock()`` returns monotonic seconds (default
     :func:`time.monotonic`) and drives every call's deadline and the pacer; ``sleep(seconds)`` (default
     :func:`time.sleep`, or an awaitable ``anyio.sleep`` for the async client) is every wait: pacer slots, retry
@@ -108,6 +120,8 @@ class BaseClient(Generic[HttpT, SleepT]):
     """The default timeout of every request (``timeout=`` per call overrides it)."""
     max_retries: int
     max_response_bytes: int
+    max_batch_size: int
+    """The most inputs one batch call takes."""
     auth: httpx.Auth
     """How requests are authenticated: :class:`BearerToken`, :class:`OAuthRefresh` or your own ``httpx.Auth``."""
     pacer: Pacer | SharedPacer
@@ -124,6 +138,7 @@ class BaseClient(Generic[HttpT, SleepT]):
         rate_limit: int | None = None,
         rate_limit_window: float = 10.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_batch_size: int = DEFAULT_MAX_BATCH_SIZE,
         http_client: HttpT | None = None,
         shared_limit: object = None,
         shared_limit_key: str | None = None,
@@ -137,6 +152,12 @@ class BaseClient(Generic[HttpT, SleepT]):
         self.base_url = base_url_of(base_url)
         self.timeout = timeout_of(timeout)
         self.max_response_bytes = validate_count(max_response_bytes, "max_response_bytes", unit=" (bytes)")
+        self.max_batch_size = validate_count(max_batch_size, "max_batch_size", unit=" (inputs per batch request)")
+        if self.max_batch_size > MAX_BATCH_SIZE:
+            raise InvalidInputError(
+                "max_batch_size",
+                f"must be at most {MAX_BATCH_SIZE} (the most a batch is known to work with), got {max_batch_size}",
+            )
         self.auth = auth_of(access_token, auth, self.base_url)
         # The seams, looked up here once: every deadline, pacer slot and wait of this client reads them.
         self._clock: Callable[[], float] = time.monotonic if clock is None else seam(clock, "clock")
@@ -259,6 +280,16 @@ class BaseClient(Generic[HttpT, SleepT]):
             body=[spec.to_wire() for spec in coerce_specs(specs)],
         )
         return self._call(kwargs, timeout, parse_labelled)
+
+    def _prepare_batch(
+        self, name: str, from_object_type: str, to_object_type: str, inputs: object, timeout: TimeoutLike
+    ) -> PreparedCall[BatchResult[Any]]:
+        """A batch call: the operation ``name`` of ``_batch.OPERATIONS`` (the client method's name) with its
+        inputs validated, its request built by the generated ``_get_kwargs`` and its answer read per input."""
+        from ._batch import OPERATIONS  # the first batch call loads the batch machinery (docs/performance.md)
+
+        kwargs, parse = OPERATIONS[name].prepare(from_object_type, to_object_type, inputs, self.max_batch_size)
+        return self._call(kwargs, timeout, parse)
 
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 

@@ -26,12 +26,21 @@ from ._validation import validate_count, validate_seconds
 if TYPE_CHECKING:
     import anyio  # imported where used: sync-only users never import it
 
-    from hubspot_associations_api.models import LabelsBetweenObjectPair  # loaded by the first labelled call
+    from hubspot_associations_api.models import (  # loaded by the first call that returns them
+        LabelsBetweenObjectPair,
+        PublicDefaultAssociation,
+    )
 
+    from ._batch import BatchResult  # loaded by the first batch call
     from ._bulk import AssociationOutcome, AssociationRow, AsyncBulkRun  # imported by the first associate_many
     from ._models import SpecsLike  # loaded by the first labelled call
 
 T = TypeVar("T")
+
+Pairs = Iterable[tuple[str | int, str | int]]
+"""``associate_default_batch``'s inputs: ``(from_id, to_id)`` tuples."""
+Items = Iterable[tuple[str | int, str | int, "SpecsLike"]]
+"""``associate_batch``'s inputs: ``(from_id, to_id, specs)`` tuples, ``specs`` as :meth:`associate` takes them."""
 
 
 async def _async_sleep(seconds: float) -> None:
@@ -101,6 +110,30 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         return self.with_raw_response.associate(
             from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout=timeout
         ).parsed
+
+    def associate_default_batch(
+        self, from_object_type: str, to_object_type: str, pairs: Pairs, *, timeout: TimeoutLike = None
+    ) -> BatchResult[PublicDefaultAssociation]:
+        """Create the default association for many record pairs in one request (``batch/associate/default``).
+
+        Returns one ``BatchOutcome`` per pair, in input order: confirmed, failed (with a
+        ``BatchInputError``) or unconfirmed (HubSpot's answer named it nowhere). At most ``max_batch_size``
+        pairs (default 100); bad input raises ``InvalidInputError`` before anything is sent. The request
+        is one request to the pacer, with the retries, deadline and typed errors of every other call.
+        """
+        return self.with_raw_response.associate_default_batch(
+            from_object_type, to_object_type, pairs, timeout=timeout
+        ).parsed
+
+    def associate_batch(
+        self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
+    ) -> BatchResult[LabelsBetweenObjectPair]:
+        """Create associations of the given types for many record pairs in one request (``batch/create``).
+
+        ``items`` are ``(from_id, to_id, specs)`` tuples, ``specs`` as ``associate`` takes them. Returns one
+        ``BatchOutcome`` per item, in input order, as ``associate_default_batch`` does.
+        """
+        return self.with_raw_response.associate_batch(from_object_type, to_object_type, items, timeout=timeout).parsed
 
     @cached_property
     def with_raw_response(self) -> HubSpotAssociationsWithRawResponse:
@@ -221,6 +254,20 @@ class HubSpotAssociationsWithRawResponse:
         call = client._prepare_labelled(from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout)
         return client._send(call)
 
+    def associate_default_batch(
+        self, from_object_type: str, to_object_type: str, pairs: Pairs, *, timeout: TimeoutLike = None
+    ) -> APIResponse[BatchResult[PublicDefaultAssociation]]:
+        client = self._client
+        call = client._prepare_batch("associate_default_batch", from_object_type, to_object_type, pairs, timeout)
+        return client._send(call)
+
+    def associate_batch(
+        self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
+    ) -> APIResponse[BatchResult[LabelsBetweenObjectPair]]:
+        client = self._client
+        call = client._prepare_batch("associate_batch", from_object_type, to_object_type, items, timeout)
+        return client._send(call)
+
 
 class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
     """The async twin of ``HubSpotAssociations``: same arguments, same policy, awaitable methods.
@@ -278,6 +325,22 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         raw = await self.with_raw_response.associate(
             from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout=timeout
         )
+        return raw.parsed
+
+    async def associate_default_batch(
+        self, from_object_type: str, to_object_type: str, pairs: Pairs, *, timeout: TimeoutLike = None
+    ) -> BatchResult[PublicDefaultAssociation]:
+        """Create the default association for many record pairs in one request (see the sync client)."""
+        raw = await self.with_raw_response.associate_default_batch(
+            from_object_type, to_object_type, pairs, timeout=timeout
+        )
+        return raw.parsed
+
+    async def associate_batch(
+        self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
+    ) -> BatchResult[LabelsBetweenObjectPair]:
+        """Create associations of the given types for many record pairs in one request (see the sync client)."""
+        raw = await self.with_raw_response.associate_batch(from_object_type, to_object_type, items, timeout=timeout)
         return raw.parsed
 
     @cached_property
@@ -400,4 +463,18 @@ class AsyncHubSpotAssociationsWithRawResponse:
     ) -> APIResponse[LabelsBetweenObjectPair]:
         client = self._client
         call = client._prepare_labelled(from_object_type, from_object_id, to_object_type, to_object_id, specs, timeout)
+        return await client._send(call)
+
+    async def associate_default_batch(
+        self, from_object_type: str, to_object_type: str, pairs: Pairs, *, timeout: TimeoutLike = None
+    ) -> APIResponse[BatchResult[PublicDefaultAssociation]]:
+        client = self._client
+        call = client._prepare_batch("associate_default_batch", from_object_type, to_object_type, pairs, timeout)
+        return await client._send(call)
+
+    async def associate_batch(
+        self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
+    ) -> APIResponse[BatchResult[LabelsBetweenObjectPair]]:
+        client = self._client
+        call = client._prepare_batch("associate_batch", from_object_type, to_object_type, items, timeout)
         return await client._send(call)

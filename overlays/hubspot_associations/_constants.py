@@ -78,6 +78,14 @@ HEADER_RATE_LIMIT_INTERVAL_MS = "X-HubSpot-RateLimit-Interval-Milliseconds"
 HEADER_RATE_LIMIT_DAILY = "X-HubSpot-RateLimit-Daily"
 HEADER_RATE_LIMIT_DAILY_REMAINING = "X-HubSpot-RateLimit-Daily-Remaining"
 
+DEFAULT_MAX_BATCH_SIZE = 100
+"""Inputs per batch request unless the client's ``max_batch_size`` says otherwise. HubSpot documents no limit for
+batch/create and batch/associate/default; 100 is what HubSpot's own tools send (docs/batch.md §2)."""
+
+MAX_BATCH_SIZE = 2000
+"""The largest ``max_batch_size`` a client accepts: the most any production integration is known to send in one
+batch (docs/batch.md §2); HubSpot may refuse larger batches with a 400."""
+
 DEFAULT_CONCURRENCY = 8
 """Rows in flight at once in ``associate_many``. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency;
 the pacer, not this number, decides the request rate."""

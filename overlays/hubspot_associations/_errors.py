@@ -17,6 +17,8 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
       UnexpectedResponseError     a 2xx whose body is not the documented result
         ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
       StoppedError                a bulk row left unfinished because the run was stopped
+      BatchInputError             one input of a batch that an ``errors[]`` item of the answer names
+      BatchUnconfirmedError       one input of a batch that the answer neither confirms nor names
 
 (``APIStatusError`` and ``UnexpectedResponseError`` share a private base, ``_AnswerError``: the fields of the HTTP
 answer they came from.)
@@ -44,6 +46,8 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchInputError",
+    "BatchUnconfirmedError",
     "ConflictError",
     "HubSpotError",
     "NotFoundError",
@@ -413,3 +417,86 @@ class StoppedError(HubSpotError):
     def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
         super().__init__(message)
         self.attempts: int | None = attempts  # always an int here; the base class declares the type
+
+
+class BatchInputError(HubSpotError):
+    """One input of a batch that HubSpot refused: made from the ``errors[]`` item of the answer that names it.
+
+    The batch request itself succeeded (2xx); this error is an outcome's ``error``, not raised by the call. The
+    same instance is shared by every input the item names (an unknown record id named by several inputs).
+
+    Attributes:
+        category: the item's ``category`` (e.g. ``VALIDATION_ERROR``), when a string.
+        sub_category: the item's ``subCategory`` when a string (``crm.associations.INVALID_IDENTIFIER``).
+        context: the item's ``context`` as a dict (string forms parsed, as for ``APIStatusError``).
+        ids: the input ids the item names (in ``context`` values, ``id`` or ``message``), as decimal strings.
+        item: the item as HubSpot sent it.
+    """
+
+    category: str | None
+    sub_category: str | None
+    context: dict[str, Any]
+    ids: tuple[str, ...]
+    item: Any
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        category: str | None = None,
+        sub_category: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        item: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.category = category
+        self.sub_category = sub_category
+        self.context = dict(context) if context else {}
+        self.ids = ()
+        self.item = item
+
+    @classmethod
+    def from_item(cls, item: Mapping[str, Any]) -> BatchInputError:
+        """The error of one ``errors[]`` item, whatever its fields hold. Never raises."""
+        from ._error_body import normalize_context
+
+        def text(key: str) -> str | None:
+            value = item.get(key)
+            return value if isinstance(value, str) else None
+
+        return cls(
+            (text("message") or "HubSpot named this input in an error without a message")[:500],
+            category=text("category"),
+            sub_category=text("subCategory"),
+            context=normalize_context(item.get("context")),
+            item=item,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.message}" if self.category else self.message
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(category={self.category!r}, sub_category={self.sub_category!r}, "
+            f"message={self.message!r}, ids={self.ids!r})"
+        )
+
+
+class BatchUnconfirmedError(HubSpotError):
+    """One input of a batch that HubSpot's answer neither confirmed nor named in an error.
+
+    The association may or may not exist; the batch operations are idempotent, so sending the input again is safe.
+
+    Attributes:
+        errors: the answer's ``errors[]`` items that failed no input (possibly none): one of them may be this
+            input's reason. Shared by every unconfirmed input of the batch.
+    """
+
+    errors: tuple[BatchInputError, ...]
+
+    def __init__(self, message: str, *, errors: tuple[BatchInputError, ...] = ()) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r}, errors={len(self.errors)})"

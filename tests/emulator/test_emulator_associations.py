@@ -171,6 +171,7 @@ async def test_inspection_routes_need_no_auth_and_reset(client: httpx.AsyncClien
     ]
     assert stats == {
         "put_count": 2,
+        "batch_count": 0,
         "token_grants": 0,
         "counts_by_status": {"200": 2, "400": 1},
         "unique_associations": 1,

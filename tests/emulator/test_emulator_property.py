@@ -46,6 +46,7 @@ def _path(template: str, *segments: str) -> str:
 
 _LABELLED = "/crm/v4/objects/{}/{}/associations/{}/{}"
 _DEFAULT = "/crm/v4/objects/{}/{}/associations/default/{}/{}"
+_BATCHES = ("/crm/v4/associations/{}/{}/batch/create", "/crm/v4/associations/{}/{}/batch/associate/default")
 _good_types = st.sampled_from(["contact", "0-1", "companies", "0-2"])
 _good_ids = st.sampled_from([CONTACT, COMPANY, "1000002", "2000002"])
 _paths = st.one_of(
@@ -53,12 +54,15 @@ _paths = st.one_of(
     st.builds(lambda *parts: _path(_DEFAULT, *parts), _good_types, _good_ids, _good_types, _good_ids),
     st.builds(lambda *parts: _path(_LABELLED, *parts), _types, _ids, _types, _ids),
     st.builds(lambda *parts: _path(_DEFAULT, *parts), _types, _ids, _types, _ids),
+    st.builds(lambda template, *parts: _path(template, *parts), st.sampled_from(_BATCHES), _good_types, _good_types),
+    st.builds(lambda template, *parts: _path(template, *parts), st.sampled_from(_BATCHES), _types, _types),
     st.sampled_from(["/oauth/v1/token", "/oauth/v3/token", "/_emulator/stats", "/_emulator/associations", "/"]),
     st.lists(_segment, max_size=8).map(lambda parts: _path("/{}" * len(parts), *parts)),
 )
 _methods = st.one_of(
     st.just("PUT"),
     st.just("PUT"),
+    st.just("POST"),
     st.sampled_from(["GET", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
     st.text(alphabet=st.characters(min_codepoint=65, max_codepoint=90), min_size=1, max_size=10),
 )
@@ -108,9 +112,14 @@ _valid_specs = st.lists(
     min_size=1,
     max_size=3,
 )
+_record = st.one_of(st.builds(lambda i: {"id": i}, st.one_of(_ids, st.integers(), _json_values)), _json_values)
+_batch_input = st.fixed_dictionaries(
+    {"from": _record, "to": _record}, optional={"types": st.one_of(_valid_specs, st.lists(_spec_like, max_size=2))}
+)
 _bodies = st.one_of(
     _valid_specs.map(lambda value: json.dumps(value).encode()),
     _valid_specs.map(lambda value: json.dumps(value).encode()),
+    st.lists(_batch_input, max_size=6).map(lambda inputs: json.dumps({"inputs": inputs}).encode()),
     st.just(b""),
     st.binary(max_size=200),
     _json_values.map(lambda value: json.dumps(value).encode()),
@@ -196,5 +205,5 @@ def test_5xx_only_from_injected_faults(
         return  # the "drop" and "drop_after_commit" faults
     if response.status_code >= 500:
         assert response.status_code in {500, 503, *CLOUDFLARE_ERRORS}
-        assert method == "PUT" and path.startswith("/crm/v4/objects/")
+        assert (method, path.split("/")[3]) in {("PUT", "objects"), ("POST", "associations")}
     _check_answer(method, response)

@@ -5,16 +5,27 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .association_spec import AssociationSpec
     from .association_spec_association_category import AssociationSpecAssociationCategory
+    from .batch_input_public_association_multi_post import BatchInputPublicAssociationMultiPost
+    from .batch_input_public_default_association_multi_post import BatchInputPublicDefaultAssociationMultiPost
+    from .batch_response_labels_between_object_pair import BatchResponseLabelsBetweenObjectPair
+    from .batch_response_labels_between_object_pair_links import BatchResponseLabelsBetweenObjectPairLinks
+    from .batch_response_labels_between_object_pair_with_errors import BatchResponseLabelsBetweenObjectPairWithErrors
+    from .batch_response_labels_between_object_pair_with_errors_links import (
+        BatchResponseLabelsBetweenObjectPairWithErrorsLinks,
+    )
     from .batch_response_public_default_association import BatchResponsePublicDefaultAssociation
     from .batch_response_public_default_association_links import BatchResponsePublicDefaultAssociationLinks
     from .batch_response_public_default_association_status import BatchResponsePublicDefaultAssociationStatus
+    from .batch_status import BatchStatus
     from .error import Error
     from .error_context_object import ErrorContextObject
     from .error_detail import ErrorDetail
     from .error_links import ErrorLinks
     from .error_sub_category_object import ErrorSubCategoryObject
     from .labels_between_object_pair import LabelsBetweenObjectPair
+    from .public_association_multi_post import PublicAssociationMultiPost
     from .public_default_association import PublicDefaultAssociation
+    from .public_default_association_multi_post import PublicDefaultAssociationMultiPost
     from .public_object_id import PublicObjectId
     from .rate_limit_error import RateLimitError
     from .standard_error import StandardError
@@ -23,16 +34,25 @@ if TYPE_CHECKING:
 _MODULES: dict[str, str] = {
     "AssociationSpec": ".association_spec",
     "AssociationSpecAssociationCategory": ".association_spec_association_category",
+    "BatchInputPublicAssociationMultiPost": ".batch_input_public_association_multi_post",
+    "BatchInputPublicDefaultAssociationMultiPost": ".batch_input_public_default_association_multi_post",
+    "BatchResponseLabelsBetweenObjectPair": ".batch_response_labels_between_object_pair",
+    "BatchResponseLabelsBetweenObjectPairLinks": ".batch_response_labels_between_object_pair_links",
+    "BatchResponseLabelsBetweenObjectPairWithErrors": ".batch_response_labels_between_object_pair_with_errors",
+    "BatchResponseLabelsBetweenObjectPairWithErrorsLinks": ".batch_response_labels_between_object_pair_with_errors_links",
     "BatchResponsePublicDefaultAssociation": ".batch_response_public_default_association",
     "BatchResponsePublicDefaultAssociationLinks": ".batch_response_public_default_association_links",
     "BatchResponsePublicDefaultAssociationStatus": ".batch_response_public_default_association_status",
+    "BatchStatus": ".batch_status",
     "Error": ".error",
     "ErrorContextObject": ".error_context_object",
     "ErrorDetail": ".error_detail",
     "ErrorLinks": ".error_links",
     "ErrorSubCategoryObject": ".error_sub_category_object",
     "LabelsBetweenObjectPair": ".labels_between_object_pair",
+    "PublicAssociationMultiPost": ".public_association_multi_post",
     "PublicDefaultAssociation": ".public_default_association",
+    "PublicDefaultAssociationMultiPost": ".public_default_association_multi_post",
     "PublicObjectId": ".public_object_id",
     "RateLimitError": ".rate_limit_error",
     "StandardError": ".standard_error",
@@ -57,16 +77,25 @@ def __dir__() -> list[str]:
 __all__ = (
     "AssociationSpec",
     "AssociationSpecAssociationCategory",
+    "BatchInputPublicAssociationMultiPost",
+    "BatchInputPublicDefaultAssociationMultiPost",
+    "BatchResponseLabelsBetweenObjectPair",
+    "BatchResponseLabelsBetweenObjectPairLinks",
+    "BatchResponseLabelsBetweenObjectPairWithErrors",
+    "BatchResponseLabelsBetweenObjectPairWithErrorsLinks",
     "BatchResponsePublicDefaultAssociation",
     "BatchResponsePublicDefaultAssociationLinks",
     "BatchResponsePublicDefaultAssociationStatus",
+    "BatchStatus",
     "Error",
     "ErrorContextObject",
     "ErrorDetail",
     "ErrorLinks",
     "ErrorSubCategoryObject",
     "LabelsBetweenObjectPair",
+    "PublicAssociationMultiPost",
     "PublicDefaultAssociation",
+    "PublicDefaultAssociationMultiPost",
     "PublicObjectId",
     "RateLimitError",
     "StandardError",

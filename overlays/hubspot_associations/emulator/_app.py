@@ -1,4 +1,4 @@
-"""The Starlette app: association PUTs, OAuth token refresh and ``/_emulator`` inspection routes."""
+"""The Starlette app: association PUTs, batch POSTs, OAuth token refresh and ``/_emulator`` inspection routes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import anyio
@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import _errors
+from . import _batch, _errors
 from . import _facts as facts
 from ._catalog import Catalog, ObjectType
 from ._config import EmulatorConfig
@@ -25,6 +25,13 @@ from ._specs import parse_specs
 from ._state import Association, EmulatorState, TokenGrant
 
 _CORRELATION = facts.CORRELATION_HEADER
+
+
+class _TypePair(NamedTuple):
+    from_type: ObjectType
+    to_type: ObjectType
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 _log = logging.getLogger(__name__)
 
@@ -95,13 +102,23 @@ class _Emulator:
 
     async def put_default(self, request: Request) -> Response:
         """``PUT .../associations/default/{toObjectType}/{toObjectId}``."""
-        return await self._put(request, labelled=False)
+        return await self._serve(request, labelled=False, batch=False)
 
     async def put_labelled(self, request: Request) -> Response:
         """``PUT .../associations/{toObjectType}/{toObjectId}`` with a JSON array of specs."""
-        return await self._put(request, labelled=True)
+        return await self._serve(request, labelled=True, batch=False)
 
-    async def _put(self, request: Request, *, labelled: bool) -> Response:
+    async def batch_default(self, request: Request) -> Response:
+        """``POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/associate/default``."""
+        return await self._serve(request, labelled=False, batch=True)
+
+    async def batch_create(self, request: Request) -> Response:
+        """``POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create``."""
+        return await self._serve(request, labelled=True, batch=True)
+
+    async def _serve(self, request: Request, *, labelled: bool, batch: bool) -> Response:
+        """What every association request goes through: authentication, one unit of quota (a batch too), an
+        injected fault, then the operation itself."""
         started = self.state.clock.time()
         correlation_id, headers = _new_correlation()
         if self.config.latency_s > 0:
@@ -123,7 +140,8 @@ class _Emulator:
             return _error(_errors.service_unavailable(), correlation_id, headers)
         if fault == "drop":
             return DroppedResponse(headers)
-        response = await self._associate(request, grant, labelled, started, correlation_id, headers)
+        respond = self._batch if batch else self._associate
+        response = await respond(request, grant, labelled, started, correlation_id, headers)
         if fault == "drop_after_commit":
             return DroppedResponse(headers)
         return response
@@ -141,6 +159,19 @@ class _Emulator:
             return _errors.expired_authentication(int(now - grant.expires_at), _iso(grant.expires_at))
         return grant
 
+    def _object_types(self, params: dict[str, Any], grant: TokenGrant) -> _TypePair | _errors.ErrorBody:
+        """The path's two object types, if the portal knows them and the token may write both."""
+        from_type = self.catalog.object_type(params["from_type"])
+        if from_type is None:
+            return _errors.unknown_object_type(params["from_type"])
+        to_type = self.catalog.object_type(params["to_type"])
+        if to_type is None:
+            return _errors.unknown_object_type(params["to_type"])
+        required = [t.write_scope for t in (from_type, to_type) if t.write_scope not in grant.scopes]
+        if required:
+            return _errors.missing_scopes(sorted(set(required)))
+        return _TypePair(from_type, to_type)
+
     async def _associate(
         self,
         request: Request,
@@ -151,17 +182,10 @@ class _Emulator:
         headers: dict[str, str],
     ) -> Response:
         params = request.path_params
-        from_segment = params["from_type"]
-        to_segment = params["to_type"]
-        from_type = self.catalog.object_type(from_segment)
-        if from_type is None:
-            return _error(_errors.unknown_object_type(from_segment), correlation_id, headers)
-        to_type = self.catalog.object_type(to_segment)
-        if to_type is None:
-            return _error(_errors.unknown_object_type(to_segment), correlation_id, headers)
-        required = [t.write_scope for t in (from_type, to_type) if t.write_scope not in grant.scopes]
-        if required:
-            return _error(_errors.missing_scopes(sorted(set(required))), correlation_id, headers)
+        types = self._object_types(params, grant)
+        if not isinstance(types, _TypePair):
+            return _error(types, correlation_id, headers)
+        from_type, to_type = types
         specs: list[tuple[str, int]] = []
         if labelled:
             parsed = parse_specs(await request.body())
@@ -241,6 +265,68 @@ class _Emulator:
         }
         return HubSpotJSONResponse(body, status_code=201, headers=headers)
 
+    async def _batch(
+        self,
+        request: Request,
+        grant: TokenGrant,
+        labelled: bool,
+        started: float,
+        correlation_id: str,
+        headers: dict[str, str],
+    ) -> Response:
+        """A batch: whole-request checks (types, scopes, body, for the default operation a default type), then
+        each input on its own (``_batch.answer_inputs``). Success bodies carry no optional keys."""
+        types = self._object_types(request.path_params, grant)
+        if not isinstance(types, _TypePair):
+            return _error(types, correlation_id, headers)
+        from_type, to_type = types
+        parsed = _batch.parse_inputs(await request.body(), labelled=labelled, limit=self.config.batch_input_limit)
+        if not isinstance(parsed, list):
+            return _error(parsed, correlation_id, headers)
+        pair = (from_type.type_id, to_type.type_id)
+        default_type = self.catalog.default_type(*pair)
+        reverse_type = self.catalog.default_type(to_type.type_id, from_type.type_id)
+        if not labelled and default_type is None:
+            return _error(
+                _errors.no_default_association(from_type.error_name, to_type.error_name), correlation_id, headers
+            )
+        answer = _batch.answer_inputs(self.catalog, from_type, to_type, parsed, labelled=labelled)
+        rows: list[Association] = []
+        results: list[dict[str, Any]] = []
+        for item in answer.valid:
+            from_id, to_id = str(int(item.from_id)), str(int(item.to_id))
+            if labelled:
+                labels: list[str] = []
+                for category, type_id in item.specs:
+                    rows.append(Association(pair[0], from_id, pair[1], to_id, category, type_id))
+                    label = self.catalog.label(*pair, category, type_id)
+                    if label is not None and label not in labels:
+                        labels.append(label)
+                results.append(
+                    {
+                        "fromObjectTypeId": pair[0],
+                        "fromObjectId": int(from_id),
+                        "toObjectTypeId": pair[1],
+                        "toObjectId": int(to_id),
+                        "labels": labels,
+                    }
+                )
+            else:
+                assert default_type is not None  # checked above
+                rows.append(Association(pair[0], from_id, pair[1], to_id, "HUBSPOT_DEFINED", default_type))
+                results.append(_default_result(int(from_id), int(to_id), default_type))
+                if reverse_type is not None:
+                    results.append(_default_result(int(to_id), int(from_id), reverse_type))
+        self.state.apply(rows, batch=True)
+        body: dict[str, Any] = {"status": "COMPLETE", "results": results}
+        if answer.errors:
+            body["numErrors"] = len(answer.errors)
+            body["errors"] = answer.errors
+        body["startedAt"] = _iso(started)
+        body["completedAt"] = _iso(self.state.clock.time())
+        status = 207 if answer.errors else 201 if labelled else 200
+        return HubSpotJSONResponse(body, status_code=status, headers=headers)
+
     # -- OAuth ---------------------------------------------------------------------------------------------------
 
     async def oauth_token(self, request: Request) -> Response:
@@ -291,10 +377,11 @@ class _Emulator:
         return HubSpotJSONResponse(body, headers=_new_correlation()[1])
 
     async def stats(self, request: Request) -> Response:
-        """``GET /_emulator/stats``: PUT and grant counters, status counts, association count."""
+        """``GET /_emulator/stats``: PUT, batch and grant counters, status counts, association count."""
         rows = self.state.all_associations()
         body = {
             "put_count": self.state.put_count,
+            "batch_count": self.state.batch_count,
             "token_grants": self.state.token_grants,
             "counts_by_status": {str(status): n for status, n in sorted(self.state.counts_by_status.items())},
             "unique_associations": len(rows),
@@ -322,7 +409,7 @@ class _Emulator:
         return _error(error, correlation_id, headers)
 
 
-def _default_result(from_id: str, to_id: str, type_id: int) -> dict[str, Any]:
+def _default_result(from_id: str | int, to_id: str | int, type_id: int) -> dict[str, Any]:
     return {
         "from": {"id": from_id},
         "to": {"id": to_id},
@@ -352,9 +439,12 @@ def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None
         raise ValueError("pass either config or a state built from it, not two different configs")
     emulator = _Emulator(state)
     objects = "/crm/v4/objects/{from_type}/{from_id}/associations"
+    batches = "/crm/v4/associations/{from_type}/{to_type}/batch"
     routes = [
         Route(f"{objects}/default/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_default), methods=["PUT"]),
         Route(f"{objects}/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_labelled), methods=["PUT"]),
+        Route(f"{batches}/associate/default", emulator.recorded(emulator.batch_default), methods=["POST"]),
+        Route(f"{batches}/create", emulator.recorded(emulator.batch_create), methods=["POST"]),
         Route("/oauth/v1/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/oauth/v3/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/_emulator/associations", emulator.guarded(emulator.list_associations), methods=["GET"]),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import attrs
 
 from ._facts import (
+    DEFAULT_BATCH_INPUT_LIMIT,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_FAULTS,
     DEFAULT_RATE_LIMIT,
@@ -69,6 +70,7 @@ class EmulatorConfig:
     headers on every answer, OAuth tokens never. ``faults`` are drawn from ``FAULT_KINDS``: ``"500"`` and
     ``"503"`` (HubSpot's JSON errors), ``"502_html"`` and ``"520_html"`` … ``"527_html"`` (Cloudflare's HTML pages),
     ``"drop"`` and ``"drop_after_commit"`` (the connection drops before or after the association is stored).
+    ``batch_input_limit`` is the most inputs a batch request may carry (more: a 400).
 
     For example:
 
@@ -93,3 +95,4 @@ class EmulatorConfig:
     oauth_token_lifetime_s: int = OAUTH_TOKEN_LIFETIME_S
     portal_labels: Mapping[tuple[str, str], tuple[PortalLabel, ...]] = attrs.field(factory=_default_portal_labels)
     default_scopes: frozenset[str] = DEFAULT_SCOPES
+    batch_input_limit: int = DEFAULT_BATCH_INPUT_LIMIT

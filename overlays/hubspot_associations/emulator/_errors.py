@@ -100,6 +100,50 @@ def invalid_input(line: int, column: int, detail: str) -> ErrorBody:
     }
 
 
+def no_body() -> ErrorBody:
+    """400 for a batch request without a body."""
+    return 400, {"status": "error", "message": facts.NO_BODY_MESSAGE, "category": "VALIDATION_ERROR"}
+
+
+def too_many_inputs(count: int, limit: int) -> ErrorBody:
+    """400 for a batch with more inputs than the emulator's ``batch_input_limit``."""
+    return 400, {
+        "status": "error",
+        "message": facts.TOO_MANY_INPUTS_MESSAGE.format(count=count, limit=limit),
+        "category": "VALIDATION_ERROR",
+    }
+
+
+def invalid_identifier(object_id: str) -> dict[str, Any]:
+    """A batch ``errors[]`` item for a record id that names no record: the id in ``context.id``."""
+    return {
+        "status": "error",
+        "category": "VALIDATION_ERROR",
+        "subCategory": facts.INVALID_IDENTIFIER_SUB_CATEGORY,
+        "message": facts.INVALID_IDENTIFIER_MESSAGE.format(object_id=object_id),
+        "context": {"id": [object_id]},
+    }
+
+
+def self_association(object_id: str) -> dict[str, Any]:
+    """A batch ``errors[]`` item for a record associated with itself: no ``context``, the id only in the message."""
+    return {
+        "status": "error",
+        "category": "VALIDATION_ERROR",
+        "message": facts.SELF_ASSOCIATION_MESSAGE.format(object_id=object_id),
+    }
+
+
+def invalid_association_type_item(category: str, type_id: int) -> dict[str, Any]:
+    """A batch ``errors[]`` item for an association type unknown for the pair: it names the spec, no record id."""
+    return {
+        "status": "error",
+        "category": "VALIDATION_ERROR",
+        "message": facts.INVALID_TYPE_ENTRY.format(category=category, type_id=type_id),
+        "context": {"associationSpec": [f"{category}={type_id}"]},
+    }
+
+
 def rate_limited(policy: str, portal_id: int, request_id: str) -> ErrorBody:
     """429 in HubSpot's rate-limit shape (``errorType``/``policyName``/``requestId``, no ``category``)."""
     return 429, {

@@ -34,6 +34,9 @@ DEFAULT_RATE_LIMIT: Final = 190
 DEFAULT_RATE_WINDOW_S: Final = 10.0
 DEFAULT_DAILY_LIMIT: Final = 1_000_000
 """Requests per day of an Enterprise account (Free/Starter: 250,000)."""
+DEFAULT_BATCH_INPUT_LIMIT: Final = 2000
+"""Inputs one batch request may carry before a 400. HubSpot documents no limit for batch/create and
+batch/associate/default; 2,000 is the most a production integration is known to send."""
 OAUTH_TOKEN_LIFETIME_S: Final = 1800
 """What ``expires_in`` says for a refreshed OAuth access token (about 30 minutes)."""
 
@@ -72,6 +75,14 @@ UNKNOWN_OBJECT_TYPE_MESSAGE: Final = "Unable to infer object type from: {segment
 """Sent without ``category``."""
 NO_DEFAULT_MESSAGE: Final = "There is no default association type from {from_name} to {to_name}"
 INVALID_JSON_MESSAGE: Final = "Invalid input JSON on line {line}, column {column}: {detail}"
+NO_BODY_MESSAGE: Final = "Invalid JSON input: a request body was expected, but none found"
+"""A batch request without a body (quoted from real traffic)."""
+TOO_MANY_INPUTS_MESSAGE: Final = "Batch input of {count} inputs exceeds the limit of {limit}"
+"""Over the input cap (HubSpot's wording is not confirmed; batch/read's cap is said to be "rejected with an error")."""
+INVALID_IDENTIFIER_MESSAGE: Final = "{object_id} is not a valid ID"
+INVALID_IDENTIFIER_SUB_CATEGORY: Final = "crm.associations.INVALID_IDENTIFIER"
+SELF_ASSOCIATION_MESSAGE: Final = "Object {object_id} cannot be associated to itself ({object_id})"
+"""A batch item for a record associated with itself: sent without ``context``."""
 RATE_LIMIT_MESSAGE: Final = "You have reached your {policy} limit."
 """``{policy}`` is the lowercase policy name: ``daily``, ``ten_secondly_rolling``."""
 RATE_LIMIT_GROUPS: Final[Mapping[str, str]] = MappingProxyType(

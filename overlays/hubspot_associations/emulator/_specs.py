@@ -7,6 +7,7 @@ beyond Python's int-conversion limit, nesting beyond the recursion limit, wrong 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from . import _errors
 from ._facts import ASSOCIATION_CATEGORIES, INT32_MAX
@@ -24,7 +25,7 @@ _JSON_KINDS: tuple[tuple[type, str], ...] = (
 )
 
 
-def _json_kind(value: object) -> str:
+def json_kind(value: object) -> str:
     """How Jackson names the JSON token HubSpot could not map."""
     return next((name for kind, name in _JSON_KINDS if isinstance(value, kind)), "Null")
 
@@ -41,47 +42,77 @@ def _type_id(value: object) -> int | None:
 def parse_specs(raw: bytes) -> list[tuple[str, int]] | _errors.ErrorBody:
     """``[(category, type id), ...]`` from the body, or the 400 HubSpot answers for malformed input."""
     try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        return _errors.invalid_input(exc.lineno, exc.colno, exc.msg)
-    except UnicodeDecodeError:
-        return _errors.invalid_input(1, 1, "Invalid UTF-8 input")
-    except RecursionError:
-        return _errors.invalid_input(1, 1, "Document nesting depth exceeds the maximum allowed")
-    except ValueError:  # an integer literal beyond sys.get_int_max_str_digits()
-        return _errors.invalid_input(1, 1, "Number value length exceeds the maximum allowed")
+        data = load_json(raw)
+    except InvalidBody as exc:
+        return exc.error
     if not isinstance(data, list):
         return _errors.invalid_input(
             1,
             1,
-            f"Cannot deserialize value of type `java.util.ArrayList<AssociationSpec>` from {_json_kind(data)} value",
+            f"Cannot deserialize value of type `java.util.ArrayList<AssociationSpec>` from {json_kind(data)} value",
         )
     if not data:
         return _errors.invalid_input(1, 2, "At least one association spec is required")
     specs: list[tuple[str, int]] = []
     for item in data:
-        if not isinstance(item, dict):
-            return _errors.invalid_input(1, 2, "Cannot construct instance of `AssociationSpec` from non-object value")
-        category = item.get("associationCategory")
-        type_value = item.get("associationTypeId")
-        if category is None or type_value is None:
-            missing = "associationCategory" if category is None else "associationTypeId"
-            return _errors.invalid_input(1, 2, f"Missing required creator property '{missing}'")
-        if not isinstance(category, str):
-            return _errors.invalid_input(
-                1, 2, f"Cannot deserialize value of type `AssociationCategory` from {_json_kind(category)} value"
+        try:
+            specs.append(spec_of(item))
+        except InvalidBody as exc:
+            return exc.error
+    return specs
+
+
+class InvalidBody(Exception):
+    """A body HubSpot refuses as a whole: ``error`` is the 400 it answers."""
+
+    def __init__(self, error: _errors.ErrorBody) -> None:
+        super().__init__(error[1]["message"])
+        self.error = error
+
+
+def load_json(raw: bytes) -> Any:
+    """The body as JSON; raises :class:`InvalidBody` with the 400 HubSpot answers for bytes that are not JSON."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidBody(_errors.invalid_input(exc.lineno, exc.colno, exc.msg)) from None
+    except UnicodeDecodeError:
+        raise InvalidBody(_errors.invalid_input(1, 1, "Invalid UTF-8 input")) from None
+    except RecursionError:
+        raise InvalidBody(_errors.invalid_input(1, 1, "Document nesting depth exceeds the maximum allowed")) from None
+    except ValueError:  # an integer literal beyond sys.get_int_max_str_digits()
+        raise InvalidBody(_errors.invalid_input(1, 1, "Number value length exceeds the maximum allowed")) from None
+
+
+def spec_of(item: object) -> tuple[str, int]:
+    """One ``{associationCategory, associationTypeId}`` as ``(category, type id)``; raises :class:`InvalidBody`."""
+    if not isinstance(item, dict):
+        raise InvalidBody(
+            _errors.invalid_input(1, 2, "Cannot construct instance of `AssociationSpec` from non-object value")
+        )
+    category = item.get("associationCategory")
+    type_value = item.get("associationTypeId")
+    if category is None or type_value is None:
+        missing = "associationCategory" if category is None else "associationTypeId"
+        raise InvalidBody(_errors.invalid_input(1, 2, f"Missing required creator property '{missing}'"))
+    if not isinstance(category, str):
+        raise InvalidBody(
+            _errors.invalid_input(
+                1, 2, f"Cannot deserialize value of type `AssociationCategory` from {json_kind(category)} value"
             )
-        if category not in ASSOCIATION_CATEGORIES:
-            return _errors.invalid_input(
+        )
+    if category not in ASSOCIATION_CATEGORIES:
+        raise InvalidBody(
+            _errors.invalid_input(
                 1,
                 2,
                 f'Cannot deserialize value of type `AssociationCategory` from String "{category}": '
                 f"not one of the values accepted for Enum class: {_ENUM_VALUES}",
             )
-        type_id = _type_id(type_value)
-        if type_id is None:
-            return _errors.invalid_input(
-                1, 2, f"Cannot deserialize value of type `int` from {_json_kind(type_value)} value"
-            )
-        specs.append((category, type_id))
-    return specs
+        )
+    type_id = _type_id(type_value)
+    if type_id is None:
+        raise InvalidBody(
+            _errors.invalid_input(1, 2, f"Cannot deserialize value of type `int` from {json_kind(type_value)} value")
+        )
+    return category, type_id

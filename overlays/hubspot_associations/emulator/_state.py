@@ -68,6 +68,7 @@ class EmulatorState:
         self._associations: dict[Association, None] = {}
         self._by_from: dict[tuple[str, str], dict[Association, None]] = {}
         self._put_count = 0
+        self._batch_count = 0
         self._token_grants = 0
         self._request_log: deque[tuple[str, str, int]] = deque(maxlen=_REQUEST_LOG_SIZE)
         self._counts: Counter[int] = Counter()
@@ -121,10 +122,13 @@ class EmulatorState:
         with self._lock:
             return list(self._associations)
 
-    def apply(self, rows: Iterable[Association]) -> None:
-        """Store associations idempotently and count one applied PUT."""
+    def apply(self, rows: Iterable[Association], *, batch: bool = False) -> None:
+        """Store associations idempotently and count one applied PUT (or, with ``batch``, one batch request)."""
         with self._lock:
-            self._put_count += 1
+            if batch:
+                self._batch_count += 1
+            else:
+                self._put_count += 1
             for row in rows:
                 if row not in self._associations:
                     self._associations[row] = None
@@ -135,6 +139,12 @@ class EmulatorState:
         """How many association PUTs were applied, repeats included."""
         with self._lock:
             return self._put_count
+
+    @property
+    def batch_count(self) -> int:
+        """How many batch requests were applied (whatever their inputs came to), repeats included."""
+        with self._lock:
+            return self._batch_count
 
     # -- requests ------------------------------------------------------------------------------------------------
 
@@ -197,6 +207,6 @@ class EmulatorState:
     # -- faults --------------------------------------------------------------------------------------------------
 
     def draw_fault(self) -> str | None:
-        """Draw the fault (if any) for one association PUT from the seeded RNG."""
+        """Draw the fault (if any) for one association request (a PUT or a batch) from the seeded RNG."""
         with self._lock:
             return draw_fault(self._rng, self.config.fault_rate, self.config.faults)

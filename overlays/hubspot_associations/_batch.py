@@ -1,0 +1,530 @@
+"""Batch operations: one entry per operation, and the reading of a batch answer into one outcome per input.
+
+HubSpot's batch answers carry no input index (docs/batch.md §3): results name their pair by ids, and an
+``errors[]`` item names its input, if at all, only by ids in its ``context`` values or its ``message`` (or, for an
+unknown association type, by the spec it names). :func:`read_batch` is the one reading of such an answer, a pure
+function of the inputs and the decoded JSON:
+
+* an input is **confirmed** only when a result names its exact pair (``from``, ``to``); results in the reverse
+  direction (the default operation answers both) are attached to it but confirm nothing on their own. A default
+  result names no object types, so when a batch between two different types holds both (A, B) and (B, A), a result
+  (B, A) may be either input's: its type id decides (each direction has one default type id, learnt from results
+  whose direction is certain), and when that cannot tell, it confirms neither and fails neither;
+* an input is **failed** when an error item names it: an item naming both ids of an input (a self-association)
+  names only the inputs it matches fully, and fails them even when a result lists their pair too (the answer
+  contradicts itself; re-sending is idempotent); an item naming one id (an unknown record) or, naming no input id,
+  a spec (``USER_DEFINED=3``) fails the inputs with that id or spec that no result confirms: "2000001 is not a valid
+  ID" does not say on which side, and an input whose exact pair came back is not the one it meant;
+* every other input is **unconfirmed**, with the errors that failed no input attached (they may be its reason).
+
+So the outcomes are exactly the inputs, in input order, for any answer. The work is linear in the answer's size
+(the body cap in ``_bounds.py`` bounds it), never recursive, and nothing here raises for a JSON object; a body that
+is not an object raises ``TypeError``, which ``BaseClient._parse`` turns into :class:`UnexpectedResponseError`.
+
+Each operation is one :class:`BatchOperation` in :data:`OPERATIONS`: how its inputs are checked, its request built
+(through the generated ``_get_kwargs``, so the path goes the way every other request's does) and its result items
+read. The next batch operation is a spec change plus one entry here and its public method in ``_client.py``.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar
+
+import attrs
+
+from ._errors import BatchInputError, BatchUnconfirmedError
+from ._validation import InvalidInputError, validate_object_id, validate_object_type
+from .object_types import object_type_id
+
+if TYPE_CHECKING:
+    from hubspot_associations_api.models import LabelsBetweenObjectPair, PublicDefaultAssociation
+
+    from ._models import AssociationSpec
+
+__all__ = [
+    "OPERATIONS",
+    "BatchInput",
+    "BatchOperation",
+    "BatchOutcome",
+    "BatchResult",
+    "OutcomeStatus",
+    "read_batch",
+]
+
+R = TypeVar("R")
+
+MAX_IDS_PER_ERROR: Final = 16
+"""An error item names one or two ids; matching stops after this many that belong to inputs (a hostile item
+naming thousands stays linear)."""
+
+_MAX_CONTEXT_DEPTH: Final = 4
+_MAX_CONTEXT_VALUES: Final = 256
+# A record id in text: ASCII digits not glued to a word, a dot or a hyphen (so "0-1", "1.5" and dates give none).
+_ID_IN_TEXT: Final = re.compile(r"(?<![\w.\-])[0-9]{1,25}(?![\w.\-])")
+# A spec in text, as HubSpot writes it: ``USER_DEFINED=3``. Not ``CONTACT=38374264688`` (an object id).
+_SPEC_IN_TEXT: Final = re.compile(r"\b([A-Z][A-Z_]*_DEFINED|WORK)=([0-9]{1,10})\b")
+_MAX_ID_DIGITS: Final = 19
+
+
+class OutcomeStatus(enum.StrEnum):
+    """What HubSpot's answer says about one input."""
+
+    CONFIRMED = "confirmed"
+    """A result names the input's pair: the association exists."""
+    FAILED = "failed"
+    """An error item names the input: ``error`` is the ``BatchInputError`` made from it."""
+    UNCONFIRMED = "unconfirmed"
+    """Neither: the association may or may not exist (send it again; the operations are idempotent)."""
+
+
+@attrs.frozen(slots=True)
+class BatchInput:
+    """One input of a batch, validated: record ids as decimal strings, and the specs asked for (empty for the
+    default association)."""
+
+    from_id: str
+    to_id: str
+    specs: tuple[AssociationSpec, ...] = ()
+
+
+@attrs.frozen(slots=True)
+class BatchOutcome(Generic[R]):
+    """What happened to one input of a batch.
+
+    Attributes:
+        index: the input's position in what was passed (0-based).
+        input: the input, validated.
+        status: ``OutcomeStatus``.
+        results: the result items HubSpot returned for this pair (for the default operation, both directions).
+        error: for a failed input the ``BatchInputError`` naming it; for an unconfirmed one a
+            ``BatchUnconfirmedError`` carrying the errors that failed no input; ``None`` when confirmed.
+    """
+
+    index: int
+    input: BatchInput
+    status: OutcomeStatus
+    results: tuple[R, ...] = ()
+    error: BatchInputError | BatchUnconfirmedError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when HubSpot confirmed the association."""
+        return self.status is OutcomeStatus.CONFIRMED
+
+    @property
+    def from_id(self) -> str:
+        return self.input.from_id
+
+    @property
+    def to_id(self) -> str:
+        return self.input.to_id
+
+
+@attrs.frozen(slots=True)
+class BatchResult(Generic[R]):
+    """The answer to one batch request: one ``BatchOutcome`` per input, **in input order**.
+
+    Iterating, ``len()`` and indexing go over the outcomes. ``errors`` holds every ``errors[]`` item of the answer
+    (as ``BatchInputError``), ``unattributed`` those that failed no input, ``unmatched_results`` how many result
+    items named no input (or could not be read), ``status`` the body's ``status`` (``COMPLETE``...) when it had one.
+    """
+
+    outcomes: tuple[BatchOutcome[R], ...]
+    errors: tuple[BatchInputError, ...] = ()
+    unattributed: tuple[BatchInputError, ...] = ()
+    unmatched_results: int = 0
+    status: str | None = None
+
+    def __iter__(self) -> Iterator[BatchOutcome[R]]:
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
+
+    def __getitem__(self, index: int) -> BatchOutcome[R]:
+        return self.outcomes[index]
+
+    def _with(self, status: OutcomeStatus) -> list[BatchOutcome[R]]:
+        return [outcome for outcome in self.outcomes if outcome.status is status]
+
+    @property
+    def confirmed(self) -> list[BatchOutcome[R]]:
+        return self._with(OutcomeStatus.CONFIRMED)
+
+    @property
+    def failed(self) -> list[BatchOutcome[R]]:
+        return self._with(OutcomeStatus.FAILED)
+
+    @property
+    def unconfirmed(self) -> list[BatchOutcome[R]]:
+        return self._with(OutcomeStatus.UNCONFIRMED)
+
+    @property
+    def all_confirmed(self) -> bool:
+        return all(outcome.ok for outcome in self.outcomes)
+
+
+# -- the operations -------------------------------------------------------------------------------------------
+
+
+class BatchOperation(Generic[R]):
+    """One batch operation: what an input is, how the request is built, how a result item is read.
+
+    ``argument`` names the inputs in error messages; ``with_specs`` says whether an input carries specs
+    (``(from_id, to_id, specs)``) or not (``(from_id, to_id)``); ``kwargs`` builds the generated ``_get_kwargs``
+    dict from the two path segments and the inputs; ``item`` reads one result item (``None`` when it is not one)
+    and ``pair`` its (from, to) ids; ``direction``, for an operation whose results may name a pair reversed without
+    saying so, gives what tells the two directions apart (the association type id).
+    """
+
+    __slots__ = ("argument", "direction", "item", "kwargs", "pair", "with_specs")
+
+    def __init__(
+        self,
+        *,
+        argument: str,
+        with_specs: bool,
+        kwargs: Callable[[str, str, Sequence[BatchInput]], dict[str, Any]],
+        item: Callable[[Any], R],
+        pair: Callable[[R], tuple[object, object]],
+        direction: Callable[[R], object] | None = None,
+    ) -> None:
+        self.argument = argument
+        self.with_specs = with_specs
+        self.kwargs = kwargs
+        self.item = item
+        self.pair = pair
+        self.direction = direction
+
+    def inputs(self, values: object, limit: int) -> list[BatchInput]:
+        """The inputs, validated; raises :class:`InvalidInputError` naming the input before anything is sent."""
+        return _inputs(values, self.argument, self.with_specs, limit)
+
+    def prepare(
+        self, from_object_type: object, to_object_type: object, values: object, limit: int
+    ) -> tuple[dict[str, Any], Callable[[Any], BatchResult[R]]]:
+        """The request (the generated ``_get_kwargs`` dict) and the parser of its answer, for ``BaseClient._call``;
+        raises :class:`InvalidInputError` naming the argument or input before anything is sent."""
+        from_type = validate_object_type(from_object_type, "from_object_type")
+        to_type = validate_object_type(to_object_type, "to_object_type")
+        inputs = self.inputs(values, limit)
+        same = (object_type_id(from_type) or from_type) == (object_type_id(to_type) or to_type)
+        return self.kwargs(from_type, to_type, inputs), lambda data: read_batch(self, inputs, data, same_types=same)
+
+
+def _default_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
+    from hubspot_associations_api.api.associations import batch_associate_default as op
+    from hubspot_associations_api.models import (
+        BatchInputPublicDefaultAssociationMultiPost,
+        PublicDefaultAssociationMultiPost,
+        PublicObjectId,
+    )
+
+    body = BatchInputPublicDefaultAssociationMultiPost(
+        [PublicDefaultAssociationMultiPost(PublicObjectId(i.from_id), PublicObjectId(i.to_id)) for i in inputs]
+    )
+    return op._get_kwargs(from_type, to_type, body=body)
+
+
+def _labelled_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
+    from hubspot_associations_api.api.associations import batch_create as op
+    from hubspot_associations_api.models import (
+        BatchInputPublicAssociationMultiPost,
+        PublicAssociationMultiPost,
+        PublicObjectId,
+    )
+
+    body = BatchInputPublicAssociationMultiPost(
+        [
+            PublicAssociationMultiPost(
+                PublicObjectId(i.from_id), PublicObjectId(i.to_id), [spec.to_wire() for spec in i.specs]
+            )
+            for i in inputs
+        ]
+    )
+    return op._get_kwargs(from_type, to_type, body=body)
+
+
+def _default_item(data: Any) -> PublicDefaultAssociation:
+    from hubspot_associations_api.models import PublicDefaultAssociation
+
+    item = PublicDefaultAssociation.from_dict(data)
+    if not (isinstance(item.from_.id, str) and isinstance(item.to.id, str)):
+        raise TypeError("result ids must be strings or integers")
+    if type(item.association_spec.association_type_id) is not int:
+        raise TypeError("associationTypeId must be an integer")
+    return item
+
+
+def _labelled_item(data: Any) -> LabelsBetweenObjectPair:
+    from ._results import parse_labelled
+
+    return parse_labelled(data)
+
+
+OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
+    "associate_default_batch": BatchOperation["PublicDefaultAssociation"](
+        argument="pairs",
+        with_specs=False,
+        kwargs=_default_kwargs,
+        item=_default_item,
+        pair=lambda item: (item.from_.id, item.to.id),
+        direction=lambda item: item.association_spec.association_type_id,
+    ),
+    "associate_batch": BatchOperation["LabelsBetweenObjectPair"](
+        argument="items",
+        with_specs=True,
+        kwargs=_labelled_kwargs,
+        item=_labelled_item,
+        pair=lambda item: (item.from_object_id, item.to_object_id),
+    ),
+}
+"""Each batch operation by the name of its client method."""
+
+
+# -- checking inputs ------------------------------------------------------------------------------------------
+
+
+def _inputs(values: object, argument: str, with_specs: bool, limit: int) -> list[BatchInput]:
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        shape = "(from_id, to_id, specs)" if with_specs else "(from_id, to_id)"
+        raise InvalidInputError(argument, f"expected an iterable of {shape} tuples, got {type(values).__name__}")
+    size = 3 if with_specs else 2
+    # Never more than limit + 1 taken: an endless iterable fails as fast as a long list.
+    taken = list(itertools.islice(values, limit + 1))
+    if not taken:
+        raise InvalidInputError(argument, "at least one input is required")
+    if len(taken) > limit:
+        raise InvalidInputError(
+            argument, f"more than {limit} inputs (the client's max_batch_size); split them into several batches"
+        )
+    from ._models import coerce_specs
+
+    inputs: list[BatchInput] = []
+    for index, value in enumerate(taken):
+        where = f"{argument}[{index}]"
+        if not isinstance(value, tuple | list) or len(value) != size:
+            shape = "(from_id, to_id, specs)" if with_specs else "(from_id, to_id)"
+            raise InvalidInputError(where, f"expected a {shape} tuple, got {_short(value)}")
+        from_id = validate_object_id(value[0], f"{where}.from_id")
+        to_id = validate_object_id(value[1], f"{where}.to_id")
+        specs = tuple(coerce_specs(value[2], f"{where}.specs")) if with_specs else ()
+        inputs.append(BatchInput(from_id, to_id, specs))
+    return inputs
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- reading answers ------------------------------------------------------------------------------------------
+
+
+def _id(value: object) -> str | None:
+    """An id as the inputs spell it (decimal, no leading zeros), from a JSON number or string; else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value) if 0 < value < 10**_MAX_ID_DIGITS else None
+    if isinstance(value, str) and 0 < len(value) <= _MAX_ID_DIGITS + 6 and value.isascii() and value.isdigit():
+        stripped = value.lstrip("0")
+        return stripped if 0 < len(stripped) <= _MAX_ID_DIGITS else None
+    return None
+
+
+def _texts(item: Mapping[str, Any]) -> Iterator[object]:
+    """The values an error item may name ids or specs in: ``id``, ``message``, and ``context`` values (a few levels
+    deep, a bounded number, walked without recursion)."""
+    yield item.get("id")
+    yield item.get("message")
+    from ._error_body import normalize_context
+
+    pending: list[tuple[object, int]] = [(normalize_context(item.get("context")), 0)]
+    seen = 0
+    while pending and seen < _MAX_CONTEXT_VALUES:
+        value, depth = pending.pop()
+        seen += 1
+        if isinstance(value, Mapping):
+            if depth < _MAX_CONTEXT_DEPTH:
+                pending.extend((child, depth + 1) for child in itertools.islice(value.values(), _MAX_CONTEXT_VALUES))
+        elif isinstance(value, list):
+            if depth < _MAX_CONTEXT_DEPTH:
+                pending.extend((child, depth + 1) for child in value[:_MAX_CONTEXT_VALUES])
+        else:
+            yield value
+
+
+def _named(item: Mapping[str, Any], known_ids: Mapping[str, object]) -> tuple[list[str], list[tuple[str, int]]]:
+    """The input ids (at most :data:`MAX_IDS_PER_ERROR`) and the specs an error item names."""
+    ids: list[str] = []
+    specs: list[tuple[str, int]] = []
+    for value in _texts(item):
+        if isinstance(value, str):
+            for match in _SPEC_IN_TEXT.finditer(value):
+                specs.append((match.group(1), int(match.group(2))))
+            candidates: Iterable[object] = _ID_IN_TEXT.findall(_SPEC_IN_TEXT.sub(" ", value))
+        else:
+            candidates = (value,)
+        for candidate in candidates:
+            found = _id(candidate)
+            if found is not None and found in known_ids and found not in ids:
+                ids.append(found)
+                if len(ids) >= MAX_IDS_PER_ERROR:
+                    return ids, specs
+    return ids, specs
+
+
+class _Index:
+    """The inputs by pair, by id and by spec, for matching an answer to them in linear time."""
+
+    def __init__(self, inputs: Sequence[BatchInput]) -> None:
+        self.by_pair: dict[tuple[str, str], list[int]] = {}
+        self.by_id: dict[str, list[int]] = {}
+        self.by_spec: dict[tuple[str, int], list[int]] = {}
+        for index, item in enumerate(inputs):
+            self.by_pair.setdefault((item.from_id, item.to_id), []).append(index)
+            self.by_id.setdefault(item.from_id, []).append(index)
+            if item.to_id != item.from_id:
+                self.by_id.setdefault(item.to_id, []).append(index)
+            for spec in item.specs:
+                key = (spec.association_category.value, spec.association_type_id)
+                self.by_spec.setdefault(key, []).append(index)
+
+        # What has been matched already: each pair, id and spec is looked up once, however many errors name it.
+        self._done: set[object] = set()
+
+    def named(self, ids: list[str], specs: list[tuple[str, int]]) -> tuple[bool, list[int]]:
+        """For an error item naming ``ids`` and ``specs``: whether it names inputs beyond doubt (both ids, or a
+        spec), and the inputs it names that no earlier item did (see the module docstring for the rules)."""
+        keys: list[Any] = [pair for pair in itertools.product(ids, repeat=2) if pair in self.by_pair]
+        table: Mapping[Any, list[int]] = self.by_pair
+        full = bool(keys)
+        if not keys and ids:
+            keys, table = list(ids), self.by_id
+        elif not keys:
+            keys, table, full = [spec for spec in specs if spec in self.by_spec], self.by_spec, True
+        fresh = [key for key in keys if key not in self._done]
+        self._done.update(fresh)
+        return full, [position for key in fresh for position in table[key]]
+
+
+Orient = Callable[[Any, list[int], list[int]], tuple[list[int], list[int], bool]]
+
+
+def _orientation(
+    operation: BatchOperation[R], index: _Index, read: list[tuple[R, tuple[str, str]]], same_types: bool
+) -> Orient:
+    """How a result whose pair matches ``forward`` inputs as it is and ``reverse`` inputs reversed is read: the
+    inputs it confirms, those it is only attached to, and whether that is because its direction is unknown."""
+    direction = operation.direction
+    if direction is None:
+        return lambda item, forward, reverse: (forward, [], False)
+    if same_types:  # A -> B and B -> A between one type are the same association
+        return lambda item, forward, reverse: ([*forward, *reverse], [], False)
+    # Type ids seen only on unambiguous forward results, and only on unambiguous reverse ones.
+    forward_kinds: set[object] = set()
+    reverse_kinds: set[object] = set()
+    for item, (source, target) in read:
+        as_is, flipped = (source, target) in index.by_pair, (target, source) in index.by_pair
+        if as_is != flipped:
+            (forward_kinds if as_is else reverse_kinds).add(direction(item))
+
+    def orient(item: Any, forward: list[int], reverse: list[int]) -> tuple[list[int], list[int], bool]:
+        if not (forward and reverse):
+            return forward, reverse, False
+        kind = direction(item)
+        # One default type per direction: a type id is the forward one if seen forward or unlike the reverse one.
+        is_forward = kind in forward_kinds or bool(reverse_kinds and kind not in reverse_kinds)
+        is_reverse = kind in reverse_kinds or bool(forward_kinds and kind not in forward_kinds)
+        if is_forward and not is_reverse:
+            return forward, reverse, False
+        if is_reverse and not is_forward:
+            return [], [*reverse, *forward], False
+        return [], [*forward, *reverse], True  # cannot tell: attached to both, confirms neither
+
+    return orient
+
+
+def _error_of(item: object) -> BatchInputError:
+    if isinstance(item, Mapping):
+        return BatchInputError.from_item(item)
+    return BatchInputError(f"an errors[] item that is not an object ({type(item).__name__})", item=None)
+
+
+def read_batch(
+    operation: BatchOperation[R], inputs: Sequence[BatchInput], data: Any, *, same_types: bool = False
+) -> BatchResult[R]:
+    """One :class:`BatchOutcome` per input, in input order, from a batch answer's decoded JSON (see the module
+    docstring for the rules). ``same_types``: the batch is between records of one object type. Raises
+    ``TypeError`` only when ``data`` is not a JSON object."""
+    if not isinstance(data, Mapping):
+        raise TypeError(f"a batch answer is a JSON object, got {type(data).__name__}")
+    index = _Index(inputs)
+    results: list[list[R]] = [[] for _ in inputs]
+    confirmed = [False] * len(inputs)
+    unmatched = 0
+    read: list[tuple[R, tuple[str, str]]] = []
+    raw_results = data.get("results")
+    for raw in raw_results if isinstance(raw_results, list) else ():
+        try:
+            item = operation.item(raw)
+            source, target = (_id(value) for value in operation.pair(item))
+        except Exception:  # not a result item (wrong shape, wrong types): it confirms nothing
+            source = target = None
+        if source is None or target is None:
+            unmatched += 1
+        else:
+            read.append((item, (source, target)))
+    orient = _orientation(operation, index, read, same_types)
+    maybe = [False] * len(inputs)  # a result may be this input's (which direction it is could not be told)
+    for item, (source, target) in read:
+        forward = index.by_pair.get((source, target), [])
+        reverse = index.by_pair.get((target, source), []) if operation.direction is not None else []
+        confirms, attaches, ambiguous = orient(item, forward, reverse)
+        for position in confirms:
+            confirmed[position] = True
+            results[position].append(item)
+        for position in attaches:  # the other direction of an input's pair: attached, confirms nothing
+            results[position].append(item)
+            maybe[position] = maybe[position] or ambiguous
+        if not confirms and not attaches:
+            unmatched += 1
+
+    errors: list[BatchInputError] = []
+    failures: dict[int, BatchInputError] = {}
+    raw_errors = data.get("errors")
+    for raw in raw_errors if isinstance(raw_errors, list) else ():
+        error = _error_of(raw)
+        errors.append(error)
+        ids, specs = _named(raw, index.by_id) if isinstance(raw, Mapping) else ([], [])
+        error.ids = tuple(ids)
+        full, positions = index.named(ids, specs)
+        for position in positions:
+            if full or not (confirmed[position] or maybe[position]):
+                failures.setdefault(position, error)
+    attributed = {id(error) for error in failures.values()}
+    orphans = tuple(error for error in errors if id(error) not in attributed)
+    outcomes: list[BatchOutcome[R]] = []
+    for position, asked in enumerate(inputs):
+        found = tuple(results[position])
+        failure = failures.get(position)
+        if failure is not None:
+            outcomes.append(BatchOutcome(position, asked, OutcomeStatus.FAILED, found, failure))
+        elif confirmed[position]:
+            outcomes.append(BatchOutcome(position, asked, OutcomeStatus.CONFIRMED, found))
+        else:
+            outcomes.append(BatchOutcome(position, asked, OutcomeStatus.UNCONFIRMED, found, _unconfirmed(orphans)))
+    status = data.get("status")
+    return BatchResult(tuple(outcomes), tuple(errors), orphans, unmatched, status if isinstance(status, str) else None)
+
+
+def _unconfirmed(orphans: tuple[BatchInputError, ...]) -> BatchUnconfirmedError:
+    reason = f"; {len(orphans)} error(s) of the batch failed no input (see .errors)" if orphans else ""
+    return BatchUnconfirmedError(
+        f"HubSpot's answer neither confirmed this input nor named it in an error{reason}", errors=orphans
+    )
