@@ -80,7 +80,7 @@ test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process an
 	$(BIN)/pytest
 
 .PHONY: schemathesis
-schemathesis: $(VENV)/.installed ## Schemathesis vs the emulator with our spec: no 5xx, statuses/types/bodies conform
+schemathesis: $(VENV)/.installed ## Schemathesis vs the emulator with our spec, on every API version's paths: no 5xx, statuses/types/bodies conform
 	$(PYTHON) tools/schemathesis_emulator.py
 
 .PHONY: dist

@@ -124,6 +124,8 @@ CASES = (
     "batch_create_all_failed_207",
     "batch_too_many_inputs_400",
     "batch_default_429_then_success",
+    "api_version_2026-03",
+    "api_version_2026-09",
 )
 
 
@@ -389,6 +391,38 @@ def test_labelled_with_several_specs(case: CaseFactory) -> None:
     if c.source == "emulator":
         assert raw.parsed.labels == ["Primary", "Manager"]
         assert c.emulator is None or len(c.emulator.state.associations("0-1", c.from_id)) == 2
+
+
+@pytest.mark.parametrize("version", ["2026-03", "2026-09"])
+def test_every_operation_and_an_error_on_a_dated_api_version(case: CaseFactory, version: str) -> None:
+    """The wire path of each operation on each dated version (v4's are the cassettes above): replay matches on the
+    path and body, so a client that sent v4's path, or another version's, fails here."""
+    params = {"api_version": version, "specs": [["HUBSPOT_DEFINED", 1]]}
+    with case(f"api_version_{version}", params=params) as c, c.client(api_version=c.params["api_version"]) as client:
+        default = client.with_raw_response.associate_default("contacts", c.from_id, "companies", c.to_id)
+        labelled = client.with_raw_response.associate("contacts", c.from_id, "companies", c.to_id, c.specs)
+        default_batch = client.associate_default_batch("contacts", "companies", [(c.from_id, c.to_id)])
+        batch = client.associate_batch("contacts", "companies", [(c.from_id, c.to_id, c.specs)])
+        missing = str(c.params["missing_id"])
+        with pytest.raises(BadRequestError) as info:
+            client.associate_default("contacts", c.from_id, "companies", missing)
+    objects = f"/crm/objects/{version}/contacts/{c.from_id}/associations"
+    batches = f"/crm/associations/{version}/contacts/companies/batch"
+    assert [request.path for request in c.cassette.requests] == [
+        f"{objects}/default/companies/{c.to_id}",
+        f"{objects}/companies/{c.to_id}",
+        f"{batches}/associate/default",
+        f"{batches}/create",
+        f"{objects}/default/companies/{missing}",
+    ]
+    assert default_batch.all_confirmed and batch.all_confirmed
+    assert default.status_code == 200 and (c.from_id, c.to_id) in {
+        (r.from_.id, r.to.id) for r in default.parsed.results
+    }
+    assert labelled.status_code in (200, 201) and labelled.parsed.to_object_id == c.to_id
+    assert info.value.status_code == 400 and any(missing in value for value in info.value.invalid_object_ids)
+    if c.source == "emulator":
+        assert labelled.parsed.labels == ["Primary"]
 
 
 def test_invalid_object_ids_are_a_400(case: CaseFactory) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from spec_versions import api_versions, version_path
 
 from tests.support import HEADLESS_CHROMIUM, chromium
 
@@ -105,7 +106,7 @@ def test_the_page_renders_the_whole_reference_offline(page: Path, tmp_path: Path
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     components = spec["components"]
     operations = 0
-    for item in spec["paths"].values():
+    for v4_path, item in spec["paths"].items():
         for method in METHODS:
             if method not in item:
                 continue
@@ -115,6 +116,9 @@ def test_the_page_renders_the_whole_reference_offline(page: Path, tmp_path: Path
             assert name in sections.text, f"{name} is not rendered"
             text = " ".join(sections.text[name])
             assert operation["summary"] in text
+            for version in api_versions(spec):  # its path on every HubSpot API version, in the operation's own table
+                shown = f"{method.upper()} {version_path(version, v4_path)}"
+                assert shown in sections.text[name], f"{name}: {version['name']} path {shown} is not shown"
             for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
                 if "$ref" in parameter:
                     parameter = components["parameters"][parameter["$ref"].rsplit("/", 1)[-1]]
@@ -127,4 +131,8 @@ def test_the_page_renders_the_whole_reference_offline(page: Path, tmp_path: Path
             example = next(iter(first["content"]["application/json"]["examples"].values()))["value"]
             assert _compact(json.dumps(example, ensure_ascii=False)) in _compact(text), f"{name}: example not shown"
     assert operations == 4
+    intro = sections.text[""]
+    assert [version["name"] for version in api_versions(spec)] == ["v4", "2026-03", "2026-09"]
+    for version in api_versions(spec):
+        assert version["name"] in intro and f"{version['objects']}…" in intro, f"{version['name']} not in the intro"
     assert "Loading" not in " ".join(sections.text[""])

@@ -31,15 +31,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from spec_versions import EXTENSION, METHODS, api_versions, versioned_operations
 
 DEFAULT_SPEC = "openapi/hubspot-crm-associations-v4.yaml"
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 DOC_KEYS = ("summary", "description", "title", "example", "examples")
 FORMAT_WIDENINGS = {("int32", "int64"), ("float", "double")}
 BOTH = frozenset({"request", "response"})
 SECTIONS = (
-    *("Info", "Operations", "Parameters", "Request body", "Responses", "Security"),
+    *("Info", "Operations", "API versions", "Parameters", "Request body", "Responses", "Security"),
     *("Schemas", "Properties", "Enums", "Required lists", "Documentation"),
 )
 
@@ -224,6 +224,7 @@ class _Differ:
             self.add("Info", "info.version", f"changed version {old_info.get('version')} → {new_info.get('version')}")
         self.docs("info", old_info, new_info)
         self.operations()
+        self.api_versions()
         self.security()
         self.schemas()
         return self.changes
@@ -242,6 +243,40 @@ class _Differ:
                 self.add("Operations", f"{method} {path}", f"added operation {op.get('operationId', '')}")
             else:
                 self.operation(f"{method} {new_ops[key][0]}", old_ops[key], new_ops[key])
+
+    def api_versions(self) -> None:
+        """HubSpot API versions (`x-hubspot-api-versions`): each version, and each operation's path on it."""
+        old, new = ({v["name"]: v for v in api_versions(doc)} for doc in (self.old, self.new))
+        for name in [*old, *(name for name in new if name not in old)]:
+            loc = f"{EXTENSION} {name}"
+            if name not in new:
+                self.add("API versions", loc, "removed version (its users lose every path of it)", True)
+            elif name not in old:
+                self.add("API versions", loc, f"added version ({new[name].get('status') or 'no status'})")
+            else:
+                for key in ("objects", "associations"):
+                    if old[name][key] != new[name][key]:
+                        self.add("API versions", loc, f"changed {key} prefix {old[name][key]} → {new[name][key]}", True)
+                for key in sorted({*old[name], *new[name]} - {"name", "objects", "associations"}):
+                    if old[name].get(key) != new[name].get(key):
+                        shown = f"{old[name].get(key)} → {new[name].get(key)}" if key != "shapes" else "note"
+                        self.add("API versions", loc, f"changed {key} {shown}")
+        # Every operation's path on every version but v4's own (the Operations section covers the spec's paths).
+        old_paths, new_paths = (
+            {
+                (path, op.method.upper(), version): op.operation_id
+                for op in versioned_operations(doc)
+                for version, path in op.paths.items()
+                if path != op.v4_path
+            }
+            for doc in (self.old, self.new)
+        )
+        for triple in sorted({*old_paths, *new_paths}):
+            path, method, version = triple
+            if triple not in new_paths:
+                self.add("API versions", f"{method} {path}", f"removed {old_paths[triple]} on {version}", True)
+            elif triple not in old_paths:
+                self.add("API versions", f"{method} {path}", f"added {new_paths[triple]} on {version}")
 
     def operation(self, loc: str, old: tuple[str, Json, Json], new: tuple[str, Json, Json]) -> None:
         (_, old_op, old_item), (_, new_op, new_item) = old, new
@@ -597,6 +632,10 @@ def _load(text: str, origin: str) -> Json:
         raise SpecError(f"{origin}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or "openapi" not in doc:
         raise SpecError(f"{origin}: not an OpenAPI document (no top-level 'openapi' key)")
+    try:
+        versioned_operations(doc)  # every version entry well formed, every path expressible on each version
+    except ValueError as exc:
+        raise SpecError(f"{origin}: {exc}") from exc
     return doc
 
 

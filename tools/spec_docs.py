@@ -8,12 +8,16 @@ The page inlines Redoc's standalone bundle (the npm package pinned in package-lo
 the system's fonts, and carries a Content-Security-Policy that forbids every fetch, so a reviewer on a laptop, in a
 CI artifact or behind a firewall sees exactly what a connected browser shows. Redocly CLI's `build-docs` loads Redoc
 from a CDN, which is why this is not it.
+
+HubSpot serves every operation on several API versions (the spec's `x-hubspot-api-versions`, see spec_versions.py):
+the page shows a table of the versions in the introduction and, in each operation, its path on every version.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import html
 import json
 import sys
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from spec_versions import api_versions, versioned_operations
 
 DEFAULT_SPEC = "openapi/hubspot-crm-associations-v4.yaml"
 DEFAULT_REDOC = "node_modules/redoc/bundles/redoc.standalone.js"
@@ -54,6 +59,51 @@ def _json_in_html(value: object) -> str:
     """JSON that cannot end or confuse the <script> element it sits in: `<`, `>` and `&` as \\u escapes."""
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _cell(value: object) -> str:
+    return str(value if value is not None else "-").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def with_version_paths(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `spec` whose introduction lists the API versions and whose operations each show their path on
+    every version (Markdown tables, which Redoc renders)."""
+    versions = api_versions(spec)
+    if not versions:
+        return spec
+    shown = copy.deepcopy(spec)
+    rows = [
+        f"| `{_cell(v['name'])}` | {_cell(v.get('status'))} | {_cell(v.get('released'))} | "
+        f"{_cell(v.get('supportedUntil'))} | `{_cell(v['objects'])}…` | `{_cell(v['associations'])}…` |"
+        for v in versions
+    ]
+    info = shown.setdefault("info", {})
+    info["description"] = "\n".join(
+        [
+            str(info.get("description") or "").rstrip(),
+            "",
+            "## HubSpot API versions",
+            "",
+            "| version | status | released | supported until | objects paths | associations paths |",
+            "|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    for op in versioned_operations(spec):
+        operation = shown["paths"][op.v4_path][op.method]
+        table = [f"| `{_cell(name)}` | `{op.method.upper()} {path}` |" for name, path in op.paths.items()]
+        operation["description"] = "\n".join(
+            [
+                str(operation.get("description") or "").rstrip(),
+                "",
+                "**Path on each HubSpot API version**",
+                "",
+                "| version | path |",
+                "|---|---|",
+                *table,
+            ]
+        )
+    return shown
 
 
 def render(spec: dict[str, Any], redoc_bundle: str) -> str:
@@ -93,8 +143,12 @@ def build(spec_path: Path, redoc_path: Path, output: Path) -> None:
         bundle = redoc_path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecDocsError(f"cannot read Redoc's bundle {redoc_path} ({exc.strerror}): run `make install`") from exc
+    try:
+        shown = with_version_paths(spec)
+    except ValueError as exc:
+        raise SpecDocsError(f"{spec_path}: {exc}") from exc
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render(spec, bundle), encoding="utf-8")
+    output.write_text(render(shown, bundle), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

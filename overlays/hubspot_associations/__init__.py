@@ -16,7 +16,8 @@ functions and error models never do (``generated/README.md`` says why and which 
 Where each concern lives (private modules; everything public is re-exported here):
 
 * the clients: ``_client.py`` (sync and async: how they send and wait), ``_base_client.py`` (configuration,
-  request building, and every decision about an attempt's outcome), ``_arguments.py`` (constructor and call
+  request building, and every decision about an attempt's outcome), ``_api_versions.py`` (HubSpot's API versions
+  and the one mapping of a v4 path to a version's path), ``_arguments.py`` (constructor and call
   arguments, checked before any request), ``_results.py`` (what a 2xx body must be), ``_http.py`` (the pool a
   client builds for itself, without a cookie jar, and request URLs built from the base URL parsed once);
 * bounds: ``_bounds.py`` (the whole-call deadline, the decoded-body cap), ``_network.py`` (the deadline on every
@@ -48,6 +49,7 @@ from typing import TYPE_CHECKING
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 from . import object_types
+from ._api_versions import API_VERSIONS, DEFAULT_API_VERSION, ApiVersion
 from ._auth import BearerToken, MissingCredentialsError
 from ._client import (
     AsyncHubSpotAssociations,
@@ -142,6 +144,8 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "API_VERSIONS",
+    "DEFAULT_API_VERSION",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_BATCH_SIZE",
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -154,6 +158,7 @@ __all__ = [
     "APIResponse",
     "APIStatusError",
     "APITimeoutError",
+    "ApiVersion",
     "AssociationCategory",
     "AssociationOutcome",
     "AssociationRow",

@@ -20,6 +20,7 @@ from hubspot_associations_api.api.associations import associate_default as _defa
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 from . import _logging
+from ._api_versions import DEFAULT_API_VERSION, ApiVersion, api_version_of
 from ._arguments import auth_of, base_url_of, check_transport, path_args, seam, timeout_of
 from ._auth import BearerToken
 from ._bounds import ACCEPT_ENCODING, BodyReader, Deadline, bound_network, budget_of
@@ -111,6 +112,11 @@ class BaseClient(Generic[HttpT, SleepT]):
     backoff, and ``associate_many``'s pauses. A fake clock that ``sleep`` moves forward therefore drives them
     all, and nothing waits for real. With a ``sleep`` of your own a ``stop`` event is looked at before and after
     each wait rather than ending it midway. Neither appears in ``repr``.
+
+    ``api_version`` is the HubSpot API version every request goes to: ``"v4"`` (the default) or a dated one such
+    as ``"2026-09"`` (:data:`API_VERSIONS` lists them; anything else raises :class:`InvalidInputError` before a
+    request is sent). It changes only the path (``/crm/v4/objects/…`` → ``/crm/objects/2026-09/…``); bodies,
+    results, errors and the rate limit are the same on every version (``docs/api-versions.md``).
     """
 
     _http_class: ClassVar[type[httpx.Client] | type[httpx.AsyncClient]]
@@ -133,6 +139,7 @@ class BaseClient(Generic[HttpT, SleepT]):
         *,
         auth: httpx.Auth | None = None,
         base_url: str = DEFAULT_BASE_URL,
+        api_version: str = DEFAULT_API_VERSION,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         rate_limit: int | None = None,
@@ -150,6 +157,7 @@ class BaseClient(Generic[HttpT, SleepT]):
             validate_count(rate_limit, "rate_limit", unit=" (requests per window) or None")
         window = validate_seconds(rate_limit_window, "rate_limit_window")
         self.base_url = base_url_of(base_url)
+        self._api_version: ApiVersion = api_version_of(api_version)
         self.timeout = timeout_of(timeout)
         self.max_response_bytes = validate_count(max_response_bytes, "max_response_bytes", unit=" (bytes)")
         self.max_batch_size = validate_count(max_batch_size, "max_batch_size", unit=" (inputs per batch request)")
@@ -203,14 +211,19 @@ class BaseClient(Generic[HttpT, SleepT]):
         if self._owns_http:
             bound_network(self._http)  # the deadline also bounds each socket read (a dripped status line)
 
+    @property
+    def api_version(self) -> str:
+        """The HubSpot API version this client speaks (``"v4"``, ``"2026-03"``, ``"2026-09"``...)."""
+        return self._api_version.name
+
     def _default_sleep(self) -> SleepT:
         """The real wait of this kind of client (``time.sleep``, ``anyio.sleep``)."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
         return self._scrubber.text(
-            f"{type(self).__name__}(base_url={mask_url(self.base_url)!r}, auth={self.auth!r}, "
-            f"max_retries={self.max_retries}, pacer={self.pacer!r})"
+            f"{type(self).__name__}(base_url={mask_url(self.base_url)!r}, api_version={self.api_version!r}, "
+            f"auth={self.auth!r}, max_retries={self.max_retries}, pacer={self.pacer!r})"
         )
 
     def _secrets(self) -> list[str | None]:
@@ -242,8 +255,10 @@ class BaseClient(Generic[HttpT, SleepT]):
         urls = self._urls
         if urls.base_url != self.base_url:  # base_url is a public attribute: it may have been reassigned
             urls = self._urls = UrlBuilder(self.base_url)
+        # The generated operations name v4 paths; this is the one place they move to the client's API version.
+        path = self._api_version.path(kwargs["url"])
         request = self._http.build_request(
-            kwargs["method"], urls.url(kwargs["url"]), params=kwargs.get("params"), json=json, headers=headers
+            kwargs["method"], urls.url(path), params=kwargs.get("params"), json=json, headers=headers
         )
         if not self._owns_http:  # our own pool sends it by default (see __init__)
             request.headers["Accept-Encoding"] = ACCEPT_ENCODING

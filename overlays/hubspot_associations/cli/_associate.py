@@ -9,12 +9,14 @@ import typer
 
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
+from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._errors import APIStatusError, BadRequestError, HubSpotError, PermissionDeniedError
 from .._models import AssociationSpec, spec_from_text
 from .._oauth import OAuthRefreshError
 from .._validation import InvalidInputError, validate_object_id, validate_object_type
 from ._connection import (
+    ApiVersionOption,
     BaseUrlOption,
     ClientIdOption,
     ClientSecretOption,
@@ -94,6 +96,7 @@ def associate(
     client_secret: ClientSecretOption = None,
     refresh_token: RefreshTokenOption = None,
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
+    api_version: ApiVersionOption = DEFAULT_API_VERSION,
     max_retries: MaxRetriesOption = DEFAULT_MAX_RETRIES,
 ) -> None:
     """Associate two records: the default association, or the types given with --type.
@@ -114,6 +117,7 @@ def associate(
         client_secret=client_secret,
         refresh_token=refresh_token,
         base_url=base_url,
+        api_version=api_version,
         max_retries=max_retries,
     )
     with client:

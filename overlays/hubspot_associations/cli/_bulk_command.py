@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 
+from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
 from ._connection import (
+    ApiVersionOption,
     BaseUrlOption,
     ClientIdOption,
     ClientSecretOption,
@@ -87,6 +89,7 @@ def bulk(
     client_secret: ClientSecretOption = None,
     refresh_token: RefreshTokenOption = None,
     base_url: BaseUrlOption = DEFAULT_BASE_URL,
+    api_version: ApiVersionOption = DEFAULT_API_VERSION,
     max_retries: MaxRetriesOption = DEFAULT_MAX_RETRIES,
     rate_limit: RateLimitOption = None,
     shared_limit: SharedLimitOption = None,
@@ -146,6 +149,7 @@ def bulk(
         client_secret=client_secret,
         refresh_token=refresh_token,
         base_url=base_url,
+        api_version=api_version,
         max_retries=max_retries,
         rate_limit=rate_limit,
         shared_limit=shared_limit,

@@ -8,6 +8,7 @@ import httpx
 import typer
 
 from .. import _validation
+from .._api_versions import API_VERSIONS, DEFAULT_API_VERSION, api_version_of
 from .._auth import BearerToken
 from .._client import HubSpotAssociations
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, TOKEN_ENV_VAR
@@ -15,6 +16,7 @@ from .._oauth import OAuthRefresh
 from .._validation import InvalidInputError
 
 __all__ = [
+    "ApiVersionOption",
     "BaseUrlOption",
     "ClientIdOption",
     "ClientSecretOption",
@@ -56,6 +58,27 @@ BaseUrlOption = Annotated[
     str,
     typer.Option(
         envvar="HUBSPOT_BASE_URL", rich_help_panel=_CONNECTION, help="API root: the emulator's URL, or a proxy."
+    ),
+]
+
+
+def _api_version(value: str) -> str:
+    """``--api-version``, checked while the options are parsed: a typo is a usage error before anything else."""
+    try:
+        return api_version_of(value, "--api-version").name
+    except InvalidInputError as exc:
+        raise typer.BadParameter(exc.reason, param_hint="--api-version") from None
+
+
+ApiVersionOption = Annotated[
+    str,
+    typer.Option(
+        envvar="HUBSPOT_API_VERSION",
+        callback=_api_version,
+        metavar="VERSION",
+        rich_help_panel=_CONNECTION,
+        help=f"HubSpot API version: {', '.join(API_VERSIONS)}. v4 is unsupported from 2027-03-30; moving is this "
+        "one option (same rows, same journal).",
     ),
 ]
 MaxRetriesOption = Annotated[
@@ -129,6 +152,7 @@ def build_client(
     client_secret: str | None,
     refresh_token: str | None,
     base_url: str = DEFAULT_BASE_URL,
+    api_version: str = DEFAULT_API_VERSION,
     max_retries: int = DEFAULT_MAX_RETRIES,
     rate_limit: str | None = None,
     shared_limit: str | None = None,
@@ -140,6 +164,7 @@ def build_client(
         return HubSpotAssociations(
             auth=auth,
             base_url=base_url,
+            api_version=api_version,
             max_retries=max_retries,
             rate_limit=limit,
             rate_limit_window=window,

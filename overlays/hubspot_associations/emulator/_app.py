@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .._api_versions import API_VERSIONS, V4_ASSOCIATIONS, V4_OBJECTS, ApiVersion
 from . import _batch, _errors
 from . import _facts as facts
 from ._catalog import Catalog, ObjectType
@@ -254,8 +255,8 @@ class _Emulator:
         self.state.apply(
             Association(pair[0], from_id, pair[1], to_id, category, type_id) for category, type_id in specs
         )
-        path = f"crm/v4/objects/{pair[0]}/{from_id}/associations/{pair[1]}/{to_id}"
-        headers["Location"] = f"{request.base_url}{path}"
+        path = _served_version(request).path(f"{V4_OBJECTS}{pair[0]}/{from_id}/associations/{pair[1]}/{to_id}")
+        headers["Location"] = f"{request.base_url}{path.removeprefix('/')}"
         body = {
             "fromObjectTypeId": pair[0],
             "fromObjectId": int(from_id),
@@ -417,6 +418,25 @@ def _default_result(from_id: str | int, to_id: str | int, type_id: int) -> dict[
     }
 
 
+_API_VERSION_KEY = "hubspot_associations.api_version"
+
+
+def _on_version(handler: Handler, version: ApiVersion) -> Handler:
+    """``handler`` serving ``version``'s path of its operation; :func:`_served_version` tells it which version."""
+
+    async def endpoint(request: Request) -> Response:
+        request.scope[_API_VERSION_KEY] = version
+        return await handler(request)
+
+    return endpoint
+
+
+def _served_version(request: Request) -> ApiVersion:
+    """The HubSpot API version whose path ``request`` came in on (v4 for a handler not served per version)."""
+    version = request.scope.get(_API_VERSION_KEY)
+    return version if isinstance(version, ApiVersion) else API_VERSIONS["v4"]
+
+
 def _oauth_error(error: _errors.ErrorBody, correlation_id: str, headers: dict[str, str]) -> JSONResponse:
     status, body = error
     return HubSpotJSONResponse({**body, "correlationId": correlation_id}, status_code=status, headers=headers)
@@ -438,13 +458,22 @@ def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None
     elif config is not None and config is not state.config:
         raise ValueError("pass either config or a state built from it, not two different configs")
     emulator = _Emulator(state)
-    objects = "/crm/v4/objects/{from_type}/{from_id}/associations"
-    batches = "/crm/v4/associations/{from_type}/{to_type}/batch"
+    # HubSpot's operations by their v4 path; each is served on every version of ``config.api_versions`` (all the
+    # SDK knows by default), at the path ``ApiVersion.path`` gives it, the same mapping the SDK applies.
+    objects = f"{V4_OBJECTS}{{from_type}}/{{from_id}}/associations"
+    batches = f"{V4_ASSOCIATIONS}{{from_type}}/{{to_type}}/batch"
+    operations: list[tuple[str, Handler, str]] = [
+        (f"{objects}/default/{{to_type}}/{{to_id}}", emulator.put_default, "PUT"),
+        (f"{objects}/{{to_type}}/{{to_id}}", emulator.put_labelled, "PUT"),
+        (f"{batches}/associate/default", emulator.batch_default, "POST"),
+        (f"{batches}/create", emulator.batch_create, "POST"),
+    ]
     routes = [
-        Route(f"{objects}/default/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_default), methods=["PUT"]),
-        Route(f"{objects}/{{to_type}}/{{to_id}}", emulator.recorded(emulator.put_labelled), methods=["PUT"]),
-        Route(f"{batches}/associate/default", emulator.recorded(emulator.batch_default), methods=["POST"]),
-        Route(f"{batches}/create", emulator.recorded(emulator.batch_create), methods=["POST"]),
+        Route(version.path(path), emulator.recorded(_on_version(handler, version)), methods=[method])
+        for version in state.config.served_api_versions()
+        for path, handler, method in operations
+    ]
+    routes += [
         Route("/oauth/v1/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/oauth/v3/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/_emulator/associations", emulator.guarded(emulator.list_associations), methods=["GET"]),

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import sys
 
+from .._api_versions import API_VERSIONS, api_version_of
 from .._validation import InvalidInputError, parse_rate_limit
 from ._config import DEFAULT_SCOPES, DEFAULT_TOKEN, EmulatorConfig
 from ._facts import DEFAULT_DAILY_LIMIT, DEFAULT_FAULTS, DEFAULT_RATE_WINDOW_S, FAULT_KINDS
@@ -39,6 +40,13 @@ def _faults(text: str) -> tuple[str, ...]:
     return kinds
 
 
+def _api_version(text: str) -> str:
+    try:
+        return api_version_of(text, "--api-version").name
+    except InvalidInputError as exc:
+        raise argparse.ArgumentTypeError(exc.reason) from None
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -61,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--latency-ms", type=float, default=0.0, metavar="N")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--token", default=DEFAULT_TOKEN, help="static access token with all default scopes")
+    parser.add_argument(
+        "--api-version",
+        type=_api_version,
+        action="append",
+        dest="api_versions",
+        metavar="VERSION",
+        help=f"serve only this HubSpot API version (repeatable; one of {', '.join(API_VERSIONS)}); default: every "
+        "version at once, each on its own paths. Serving only a dated one shows a client no longer calls v4.",
+    )
     return parser
 
 
@@ -79,6 +96,7 @@ def config_from_args(argv: list[str] | None = None) -> tuple[EmulatorConfig, str
             faults=args.faults,
             latency_s=args.latency_ms / 1000.0,
             seed=args.seed,
+            api_versions=None if args.api_versions is None else tuple(args.api_versions),
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -96,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     bound = sock.getsockname()[1]  # the port really bound (--port 0 picks one)
     print(f"HubSpot emulator: http://{host}:{bound}", flush=True)
     print(f"Access token: {next(iter(config.tokens))}", flush=True)
+    print(f"API versions: {', '.join(version.name for version in config.served_api_versions())}", flush=True)
     with sock, contextlib.suppress(KeyboardInterrupt):
         serve(config, host=host, port=bound, sock=sock)
     return 0

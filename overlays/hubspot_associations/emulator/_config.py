@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from .._api_versions import API_VERSIONS, ApiVersion, api_version_of
 from ._facts import (
     DEFAULT_BATCH_INPUT_LIMIT,
     DEFAULT_DAILY_LIMIT,
@@ -54,6 +55,15 @@ def _check_fault_rate(_instance: object, _attribute: object, value: float) -> No
         raise ValueError(f"fault_rate must be within 0..1, got {value}")
 
 
+def _check_api_versions(_instance: object, _attribute: object, value: tuple[str, ...] | None) -> None:
+    if value is None:
+        return
+    if not value:
+        raise ValueError("api_versions must name at least one version (None serves all of them)")
+    for name in value:
+        api_version_of(name, "api_versions")  # InvalidInputError (a ValueError) naming the supported versions
+
+
 def _check_faults(_instance: object, _attribute: object, value: tuple[str, ...]) -> None:
     unknown = sorted(set(value) - FAULT_KINDS)
     if unknown:
@@ -71,6 +81,8 @@ class EmulatorConfig:
     ``"503"`` (HubSpot's JSON errors), ``"502_html"`` and ``"520_html"`` … ``"527_html"`` (Cloudflare's HTML pages),
     ``"drop"`` and ``"drop_after_commit"`` (the connection drops before or after the association is stored).
     ``batch_input_limit`` is the most inputs a batch request may carry (more: a 400).
+    ``api_versions`` names the HubSpot API versions served (``None``: every version the SDK knows, each on its own
+    paths, e.g. ``("2026-09",)`` to prove a client no longer calls v4); a path of another version answers 404.
 
     For example:
 
@@ -96,3 +108,9 @@ class EmulatorConfig:
     portal_labels: Mapping[tuple[str, str], tuple[PortalLabel, ...]] = attrs.field(factory=_default_portal_labels)
     default_scopes: frozenset[str] = DEFAULT_SCOPES
     batch_input_limit: int = DEFAULT_BATCH_INPUT_LIMIT
+    api_versions: tuple[str, ...] | None = attrs.field(default=None, validator=_check_api_versions)
+
+    def served_api_versions(self) -> list[ApiVersion]:
+        """The ``ApiVersion`` of each version served, in the SDK's order (oldest first)."""
+        names = API_VERSIONS if self.api_versions is None else self.api_versions
+        return [API_VERSIONS[name] for name in API_VERSIONS if name in names]
