@@ -79,6 +79,35 @@ verifytypes: $(VENV)/.installed node_modules/.installed ## pyright --verifytypes
 test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process and over loopback)
 	$(BIN)/pytest
 
+# The runtime tests on the dependency versions users get, each in a venv of its own that holds the package (no
+# extras) and the test tools only (tools/dependency_bounds.py reads both lists from pyproject.toml): the lowest
+# version each range allows, and the newest releases (re-resolved on every run). RUNTIME_TESTS: the test files that
+# exercise httpx, httpcore, anyio and attrs through the SDK (no CLI, emulator, generator or Redis).
+RUNTIME_TESTS := tests/test_client.py tests/test_async_client.py tests/test_http.py tests/test_bounds.py \
+	tests/test_bounds_properties.py tests/test_errors.py tests/test_response.py tests/test_policy.py \
+	tests/test_properties.py tests/test_pacing.py tests/test_logging.py tests/test_generated.py \
+	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py
+VENV_PIP = PIP_DISABLE_PIP_VERSION_CHECK=1 $(1)/bin/python -m pip install --quiet
+
+.venv-lowest/.installed: pyproject.toml tools/dependency_bounds.py
+	rm -rf .venv-lowest && python3 -m venv .venv-lowest
+	$(PYTHON) tools/dependency_bounds.py lowest > .venv-lowest/constraints.txt
+	$(call VENV_PIP,.venv-lowest) -c .venv-lowest/constraints.txt -e . \
+		$$($(PYTHON) tools/dependency_bounds.py test-tools --any-version)
+	touch $@
+
+.PHONY: test-lowest
+test-lowest: $(VENV)/.installed .venv-lowest/.installed ## Runtime tests on the lowest versions pyproject.toml allows (.venv-lowest)
+	@.venv-lowest/bin/python -m pip list --format=freeze | grep -iE '^(httpx|httpcore|anyio|attrs|sniffio|h11)=='
+	.venv-lowest/bin/python -m pytest -q -p no:cacheprovider $(RUNTIME_TESTS)
+
+.PHONY: test-newest
+test-newest: $(VENV)/.installed ## Runtime tests on the newest releases of every runtime dependency (.venv-newest)
+	test -x .venv-newest/bin/python || python3 -m venv .venv-newest
+	$(call VENV_PIP,.venv-newest) --upgrade --upgrade-strategy eager -e . $$($(PYTHON) tools/dependency_bounds.py test-tools)
+	@.venv-newest/bin/python -m pip list --format=freeze | grep -iE '^(httpx|httpcore|anyio|attrs|sniffio|h11)=='
+	.venv-newest/bin/python -m pytest -q -p no:cacheprovider $(RUNTIME_TESTS)
+
 .PHONY: schemathesis
 schemathesis: $(VENV)/.installed ## Schemathesis vs the emulator with our spec, on every API version's paths: no 5xx, statuses/types/bodies conform
 	$(PYTHON) tools/schemathesis_emulator.py
@@ -90,7 +119,7 @@ dist: $(VENV)/.installed ## Build the sdist and wheel into dist/ (pinned setupto
 	$(BIN)/twine check --strict dist/hubspot_associations-*
 
 .PHONY: check
-check: check-generated spec-lint spec-diff lint typecheck verifytypes dist test schemathesis ## Everything CI runs: the README's test command
+check: check-generated spec-lint spec-diff lint typecheck verifytypes dist test test-lowest test-newest schemathesis ## Everything CI runs: the README's test command
 
 .PHONY: demo
 demo: $(VENV)/.installed ## The main job: emulator + one association of each kind + a 2,000-row bulk run under faults
@@ -132,6 +161,10 @@ bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official clie
 .PHONY: bench-cold
 bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates docs/performance.md's table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
+
+.PHONY: bench-shared-window
+bench-shared-window: $(VENV)/.installed ## Issue 24's scenarios: a bulk run on a window others use, no Redis (time x10, ~5 min)
+	$(PYTHON) -m bench.shared_window --scale 10
 
 .PHONY: bench-shared-limit
 bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -202,3 +204,30 @@ def chromium() -> str:
         if found:
             return found
     pytest.fail("headless Chromium is needed: `apt-get install chromium` (.ci/run does), or set CHROMIUM=/path")
+
+
+@contextmanager
+def raw_server(answer: Callable[[socket.socket], None]) -> Iterator[str]:
+    """``http://127.0.0.1:<port>``: a socket that hands each connection to ``answer`` and then closes it, for
+    answers httpx's own servers cannot give (any header bytes, a reset). Connections are served one at a time."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)  # the loop looks at ``done`` this often
+    done = threading.Event()
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                answer(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        done.set()
+        thread.join()
+        listener.close()

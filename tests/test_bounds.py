@@ -230,12 +230,14 @@ def test_retry_that_does_not_fit_raises_timeout_with_the_last_error(clock: FakeC
     with pytest.raises(APITimeoutError) as caught:
         client.associate(*GOOD, 279)
     error = caught.value
-    # Two 10-11 s waits fit in 25 s, the third does not: raised before sleeping it, not after.
+    # Two waits to the window's end (10.05 s) fit in 25 s, the third does not: raised before sleeping it, not after.
+    # A 429's retry waits at the pacer, and a single call's budget includes that wait (its message says so).
     assert len(clock.waits) == 2 and sum(clock.waits) < 25.0
     assert error.attempts == 3
     assert isinstance(error.last_error, RateLimitError) and error.__cause__ is error.last_error
     assert error.wait_seconds == pytest.approx(sum(clock.waits))
-    assert "before a retry" in str(error) and "last attempt: RateLimitError" in str(error)
+    assert "waiting for a pacer slot" in str(error) and "a single call's budget includes its wait" in str(error)
+    assert "last attempt: RateLimitError" in str(error)
 
 
 async def test_retry_that_does_not_fit_raises_timeout_async(clock: FakeClock) -> None:
@@ -576,13 +578,14 @@ def test_rate_limit_error_retry_after_is_bounded() -> None:
     assert caught.value.retry_after is None
 
 
-def test_on_rate_limited_holds_at_most_max_wait() -> None:
+def test_on_rate_limited_holds_at_most_to_the_windows_end() -> None:
     from hubspot_associations._pacing import Pacer
 
     now = [0.0]
     pacer = Pacer(clock=lambda: now[0])
     pacer.on_rate_limited(1e308)
-    assert pacer.claim().wait == MAX_WAIT
+    # Everything the 429 counted has left HubSpot's window (10 s, plus the pacer's 0.5 % headroom) by then.
+    assert pacer.claim().wait == pytest.approx(10.05) and pacer.claim().wait < MAX_WAIT
     pacer = Pacer(clock=lambda: now[0])
     pacer.on_rate_limited(float("nan"))
     pacer.on_rate_limited(-5.0)

@@ -14,6 +14,7 @@ import pytest
 
 import hubspot_associations._bulk._async as bulk_async_module
 from hubspot_associations import (
+    APITimeoutError,
     AssociationOutcome,
     AssociationRow,
     AssociationSpec,
@@ -23,11 +24,13 @@ from hubspot_associations import (
     InvalidInputError,
     LabelsBetweenObjectPair,
     OAuthRefreshError,
+    RateLimitError,
     StoppedError,
     run_wide_failure,
 )
 from hubspot_associations._error_mapping import error_from_response
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
+from tests.support import PAIR, FakeClock, Server, clock_seams
 
 _DEFAULT_BODY = {
     "status": "COMPLETE",
@@ -534,3 +537,64 @@ async def test_async_stop_and_grace_are_checked_before_anything_is_sent() -> Non
             client.associate_many([], stop=threading.Event())  # type: ignore[arg-type]
         with pytest.raises(InvalidInputError, match="grace"):
             client.associate_many([], stop=anyio.Event(), grace=-1)
+
+
+# -- a row's budget is its own: waiting its turn is never charged to it (fake clock, nothing sleeps) ---------------
+
+_LIMITED = httpx.Response(
+    429,
+    json={"status": "error", "message": "ten_secondly_rolling", "errorType": "RATE_LIMIT",
+          "policyName": "TEN_SECONDLY_ROLLING"},
+    headers={"X-HubSpot-RateLimit-Max": "10", "X-HubSpot-RateLimit-Remaining": "0",
+             "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"},
+)  # fmt: skip
+
+
+def _rows(count: int) -> list[AssociationRow]:
+    return [AssociationRow("contacts", number, "companies", 202, [279]) for number in range(1, count + 1)]
+
+
+def test_sync_a_rows_budget_starts_when_it_may_be_sent() -> None:
+    # One send per 10 s window and a 5 s budget: every row after the first waits 10 s (and more) for its turn.
+    clock = FakeClock()
+    server = Server()
+    seams = clock_seams(clock)
+    with HubSpotAssociations("pat-test-token", http_client=server.http(), timeout=5.0, rate_limit=1, **seams) as client:
+        outcomes = list(client.associate_many(_rows(5), concurrency=1))
+        assert [outcome.ok for outcome in outcomes] == [True] * 5 and server.calls == 5
+        assert clock.now - 1000.0 >= 40.0  # four waits of a window each, none taken from a row's 5 s
+        # A single call keeps its whole-call budget, its wait for the pacer included, and says so.
+        with pytest.raises(APITimeoutError) as info:
+            client.associate("contacts", 9, "companies", 202, 279)
+    assert "a single call's budget includes its wait" in str(info.value) and info.value.attempts == 0
+
+
+async def test_async_a_rows_budget_starts_when_it_may_be_sent() -> None:
+    clock = FakeClock()
+    server = Server()
+    seams = clock_seams(clock, asynchronous=True)
+    http = server.async_http()
+    client = AsyncHubSpotAssociations("pat-test-token", http_client=http, timeout=5.0, rate_limit=1, **seams)
+    async with client, client.associate_many(_rows(6), concurrency=3) as run:
+        outcomes = [outcome async for outcome in run]
+    assert [outcome.message for outcome in outcomes if not outcome.ok] == []
+    assert server.calls == 6
+
+
+def test_a_429_for_the_rolling_window_is_a_turn_lost_not_a_retry_of_the_row() -> None:
+    # Six 429s in a row (another client keeps the window spent), then room: with max_retries=1 the row still gets
+    # through, its attempts counted; a single call has only its retries.
+    clock = FakeClock()
+    server = Server(*[_LIMITED] * 6, httpx.Response(201, json=PAIR))
+    with HubSpotAssociations(
+        "pat-test-token", http_client=server.http(), max_retries=1, timeout=5.0, **clock_seams(clock)
+    ) as client:
+        [outcome] = client.associate_many(_rows(1))
+        assert outcome.ok and outcome.attempts == 7
+        # Each 429 waits for the window's end (10 s and its 0.5 % headroom), not beyond, and not from the budget.
+        assert max(clock.waits) <= 10.05 + 1e-9
+        server.replies = [_LIMITED]
+        server.requests.clear()
+        with pytest.raises(RateLimitError) as info:
+            client.associate("contacts", 1, "companies", 202, 279, timeout=60.0)
+    assert info.value.attempts == 2 and server.calls == 2

@@ -15,14 +15,13 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.support import HEADLESS_CHROMIUM, chromium, load_tool
+from tests.support import HEADLESS_CHROMIUM, chromium, load_tool, raw_server
 
 ROOT = Path(__file__).resolve().parents[1]
 docs_hooks = load_tool(ROOT / "tools" / "docs_hooks.py")  # loaded by its path, as mkdocs loads it
@@ -100,41 +99,20 @@ def test_the_reference_renders_docstrings_as_markdown(site: Path) -> None:
     assert problems == []
 
 
-class _RecordingProxy:
-    """A proxy that answers nothing and writes down the first line of every request Chromium sends it."""
-
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self.server.getsockname()[1]
-        self.requests: list[str] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            with connection:
-                connection.settimeout(2)
-                try:
-                    first = connection.recv(4096).split(b"\r\n", 1)[0]
-                except OSError:
-                    first = b"(no request line)"
-                self.requests.append(first.decode("latin-1"))
-
-    def close(self) -> None:
-        self.server.close()
-
-
 @pytest.fixture
-def proxy() -> Iterator[_RecordingProxy]:
-    recorder = _RecordingProxy()
-    try:
-        yield recorder
-    finally:
-        recorder.close()
+def proxy() -> Iterator[tuple[int, list[str]]]:
+    """A proxy that answers nothing and writes down the first line of every request Chromium sends it."""
+    requests: list[str] = []
+
+    def record(connection: socket.socket) -> None:
+        connection.settimeout(2)
+        try:
+            requests.append(connection.recv(4096).split(b"\r\n", 1)[0].decode("latin-1"))
+        except OSError:
+            requests.append("(no request line)")
+
+    with raw_server(record) as url:
+        yield int(url.rsplit(":", 1)[1]), requests
 
 
 def _target(request_line: str) -> str:
@@ -162,11 +140,14 @@ def _render(page: Path, profile: Path, proxy_port: int) -> str:
     return done.stdout
 
 
-def test_chromium_renders_every_reference_page_offline(site: Path, proxy: _RecordingProxy, tmp_path: Path) -> None:
+def test_chromium_renders_every_reference_page_offline(
+    site: Path, proxy: tuple[int, list[str]], tmp_path: Path
+) -> None:
+    port, requests = proxy
     pages = sorted((site / "reference").glob("*.html"))
     assert {page.stem for page in pages} >= {"clients", "errors", "models", "auth", "emulator", "object_types"}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        doms = list(pool.map(lambda page: _render(page, tmp_path / page.stem, proxy.port), pages))
+        doms = list(pool.map(lambda page: _render(page, tmp_path / page.stem, port), pages))
     names = set(docs_hooks.public_names())
     for page, dom in zip(pages, doms, strict=True):
         ids = set(re.findall(r"""\bid="([\w.]+)\"""", dom))
@@ -186,10 +167,10 @@ def test_chromium_renders_every_reference_page_offline(site: Path, proxy: _Recor
     blank, control = tmp_path / "blank.html", tmp_path / "control.html"
     blank.write_text("<!DOCTYPE html><title>blank</title>", encoding="utf-8")
     control.write_text('<!DOCTYPE html><img src="https://assets.example.test/x.png">', encoding="utf-8")
-    seen = len(proxy.requests)
-    _render(blank, tmp_path / "blank", proxy.port)
-    baseline = {_target(request) for request in proxy.requests[seen:]}
-    from_pages = {_target(request) for request in proxy.requests[:seen]}
+    seen = len(requests)
+    _render(blank, tmp_path / "blank", port)
+    baseline = {_target(request) for request in requests[seen:]}
+    from_pages = {_target(request) for request in requests[:seen]}
     assert from_pages - baseline == set(), "the reference pages loaded something from the network"
-    _render(control, tmp_path / "control", proxy.port)
-    assert "assets.example.test" in {_target(request) for request in proxy.requests}
+    _render(control, tmp_path / "control", port)
+    assert "assets.example.test" in {_target(request) for request in requests}

@@ -166,7 +166,10 @@ def test_400_invalid_object_ids() -> None:
     assert error.invalid_object_ids == ("CONTACT=999", "COMPANY=5")
     assert error.invalid_association_type_ids == ()
     assert error.context == {"INVALID_OBJECT_IDS": ["CONTACT=999", "COMPANY=5"]}
-    assert str(error) == f"400 VALIDATION_ERROR: One or more associations are invalid (correlation id {CID})"
+    assert str(error) == (  # the reason HubSpot gave, in what every display shows
+        "400 VALIDATION_ERROR: One or more associations are invalid; INVALID_OBJECT_IDS: CONTACT=999, COMPANY=5 "
+        f"(correlation id {CID})"
+    )
     assert error.json_body == INVALID_IDS_BODY
     assert error.response is not None and error.request is not None
 
@@ -182,6 +185,35 @@ def test_400_invalid_association_type_in_errors_context() -> None:
     error = error_from_response(make_response(400, body))
     assert isinstance(error, BadRequestError)
     assert error.invalid_association_type_ids == ("12345", "678")
+    assert "; INVALID_ASSOCIATION_TYPE_ID: 12345, 678 (correlation id" in str(error)
+
+
+def test_400_unknown_association_type_names_the_spec_in_str() -> None:
+    # The body the emulator and HubSpot send for a type id unknown for the pair (tests/cassettes/
+    # invalid_association_type_400.yaml): the message alone says nothing about which spec is wrong.
+    body = {
+        "status": "error",
+        "message": "One or more associations are invalid",
+        "correlationId": CID,
+        "context": {
+            "associationSpec": ["USER_DEFINED=987654"],
+            "INVALID_ASSOCIATION_TYPE_ID": ["USER_DEFINED=987654 is not a valid association definition id"],
+        },
+        "category": "VALIDATION_ERROR",
+    }
+    error = error_from_response(make_response(400, body))
+    assert error.message == "One or more associations are invalid"  # HubSpot's own field, as it sent it
+    assert str(error) == (
+        "400 VALIDATION_ERROR: One or more associations are invalid; INVALID_ASSOCIATION_TYPE_ID: "
+        f"USER_DEFINED=987654 is not a valid association definition id (correlation id {CID})"
+    )
+
+
+def test_400_with_hundreds_of_reasons_shows_ten_and_a_count() -> None:
+    ids = [f"CONTACT={n}" for n in range(250)]
+    error = error_from_response(make_response(400, {**INVALID_IDS_BODY, "context": {"INVALID_OBJECT_IDS": ids}}))
+    assert isinstance(error, BadRequestError) and len(error.invalid_object_ids) == 250
+    assert f"INVALID_OBJECT_IDS: {', '.join(ids[:10])} and 240 more (correlation id" in str(error)
 
 
 def test_400_unable_to_infer_object_type_has_no_category() -> None:

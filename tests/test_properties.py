@@ -2,7 +2,9 @@
 
 Random status codes, headers and bodies (invalid UTF-8, wrong JSON types, huge numbers, deep nesting, HubSpot's own
 example bodies with one field replaced by anything) go to the API response, to the OAuth token response and into
-``associate_many``. Bounded: a few hundred examples in a few seconds, no real sleeping.
+``associate_many``. Header names and values may be any bytes (latin-1, UTF-8, invalid UTF-8, controls, the token
+itself): the answers are built from raw bytes, as a server sends them. Bounded: a few hundred examples in a few
+seconds, no real sleeping.
 """
 
 from __future__ import annotations
@@ -95,12 +97,20 @@ header_names = st.sampled_from(
         "Content-Type",
         "Content-Encoding",
         "WWW-Authenticate",
+        "Set-Cookie",
+        "Authorization",
     ]
-)
+).map(str.encode) | st.binary(min_size=1, max_size=20)
 header_values = st.one_of(
-    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
-    st.sampled_from(["gzip", "br", "deflate", "0", "-1", "1e999", "nan", "Wed, 21 Oct 2015 07:28:00 -0000"]),
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40).map(str.encode),
+    st.sampled_from(["gzip", "br", "deflate", "0", "-1", "1e999", "nan", "Wed, 21 Oct 2015 07:28:00 -0000"]).map(
+        str.encode
+    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(lambda number: str(number).encode()),
+    st.binary(max_size=40),  # any bytes: invalid UTF-8, controls, NUL
+    st.text(max_size=20).map(lambda text: text.encode("utf-8", "surrogatepass")),  # any UTF-8 (٣, é, emoji...)
+    st.text(max_size=20).map(lambda text: text.encode("latin-1", "replace")),
+    st.sampled_from(["٣".encode(), "été".encode("latin-1"), b"\xff\xfe", f"Bearer {TOKEN}\u00e9".encode()]),
 )
 statuses = st.one_of(st.integers(min_value=100, max_value=599), st.sampled_from([200, 201, 400, 401, 429, 502]))
 
@@ -110,7 +120,7 @@ class Answer:
     """One drawn answer; every request gets a fresh :class:`httpx.Response` built from it."""
 
     status: int
-    headers: list[tuple[str, str]]
+    headers: list[tuple[bytes, bytes]]  # raw, as on the wire: httpx would encode text as ASCII
     body: bytes
 
     def response(self) -> httpx.Response:
@@ -138,13 +148,18 @@ def no_sleep(*, asynchronous: bool = False) -> dict[str, Any]:
     return {"sleep": fake.async_sleep if asynchronous else fake.sleep}
 
 
-def assert_only_tree_errors(call: Callable[[], object]) -> None:
+def assert_only_tree_errors(call: Callable[[], object], secret: str | None = None) -> None:
+    """``call`` returns a documented result or raises a tree error that shows itself, without ``secret``."""
     try:
         result = call()
     except HubSpotError as error:
-        # What the SDK shows of an error (CLI, logs) must not fail either.
+        # What the SDK shows of an error (CLI, logs) must not fail either, nor show the token.
         assert str(error) and repr(error)
         assert isinstance(error, APIStatusError | UnexpectedResponseError | OAuthRefreshError) or error.attempts
+        if secret is not None:
+            assert secret not in str(error)
+            if isinstance(error, APIStatusError | UnexpectedResponseError):
+                assert all(secret.encode() not in value for _name, value in error.headers.raw)
         return
     assert isinstance(result, BatchResponsePublicDefaultAssociation | LabelsBetweenObjectPair)
 
@@ -155,9 +170,9 @@ def test_any_api_response_gives_a_result_or_a_tree_error(responses: list[Answer]
     http = httpx.Client(transport=httpx.MockTransport(serving(responses)))
     with HubSpotAssociations(TOKEN, http_client=http, max_retries=2, **no_sleep()) as client:
         if labelled:
-            assert_only_tree_errors(lambda: client.associate("contacts", "1", "companies", "2", 279))
+            assert_only_tree_errors(lambda: client.associate("contacts", "1", "companies", "2", 279), TOKEN)
         else:
-            assert_only_tree_errors(lambda: client.associate_default("contacts", "1", "companies", "2"))
+            assert_only_tree_errors(lambda: client.associate_default("contacts", "1", "companies", "2"), TOKEN)
 
 
 huge_numbers = st.integers(min_value=10**300, max_value=10**400) | st.sampled_from([1e308, -1.0, 0])
@@ -233,3 +248,4 @@ async def test_the_async_client_too(responses: list[Answer]) -> None:
             await client.associate_default("contacts", "1", "companies", "2")
         except HubSpotError as error:
             assert str(error) and repr(error)
+            assert TOKEN not in str(error)

@@ -390,7 +390,7 @@ def test_check_reports_a_stale_copy(
         (fake_root / "overlays" / "hubspot_associations" / "_version.py").write_text('__version__ = "0.0.1"\n')
     elif change == "requirements":
         pyproject = fake_root / "pyproject.toml"
-        pyproject.write_text(pyproject.read_text().replace('"attrs>=23.1"', '"attrs>=24.1"'))
+        pyproject.write_text(pyproject.read_text().replace('"attrs>=23.2"', '"attrs>=24.1"'))
     else:
         client = fake_root / "generated" / "hubspot_associations_api" / "client.py"
         client.write_text(client.read_text() + "\n")

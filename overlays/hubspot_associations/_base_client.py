@@ -31,11 +31,13 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     MAX_BATCH_SIZE,
+    MAX_TURNS_LOST,
 )
 from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    CertificateVerificationError,
     HubSpotError,
     RateLimitError,
     UnexpectedResponseError,
@@ -87,7 +89,8 @@ class BaseClient(Generic[HttpT, SleepT]):
     is passed in: that one is used as is (its timeouts are overridden per request) and not closed by the client.
 
     ``timeout`` (here, or per call) is the budget of the **whole call**: every attempt, every pacer wait and every
-    retry backoff come out of it, and a call that runs out raises :class:`APITimeoutError` saying where the time
+    retry backoff come out of it (a row of ``associate_many`` is not charged for waiting its turn at the pacer: its
+    budget starts when it may be sent), and a call that runs out raises :class:`APITimeoutError` saying where the time
     went (attempts, pacer waits, backoff). A number ``t`` is ``httpx.Timeout(t, connect=min(t, 5))``: a budget of
     ``t`` seconds, each connect at most 5 s of it. With an :class:`httpx.Timeout`, its fields cap each attempt's
     connect/read/write/pool waits (httpx's per-operation meaning) and its largest finite value is the call's
@@ -320,9 +323,15 @@ class BaseClient(Generic[HttpT, SleepT]):
     @staticmethod
     def _may_wait(call: PreparedCall[Any], deadline: Deadline, wait: float, *, pacer: bool) -> None:
         """Book a wait, or raise the deadline's error when the wait would not leave time for another attempt."""
-        if not deadline.fits(wait):
-            what = "waiting for a pacer slot" if pacer else "before a retry"
-            raise deadline.exceeded(call.request, f"{what} (a {wait:.2f} s wait was due)", deadline.last_error)
+        if not deadline.fits(wait, pacer=pacer):
+            due = f"a {wait:.2f} s wait was due"
+            what = (
+                f"waiting for a pacer slot ({due}; a single call's budget includes its wait for the rate limit, "
+                "unlike a row of associate_many)"
+                if pacer
+                else f"before a retry ({due})"
+            )
+            raise deadline.exceeded(call.request, what, deadline.last_error)
         deadline.waited(wait, pacer=pacer)
 
     def _reader(self, response: httpx.Response, deadline: Deadline) -> BodyReader:
@@ -334,8 +343,8 @@ class BaseClient(Generic[HttpT, SleepT]):
     ) -> APIResponse[T] | float:
         """The result of a successful attempt, or the seconds to wait before retrying; raises when final."""
         deadline.end_attempt()
-        self.pacer.observe(rate_limit_info(response.headers), slot)
         status = response.status_code
+        self.pacer.observe(rate_limit_info(response.headers), slot, refused=status == 429)
         request = call.request
         _logging.log_request(
             request.method, request.url, status=status, attempt=attempt, headers=response.headers, scrub=self._scrub
@@ -346,19 +355,29 @@ class BaseClient(Generic[HttpT, SleepT]):
             return APIResponse(self._parse(call, response, attempt), response, attempt + 1)
         # Imported here: a call that succeeds never needs the error mapping or the retry policy (test_import_footprint)
         from ._error_mapping import error_from_response
-        from ._policy import retry_delay, should_retry
+        from ._policy import rate_limit_hold, retry_delay, should_retry
 
         error = error_from_response(response)
         policy_name = error.policy_name if isinstance(error, RateLimitError) else None
         daily = isinstance(error, RateLimitError) and error.is_daily  # the error's answer is the policy's answer
-        if not should_retry(status=status, daily=daily, attempt=attempt, max_retries=self.max_retries):
+        # A queued call's 429 for the rolling window is a turn lost to the app's other clients, not a retry of its own.
+        turn = status == 429 and not daily and deadline.queued and deadline.turns_lost < MAX_TURNS_LOST
+        retries = attempt - deadline.turns_lost
+        if turn:
+            deadline.turns_lost += 1
+        elif not should_retry(status=status, daily=daily, attempt=retries, max_retries=self.max_retries):
             raise self._final(error, attempt)
         deadline.last_error = self._final(error, attempt)
-        wait = retry_delay(
-            attempt=attempt, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
-        )
         if status == 429:
-            self.pacer.on_rate_limited(wait)
+            # The retry queues at the pacer, which now knows the window is full (or holds for what the server said),
+            # never beyond the window's end: a pacer wait, not a backoff.
+            hold = rate_limit_hold(attempt=retries, headers=response.headers, policy_name=policy_name, rng=self._rng)
+            self.pacer.on_rate_limited(hold)
+            wait = 0.0
+        else:
+            wait = retry_delay(
+                attempt=retries, headers=response.headers, status=status, policy_name=policy_name, rng=self._rng
+            )
         _logging.log_retry(
             request.method,
             request.url,
@@ -377,11 +396,20 @@ class BaseClient(Generic[HttpT, SleepT]):
         deadline.end_attempt()
         request = call.request
         _logging.log_request(request.method, request.url, attempt=attempt, error=exc, scrub=self._scrub)
-        from ._policy import retry_delay, should_retry  # the error path only, as in _outcome
+        from ._policy import certificate_failure, retry_delay, should_retry  # the error path only, as in _outcome
 
         if isinstance(exc, httpx.TimeoutException) and deadline.remaining() <= 0:
             # The attempt's timeouts were cut to the budget left: this is the call's deadline, not the server's.
             raise deadline.exceeded(request, f"waiting for an answer ({type(exc).__name__})") from exc
+        untrusted = certificate_failure(exc)
+        if untrusted is not None:
+            reason = str(untrusted.verify_message or untrusted.reason or untrusted)
+            message = (
+                f"TLS certificate of {request.url.host} failed verification: {reason}. Not retried (every attempt "
+                "gets the same certificate): if a proxy intercepts TLS, give its CA bundle to the client "
+                "(SSL_CERT_FILE, or http_client=httpx.Client(verify=...)); else check base_url's host"
+            )
+            raise self._final(CertificateVerificationError(message, reason=reason, request=request), attempt) from exc
         if not should_retry(status=None, attempt=attempt, max_retries=self.max_retries, exception=exc):
             kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
             error = kind(f"{type(exc).__name__} after {attempt + 1} attempt(s): {exc}", request=request)
@@ -417,8 +445,10 @@ class BaseClient(Generic[HttpT, SleepT]):
     def _scrub(self, text: str) -> str:
         return self._scrubber.text(text)
 
-    def _deadline(self, call: PreparedCall[Any]) -> Deadline:
-        return Deadline(budget_of(call.timeout), self._clock)
+    def _deadline(self, call: PreparedCall[Any], queued: bool) -> Deadline:
+        """The call's budget; ``queued`` (any request queued behind others, e.g. a bulk row): pacer waits are not
+        taken from it, so it starts when the request may be sent (see :class:`Deadline`)."""
+        return Deadline(budget_of(call.timeout), self._clock, queued=queued)
 
 
 __all__ = ["APIStatusError", "BaseClient", "PreparedCall", "TimeoutLike"]

@@ -48,7 +48,11 @@ def budget_of(timeout: httpx.Timeout) -> float | None:
 class Deadline:
     """One call's time budget and where it went.
 
-    ``budget`` is in seconds (``None``: unlimited, only with an all-``None`` :class:`httpx.Timeout`). The clients
+    ``budget`` is in seconds (``None``: unlimited, only with an all-``None`` :class:`httpx.Timeout`). A single call's
+    budget covers everything from the call on, its waits for the pacer included. A ``queued`` call (one row of a
+    bulk run, or any request a caller queues behind others) is not charged for waiting its turn: its budget stands
+    still during pacer waits, so it starts when the request may be sent, and still bounds every attempt, retry
+    backoff and the call's own retries. The clients
     call :meth:`attempt_timeouts` before each attempt, :meth:`end_attempt` after it, :meth:`fits` and
     :meth:`waited` around each sleep, and :meth:`check` between body chunks; :meth:`exceeded` builds the error.
     """
@@ -62,13 +66,19 @@ class Deadline:
         "budget",
         "last_error",
         "pacer_seconds",
+        "queued",
         "retry_seconds",
+        "turns_lost",
     )
 
-    def __init__(self, budget: float | None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, budget: float | None, clock: Callable[[], float] = time.monotonic, *, queued: bool = False
+    ) -> None:
         self.budget = budget
+        self.queued = queued
         self._clock = clock
         self._start = clock()
+        self.turns_lost = 0  # 429s for the rolling window of a queued call: turns lost, not retries
         self._attempt_started: float | None = None
         self.attempts = 0
         self.attempt_seconds = 0.0
@@ -84,9 +94,10 @@ class Deadline:
         """Seconds left (``inf`` without a budget; may be negative once spent)."""
         return math.inf if self.budget is None else self.budget - self.elapsed()
 
-    def fits(self, wait: float) -> bool:
-        """True when sleeping ``wait`` seconds still leaves time for an attempt."""
-        return wait < self.remaining()
+    def fits(self, wait: float, *, pacer: bool = False) -> bool:
+        """True when sleeping ``wait`` seconds still leaves time for an attempt (a queued call's pacer waits always
+        fit: they are not taken from its budget)."""
+        return (pacer and self.queued) or wait < self.remaining()
 
     def waited(self, seconds: float, *, pacer: bool) -> None:
         """Book a sleep of ``seconds`` as a pacer wait or a retry backoff."""
@@ -94,6 +105,12 @@ class Deadline:
             self.pacer_seconds += seconds
         else:
             self.retry_seconds += seconds
+
+    def turn_came(self, since: float) -> None:
+        """A pacer wait that began at ``since`` (the clock's reading) is over: a queued call's budget stood still
+        meanwhile, however long the wait really took; a single call's went on."""
+        if self.queued:
+            self._start += self._clock() - since
 
     def attempt_timeouts(self, timeout: httpx.Timeout) -> dict[str, float | None]:
         """Start an attempt: httpx's per-operation timeouts, each capped by the remaining budget."""

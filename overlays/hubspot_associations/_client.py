@@ -140,17 +140,19 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         """The same methods, returning ``APIResponse`` (headers, correlation id, rate limit, attempts)."""
         return HubSpotAssociationsWithRawResponse(self)
 
-    def _send(self, call: PreparedCall[T], stop: threading.Event | None = None) -> APIResponse[T]:
+    def _send(
+        self, call: PreparedCall[T], stop: threading.Event | None = None, *, queued: bool = False
+    ) -> APIResponse[T]:
         try:
-            return self._attempts(call, stop)
+            return self._attempts(call, stop, queued)
         except HubSpotError as exc:
             self._scrubbed(exc, call)
             raise
 
-    def _attempts(self, call: PreparedCall[T], stop: threading.Event | None) -> APIResponse[T]:
+    def _attempts(self, call: PreparedCall[T], stop: threading.Event | None, queued: bool) -> APIResponse[T]:
         # The policy (deadline, body cap, retries, errors) lives in BaseClient; this loop only sends and sleeps.
         # ``stop`` (bulk runs): once set, no further attempt starts and no wait goes on (StoppedError).
-        deadline = self._deadline(call)
+        deadline = self._deadline(call, queued)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
@@ -158,7 +160,9 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
             slot = self.pacer.claim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
+                since = self._clock()
                 self._pause(slot.wait, stop, attempt)
+                deadline.turn_came(since)
             self._arm(call, deadline)
             try:
                 response = self._http.send(call.request, auth=self.auth, stream=True)
@@ -175,8 +179,9 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
                 outcome = self._outcome(call, response, attempt, slot, deadline)
             if isinstance(outcome, APIResponse):
                 return outcome
-            self._may_wait(call, deadline, outcome, pacer=False)
-            self._pause(outcome, stop, attempt + 1)
+            if outcome > 0:  # a 429 waits at the pacer instead (its next claim)
+                self._may_wait(call, deadline, outcome, pacer=False)
+                self._pause(outcome, stop, attempt + 1)
             attempt += 1
 
     def close(self) -> None:
@@ -348,17 +353,19 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         """The same methods, returning ``APIResponse`` (headers, correlation id, rate limit, attempts)."""
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
-    async def _send(self, call: PreparedCall[T], stop: anyio.Event | None = None) -> APIResponse[T]:
+    async def _send(
+        self, call: PreparedCall[T], stop: anyio.Event | None = None, *, queued: bool = False
+    ) -> APIResponse[T]:
         try:
-            return await self._attempts(call, stop)
+            return await self._attempts(call, stop, queued)
         except HubSpotError as exc:
             self._scrubbed(exc, call)
             raise
 
-    async def _attempts(self, call: PreparedCall[T], stop: anyio.Event | None) -> APIResponse[T]:
+    async def _attempts(self, call: PreparedCall[T], stop: anyio.Event | None, queued: bool) -> APIResponse[T]:
         # The same loop as the sync client's; the deadline reads a monotonic clock, never an event-loop timer.
         # ``stop`` (bulk runs), as in the sync client: once set, no further attempt starts and no wait goes on.
-        deadline = self._deadline(call)
+        deadline = self._deadline(call, queued)
         attempt = 0
         while True:
             if stop is not None and stop.is_set():
@@ -367,7 +374,9 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
             slot = self.pacer.claim() if shared is None else await shared.aclaim()
             if slot.wait > 0:
                 self._may_wait(call, deadline, slot.wait, pacer=True)
+                since = self._clock()
                 await self._pause(slot.wait, stop, attempt)
+                deadline.turn_came(since)
             self._arm(call, deadline)
             try:
                 response = await self._http.send(call.request, auth=self.auth, stream=True)
@@ -386,8 +395,9 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
                     await shared.aflush()  # a 429's hold reaches the other processes now
             if isinstance(outcome, APIResponse):
                 return outcome
-            self._may_wait(call, deadline, outcome, pacer=False)
-            await self._pause(outcome, stop, attempt + 1)
+            if outcome > 0:  # a 429 waits at the pacer instead (its next claim)
+                self._may_wait(call, deadline, outcome, pacer=False)
+                await self._pause(outcome, stop, attempt + 1)
             attempt += 1
 
     async def close(self) -> None:

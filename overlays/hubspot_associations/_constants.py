@@ -20,6 +20,11 @@ DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024
 DEFAULT_MAX_RETRIES = 4
 """Retries after the first attempt, so at most five attempts per call."""
 
+MAX_TURNS_LOST = 60
+"""A queued call (a row of ``associate_many``) retries a 429 for the rolling window this often on top of
+``max_retries``: such a 429 is a turn lost to another client of the app, not the row's fault. Each one waits for
+the window to move on (at most a window), so this is about ten minutes of a limit that others keep spent."""
+
 INITIAL_RETRY_DELAY = 0.5
 """First exponential-backoff delay in seconds (doubled on every further retry)."""
 

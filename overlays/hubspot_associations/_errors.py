@@ -5,6 +5,7 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
     HubSpotError
       APIConnectionError          transport failure, no HTTP status
         APITimeoutError
+        CertificateVerificationError  the server's TLS certificate is not trusted (never retried)
       APIStatusError              any non-2xx answer
         BadRequestError           400 (HubSpot also uses it for unknown record ids)
         AuthenticationError       401
@@ -48,6 +49,7 @@ __all__ = [
     "BadRequestError",
     "BatchInputError",
     "BatchUnconfirmedError",
+    "CertificateVerificationError",
     "ConflictError",
     "HubSpotError",
     "NotFoundError",
@@ -59,6 +61,9 @@ __all__ = [
     "UnexpectedResponseError",
     "UnexpectedStatusError",
 ]
+
+
+_MAX_REASON_VALUES = 10  # a batch may name hundreds of ids: str() shows this many per reason, then a count
 
 
 def _rebuild(cls: type[HubSpotError], state: dict[str, Any]) -> HubSpotError:
@@ -93,7 +98,7 @@ class HubSpotError(Exception):
         state: dict[str, Any] = {k: None if k in ("request", "response") else v for k, v in self.__dict__.items()}
         headers = state.get("headers")
         if isinstance(headers, httpx.Headers):
-            state["headers"] = list(headers.multi_items())
+            state["headers"] = list(headers.raw)  # the bytes as sent: decoded text may not encode back
         return (_rebuild, (type(self), state))
 
 
@@ -139,6 +144,24 @@ class APITimeoutError(APIConnectionError):
         self.attempt_seconds = None
         self.wait_seconds = None
         self.last_error = None
+
+
+class CertificateVerificationError(APIConnectionError):
+    """The server's TLS certificate failed verification (untrusted issuer, self-signed, expired, wrong host name).
+
+    Never retried: every attempt would get the same certificate. The usual causes are a proxy or security appliance
+    that intercepts TLS with its own CA (give its CA bundle to the client: ``SSL_CERT_FILE``, or
+    ``http_client=httpx.Client(verify=ssl_context)``), or a ``base_url`` that names the wrong host.
+
+    Attributes:
+        reason: what the TLS library said, e.g. ``"self-signed certificate"``.
+    """
+
+    reason: str
+
+    def __init__(self, message: str, *, reason: str, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+        self.reason = reason
 
 
 class _AnswerError(HubSpotError):
@@ -230,7 +253,12 @@ class APIStatusError(_AnswerError):
         prefix = f"{self.status_code} {self.category}" if self.category else str(self.status_code)
         # Fallback messages already start with "HTTP <status>"; don't say it twice.
         text = self.message if self.message.startswith(f"HTTP {self.status_code}") else f"{prefix}: {self.message}"
-        return self._cite(text)
+        reasons = "; ".join(self._reasons())
+        return self._cite(f"{text}; {reasons}" if reasons else text)
+
+    def _reasons(self) -> list[str]:
+        """The specific reasons the body gives beyond its message (``KEY: values``), for :meth:`__str__`."""
+        return []
 
     def __repr__(self) -> str:
         # Deliberately field-by-field: the request (and its Authorization header) must never leak into logs.
@@ -241,7 +269,13 @@ class APIStatusError(_AnswerError):
 
 
 class BadRequestError(APIStatusError):
-    """400. HubSpot also answers 400 ``VALIDATION_ERROR`` (not 404) for unknown or wrong-type record ids.
+    """400. HubSpot also answers 400 ``VALIDATION_ERROR`` (not 404) for unknown or wrong-type record ids, and for
+    association types unknown for the pair or of the wrong category.
+
+    Its message says only "One or more associations are invalid"; ``str(error)`` adds the reasons HubSpot gave in
+    ``context``, e.g. ``400 VALIDATION_ERROR: One or more associations are invalid; INVALID_ASSOCIATION_TYPE_ID:
+    USER_DEFINED=987654 is not a valid association definition id (correlation id ...)`` (at most 10 values per
+    reason, then how many more).
 
     Attributes:
         invalid_object_ids: values of ``context["INVALID_OBJECT_IDS"]`` (top level and ``errors[]``), as sent,
@@ -261,6 +295,18 @@ class BadRequestError(APIStatusError):
         self.invalid_association_type_ids = context_values(
             contexts, ("INVALID_ASSOCIATION_TYPE_ID", "INVALID_ASSOCIATION_TYPE_IDS")
         )
+
+    def _reasons(self) -> list[str]:
+        reasons = []
+        for key, values in (
+            ("INVALID_OBJECT_IDS", self.invalid_object_ids),
+            ("INVALID_ASSOCIATION_TYPE_ID", self.invalid_association_type_ids),
+        ):
+            if values:
+                shown = ", ".join(values[:_MAX_REASON_VALUES])
+                more = len(values) - _MAX_REASON_VALUES
+                reasons.append(f"{key}: {shown}" + (f" and {more} more" if more > 0 else ""))
+        return reasons
 
 
 class AuthenticationError(APIStatusError):

@@ -123,7 +123,7 @@ def format_request_line(
     ``attempt`` is 0-based (as in :mod:`._policy`) and printed 1-based. ``headers`` (request or response) only
     contribute the allow-listed :data:`LOGGED_HEADERS` and the correlation id; ``error`` only its type name.
     ``scrub`` (the client's secret scrubber) is applied to the finished line: a server may echo the token in the
-    correlation id or an allow-listed header.
+    correlation id or an allow-listed header. Control characters come out as ``\\xNN`` (one line, no escapes).
     """
     outcome = str(status) if status is not None else (type(error).__name__ if error is not None else "-")
     parts = [f"{method.upper()} {safe_path(url)} -> {outcome}", f"attempt={attempt + 1}"]
@@ -138,7 +138,12 @@ def format_request_line(
     if extra:
         parts.append(extra)
     line = " ".join(parts)
-    return line if scrub is None else scrub(line)
+    return (line if scrub is None else scrub(line)).translate(_CONTROLS)
+
+
+# A server's bytes (correlation id, allow-listed headers) may hold line breaks or terminal escapes: shown as \xNN,
+# they can neither forge a log line nor recolour a terminal.
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 class _LineContext(TypedDict, total=False):

@@ -16,6 +16,7 @@ Conventions:
 from __future__ import annotations
 
 import random
+import ssl
 
 import httpx
 
@@ -27,6 +28,8 @@ __all__ = [
     "NON_RETRYABLE_TRANSPORT_ERRORS",
     "RETRYABLE_STATUSES",
     "backoff_delay",
+    "certificate_failure",
+    "rate_limit_hold",
     "retry_delay",
     "should_retry",
 ]
@@ -44,10 +47,29 @@ NON_RETRYABLE_TRANSPORT_ERRORS: tuple[type[httpx.TransportError], ...] = (
 )
 """Transport errors that mean *our* request or URL is wrong, so another attempt fails the same way.
 
-Every other :class:`httpx.TransportError` (connect/read/write/pool timeouts, connection resets, remote protocol
-errors, proxy errors) is retried: all association writes are idempotent PUT/POST-batch operations, so resending
-after a read error cannot create a duplicate.
+A connection whose TLS certificate fails verification (:func:`certificate_failure`) is not retried either: the
+same certificate comes back on every attempt. Every other :class:`httpx.TransportError` (connect/read/write/pool
+timeouts, connection resets and refusals, remote protocol errors, proxy errors) is retried: all association writes
+are idempotent PUT/POST-batch operations, so resending after a read error cannot create a duplicate.
 """
+
+_MAX_CHAIN = 20  # exception chains are walked at most this deep
+
+
+def certificate_failure(exception: BaseException | None) -> ssl.SSLCertVerificationError | None:
+    """The :class:`ssl.SSLCertVerificationError` behind a transport error, or ``None``.
+
+    httpx raises ``ConnectError`` for it, chained (``__cause__``/``__context__``) to httpcore's error and, on each
+    network backend (sync, asyncio, trio), to the ``ssl`` module's own; this walks that chain.
+    """
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen and len(seen) < _MAX_CHAIN:
+        if isinstance(exception, ssl.SSLCertVerificationError):
+            return exception
+        seen.add(id(exception))
+        exception = exception.__cause__ or exception.__context__
+    return None
+
 
 _RATE_LIMIT_JITTER = 0.1  # up to +10 % on a rate-limit interval wait, so workers don't return in lockstep
 
@@ -73,7 +95,11 @@ def should_retry(
     if attempt >= max_retries:
         return False
     if status is None:
-        return isinstance(exception, httpx.TransportError) and not isinstance(exception, NON_RETRYABLE_TRANSPORT_ERRORS)
+        return (
+            isinstance(exception, httpx.TransportError)
+            and not isinstance(exception, NON_RETRYABLE_TRANSPORT_ERRORS)
+            and certificate_failure(exception) is None
+        )
     if status == 429:
         return not daily
     return status in RETRYABLE_STATUSES
@@ -127,3 +153,19 @@ def retry_delay(
             draw = (rng or random).random()
             return min(interval * (1.0 + _RATE_LIMIT_JITTER * draw), MAX_RETRY_DELAY)
     return backoff_delay(attempt, rng)
+
+
+def rate_limit_hold(*, attempt: int, headers: HeadersLike | None, policy_name: str | None, rng: random.Random) -> float:
+    """How long a 429 (not the daily cap) holds the pacer, for every caller: the retry itself then queues there.
+
+    The server's ``Retry-After`` when it sent one. ``0.0`` when the answer has the rate-limit headers: the pacer
+    has just learnt from them that the window is full and waits for its first free slot, never beyond the
+    window's end. Otherwise (no headers to go by) :func:`retry_delay`'s wait, which the pacer also caps at a window.
+    """
+    asked = clamp_retry_after(retry_after(headers))
+    if asked is not None:
+        return asked
+    info = clamp_rate_limit(rate_limit_info(headers))
+    if info is not None and info.max is not None and info.remaining is not None:
+        return 0.0
+    return retry_delay(attempt=attempt, headers=headers, status=429, policy_name=policy_name, rng=rng)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._errors import AuthenticationError, PermissionDeniedError, RateLimitError
+from ._errors import AuthenticationError, CertificateVerificationError, PermissionDeniedError, RateLimitError
 from ._oauth import OAuthRefreshError
 
 __all__ = ["RunWideFailure", "run_wide_failure"]
@@ -20,7 +20,8 @@ class RunWideFailure(NamedTuple):
 
     Attributes:
         kind: ``AUTHENTICATION`` (401 after any refresh), ``OAUTH_REFRESH`` (the refresh token was refused),
-            ``MISSING_SCOPES`` (403) or ``DAILY_LIMIT`` (429 with policy ``DAILY``).
+            ``MISSING_SCOPES`` (403), ``DAILY_LIMIT`` (429 with policy ``DAILY``) or ``TLS_CERTIFICATE`` (the
+            server's certificate is not trusted).
         object_pair_only: only rows between the same two object types are affected (scopes are per object type).
         fix: what the user has to do before resuming.
     """
@@ -38,6 +39,7 @@ def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
     * 403 for missing scopes: HubSpot checks scopes per object type, so rows between the same two object types
       fail alike (another 403 concerns its row only).
     * 429 ``DAILY``: the daily cap resets at the account's midnight; seconds of backoff do not help.
+    * A certificate that fails verification: every request meets the same certificate.
     """
     if isinstance(error, AuthenticationError):
         return RunWideFailure(
@@ -53,4 +55,10 @@ def run_wide_failure(error: BaseException | None) -> RunWideFailure | None:
         return RunWideFailure("MISSING_SCOPES", True, f"grant the app the missing scopes{scopes}")
     if isinstance(error, RateLimitError) and error.is_daily:
         return RunWideFailure("DAILY_LIMIT", False, "wait for the daily limit to reset (the account's midnight)")
+    if isinstance(error, CertificateVerificationError):
+        return RunWideFailure(
+            "TLS_CERTIFICATE",
+            False,
+            "make the server's certificate trusted (a TLS-intercepting proxy's CA in SSL_CERT_FILE) or fix --base-url",
+        )
     return None

@@ -14,13 +14,17 @@ occurrence with ``[redacted]``: a server or proxy that echoes the token in a mes
 Errors are scrubbed in place when they leave the client (``BaseClient``), so everything downstream (``str``,
 ``repr``, ``headers``, ``response``, tracebacks, the bulk runner, the CLI's output, report and journal) sees only
 scrubbed values; so are a successful answer's headers (its correlation id is printed and journalled too).
+
+Headers are copied as the bytes the server sent (:attr:`httpx.Headers.raw`), never decoded and encoded again: a
+server may send any byte in a header value (latin-1, UTF-8, invalid UTF-8, controls), and httpx encodes text it is
+given as ASCII, so a rebuild from decoded text would raise ``UnicodeEncodeError`` out of error reporting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -28,7 +32,8 @@ __all__ = ["REDACTED", "Scrubber", "mask_url", "redact_headers", "url_secrets"]
 
 REDACTED = "[redacted]"
 # Response headers rarely hold secrets, but a proxy or a test double may echo the request's; never keep them.
-_SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+_SENSITIVE_HEADERS = frozenset({b"authorization", b"proxy-authorization", b"cookie", b"set-cookie"})
+_REDACTED_BYTES = REDACTED.encode()
 _SENSITIVE_PARTS = (b"authorization", b"cookie")  # what every name in _SENSITIVE_HEADERS contains
 _MIN_USERNAME_SECRET = 8  # a URL user long enough to be a token; short ones ("api") would scrub ordinary words
 _MAX_DEPTH = 20  # nested JSON bodies and exception chains are walked at most this deep
@@ -37,20 +42,38 @@ _MAX_DEPTH = 20  # nested JSON bodies and exception chains are walked at most th
 def redact_headers(headers: httpx.Headers | Mapping[str, str] | None) -> httpx.Headers:
     """Return a copy of ``headers`` with ``Authorization``, ``Cookie`` and ``Set-Cookie`` values replaced.
 
+    Every other header is kept byte for byte, whatever bytes it holds.
+
     >>> redact_headers({"Authorization": "Bearer pat-na1-x", "X-A": "1"})["authorization"]
     '[redacted]'
     """
+    return _rebuilt(headers, lambda value: value)
+
+
+def _raw(text: object) -> bytes:
+    """A header name or value as bytes: bytes as they are, text as UTF-8 (what cannot be encoded replaced)."""
+    if isinstance(text, bytes):
+        return text
+    return str(text).encode("utf-8", "replace")
+
+
+def _rebuilt(headers: httpx.Headers | Mapping[str, str] | None, value_of: Callable[[bytes], bytes]) -> httpx.Headers:
+    """A copy of ``headers`` built from raw bytes: credential headers redacted, every other value through
+    ``value_of``. Never raises: malformed input must not turn error reporting into a second error."""
     if headers is None:
         return httpx.Headers()
     try:
-        items: Iterable[tuple[str, str]] = (
-            headers.multi_items() if isinstance(headers, httpx.Headers) else list(headers.items())
+        items: Iterable[tuple[object, object]] = (
+            headers.raw if isinstance(headers, httpx.Headers) else list(headers.items())
         )
+        pairs = [(_raw(name), _raw(value)) for name, value in items]
         return httpx.Headers(
-            [(name, REDACTED if str(name).lower() in _SENSITIVE_HEADERS else value) for name, value in items]
+            [
+                (name, _REDACTED_BYTES if name.strip().lower() in _SENSITIVE_HEADERS else value_of(value))
+                for name, value in pairs
+            ]
         )
     except Exception:
-        # Malformed header input must not turn error reporting into a second error.
         return httpx.Headers()
 
 
@@ -84,6 +107,21 @@ def mask_url(url: str) -> str:
     return str(parsed.copy_with(userinfo=b"")).replace("://", f"://{shown}@", 1)
 
 
+def _replaced(value: bytes, encoded: list[bytes]) -> bytes:
+    """``value`` with every secret (UTF-8 bytes, longest first) replaced by ``[redacted]``."""
+    for secret in encoded:
+        if secret in value:
+            value = value.replace(secret, _REDACTED_BYTES)
+    return value
+
+
+class _Secrets(NamedTuple):
+    """One scrub's secrets, longest first: as text (messages, fields) and as UTF-8 bytes (headers, bodies)."""
+
+    text: list[str]
+    encoded: list[bytes]
+
+
 def _bearer(headers: httpx.Headers) -> str | None:
     value: str | None = headers.get("authorization")
     if not value:
@@ -107,6 +145,7 @@ class Scrubber:
         self._last: tuple[tuple[str | None, ...], list[str], list[bytes]] = ((), [], [])
 
     def _known(self, *extra: str | None) -> tuple[list[str], list[bytes]]:
+        """The secrets to remove, longest first, as text and as UTF-8 bytes."""
         given = (*self._sources(), *extra)
         last = self._last  # one read: another thread may replace it meanwhile, never half of it
         if given != last[0]:
@@ -126,14 +165,13 @@ class Scrubber:
         return text
 
     def headers(self, headers: httpx.Headers, secrets: list[str] | None = None) -> httpx.Headers:
-        """A copy of ``headers``: credential headers redacted, every other value scrubbed."""
-        known = self.secrets() if secrets is None else secrets
-        return httpx.Headers(
-            [
-                (name, REDACTED if name.lower() in _SENSITIVE_HEADERS else self.text(value, known))
-                for name, value in headers.multi_items()
-            ]
-        )
+        """A copy of ``headers``: credential headers redacted, every other value scrubbed (as bytes, any bytes)."""
+        encoded = self._known()[1] if secrets is None else [secret.encode("utf-8", "replace") for secret in secrets]
+        return self._headers(headers, encoded)
+
+    @staticmethod
+    def _headers(headers: httpx.Headers, encoded: list[bytes]) -> httpx.Headers:
+        return _rebuilt(headers, lambda value: _replaced(value, encoded))
 
     def answer(self, response: httpx.Response, request: httpx.Request | None) -> None:
         """Scrub a successful answer's headers in place (its correlation id reaches raw responses, CLI output,
@@ -147,7 +185,7 @@ class Scrubber:
         text = b"\n".join(chain.from_iterable(headers.raw))
         lowered = text.lower()  # a credential header's name (or, harmlessly, a value naming one) means: rebuild
         if any(secret in text for secret in encoded) or any(name in lowered for name in _SENSITIVE_PARTS):
-            response.headers = self.headers(headers, list(known))
+            response.headers = self._headers(headers, encoded)
 
     def error(self, error: BaseException, request: httpx.Request | None = None) -> None:
         """Scrub ``error`` in place: its message, fields, headers, body, response and request, and its chain.
@@ -155,11 +193,11 @@ class Scrubber:
         The bearer value ``request`` carried counts as a secret too (it covers any :class:`httpx.Auth`).
         """
         extra = _bearer(request.headers) if request is not None else None
-        known = self.secrets(extra)
+        known, encoded = self._known(extra)
         if known:
-            self._error(error, known, set(), 0)
+            self._error(error, _Secrets(known, encoded), set(), 0)
 
-    def _error(self, error: BaseException, known: list[str], seen: set[int], depth: int) -> None:
+    def _error(self, error: BaseException, known: _Secrets, seen: set[int], depth: int) -> None:
         if id(error) in seen or depth > _MAX_DEPTH:
             return
         seen.add(id(error))
@@ -179,17 +217,15 @@ class Scrubber:
             if linked is not None:
                 self._error(linked, known, seen, depth + 1)
 
-    def _value(self, value: Any, known: list[str], depth: int) -> Any:
+    def _value(self, value: Any, known: _Secrets, depth: int) -> Any:
         if depth > _MAX_DEPTH:
             return value
         if isinstance(value, str):
-            return self.text(value, known)
+            return self.text(value, known.text)
         if isinstance(value, bytes):
-            for secret in known:
-                value = value.replace(secret.encode("utf-8", "replace"), REDACTED.encode())
-            return value
+            return _replaced(value, known.encoded)
         if isinstance(value, httpx.Headers):
-            return self.headers(value, known)
+            return self._headers(value, known.encoded)
         if isinstance(value, dict):
             return {
                 self._value(key, known, depth + 1): self._value(item, known, depth + 1) for key, item in value.items()
@@ -200,14 +236,14 @@ class Scrubber:
             return tuple(self._value(item, known, depth + 1) for item in value)
         return value
 
-    def _request(self, request: httpx.Request, known: list[str]) -> None:
+    def _request(self, request: httpx.Request, known: _Secrets) -> None:
         # The call is over: its request is only kept for inspection, so its credentials can go.
-        request.headers = self.headers(request.headers, known)
+        request.headers = self._headers(request.headers, known.encoded)
         if request.url.userinfo:
             request.url = request.url.copy_with(userinfo=b"")
 
-    def _response(self, response: httpx.Response, known: list[str]) -> None:
-        response.headers = self.headers(response.headers, known)
+    def _response(self, response: httpx.Response, known: _Secrets) -> None:
+        response.headers = self._headers(response.headers, known.encoded)
         content = getattr(response, "_content", None)
         if isinstance(content, bytes):
             response._content = self._value(content, known, 0)

@@ -286,10 +286,10 @@ class SharedPacer:
         """Two tries while Redis is up (one timeout on a busy machine is not an outage), one while it is down."""
         return 1 if self._down else 2
 
-    def observe(self, info: RateLimitInfo | None, slot: Slot | None = None) -> None:
+    def observe(self, info: RateLimitInfo | None, slot: Slot | None = None, *, refused: bool = False) -> None:
         """Learn from one answer, like :meth:`Pacer.observe`; what Redis must know goes with the next claim."""
         info = clamp_rate_limit(info)  # the same bounds as the in-process pacer, before anything reaches Redis
-        self._local.observe(info, slot)  # answer time, lag, headers: the fallback is always warm
+        self._local.observe(info, slot, refused=refused)  # answer time, lag, headers: the fallback is always warm
         if not isinstance(slot, SharedSlot) or slot.answered is None:
             return
         answered = slot.answered
@@ -300,10 +300,13 @@ class SharedPacer:
                 self._info = (info.max, info.interval_ms or 0, used, slot.at, answered)
 
     def on_rate_limited(self, retry_after: float) -> None:
-        """Hold every process back for ``retry_after`` seconds; sync connections write the hold at once."""
+        """Hold every process back for ``retry_after`` seconds, at most to the server window's end (a whole window
+        when the 429's headers explain it, ``retry_after`` 0: the script in Redis has no model of others' share to
+        learn that from); sync connections write the hold at once."""
         wait = clamp_wait(retry_after)  # as Pacer.on_rate_limited: at most MAX_WAIT, nonsense ignored
-        if wait is None or wait <= 0:
+        if wait is None or wait < 0:
             return
+        wait = min(wait, self._local.server_window_s) if wait > 0 else self._local.server_window_s
         self._local.on_rate_limited(wait)
         until = self._clock() + wait
         with self._lock:

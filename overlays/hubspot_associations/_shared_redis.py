@@ -47,9 +47,10 @@ _KEY_SALT = b"hubspot-associations/shared-limit/v1"
 # us) pairs. Returns {member, at us, now us} (claim) or {now us}.
 # A process sends how long ago things happened on its own clock and the script turns ages into Redis time: the trip
 # to Redis only makes an answer look later (a safe bound), and no two clocks are ever compared. Times are integer
-# microseconds of Redis TIME, formatted with %.0f (Lua's default %.14g would round them). As in _pacing: an
-# estimate of 2 or less foreign requests is noise; the window is 10 s until the server names one; the learned
-# numbers expire after a quiet hour.
+# microseconds of Redis TIME, formatted with %.0f (Lua's default %.14g would round them). As in _pacing: the
+# estimate of foreign requests is counted against our sends in the *server's* window (whatever the configured one),
+# each answer replaces it and it lapses a server window after its answer (docs/rate-limits.md); an estimate of 2 or
+# less is noise; the window is 10 s until the server names one; the learned numbers expire after a quiet hour.
 SCRIPT = """
 local function int(x) return string.format('%.0f', x) end
 local t = redis.call('TIME')
@@ -64,9 +65,10 @@ if hold > 0 then hold = now + hold end
 for i = 12, #ARGV, 2 do
   redis.call('HSET', answers, ARGV[i], int(now - tonumber(ARGV[i + 1])))
 end
-local st = redis.call('HMGET', state, 'max', 'window', 'foreign', 'not_before', 'lag', 'lag_at')
+local st = redis.call('HMGET', state, 'max', 'window', 'foreign', 'not_before', 'lag', 'lag_at', 'foreign_until')
 local server_max, window = tonumber(st[1]), tonumber(st[2]) or 10000000
 local foreign, not_before = tonumber(st[3]) or 0, tonumber(st[4]) or 0
+local foreign_until = tonumber(st[7]) or 0
 if info_max > 0 then
   server_max = info_max
   redis.call('HSET', state, 'max', int(info_max))
@@ -75,6 +77,7 @@ if info_max > 0 then
     redis.call('HSET', state, 'window', int(window))
   end
 end
+local server_window = window
 if configured > 0 then window = configured_window end
 local span = math.floor(window * (1 + headroom))
 -- The slowest answer any process saw in the last window (each sends its own): in-flight sends of a slow process
@@ -89,13 +92,14 @@ if lag > span then lag = span end
 if info_max > 0 and info_used >= 0 then
   local estimate = info_used
   if estimate > 2 then
-    estimate = estimate - redis.call('ZCOUNT', log, '(' .. int(info_at - span - lag), int(info_until))
+    estimate = estimate - redis.call('ZCOUNT', log, '(' .. int(info_at - server_window - lag), int(info_until))
   end
   if estimate <= 2 then estimate = 0 end
   if estimate > info_max - 1 then estimate = info_max - 1 end
-  if estimate >= foreign then foreign = estimate else foreign = math.floor((foreign + estimate) / 2) end
-  redis.call('HSET', state, 'foreign', int(foreign))
+  foreign, foreign_until = estimate, info_until + math.floor(server_window * (1 + headroom))
+  redis.call('HSET', state, 'foreign', int(foreign), 'foreign_until', int(foreign_until))
 end
+if now >= foreign_until then foreign = 0 end
 if hold > not_before then
   not_before = hold
   redis.call('HSET', state, 'not_before', int(hold))

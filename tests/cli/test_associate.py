@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from hubspot_associations.cli import app
 from hubspot_associations.emulator import Association
-from tests.cli.cli_support import Cli
+from tests.cli.cli_support import Cli, write
 
 
 def test_default_association(cli: Cli) -> None:
@@ -76,3 +78,24 @@ def test_oauth_settings_refresh_against_the_base_url(cli: Cli) -> None:
     assert cli.emulator.state.token_grants == 1
     partial = CliRunner().invoke(app, [*args, "--client-id", "emulator-client"])
     assert partial.exit_code == 2 and "--client-secret" in partial.output
+
+
+def test_unknown_association_type_gives_hubspots_reason_everywhere(cli: Cli, tmp_path: Path) -> None:
+    reason = "INVALID_ASSOCIATION_TYPE_ID: USER_DEFINED=987654 is not a valid association definition id"
+    args = ("associate", "contacts", "1000001", "companies", "2000001", "--type", "987654:USER_DEFINED")
+    result = cli(*args)
+    assert result.exit_code == 1 and reason in result.stderr
+    as_json = cli(*args, "--json")
+    error = json.loads(as_json.stdout)["error"]
+    assert reason in error["message"] and error["invalid_object_ids"] == []
+    assert error["invalid_association_type_ids"] == ["USER_DEFINED=987654 is not a valid association definition id"]
+    rows = write(
+        tmp_path / "rows.csv",
+        "from_type,from_id,to_type,to_id,type_id,category\n" + ",".join(args[1:5]) + ",987654,USER_DEFINED\n",
+    )
+    bulk = cli("bulk", str(rows))
+    assert bulk.exit_code == 1  # the summary counts it; the report says why
+    with (tmp_path / "rows.failures.csv").open(newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert reason in row["message"]
+    assert cli.emulator.state.all_associations() == []

@@ -31,7 +31,7 @@ async def _run_async(
 ) -> AssociationOutcome:
     try:
         call = _prepare(client, row)
-        return _confirmed(row, index, await client._send(call, stop))
+        return _confirmed(row, index, await client._send(call, stop, queued=True))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
         return _failed(row, index, error)
 

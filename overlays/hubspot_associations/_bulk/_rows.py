@@ -11,7 +11,7 @@ import attrs
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation, LabelsBetweenObjectPair
 
 from .._base_client import BaseClient, PreparedCall
-from .._errors import APIStatusError, BadRequestError, HubSpotError, UnexpectedResponseError
+from .._errors import APIStatusError, HubSpotError, UnexpectedResponseError
 from .._models import AssociationSpec, coerce_specs
 from .._oauth import OAuthRefreshError
 from .._response import APIResponse
@@ -110,14 +110,10 @@ class AssociationOutcome:
 
     @property
     def message(self) -> str | None:
-        """A human-readable reason for a failed row (naming the ids HubSpot says do not exist, when it does)."""
+        """A human-readable reason for a failed row: ``str(error)``, which names the ids or association types HubSpot
+        says are invalid, when it does (see ``BadRequestError``)."""
         error = self.error
-        if error is None:
-            return None
-        text = str(error)
-        if isinstance(error, BadRequestError) and error.invalid_object_ids:
-            text += f"; invalid object ids: {', '.join(error.invalid_object_ids)}"
-        return text
+        return None if error is None else str(error)
 
 
 # -- the row -> call mapping both clients share ------------------------------------------------------------------

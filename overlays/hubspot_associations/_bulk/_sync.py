@@ -23,7 +23,7 @@ def _run_sync(
 ) -> AssociationOutcome:
     try:
         call = _prepare(client, row)
-        return _confirmed(row, index, client._send(call, halt))
+        return _confirmed(row, index, client._send(call, halt, queued=True))
     except (HubSpotError, InvalidInputError, OAuthRefreshError) as error:
         return _failed(row, index, error)
 

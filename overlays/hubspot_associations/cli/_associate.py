@@ -71,6 +71,11 @@ def _error_json(error: BaseException) -> dict[str, Any]:
         body["attempts"] = error.attempts
     if isinstance(error, APIStatusError):
         body.update(status=error.status_code, category=error.category, correlation_id=error.correlation_id)
+    if isinstance(error, BadRequestError):  # the reasons str(error) names, as lists
+        body.update(
+            invalid_object_ids=list(error.invalid_object_ids),
+            invalid_association_type_ids=list(error.invalid_association_type_ids),
+        )
     return body
 
 
@@ -138,8 +143,6 @@ def associate(
             hint = ""
             if isinstance(error, PermissionDeniedError) and error.missing_scopes:
                 hint = f" (missing scopes: {', '.join(error.missing_scopes)})"
-            if isinstance(error, BadRequestError) and error.invalid_object_ids:
-                hint = f" (invalid object ids: {', '.join(error.invalid_object_ids)})"
             fail(f"{error}{hint}", EXIT_FAILED)
     if json_output:
         body = {

@@ -94,7 +94,9 @@ def _connection_option(metavar: str, help_text: str) -> Any:
 RateLimitOption = Annotated[
     str | None,
     _connection_option(
-        "N/SECONDS", "Client-side pace, e.g. 190/10. Default: adopt the limit HubSpot reports in its headers."
+        "N/SECONDS",
+        "A limit of your own on top of HubSpot's, e.g. 60/1 (at most 60 requests in any second). HubSpot's limit, "
+        "and what other clients of the app use of it, is always taken from its headers.",
     ),
 ]
 SharedLimitOption = Annotated[
