@@ -6,7 +6,10 @@
 3. writes a 2,000-row sample CSV (plus 5 rows naming records that do not exist) and runs ``bulk`` on it;
 4. prints a summary from the emulator's own counters, then stops the emulator.
 
-Run: ``.venv/bin/python examples/demo.py [--rows N]``.
+The sample, its journal and its failure report stay in a new folder (``--output``; by default one in the system's
+temporary folder), so the failure report the run points at can be opened after the demo.
+
+Run: ``make demo`` (installs only the runtime and the ``cli`` extra), or ``python examples/demo.py [--rows N]``.
 """
 
 from __future__ import annotations
@@ -97,7 +100,15 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--output", type=Path, default=None, help="an empty or new folder for the files it writes")
     options = parser.parse_args(argv)
+    if options.output is None:
+        output = Path(tempfile.mkdtemp(prefix="hubspot-demo-"))
+    else:
+        output = options.output
+        output.mkdir(parents=True, exist_ok=True)
+        if any(output.iterdir()):
+            parser.error(f"--output {output} is not empty")
     started = time.monotonic()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -115,17 +126,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"emulator up at {base_url} ({RATE_LIMIT} requests/s window, {FAULT_RATE} fault rate)")
         run("default", ["associate", "contacts", "1000001", "companies", "2000001"], env)
         run("labelled", ["associate", "contacts", "1000001", "companies", "2000001", "--type", "36:USER_DEFINED"], env)
-        with tempfile.TemporaryDirectory(prefix="hubspot-demo-") as tmp:
-            sample = Path(tmp) / "sample-associations.csv"
-            write_sample_csv(sample, options.rows)
-            before = stats(base_url)
-            bulk_started = time.monotonic()
-            status = run("bulk", ["bulk", str(sample), "--concurrency", "16"], env)
-            bulk_seconds = time.monotonic() - bulk_started
-            after = stats(base_url)
-            journal = (Path(str(sample) + ".journal")).read_text().splitlines()[1:]
-            report = sample.with_name(sample.stem + ".failures.csv")
-            failed = sum(1 for _ in csv.DictReader(report.open())) if report.exists() else 0
+        sample = output / "sample-associations.csv"
+        write_sample_csv(sample, options.rows)
+        before = stats(base_url)
+        bulk_started = time.monotonic()
+        status = run("bulk", ["bulk", str(sample), "--concurrency", "16"], env)
+        bulk_seconds = time.monotonic() - bulk_started
+        after = stats(base_url)
+        journal = (Path(str(sample) + ".journal")).read_text().splitlines()[1:]
+        report = sample.with_name(sample.stem + ".failures.csv")
+        failed = 0
+        if report.exists():
+            with report.open(newline="", encoding="utf-8") as handle:
+                failed = sum(1 for _ in csv.DictReader(handle))
     finally:
         stop(emulator)
     counts = {int(k): int(v) for k, v in dict(after["counts_by_status"]).items()}  # type: ignore[call-overload]
@@ -142,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         f"bulk time              {bulk_seconds:.1f} s ({total_rows / bulk_seconds:.0f} rows/s at a {RATE_LIMIT} limit)"
     )
     print(f"total time             {time.monotonic() - started:.1f} s")
+    print(f"files kept in          {output} (the sample, its journal and the failure report)")
     ok = status == 1 and failed == BAD_ROWS and len(journal) == options.rows
     print("demo OK" if ok else "demo FAILED: unexpected results")
     return 0 if ok else 1

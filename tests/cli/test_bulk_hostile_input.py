@@ -29,7 +29,12 @@ def _bulk(cli: Cli, path: Path) -> tuple[int, str, str]:
         # 10 MB on one line: with a newline at the end, and with none at all.
         ("long.csv", HEADER + b"contacts,1," + b"x" * 10_000_000 + b",2\n", "line 2: line longer than 1 MiB"),
         ("nonl.csv", b"a" * 10_000_000, "line 1: line longer than 1 MiB"),
-        ("nonl.jsonl", b"[" * 10_000_000, "line 1: line longer than 1 MiB"),
+        ("nonl.jsonl", b"{" * 10_000_000, "line 1: line longer than 1 MiB"),
+        # A JSON array: 10 MB of nesting; one item of 10 MB; 10 MB of items with no closing bracket.
+        ("deep.json", b"[" * 10_000_000, "line 1: item 1 cannot be read (nested too deeply)"),
+        ("huge-item.json", b'[{"from_type": "' + b"x" * 10_000_000 + b'"}]', "line 1: item 1 is longer than 1 MiB"),
+        ("unclosed.json", b"[" + b"1,\n" * 100_000, "line 100001: the file ends inside item 100001"),
+        ("cut.json", b"[" + b"1,\n" * 100_000 + b"2", "line 100001: not a JSON array: expected ',' or ']' after item"),
         # 1,000,000 columns (2 MB): the line is refused; deep quoting: one quoted field of 4 MB.
         ("cols.csv", HEADER + b"1," * 1_000_000 + b"\n", "line 2: line longer than 1 MiB"),
         ("quote.csv", HEADER + b'contacts,"' + b'""' * 2_000_000 + b'",companies,2\n', "line 2: line longer"),

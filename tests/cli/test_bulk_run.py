@@ -28,7 +28,10 @@ def test_plan_then_run_then_resume(emulator: RunningEmulator, tmp_path: Path) ->
         plan_bulk(path, None)
     resumed = plan_bulk(path, None, resume=True)
     assert resumed.journal_mode == "resume" and resumed.check.already_confirmed == 12
-    assert resumed.notes == ("Resuming: 12 of 12 rows already confirmed, not sent again.",)
+    assert resumed.notes == (
+        "Reading rows.csv as CSV separated by commas.",
+        "Resuming: 12 of 12 rows already confirmed, not sent again.",
+    )
 
 
 def test_plan_refuses_before_writing_anything(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ def _help(*command: str) -> str:
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.replace("│", " ").split())
     assert "<bool>" not in text and "[/" not in text
+    assert "``" not in text and ":class:" not in text and ":func:" not in text  # no raw reST
     return text
 
 
@@ -40,7 +41,8 @@ def test_bulk_help_renders_defaults_progress_and_exit_codes() -> None:
     text = _help("bulk")
     assert "Journal path (default: FILE.journal)." in text
     assert "Failure report path (default: FILE without suffix + .failures.csv)." in text
-    assert "Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV)." in text
+    assert "--format csv|json Input format; json is JSON Lines or a JSON array (default: JSON for .json" in text
+    assert "or HubSpot's fromObjectType, fromObjectId, toObjectType, toObjectId" in text
     assert "--progress --no-progress Show a progress bar with rate, counts and ETA on stderr" in text
     for code in ("0 every row confirmed", "1 some rows failed", "2 bad usage", "3 stopped early", "130 interrupted"):
         assert code in text
@@ -52,9 +54,21 @@ def test_associate_help() -> None:
     assert "[env var: HUBSPOT_ACCESS_TOKEN]" in text and "[default: https://api.hubapi.com]" in text
 
 
-def test_emulator_help() -> None:
-    text = _help("emulator")
-    assert "Port to listen on (0: any free port)." in text and "[default: 8765]" in text
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("bulk", "Usage: hubspot-associations bulk [OPTIONS] FILE "),
+        ("associate", "Usage: hubspot-associations associate [OPTIONS] FROM_TYPE FROM_ID TO_TYPE TO_ID "),
+    ],
+)
+def test_usage_lines_name_arguments_plainly(command: str, usage: str) -> None:
+    text = _help(command)
+    assert text.startswith(usage) and "{" not in text.partition("Options")[0]
+
+
+def test_a_missing_argument_names_it_plainly() -> None:
+    result = CliRunner().invoke(app, ["bulk"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == 2 and "Usage: hubspot-associations bulk [OPTIONS] FILE" in result.output
 
 
 def test_version() -> None:
@@ -97,13 +111,17 @@ def _emulator(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_emulator_port_0_prints_the_port_it_bound() -> None:
-    process = _emulator("--port", "0", "--rate-limit", "off")
+def test_emulator_port_0_prints_the_port_it_bound_and_logs_requests() -> None:
+    process = _emulator("--port", "0", "--rate-limit", "off", "--log-requests")
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
         match = re.fullmatch(r"HubSpot emulator: http://127\.0\.0\.1:(\d+)\n", first)
         assert match and int(match[1]) != 0, first
+        banner = [first]
+        while banner[-1] not in ("Ctrl-C stops it.\n", "") and len(banner) < 30:  # "": the process ended
+            banner.append(process.stdout.readline())
+        assert "  rate limit     off\n" in banner and "  access token   emulator-token\n" in banner
         for _ in range(100):  # the server starts right after printing
             try:
                 response = httpx.get(f"http://127.0.0.1:{match[1]}/nowhere", timeout=1)
@@ -113,7 +131,9 @@ def test_emulator_port_0_prints_the_port_it_bound() -> None:
         assert response.status_code == 404
     finally:
         process.terminate()
-        process.communicate(timeout=10)
+        rest, _ = process.communicate(timeout=10)
+    assert "Ctrl-C stops it.\n" in banner
+    assert re.search(r"^GET /nowhere 404 \d+ ms$", rest, re.MULTILINE), rest
 
 
 @pytest.mark.parametrize("port", ["99999", "-1"])

@@ -79,13 +79,15 @@ def test_command_line_options() -> None:
             "7",
             "--token",
             "pat-test",
+            "--batch-limit",
+            "100",
         ]
     )
 
     assert (host, port) == ("127.0.0.1", 9000)
     assert (config.rate_limit, config.rate_window_s, config.daily_limit) == (100, 10.0, 5000)
     assert (config.fault_rate, config.faults, config.latency_s, config.seed) == (0.1, ("503", "drop"), 0.025, 7)
-    assert list(config.tokens) == ["pat-test"]
+    assert list(config.tokens) == ["pat-test"] and config.batch_input_limit == 100
 
 
 def test_command_line_defaults_and_no_daily_limit() -> None:
@@ -104,6 +106,8 @@ def test_command_line_defaults_and_no_daily_limit() -> None:
         ["--rate-limit", "0/10"],
         ["--fault-rate", "2"],
         ["--daily-limit", "lots"],
+        ["--batch-limit", "0"],
+        ["--latency-ms", "-1"],
     ],
 )
 def test_command_line_rejects_bad_options(argv: list[str]) -> None:

@@ -80,10 +80,14 @@ def _error_json(error: BaseException) -> dict[str, Any]:
 
 
 def associate(
-    from_type: Annotated[str, typer.Argument(help="Object type, e.g. contacts, 0-1, p_cars.", show_default=False)],
-    from_id: Annotated[str, typer.Argument(help="Record id.", show_default=False)],
-    to_type: Annotated[str, typer.Argument(help="Object type of the other record.", show_default=False)],
-    to_id: Annotated[str, typer.Argument(help="Record id of the other record.", show_default=False)],
+    from_type: Annotated[
+        str, typer.Argument(metavar="FROM_TYPE", help="Object type, e.g. contacts, 0-1, p_cars.", show_default=False)
+    ],
+    from_id: Annotated[str, typer.Argument(metavar="FROM_ID", help="Record id.", show_default=False)],
+    to_type: Annotated[
+        str, typer.Argument(metavar="TO_TYPE", help="Object type of the other record.", show_default=False)
+    ],
+    to_id: Annotated[str, typer.Argument(metavar="TO_ID", help="Record id of the other record.", show_default=False)],
     types: Annotated[
         list[str] | None,
         typer.Option(

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
-from ._bulk_run import BulkSetupError, BulkSummary, plan_bulk, run_plan
+from ._bulk_run import BulkSetupError, BulkSummary, CheckResult, plan_bulk, run_plan
 from ._connection import (
     ApiVersionOption,
     BaseUrlOption,
@@ -50,7 +51,7 @@ def bulk(
             readable=True,
             metavar="FILE",
             show_default=False,
-            help="CSV with a header, or JSON Lines.",
+            help="CSV with a header (separated by commas, semicolons or tabs), JSON Lines, or a JSON array.",
         ),
     ],
     resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")] = False,
@@ -69,9 +70,10 @@ def bulk(
         str | None,
         typer.Option(
             "--format",
-            metavar="csv|jsonl",
+            metavar="csv|json",
             show_default=False,
-            help="Input format (default: by suffix: .jsonl, .ndjson, .json are JSON Lines, others CSV).",
+            help="Input format; json is JSON Lines or a JSON array (default: JSON for .json, .jsonl, .ndjson or a "
+            "first character [ or {, else CSV; the CSV separator is sniffed from the header).",
         ),
     ] = None,
     concurrency: Annotated[int, typer.Option(min=1, max=256, help="Rows in flight at once.")] = 8,
@@ -106,7 +108,9 @@ def bulk(
 ) -> None:
     """Create every association listed in FILE, with a journal for --resume and a CSV report of failures.
 
-    Columns (CSV header or JSON keys): from_type, from_id, to_type, to_id, and optionally type_id, category.
+    Columns (CSV header or JSON keys): from_type, from_id, to_type, to_id, and optionally type_id, category;
+    or HubSpot's fromObjectType, fromObjectId, toObjectType, toObjectId, associationTypeId, associationCategory.
+    A row that repeats an earlier one is sent once (--dry-run lists them).
 
     Exit status:
     0 every row confirmed;
@@ -137,11 +141,12 @@ def bulk(
         err.print(escape(note))
     check = plan.check
     for problem in check.problems:
-        err.print(f"[red]{escape(file.name)}: line {problem.line}:[/] {escape(problem.message)}")
+        err.print(f"[red]{escape(file.name)}: {problem.where}:[/] {escape(problem.message)}")
     if check.problem_count > len(check.problems):
         err.print(f"... and {check.problem_count - len(check.problems)} more invalid rows")
+    _print_duplicates(err, file, check, listed=dry_run)
     if dry_run:
-        _print_check(file, check.rows, check.problem_count, json_output)
+        _print_check(file, check, json_output)
         raise typer.Exit(EXIT_FAILED if check.problem_count else 0)
     client = build_client(
         token=token,
@@ -188,17 +193,37 @@ def _input_format(value: str | None) -> InputFormat | None:
     lowered = value.lower()
     if lowered == "csv":
         return "csv"
-    if lowered in ("jsonl", "ndjson"):
+    if lowered in ("json", "jsonl", "ndjson"):
         return "jsonl"
-    raise typer.BadParameter(f"expected csv or jsonl, got {value!r}", param_hint="--format")
+    raise typer.BadParameter(f"expected csv or json, got {value!r}", param_hint="--format")
 
 
-def _print_check(file: Path, rows: int, problems: int, json_output: bool) -> None:
+def _print_duplicates(err: Console, file: Path, check: CheckResult, *, listed: bool) -> None:
+    """Each duplicate row (``--dry-run``), or how many there are: none is sent twice, none is dropped unsaid."""
+    count = len(check.duplicates)
+    if not count:
+        return
+    if not listed:
+        err.print(
+            f"[yellow]{escape(file.name)}: {plural(count, 'row repeats', 'rows repeat')} an earlier row:[/] "
+            "not sent again (--dry-run lists them)"
+        )
+        return
+    for note in check.duplicate_notes:
+        err.print(f"[yellow]{escape(file.name)}: {escape(note)}[/]")
+    if count > len(check.duplicate_notes):
+        err.print(f"... and {count - len(check.duplicate_notes)} more duplicate rows")
+
+
+def _print_check(file: Path, check: CheckResult, json_output: bool) -> None:
+    rows, problems, duplicates = check.rows, check.problem_count, len(check.duplicates)
     if json_output:
-        typer.echo(json.dumps({"rows": rows, "invalid": problems, "valid": rows - problems, "sent": 0}))
+        counts = {"rows": rows, "invalid": problems, "valid": rows - problems, "duplicates": duplicates, "sent": 0}
+        typer.echo(json.dumps(counts))
         return
     verdict = "[green]all valid[/]" if not problems else f"[red]{problems} invalid[/]"
-    stdout_console().print(f"Dry run of {escape(file.name)}: {rows} rows checked, {verdict}; nothing sent.")
+    repeats = f", [yellow]{plural(duplicates, 'duplicate', 'duplicates')} (sent once)[/]" if duplicates else ""
+    stdout_console().print(f"Dry run of {escape(file.name)}: {rows} rows checked, {verdict}{repeats}; nothing sent.")
 
 
 def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
@@ -213,6 +238,8 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
     else:
         status = "[green]done[/]" if summary.ok else "[red]done[/]"
     unsent = ""
+    if summary.duplicates:
+        unsent += f", [yellow]{plural(summary.duplicates, 'duplicate', 'duplicates')} not sent again[/]"
     if summary.not_attempted:
         unsent += f", [yellow]{summary.not_attempted} not attempted[/]"
     if summary.unfinished:

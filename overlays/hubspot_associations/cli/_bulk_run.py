@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -31,7 +31,7 @@ from ._bulk_plan import (
     read_selected,
 )
 from ._files import OutputWriteError
-from ._input import InputFileError, InputFormat, ParsedRow, RowProblem, row_fingerprint
+from ._input import InputFileError, InputFormat, InputKind, ParsedRow, RowProblem, row_fingerprint
 from ._journal import Journal
 from ._progress import SharedLimitNotices, progress_bar, stop_on_signals
 from ._report import FailureReport
@@ -84,6 +84,8 @@ class BulkSummary:
     """Why the run stopped sending early (a run-wide failure: its kind, line and fix), else None."""
     blocked_pairs: tuple[str, ...] = ()
     """Object-type pairs whose rows were not sent after a 403 for missing scopes."""
+    duplicates: int = 0
+    """Rows that repeat an earlier row of the file: not sent again (the earlier row's outcome is theirs)."""
 
     @property
     def ok(self) -> bool:
@@ -98,6 +100,7 @@ class BulkSummary:
             "not_attempted": self.not_attempted,
             "unfinished": self.unfinished,
             "skipped_already_confirmed": self.skipped,
+            "duplicates": self.duplicates,
             "retries_absorbed": self.retries,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
@@ -112,7 +115,7 @@ def run_bulk(
     client: HubSpotAssociations,
     path: Path,
     *,
-    input_format: InputFormat | None,
+    input_format: InputKind | InputFormat | None,
     journal_path: Path,
     journal_mode: str,
     report_path: Path,
@@ -124,8 +127,10 @@ def run_bulk(
     grace: float = 1.0,
     on_outcome: Callable[[AssociationOutcome], None] | None = None,
     shard: Shard | None = None,
+    duplicates: Mapping[int, int] | None = None,
 ) -> BulkSummary:
-    """Send every row not in ``confirmed``; journal confirmations, report failures.
+    """Send every row not in ``confirmed`` nor in ``duplicates`` (see :class:`CheckResult`); journal
+    confirmations, report failures.
 
     The first Ctrl-C or SIGTERM stops it within about ``grace`` seconds (a second Ctrl-C raises
     ``KeyboardInterrupt`` at once); a run-wide failure (:func:`run_wide_failure`) stops it too, or, for missing
@@ -135,8 +140,10 @@ def run_bulk(
     journal = Journal(journal_path, journal_mode)  # OutputWriteError here: nothing is sent yet
     report = FailureReport(report_path)
     counts = dict.fromkeys(
-        ("ok", "failed", "problems", "skipped", "retries", "pulled", "blocked", "stopped", "unrecorded"), 0
+        ("ok", "failed", "problems", "skipped", "duplicates", "retries", "pulled", "blocked", "stopped", "unrecorded"),
+        0,
     )
+    repeats = duplicates or {}
     stopped_unsent = 0
     stop = threading.Event()
     stopped_by: list[str] = []
@@ -176,6 +183,9 @@ def run_bulk(
                             report.add_problem(item.line, item.message, item.fields, item.extra)
                         elif item.line in confirmed:
                             counts["skipped"] += 1
+                        elif item.line in repeats:  # sent once, as the line it repeats
+                            counts["duplicates"] += 1
+                            advance()
                         elif blocked and (reason := blocked.get(_pair(item.row))) is not None:
                             counts["blocked"] += 1
                             advance()
@@ -224,7 +234,7 @@ def run_bulk(
         could_not_write(exc)
         report_kept = False
     stopped_by[:0] = halted
-    reached = counts["skipped"] + counts["problems"] + counts["blocked"] + counts["pulled"]
+    reached = counts["skipped"] + counts["duplicates"] + counts["problems"] + counts["blocked"] + counts["pulled"]
     # Pulled rows without an outcome were still on the wire when the grace period ended.
     answered = counts["ok"] + counts["failed"] + counts["stopped"] + counts["unrecorded"]
     on_the_wire = counts["pulled"] - answered
@@ -242,6 +252,7 @@ def run_bulk(
         unfinished=counts["stopped"] - stopped_unsent + on_the_wire + counts["unrecorded"],
         stopped_by=stopped_by[0] if stopped_by else None,
         blocked_pairs=tuple(f"{a} -> {b}" for a, b in blocked),
+        duplicates=counts["duplicates"],
     )
 
 
@@ -296,6 +307,7 @@ def run_plan(
         show_progress=show_progress,
         grace=grace,
         shard=plan.shard,
+        duplicates=plan.check.duplicates,
     )
 
 

@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from ._associate import associate, parse_type_option
 from ._bulk_command import bulk, exit_status
@@ -43,28 +44,32 @@ def _main(
     """Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator."""
 
 
-app.command()(associate)
-app.command()(bulk)
+class _PlainUsage(TyperCommand):
+    """A usage line as users read them (``bulk [OPTIONS] FILE``), not Typer's ``{FILE}`` for a required argument."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # Any: click's Context, or the one typer >= 0.25 vendors
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
-def emulator(
-    ctx: typer.Context,
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")] = 8765,
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    rate_limit: Annotated[
-        str, typer.Option(metavar="N/SECONDS", help="Rolling-window limit per app, or 'off'.")
-    ] = "190/10",
-    fault_rate: Annotated[float, typer.Option(min=0.0, max=1.0, help="Share of PUTs that get a fault.")] = 0.0,
-    seed: Annotated[int | None, typer.Option(show_default=False, help="Seed for reproducible faults.")] = None,
-) -> None:
-    """Run the offline HubSpot emulator until Ctrl-C (extra options go to python -m hubspot_associations.emulator)."""
+app.command(cls=_PlainUsage)(associate)
+app.command(cls=_PlainUsage)(bulk)
+
+
+@app.command(
+    add_help_option=False,  # --help goes to the emulator's own parser, which lists every option
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def emulator(ctx: typer.Context) -> None:
+    """Run the offline HubSpot emulator until Ctrl-C (fake credentials, printed on start; --help lists its options)."""
     try:
         from ..emulator import main as emulator_main
     except ModuleNotFoundError as exc:
         fail(f"the emulator needs {exc.name}: pip install 'hubspot-associations[cli]'", EXIT_USAGE)
-
-    argv = ["--host", host, "--port", str(port), "--rate-limit", rate_limit, "--fault-rate", str(fault_rate)]
-    if seed is not None:
-        argv += ["--seed", str(seed)]
-    raise typer.Exit(emulator_main([*argv, *ctx.args]))
+    raise typer.Exit(emulator_main(ctx.args, prog="hubspot-associations emulator"))

@@ -95,8 +95,8 @@ RateLimitOption = Annotated[
     str | None,
     _connection_option(
         "N/SECONDS",
-        "A limit of your own on top of HubSpot's, e.g. 60/1 (at most 60 requests in any second). HubSpot's limit, "
-        "and what other clients of the app use of it, is always taken from its headers.",
+        "A limit of your own on top of HubSpot's, e.g. 60/1 (at most 60 requests in any second; N alone: per 10 s). "
+        "HubSpot's limit, and what other clients of the app use of it, is always taken from its headers.",
     ),
 ]
 SharedLimitOption = Annotated[

@@ -35,10 +35,11 @@ class Shard:
 
     def select(self, rows: Iterable[T]) -> Iterator[T]:
         """The rows of this shard, lazily: positions ``index - 1``, ``index - 1 + count``, ..."""
-        wanted, count = self.index - 1, self.count
-        for position, row in enumerate(rows):
-            if position % count == wanted:
-                yield row
+        return (row for position, row in enumerate(rows) if self.owns(position))
+
+    def owns(self, position: int) -> bool:
+        """Whether the row at 0-based ``position`` of the file belongs to this shard."""
+        return position % self.count == self.index - 1
 
     def journal_path(self, path: Path) -> Path:
         """``rows.csv`` → ``rows.csv.shard-K-of-N.journal``."""

@@ -31,7 +31,7 @@ class ObjectType:
     id_base: int
 
 
-_STANDARD_TYPES: tuple[tuple[ObjectType, tuple[str, ...]], ...] = (
+STANDARD_TYPES: tuple[tuple[ObjectType, tuple[str, ...]], ...] = (  # each with its names, the plural last
     (ObjectType("0-1", "CONTACT", "crm.objects.contacts.write", _STANDARD_ID_BASES["0-1"]), ("contact", "contacts")),
     (ObjectType("0-2", "COMPANY", "crm.objects.companies.write", _STANDARD_ID_BASES["0-2"]), ("company", "companies")),
     (ObjectType("0-3", "DEAL", "crm.objects.deals.write", _STANDARD_ID_BASES["0-3"]), ("deal", "deals")),
@@ -70,7 +70,7 @@ class Catalog:
     def __init__(self, config: EmulatorConfig) -> None:
         self._types: dict[str, ObjectType] = {}
         self._record_counts: dict[str, int] = dict(config.seed_objects)
-        for object_type, names in _STANDARD_TYPES:
+        for object_type, names in STANDARD_TYPES:
             for alias in (object_type.type_id, *names):
                 self._types[alias] = object_type
         for index, (type_id, name) in enumerate(config.custom_objects.items()):

@@ -6,12 +6,13 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import attrs
 import uvicorn
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._app import create_app
 from ._clock import Clock
@@ -42,7 +43,7 @@ def _quiet_drops() -> None:
         logger.addFilter(DropLogFilter())
 
 
-def _uvicorn_config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Config:
+def _uvicorn_config(app: ASGIApp, host: str, port: int, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", access_log=False)
 
 
@@ -102,8 +103,57 @@ def serve(
     port: int = 8765,
     *,
     sock: socket.socket | None = None,
+    log_requests: bool = False,
 ) -> None:
-    """Serve the emulator in the foreground until interrupted (Ctrl-C), on ``sock`` if given (already bound)."""
+    """Serve the emulator in the foreground until interrupted (Ctrl-C), on ``sock`` if given (already bound).
+
+    ``log_requests`` prints one line per request to stdout (``RequestLog``).
+    """
     _quiet_drops()
-    server = uvicorn.Server(_uvicorn_config(create_app(config), host, port, "info"))
+    app: ASGIApp = create_app(config)
+    if log_requests:
+        app = RequestLog(app)
+    server = uvicorn.Server(_uvicorn_config(app, host, port, "info"))
     server.run(sockets=None if sock is None else [sock])
+
+
+_MAX_PATH_SHOWN = 200
+
+
+class RequestLog:
+    """ASGI middleware printing ``PUT /crm/v4/objects/... 200 3 ms`` per request (``dropped``: a cut connection).
+
+    The path is printed without its query string, cut at 200 characters, with anything unprintable escaped: a
+    request is outside input and must not write control sequences to the operator's terminal.
+    """
+
+    def __init__(self, app: ASGIApp, write: Callable[[str], None] | None = None) -> None:
+        self.app = app
+        self._write = write or (lambda line: print(line, flush=True))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 0
+        started = time.perf_counter()
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        shown = "dropped"  # the app raised: the connection was cut (a drop fault), whatever status was started
+        try:
+            await self.app(scope, receive, send_and_note)
+            shown = str(status)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self._write(f"{_printable(scope['method'])} {_printable(scope['path'])} {shown} {elapsed_ms:.0f} ms")
+
+
+def _printable(text: str) -> str:
+    cut = text[:_MAX_PATH_SHOWN]
+    shown = "".join(c if c.isprintable() and c != "\\" else c.encode("unicode_escape").decode() for c in cut)
+    return shown + ("..." if len(text) > _MAX_PATH_SHOWN else "")
