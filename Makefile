@@ -86,7 +86,8 @@ test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process an
 RUNTIME_TESTS := tests/test_client.py tests/test_async_client.py tests/test_http.py tests/test_bounds.py \
 	tests/test_bounds_properties.py tests/test_errors.py tests/test_response.py tests/test_policy.py \
 	tests/test_properties.py tests/test_pacing.py tests/test_logging.py tests/test_generated.py \
-	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py
+	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py \
+	tests/test_readback_properties.py
 VENV_PIP = PIP_DISABLE_PIP_VERSION_CHECK=1 $(1)/bin/python -m pip install --quiet
 
 .venv-lowest/.installed: pyproject.toml tools/dependency_bounds.py
@@ -171,6 +172,10 @@ bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official clie
 .PHONY: bench-cold
 bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates docs/performance.md's table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
+
+.PHONY: bench-verify
+bench-verify: $(VENV)/.installed ## bulk 20,000 rows, 37 removed out of band, verify finds exactly them, remove 500 (~1 min)
+	$(PYTHON) -m bench.verify_remove
 
 .PHONY: bench-shared-window
 bench-shared-window: $(VENV)/.installed ## Issue 24's scenarios: a bulk run on a window others use, no Redis (time x10, ~5 min)

@@ -44,6 +44,7 @@ RUN_GUIDES = (
     "oauth.md",
     "shared-limit.md",
     "testing.md",
+    "verify-and-remove.md",
 )
 
 
@@ -177,11 +178,11 @@ def test_the_page_runs_against_the_emulator(name: str, emulator: str) -> None:
 
 
 def _run_commands(bash: str, emulator: str, cwd: Path) -> list[subprocess.CompletedProcess[str]]:
-    """Each `hubspot-associations associate|bulk` line of a bash block, as `python -m hubspot_associations.cli`."""
+    """Each `hubspot-associations associate|bulk|verify|remove` line of a bash block, run as the CLI module."""
     done = []
     for line in bash.splitlines():
         words = shlex.split(line, comments=True)
-        if words[:1] != ["hubspot-associations"] or words[1] not in ("associate", "bulk"):
+        if words[:1] != ["hubspot-associations"] or words[1] not in ("associate", "bulk", "verify", "remove"):
             continue
         if "--shared-limit" in words:  # a Redis of the example's network: tests/shared_limit/ runs a real one
             at = words.index("--shared-limit")
@@ -226,7 +227,7 @@ def test_the_cli_guide_commands_run(emulator: str, tmp_path: Path) -> None:
     (csv, *_) = [code for language, code, _ in guide if language == "csv"]
     (bash, *_) = [code for language, code, _ in guide if language == "bash"]
     (tmp_path / "rows.csv").write_text(csv, encoding="utf-8")
-    assert len(_run_commands(bash, emulator, tmp_path)) == 5
+    assert len(_run_commands(bash, emulator, tmp_path)) == 7
     assert (tmp_path / "failures.csv").exists() is False  # every row was confirmed: no report to read
     # The API version guide's commands continue that run on 2026-09: every row already confirmed, none sent again.
     versions = blocks((GUIDES / "api-versions.md").read_text(encoding="utf-8"))

@@ -79,6 +79,7 @@ from ._errors import (
     ConflictError,
     HubSpotError,
     NotFoundError,
+    PagingLimitError,
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
@@ -88,6 +89,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._response import APIResponse, RateLimitInfo
+from ._results import next_cursor
 from ._validation import InvalidInputError
 from ._version import __version__
 
@@ -99,6 +101,7 @@ if TYPE_CHECKING:
     from ._bulk import AssociationOutcome, AssociationRow
     from ._models import AssociationCategory, AssociationSpec
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
+    from ._readback import RowCheck, RowStatus
     from ._run_failure import RunWideFailure, run_wide_failure
 
 
@@ -114,6 +117,8 @@ _LAZY = {
     "OAuthRefresh": "._oauth",
     "OAuthRefreshError": "._oauth",
     "OAuthTokens": "._oauth",
+    "RowCheck": "._readback",
+    "RowStatus": "._readback",
     "RunWideFailure": "._run_failure",
     "run_wide_failure": "._run_failure",
 }
@@ -188,10 +193,13 @@ __all__ = [
     "OAuthRefreshError",
     "OAuthTokens",
     "OutcomeStatus",
+    "PagingLimitError",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
     "ResponseTooLargeError",
+    "RowCheck",
+    "RowStatus",
     "RunWideFailure",
     "ServerError",
     "StoppedError",
@@ -199,6 +207,7 @@ __all__ = [
     "UnexpectedStatusError",
     "__version__",
     "association_types",
+    "next_cursor",
     "object_types",
     "run_wide_failure",
 ]

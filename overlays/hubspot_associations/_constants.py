@@ -91,6 +91,15 @@ MAX_BATCH_SIZE = 2000
 """The largest ``max_batch_size`` a client accepts: the most any production integration is known to send in one
 batch (docs/batch.md §2); HubSpot may refuse larger batches with a 400."""
 
+PAGE_LIMIT = 500
+"""HubSpot's largest (and default) page of ``listAssociations``."""
+
+DEFAULT_MAX_ITEMS = 100_000
+"""The most associated records one ``list_associations`` keeps unless ``max_items`` says otherwise."""
+
+DEFAULT_MAX_PAGES = 1_000
+"""The most pages one ``list_associations`` follows unless ``max_pages`` says otherwise."""
+
 DEFAULT_CONCURRENCY = 8
 """Rows in flight at once in ``associate_many``. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency;
 the pacer, not this number, decides the request rate."""

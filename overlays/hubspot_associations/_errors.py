@@ -18,6 +18,7 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
       UnexpectedResponseError     a 2xx whose body is not the documented result
         ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
       StoppedError                a bulk row left unfinished because the run was stopped
+      PagingLimitError            a paged read beyond its max_items/max_pages, or paging in a circle
       BatchInputError             one input of a batch that an ``errors[]`` item of the answer names
       BatchUnconfirmedError       one input of a batch that the answer neither confirms nor names
 
@@ -53,6 +54,7 @@ __all__ = [
     "ConflictError",
     "HubSpotError",
     "NotFoundError",
+    "PagingLimitError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -463,6 +465,18 @@ class StoppedError(HubSpotError):
     def __init__(self, message: str = "stopped before the row was finished", *, attempts: int = 0) -> None:
         super().__init__(message)
         self.attempts: int | None = attempts  # always an int here; the base class declares the type
+
+
+class PagingLimitError(HubSpotError):
+    """A paged read (``list_associations``) stopped at one of its bounds: more than ``max_items`` associated
+    records, more than ``max_pages`` pages, or a cursor HubSpot had already sent. ``items`` is how many records
+    had been read; nothing read is returned (raise ``max_items`` or read fewer)."""
+
+    items: int
+
+    def __init__(self, message: str, *, items: int = 0) -> None:
+        super().__init__(message)
+        self.items = items
 
 
 class BatchInputError(HubSpotError):
