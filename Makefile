@@ -52,6 +52,13 @@ spec-lint: $(VENV)/.installed node_modules/.installed ## Validate the spec (open
 spec-docs: $(VENV)/.installed node_modules/.installed ## Write spec-docs/index.html: one file, the whole reference, renders offline (Redoc inlined, system fonts)
 	$(PYTHON) tools/spec_docs.py --spec $(SPEC) --redoc node_modules/redoc/bundles/redoc.standalone.js --output spec-docs/index.html
 
+# mkdocs.yml: guides + the API reference from the docstrings, offline (no Google Fonts, no CDN); --strict fails on a
+# broken link or anchor, and tools/docs_hooks.py on a public name without a reference entry. tests/test_docs_site.py
+# builds and renders it too, so `make check` covers it.
+.PHONY: docs
+docs: $(VENV)/.installed ## Build the documentation site (guides + API reference) into site/, offline; open site/index.html
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff check and format check on all Python code, generated included
 	$(BIN)/ruff check .
@@ -159,12 +166,12 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client (bulk on batches too); results.md + README table
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client (bulk on batches too); results.md + docs/performance.md table
 	$(PYTHON) bench/run.py --readme
 	$(PYTHON) -m bench.bulk_batches --scale 1 --slow-rows 1000
 
 .PHONY: bench-cold
-bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
+bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates docs/performance.md's table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
 
 .PHONY: bench-verify

@@ -1,10 +1,11 @@
 """hubspot_associations: create HubSpot CRM v4 associations from Python.
 
->>> from hubspot_associations import HubSpotAssociations, AssociationSpec, AssociationCategory
->>> from hubspot_associations.association_types import CONTACT_TO_COMPANY
->>> with HubSpotAssociations() as client:  # doctest: +SKIP
-...     client.associate_default("contacts", "101", "companies", "202")
-...     client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)
+Examples:
+    >>> from hubspot_associations import HubSpotAssociations, AssociationSpec, AssociationCategory
+    >>> from hubspot_associations.association_types import CONTACT_TO_COMPANY
+    >>> with HubSpotAssociations() as client:  # doctest: +SKIP
+    ...     client.associate_default("contacts", "101", "companies", "202")
+    ...     client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)
 
 The generated, typed client underneath is ``hubspot_associations_api``; this package adds validation,
 authentication, timeouts, retries, pacing and one tree of typed errors. Of the generated code only the request

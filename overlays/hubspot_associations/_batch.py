@@ -91,7 +91,7 @@ class OutcomeStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     """A result names the input's pair: the association exists."""
     FAILED = "failed"
-    """An error item names the input: ``error`` is the :class:`BatchInputError` made from it."""
+    """An error item names the input: ``error`` is the ``BatchInputError`` made from it."""
     UNCONFIRMED = "unconfirmed"
     """Neither: the association may or may not exist (send it again; the operations are idempotent)."""
 
@@ -115,10 +115,10 @@ class BatchOutcome(Generic[R]):
     Attributes:
         index: the input's position in what was passed (0-based).
         input: the input, validated.
-        status: :class:`OutcomeStatus`.
+        status: ``OutcomeStatus``.
         results: the result items HubSpot returned for this pair (for the default operation, both directions).
-        error: for a failed input the :class:`BatchInputError` naming it; for an unconfirmed one a
-            :class:`BatchUnconfirmedError` carrying the errors that failed no input; ``None`` when confirmed.
+        error: for a failed input the ``BatchInputError`` naming it; for an unconfirmed one a
+            ``BatchUnconfirmedError`` carrying the errors that failed no input; ``None`` when confirmed.
     """
 
     index: int
@@ -143,10 +143,10 @@ class BatchOutcome(Generic[R]):
 
 @attrs.frozen(slots=True)
 class BatchResult(Generic[R]):
-    """The answer to one batch request: one :class:`BatchOutcome` per input, **in input order**.
+    """The answer to one batch request: one ``BatchOutcome`` per input, **in input order**.
 
     Iterating, ``len()`` and indexing go over the outcomes. ``errors`` holds every ``errors[]`` item of the answer
-    (as :class:`BatchInputError`), ``unattributed`` those that failed no input, ``unmatched_results`` how many result
+    (as ``BatchInputError``), ``unattributed`` those that failed no input, ``unmatched_results`` how many result
     items named no input (or could not be read), ``status`` the body's ``status`` (``COMPLETE``...) when it had one.
     """
 

@@ -61,10 +61,11 @@ async def _async_sleep(seconds: float) -> None:
 class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     """Create HubSpot CRM associations, with timeouts, retries, pacing and typed errors built in.
 
-    >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
-    >>> client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)  # doctest: +SKIP
+    Examples:
+        >>> client = HubSpotAssociations()  # token from HUBSPOT_ACCESS_TOKEN  # doctest: +SKIP
+        >>> client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)  # doctest: +SKIP
 
-    One ``httpx.Client`` (one connection pool) per instance; use it as a context manager or call :meth:`close`.
+    One ``httpx.Client`` (one connection pool) per instance; use it as a context manager or call ``close``.
     An ``http_client`` you pass in is used as is (its timeouts are overridden per request) and not closed here.
     """
 
@@ -120,9 +121,9 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     ) -> BatchResult[PublicDefaultAssociation]:
         """Create the default association for many record pairs in one request (``batch/associate/default``).
 
-        Returns one :class:`BatchOutcome` per pair, in input order: confirmed, failed (with a
-        :class:`BatchInputError`) or unconfirmed (HubSpot's answer named it nowhere). At most ``max_batch_size``
-        pairs (default 100); bad input raises :class:`InvalidInputError` before anything is sent. The request
+        Returns one ``BatchOutcome`` per pair, in input order: confirmed, failed (with a
+        ``BatchInputError``) or unconfirmed (HubSpot's answer named it nowhere). At most ``max_batch_size``
+        pairs (default 100); bad input raises ``InvalidInputError`` before anything is sent. The request
         is one request to the pacer, with the retries, deadline and typed errors of every other call.
         """
         return self.with_raw_response.associate_default_batch(
@@ -134,8 +135,8 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     ) -> BatchResult[LabelsBetweenObjectPair]:
         """Create associations of the given types for many record pairs in one request (``batch/create``).
 
-        ``items`` are ``(from_id, to_id, specs)`` tuples, ``specs`` as :meth:`associate` takes them. Returns one
-        :class:`BatchOutcome` per item, in input order, as :meth:`associate_default_batch` does.
+        ``items`` are ``(from_id, to_id, specs)`` tuples, ``specs`` as ``associate`` takes them. Returns one
+        ``BatchOutcome`` per item, in input order, as ``associate_default_batch`` does.
         """
         return self.with_raw_response.associate_batch(from_object_type, to_object_type, items, timeout=timeout).parsed
 
@@ -154,7 +155,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
         Follows HubSpot's pages (``limit`` a page, at most 500) for you, bounded: ``timeout`` is the budget of the
         whole read, every page included; more than ``max_items`` records or ``max_pages`` pages (or a cursor sent
-        twice) raise :class:`PagingLimitError` (docs/read-and-remove.md §3).
+        twice) raise ``PagingLimitError`` (docs/read-and-remove.md §3).
         """
         return self.with_raw_response.list_associations(
             object_type,
@@ -183,11 +184,11 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     ) -> BatchResult[PublicAssociationMultiWithLabel]:
         """Read the associations of up to 1,000 records to ``to_object_type`` in one request (``batch/read``).
 
-        One :class:`BatchOutcome` per id, in input order: confirmed (its ``results[0]`` lists the associated
+        One ``BatchOutcome`` per id, in input order: confirmed (its ``results[0]`` lists the associated
         records, and ``results[0].paging.next.after``, when set, is the cursor to send as ``(id, after)`` for the
         rest), failed (an error item names it; a ``207``'s other results are kept), or unconfirmed (HubSpot
         answered nothing for it: HubSpot omits records that have no associations). More than 1,000 ids (HubSpot's
-        cap, whatever ``max_batch_size``) raise :class:`InvalidInputError` before anything is sent.
+        cap, whatever ``max_batch_size``) raise ``InvalidInputError`` before anything is sent.
         """
         return self.with_raw_response.read_batch(from_object_type, to_object_type, ids, timeout=timeout).parsed
 
@@ -196,7 +197,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     ) -> BatchResult[None]:
         """Remove every association between many record pairs in one request (``batch/archive``).
 
-        HubSpot answers ``204``, which confirms every pair; read them back (:meth:`verify_many`) for proof.
+        HubSpot answers ``204``, which confirms every pair; read them back (``verify_many``) for proof.
         """
         return self.with_raw_response.archive_batch(from_object_type, to_object_type, pairs, timeout=timeout).parsed
 
@@ -204,7 +205,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
     ) -> BatchResult[None]:
         """Remove only the given association types (labels) between many record pairs (``batch/labels/archive``);
-        ``items`` as :meth:`associate_batch` takes them."""
+        ``items`` as ``associate_batch`` takes them."""
         return self.with_raw_response.archive_labels_batch(
             from_object_type, to_object_type, items, timeout=timeout
         ).parsed
@@ -213,7 +214,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         self, rows: Iterable[AssociationRow], *, labels: bool = False, batch_size: int = 1000
     ) -> Iterator[RowCheck]:
         """Read back the associations ``rows`` say should exist (``batch/read``, up to ``batch_size`` ≤ 1,000 rows
-        a chunk, each record's pages followed) and yield one :class:`RowCheck` per row, in input order:
+        a chunk, each record's pages followed) and yield one ``RowCheck`` per row, in input order:
         ``present``, ``missing``, ``unverified`` (could not be read, with why), or with ``labels=True``
         ``wrong_labels`` (the pair is associated but without every type the row lists). Read-only; the rows
         are taken lazily, a chunk at a time (docs/read-and-remove.md §4)."""
@@ -226,7 +227,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
     def remove_many(self, rows: Iterable[AssociationRow], *, batch_size: int | None = None) -> Iterator[RowCheck]:
         """Remove exactly the associations ``rows`` list, in batches of ``batch_size`` (default ``max_batch_size``):
         a row without a type loses every association of its pair (``batch/archive``), a row with types only those
-        (``batch/labels/archive``). One :class:`RowCheck` per row, in input order: ``removed`` or ``failed``."""
+        (``batch/labels/archive``). One ``RowCheck`` per row, in input order: ``removed`` or ``failed``."""
         from ._readback import remover, run_sync
 
         size = self.max_batch_size if batch_size is None else validate_count(batch_size, "batch_size")
@@ -234,7 +235,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
     @cached_property
     def with_raw_response(self) -> HubSpotAssociationsWithRawResponse:
-        """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
+        """The same methods, returning ``APIResponse`` (headers, correlation id, rate limit, attempts)."""
         return HubSpotAssociationsWithRawResponse(self)
 
     def _send(
@@ -304,14 +305,14 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
         batch_size: int | None = None,
         stats: BulkStats | None = None,
     ) -> Iterator[AssociationOutcome]:
-        """Create many associations, yielding one :class:`AssociationOutcome` per row as each completes.
+        """Create many associations, yielding one ``AssociationOutcome`` per row as each completes.
 
         Rows are sent in batches of up to ``batch_size`` (default: the client's ``max_batch_size``, 100) grouped by
         object-type pair: default rows through ``batch/associate/default``, labelled rows through ``batch/create``.
         Each row gets its exact outcome: confirmed, or failed with the reason HubSpot gave for it; a row the batch
         answer leaves unconfirmed is sent again alone (the single-record PUT), and a batch refused as a whole with a
         400 is split in halves down to single rows. ``batch_size=1`` sends one request per row. ``stats``
-        (a :class:`BulkStats`) counts the requests sent, batches split and rows sent again alone.
+        (a ``BulkStats``) counts the requests sent, batches split and rows sent again alone.
 
         ``rows`` is consumed lazily (at most ``concurrency`` batches in flight, so memory stays flat for any number
         of rows); every request goes through this client's pacer and retry policy (a batch is one request), and a
@@ -320,11 +321,12 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
         Setting ``stop`` (from a signal handler, another thread, or the loop body) ends the run promptly: no row is
         taken from ``rows`` any more, rows waiting to retry end at once as failed outcomes with
-        :class:`StoppedError`, and requests already on the wire get ``grace`` seconds to answer before the iterator
+        ``StoppedError``, and requests already on the wire get ``grace`` seconds to answer before the iterator
         ends without them (their rows are neither confirmed nor failed: the caller sends them again later).
 
-        >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3, [4])]
-        >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
+        Examples:
+            >>> rows = [AssociationRow("contacts", 101, "companies", 202), AssociationRow("contacts", 1, "deals", 3)]
+            >>> failed = [o for o in client.associate_many(rows) if not o.ok]  # doctest: +SKIP
         """
         from ._bulk import associate_many_sync, batch_size_of
 
@@ -334,7 +336,7 @@ class HubSpotAssociations(BaseClient[httpx.Client, Callable[[float], None]]):
 
 
 class HubSpotAssociationsWithRawResponse:
-    """``client.with_raw_response``: each method returns an :class:`APIResponse` wrapping the parsed result."""
+    """``client.with_raw_response``: each method returns an ``APIResponse`` wrapping the parsed result."""
 
     def __init__(self, client: HubSpotAssociations) -> None:
         self._client = client
@@ -391,7 +393,7 @@ class HubSpotAssociationsWithRawResponse:
         max_pages: int = DEFAULT_MAX_PAGES,
         timeout: TimeoutLike = None,
     ) -> APIResponse[list[MultiAssociatedObjectWithLabel]]:
-        """Every page's results, as the :class:`APIResponse` of the last page (``attempts``: of all pages)."""
+        """Every page's results, as the ``APIResponse`` of the last page (``attempts``: of all pages)."""
         client = self._client
         pager = client._pager(object_type, object_id, to_object_type, limit, max_items, max_pages, timeout)
         while (call := pager.next_call()) is not None:
@@ -431,7 +433,7 @@ class HubSpotAssociationsWithRawResponse:
 
 
 class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], Awaitable[None]]]):
-    """The async twin of :class:`HubSpotAssociations`: same arguments, same policy, awaitable methods.
+    """The async twin of ``HubSpotAssociations``: same arguments, same policy, awaitable methods.
 
     Runs wherever httpx's ``AsyncClient`` runs: asyncio, trio, or anyio on either (every wait, lock and task goes
     through anyio).
@@ -519,7 +521,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
 
         Follows HubSpot's pages (``limit`` a page, at most 500) for you, bounded: ``timeout`` is the budget of the
         whole read, every page included; more than ``max_items`` records or ``max_pages`` pages (or a cursor sent
-        twice) raise :class:`PagingLimitError` (docs/read-and-remove.md §3).
+        twice) raise ``PagingLimitError`` (docs/read-and-remove.md §3).
         """
         return (
             await self.with_raw_response.list_associations(
@@ -550,11 +552,11 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
     ) -> BatchResult[PublicAssociationMultiWithLabel]:
         """Read the associations of up to 1,000 records to ``to_object_type`` in one request (``batch/read``).
 
-        One :class:`BatchOutcome` per id, in input order: confirmed (its ``results[0]`` lists the associated
+        One ``BatchOutcome`` per id, in input order: confirmed (its ``results[0]`` lists the associated
         records, and ``results[0].paging.next.after``, when set, is the cursor to send as ``(id, after)`` for the
         rest), failed (an error item names it; a ``207``'s other results are kept), or unconfirmed (HubSpot
         answered nothing for it: HubSpot omits records that have no associations). More than 1,000 ids (HubSpot's
-        cap, whatever ``max_batch_size``) raise :class:`InvalidInputError` before anything is sent.
+        cap, whatever ``max_batch_size``) raise ``InvalidInputError`` before anything is sent.
         """
         return (await self.with_raw_response.read_batch(from_object_type, to_object_type, ids, timeout=timeout)).parsed
 
@@ -563,7 +565,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
     ) -> BatchResult[None]:
         """Remove every association between many record pairs in one request (``batch/archive``).
 
-        HubSpot answers ``204``, which confirms every pair; read them back (:meth:`verify_many`) for proof.
+        HubSpot answers ``204``, which confirms every pair; read them back (``verify_many``) for proof.
         """
         return (
             await self.with_raw_response.archive_batch(from_object_type, to_object_type, pairs, timeout=timeout)
@@ -573,7 +575,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         self, from_object_type: str, to_object_type: str, items: Items, *, timeout: TimeoutLike = None
     ) -> BatchResult[None]:
         """Remove only the given association types (labels) between many record pairs (``batch/labels/archive``);
-        ``items`` as :meth:`associate_batch` takes them."""
+        ``items`` as ``associate_batch`` takes them."""
         return (
             await self.with_raw_response.archive_labels_batch(from_object_type, to_object_type, items, timeout=timeout)
         ).parsed
@@ -585,7 +587,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         labels: bool = False,
         batch_size: int = 1000,
     ) -> AsyncIterator[RowCheck]:
-        """The async twin of :meth:`HubSpotAssociations.verify_many` (``async for check in ...``); rows from a sync
+        """The async twin of ``HubSpotAssociations.verify_many`` (``async for check in ...``); rows from a sync
         or an async iterable."""
         from ._batch import READ_BATCH_LIMIT
         from ._readback import run_async, verifier
@@ -596,7 +598,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
     def remove_many(
         self, rows: Iterable[AssociationRow] | AsyncIterable[AssociationRow], *, batch_size: int | None = None
     ) -> AsyncIterator[RowCheck]:
-        """The async twin of :meth:`HubSpotAssociations.remove_many`."""
+        """The async twin of ``HubSpotAssociations.remove_many``."""
         from ._readback import remover, run_async
 
         size = self.max_batch_size if batch_size is None else validate_count(batch_size, "batch_size")
@@ -604,7 +606,7 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
 
     @cached_property
     def with_raw_response(self) -> AsyncHubSpotAssociationsWithRawResponse:
-        """The same methods, returning :class:`APIResponse` (headers, correlation id, rate limit, attempts)."""
+        """The same methods, returning ``APIResponse`` (headers, correlation id, rate limit, attempts)."""
         return AsyncHubSpotAssociationsWithRawResponse(self)
 
     async def _send(
@@ -677,20 +679,20 @@ class AsyncHubSpotAssociations(BaseClient[httpx.AsyncClient, Callable[[float], A
         batch_size: int | None = None,
         stats: BulkStats | None = None,
     ) -> AsyncBulkRun:
-        """The async twin of :meth:`HubSpotAssociations.associate_many`, entered with ``async with``.
+        """The async twin of ``HubSpotAssociations.associate_many``, entered with ``async with``.
 
         Batches, ``batch_size`` and ``stats`` as there. Accepts a sync or an async iterable of rows, consumed
-        lazily; at most ``concurrency`` batches in flight. The
-        workers live in a task group for the duration of the ``async with`` block; leaving it cancels them::
+        lazily; at most ``concurrency`` batches in flight. The workers live in a task group for the duration of the
+        ``async with`` block; leaving it cancels them:
 
             async with client.associate_many(rows) as outcomes:
                 async for outcome in outcomes:
                     ...
 
         Leaving the block abandons the rows in flight without an outcome. To stop *with* their outcomes (a signal,
-        a run-wide failure), set ``stop`` (an :class:`anyio.Event`, so it works on asyncio and trio) and keep
+        a run-wide failure), set ``stop`` (an ``anyio.Event``, so it works on asyncio and trio) and keep
         iterating, exactly as with the sync client: no row is taken from ``rows`` any more, rows waiting to retry
-        (or for the pacer) end at once as failed outcomes with :class:`StoppedError`, and requests already on the
+        (or for the pacer) end at once as failed outcomes with ``StoppedError``, and requests already on the
         wire get ``grace`` seconds to answer before the outcomes end without them (neither confirmed nor failed:
         send them again later).
         """
@@ -757,7 +759,7 @@ class AsyncHubSpotAssociationsWithRawResponse:
         max_pages: int = DEFAULT_MAX_PAGES,
         timeout: TimeoutLike = None,
     ) -> APIResponse[list[MultiAssociatedObjectWithLabel]]:
-        """Every page's results, as the :class:`APIResponse` of the last page (``attempts``: of all pages)."""
+        """Every page's results, as the ``APIResponse`` of the last page (``attempts``: of all pages)."""
         client = self._client
         pager = client._pager(object_type, object_id, to_object_type, limit, max_items, max_pages, timeout)
         while (call := pager.next_call()) is not None:

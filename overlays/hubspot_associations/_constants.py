@@ -10,7 +10,7 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """The whole call (every attempt, retry backoff and pacer wait) gets 30 s; each connect at most 5 s of it.
 
-A plain number ``t`` means ``httpx.Timeout(t, connect=min(t, 5))``; an :class:`httpx.Timeout`'s largest finite value
+A plain number ``t`` means ``httpx.Timeout(t, connect=min(t, 5))``; an ``httpx.Timeout``'s largest finite value
 is the call's budget and its fields cap each attempt's connect/read/write/pool waits (see ``_bounds.Deadline``).
 """
 

@@ -633,12 +633,12 @@ def _oauth_error(error: _errors.ErrorBody, correlation_id: str, headers: dict[st
 
 
 def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None = None) -> Starlette:
-    """Build the emulator app; ``app.state.emulator`` is its :class:`EmulatorState`.
+    """Build the emulator app; ``app.state.emulator`` is its ``EmulatorState``.
 
     Pass ``state`` to share or pre-build the store (its config then wins; passing a different ``config`` too is
     an error).
 
-    Example::
+    For example:
 
         app = create_app(EmulatorConfig(seed=1))
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator")

@@ -45,9 +45,9 @@ class EmulatorState:
     """Thread-safe in-memory state of one emulated portal.
 
     Only the directions a client asked for are stored: the reverse association HubSpot creates automatically is
-    reported in responses but not stored, so :meth:`all_associations` holds one row per requested association.
+    reported in responses but not stored, so ``all_associations`` holds one row per requested association.
     Dropped connections are logged with status ``0``. Time (token expiry, rate windows, timestamps) comes from
-    ``clock``: a :class:`SystemClock` unless another :class:`Clock` (e.g. a ``ManualClock``) is given.
+    ``clock``: a ``SystemClock`` unless another ``Clock`` (e.g. a ``ManualClock``) is given.
     """
 
     config: EmulatorConfig
