@@ -99,6 +99,23 @@ def test_the_reference_renders_docstrings_as_markdown(site: Path) -> None:
     assert problems == []
 
 
+# Hosts headless Chromium contacts on its own, whatever page it shows (seen in this test's recordings).
+CHROMIUM_OWN_HOSTS = frozenset(
+    {
+        "accounts.google.com",
+        "clients1.google.com",
+        "clients2.google.com",
+        "content-autofill.googleapis.com",
+        "optimizationguide-pa.googleapis.com",
+        "safebrowsingohttpgateway.googleapis.com",
+        "update.googleapis.com",
+        "www.google.com",
+        "redirector.gvt1.com",
+        "edgedl.me.gvt1.com",
+    }
+)
+
+
 @pytest.fixture
 def proxy() -> Iterator[tuple[int, list[str]]]:
     """A proxy that answers nothing and writes down the first line of every request Chromium sends it."""
@@ -162,15 +179,13 @@ def test_chromium_renders_every_reference_page_offline(
     assert set(docs_hooks.public_names()) <= set().union(*(re.findall(r"""\bid="([\w.]+)\"""", dom) for dom in doms)), (
         "a public name is missing from the rendered reference"
     )
-    # Chromium itself calls a few Google services whatever the page (sign-in, connectivity, time): the same browser
-    # on an empty page, in this run, is the baseline; the control page shows that a page's own remote load is seen.
-    blank, control = tmp_path / "blank.html", tmp_path / "control.html"
-    blank.write_text("<!DOCTYPE html><title>blank</title>", encoding="utf-8")
+    # Chromium itself calls a few Google services whatever the page (sign-in, updates, connectivity), and not on
+    # every start, so an empty page's run is no reliable baseline: its own hosts are listed (CHROMIUM_OWN_HOSTS, none
+    # a host a page loads assets from: fonts.googleapis.com or a CDN stays a failure, and the static test above
+    # catches any remote reference in the HTML and CSS). The control page shows that a page's own remote load is seen.
+    control = tmp_path / "control.html"
     control.write_text('<!DOCTYPE html><img src="https://assets.example.test/x.png">', encoding="utf-8")
-    seen = len(requests)
-    _render(blank, tmp_path / "blank", port)
-    baseline = {_target(request) for request in requests[seen:]}
-    from_pages = {_target(request) for request in requests[:seen]}
-    assert from_pages - baseline == set(), "the reference pages loaded something from the network"
+    from_pages = {_target(request) for request in requests}
+    assert from_pages - CHROMIUM_OWN_HOSTS == set(), "the reference pages loaded something from the network"
     _render(control, tmp_path / "control", port)
     assert "assets.example.test" in {_target(request) for request in requests}
