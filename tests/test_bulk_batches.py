@@ -452,3 +452,21 @@ def test_a_2xx_that_is_not_a_batch_answer_sends_each_row_alone() -> None:
         outcomes = list(client.associate_many(_rows(3), batch_size=3, stats=stats))
     _check(outcomes, ["ok", "bad", "ok"], server)
     assert (stats.requests, stats.resent_alone) == (4, 3)
+
+
+def test_outcome_lists_hand_over_each_answers_rows_together() -> None:
+    # What the CLI's journal writes in one go: a batch answer's decided rows arrive as one list, a row sent again
+    # alone (left unconfirmed by its batch) in a list of its own; flattened, they are associate_many's outcomes.
+    from hubspot_associations._bulk import outcome_lists
+
+    fates = ["ok"] * 250
+    fates[7] = fates[160] = "lost"
+    fates[9] = "bad"
+    server = FakeHubSpot(fates, [])
+    with HubSpotAssociations("pat-test", http_client=httpx.Client(transport=httpx.MockTransport(server))) as client:
+        lists = list(outcome_lists(client, _rows(250), 2, None, 1.0, 100))
+    _check([outcome for decided in lists for outcome in decided], fates, server)
+    assert sorted(len(decided) for decided in lists) == [1, 1, 50, 99, 99]
+    for decided in lists:
+        results = {type(outcome.result) for outcome in decided if outcome.ok}
+        assert len(decided) == 1 or results == {BatchOutcome}  # rows sent alone come one by one

@@ -54,7 +54,7 @@ from .._constants import DEFAULT_CONCURRENCY
 from ._async import AsyncBulkRun, associate_many_async
 from ._batches import BulkStats, batch_size_of
 from ._rows import AssociationOutcome, AssociationResult, AssociationRow, RowError
-from ._sync import associate_many_sync
+from ._sync import associate_many_sync, outcome_lists
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -67,4 +67,5 @@ __all__ = [
     "associate_many_async",
     "associate_many_sync",
     "batch_size_of",
+    "outcome_lists",
 ]

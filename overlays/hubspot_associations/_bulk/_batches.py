@@ -235,16 +235,13 @@ def unit_steps(client: BaseClient[Any, Any], unit: Unit, state: RunState) -> Ste
         if isinstance(answer, APIResponse):
             decided: list[AssociationOutcome] = []
             unconfirmed: list[Entry] = []
+            attempts, correlation = answer.attempts, answer.correlation_id  # a header lookup: once, not per row
             for entry, outcome in zip(entries, answer.parsed.outcomes, strict=True):
                 index, row, _ = entry
                 if outcome.status is OutcomeStatus.CONFIRMED:
-                    decided.append(
-                        AssociationOutcome(row, index, outcome, None, answer.attempts, answer.correlation_id)
-                    )
+                    decided.append(AssociationOutcome(row, index, outcome, None, attempts, correlation))
                 elif outcome.status is OutcomeStatus.FAILED:
-                    decided.append(
-                        AssociationOutcome(row, index, None, outcome.error, answer.attempts, answer.correlation_id)
-                    )
+                    decided.append(AssociationOutcome(row, index, None, outcome.error, attempts, correlation))
                 else:
                     unconfirmed.append(entry)
             if decided:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .._errors import HubSpotError
@@ -16,7 +16,7 @@ from ._rows import _END, AssociationOutcome, AssociationRow
 if TYPE_CHECKING:
     from .._client import HubSpotAssociations
 
-__all__ = ["associate_many_sync"]
+__all__ = ["associate_many_sync", "outcome_lists"]
 
 
 def _run_unit(
@@ -60,6 +60,25 @@ def associate_many_sync(
 ) -> Iterator[AssociationOutcome]:
     """The engine behind :meth:`HubSpotAssociations.associate_many` (``concurrency`` worker threads), a generator:
     the method checks its arguments before calling it, so bad values raise at once, not at the first ``next()``."""
+    lists = outcome_lists(client, rows, concurrency, stop, grace, batch_size, stats)
+    try:
+        for decided in lists:
+            yield from decided
+    finally:
+        lists.close()  # left early: the run stops now, not when the generator is collected
+
+
+def outcome_lists(
+    client: HubSpotAssociations,
+    rows: Iterable[AssociationRow],
+    concurrency: int,
+    stop: threading.Event | None,
+    grace: float,
+    batch_size: int = 1,
+    stats: BulkStats | None = None,
+) -> Generator[list[AssociationOutcome], None, None]:
+    """:func:`associate_many_sync`, yielding the outcomes one answer decided as one non-empty list (all the rows of
+    a batch answer, or one row), for callers that write them in one go (the CLI's journal: one write per answer)."""
     # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator and the
     # batcher (under a lock) and hand outcomes over a queue; a worker takes a unit (a batch, or one row) only with a
     # free slot (2 x ``concurrency``), freed when the caller has had the unit's last outcome. The first unit goes
@@ -166,7 +185,8 @@ def associate_many_sync(
                 raise item
             else:
                 decided, unit_done = item
-                yield from decided
+                if decided:
+                    yield decided
                 if unit_done:
                     free.release()
             solo_until = min(solo_until, time.monotonic())  # the first outcome is in: the others may start

@@ -16,7 +16,7 @@ from pathlib import Path
 import attrs
 from rich.console import Console
 
-from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow, BulkStats
+from .._bulk import DEFAULT_CONCURRENCY, AssociationOutcome, AssociationRow, BulkStats, batch_size_of, outcome_lists
 from .._client import HubSpotAssociations
 from .._errors import StoppedError
 from .._run_failure import run_wide_failure
@@ -184,11 +184,11 @@ def run_bulk(
                 path.name, total=total, completed=len(confirmed), ok=len(confirmed), failed=0, pending=total
             )
 
-            def advance() -> None:
+            def advance(rows: int = 1) -> None:
                 ok, failed = counts["ok"] + counts["skipped"], counts["failed"] + counts["problems"]
                 done = ok + failed + counts["duplicates"] + counts["blocked"] + counts["stopped"] + counts["unrecorded"]
                 pending = total - done
-                progress.update(task, advance=1, ok=ok, failed=failed, pending=pending)
+                progress.update(task, advance=rows, ok=ok, failed=failed, pending=pending)
 
             def rows_to_send() -> Iterator[AssociationRow]:
                 try:
@@ -219,35 +219,43 @@ def run_bulk(
                     except OutputWriteError as exc:
                         could_not_write(exc)
 
-            outcomes = client.associate_many(
-                rows_to_send(), concurrency=concurrency, stop=stop, grace=grace, batch_size=batch_size, stats=stats
+            # One list per answer (a batch's decided rows): their journal entries go out in one write and flush.
+            answers = outcome_lists(
+                client, rows_to_send(), concurrency, stop, grace, batch_size_of(client, batch_size), stats
             )
-            for outcome in outcomes:
-                error = outcome.error
-                line = outcome.row.line or 0
+            for decided in answers:
+                journaled: list[tuple[int, str]] = []
+                for outcome in decided:
+                    error = outcome.error
+                    line = outcome.row.line or 0
+                    try:
+                        if outcome.ok:
+                            report.settled(line)
+                            journaled.append((line, row_fingerprint(outcome.row)))
+                        elif isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
+                            report.settled(line)
+                            counts["stopped"] += 1
+                            stopped_unsent += outcome.attempts == 0
+                        else:
+                            _trip(outcome, stop, stopped_by, blocked)
+                            report.add_outcome(outcome, _fields_of(outcome.row))
+                            counts["failed"] += 1
+                    except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
+                        counts["unrecorded"] += 1
+                        could_not_write(exc)
+                    if on_outcome is not None:
+                        on_outcome(outcome)
                 try:
-                    if outcome.ok:
-                        report.settled(line)
-                        journal.record(line, row_fingerprint(outcome.row))
-                        counts["ok"] += 1
-                    elif isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
-                        report.settled(line)
-                        counts["stopped"] += 1
-                        stopped_unsent += outcome.attempts == 0
-                    else:
-                        _trip(outcome, stop, stopped_by, blocked)
-                        report.add_outcome(outcome, _fields_of(outcome.row))
-                        counts["failed"] += 1
-                except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
-                    counts["unrecorded"] += 1
+                    journal.record_all(journaled)
+                    counts["ok"] += len(journaled)
+                except OutputWriteError as exc:  # not journaled: --resume sends them again
+                    counts["unrecorded"] += len(journaled)
                     could_not_write(exc)
-                if on_outcome is not None:
-                    on_outcome(outcome)
                 notices.check()
                 if stats.cap_note is not None and not cap_said:
                     cap_said = True
                     console.print(f"[yellow]Smaller batches:[/] {stats.cap_note}")
-                advance()
+                advance(len(decided))
     except OutputWriteError as exc:  # the journal's last fsync
         could_not_write(exc)
     except BaseException:

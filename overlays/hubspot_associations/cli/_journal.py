@@ -6,13 +6,14 @@ Format (UTF-8 text, one entry per line)::
     <input line number> <row fingerprint> <CRC-32 of "<line> <fingerprint>", 8 hex digits>
 
 **Guarantee: no row recorded in the journal is sent again by ``--resume``.** Each entry is written and flushed to
-the operating system the moment its outcome arrives, so it survives Ctrl-C, a crash or ``kill -9`` of this
-process; entries are also ``fsync``-ed once :data:`FSYNC_EVERY` entries are unsynced and :data:`FSYNC_INTERVAL_S`
-has passed since the last ``fsync`` (and on close), so a power loss or OS crash loses at most the entries of that
-interval (a batched run confirms 100 rows per answer: an fsync per batch would cost more than the batch). What the
-journal cannot know about is a row HubSpot confirmed whose answer had not reached us when the process died or gave
-up waiting (the rows of the requests in flight: at most ``--concurrency`` batches): those are sent again on resume.
-An association PUT, like a batch create, is idempotent, so re-sending one creates nothing twice.
+the operating system the moment its outcome arrives (the rows one batch answer confirms: one write and one flush),
+so it survives Ctrl-C, a crash or ``kill -9`` of this process; entries are also ``fsync``-ed once
+:data:`FSYNC_EVERY` entries are unsynced and :data:`FSYNC_INTERVAL_S` has passed since the last ``fsync`` (and on
+close), so a power loss or OS crash loses at most the entries of that interval (a batched run confirms 100 rows per
+answer: an fsync per batch would cost more than the batch). What the journal cannot know about is a row HubSpot
+confirmed whose answer had not reached us when the process died or gave up waiting (the rows of the requests in
+flight: at most ``--concurrency`` batches): those are sent again on resume. An association PUT, like a batch create,
+is idempotent, so re-sending one creates nothing twice.
 
 A torn last line (the process died mid-write) is ignored, and cut off when the run is resumed: that row counts as
 not confirmed and is sent again. Any other line that is not a well-formed entry with a matching checksum means the
@@ -35,6 +36,7 @@ import os
 import re
 import time
 import zlib
+from collections.abc import Collection
 from pathlib import Path
 from typing import IO
 
@@ -168,16 +170,23 @@ class Journal:
             raise OutputWriteError("journal", path, exc) from None
 
     def record(self, line: int, fingerprint: str) -> None:
-        """Record one confirmed row, flushed to the OS before returning.
+        """Record one confirmed row, flushed to the OS before returning (see :meth:`record_all`)."""
+        self.record_all(((line, fingerprint),))
+
+    def record_all(self, rows: Collection[tuple[int, str]]) -> None:
+        """Record confirmed rows ``(line, fingerprint)`` (the rows one answer confirmed) in one write, flushed to
+        the OS before returning: one write and flush per answer, not per row.
 
         Raises :class:`~._files.OutputWriteError` if it cannot be written, and for every entry after that one.
         """
         if self._failed is not None:
             raise self._failed
+        if not rows:
+            return
         try:
-            self._handle.write(f"{line} {fingerprint} {_checksum(line, fingerprint)}\n")
+            self._handle.write("".join(f"{line} {fp} {_checksum(line, fp)}\n" for line, fp in rows))
             self._handle.flush()
-            self._unsynced += 1
+            self._unsynced += len(rows)
             if self._unsynced >= self._fsync_every and time.monotonic() - self._synced_at >= FSYNC_INTERVAL_S:
                 self._sync()
         except OSError as exc:
