@@ -52,6 +52,13 @@ spec-lint: $(VENV)/.installed node_modules/.installed ## Validate the spec (open
 spec-docs: $(VENV)/.installed node_modules/.installed ## Write spec-docs/index.html: one file, the whole reference, renders offline (Redoc inlined, system fonts)
 	$(PYTHON) tools/spec_docs.py --spec $(SPEC) --redoc node_modules/redoc/bundles/redoc.standalone.js --output spec-docs/index.html
 
+# mkdocs.yml: guides + the API reference from the docstrings, offline (no Google Fonts, no CDN); --strict fails on a
+# broken link or anchor, and tools/docs_hooks.py on a public name without a reference entry. tests/test_docs_site.py
+# builds and renders it too, so `make check` covers it.
+.PHONY: docs
+docs: $(VENV)/.installed ## Build the documentation site (guides + API reference) into site/, offline; open site/index.html
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff check and format check on all Python code, generated included
 	$(BIN)/ruff check .
@@ -79,7 +86,8 @@ test: $(VENV)/.installed ## Run pytest (cassettes replay, emulator in-process an
 RUNTIME_TESTS := tests/test_client.py tests/test_async_client.py tests/test_http.py tests/test_bounds.py \
 	tests/test_bounds_properties.py tests/test_errors.py tests/test_response.py tests/test_policy.py \
 	tests/test_properties.py tests/test_pacing.py tests/test_logging.py tests/test_generated.py \
-	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py
+	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py \
+	tests/test_readback_properties.py
 VENV_PIP = PIP_DISABLE_PIP_VERSION_CHECK=1 $(1)/bin/python -m pip install --quiet
 
 .venv-lowest/.installed: pyproject.toml tools/dependency_bounds.py
@@ -158,12 +166,16 @@ record-live: $(VENV)/.installed ## Re-record the cassettes real HubSpot can prod
 	HUBSPOT_RECORD=live $(BIN)/pytest tests/test_cassettes.py
 
 .PHONY: bench
-bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + README table
+bench: $(VENV)/.installed ## Benchmarks vs raw httpx and HubSpot's official client; bench/results/results.md + docs/performance.md table
 	$(PYTHON) bench/run.py --readme
 
 .PHONY: bench-cold
-bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates the README table too
+bench-cold: $(VENV)/.installed ## Only cold first call, import and per call (~2 min); updates docs/performance.md's table too
 	$(PYTHON) bench/run.py --only import,cold,per_call --readme
+
+.PHONY: bench-verify
+bench-verify: $(VENV)/.installed ## bulk 20,000 rows, 37 removed out of band, verify finds exactly them, remove 500 (~1 min)
+	$(PYTHON) -m bench.verify_remove
 
 .PHONY: bench-shared-window
 bench-shared-window: $(VENV)/.installed ## Issue 24's scenarios: a bulk run on a window others use, no Redis (time x10, ~5 min)

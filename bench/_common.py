@@ -43,7 +43,7 @@ class Section:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     figures: dict[str, float] = field(default_factory=dict)
-    """Medians by key (``cold.ours`` ms, ``call.default.raw`` µs, ...) for the README table (bench/readme.py)."""
+    """Medians by key (``cold.ours`` ms, ``call.default.raw`` µs, ...) for the performance table (bench/readme.py)."""
 
     def markdown(self) -> str:
         parts = [f"## {self.title}", ""]

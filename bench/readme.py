@@ -1,4 +1,4 @@
-"""Write the cold-first-call and per-call figures into README.md's performance table (``make bench`` does).
+"""Write the cold-first-call and per-call figures into docs/performance.md's performance table (``make bench`` does).
 
 The table sits between ``<!-- bench:table:start -->`` and ``<!-- bench:table:end -->``. It shows the two latest
 runs side by side (each with its time and load average): a new run becomes "run 2" and the previous "run 2"

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--readme",
         action="store_true",
-        help="also write the cold-first-call and per-call figures into README.md's performance table",
+        help="also write the cold-first-call and per-call figures into docs/performance.md's performance table",
     )
     args = parser.parse_args(argv)
     only = {name.strip() for name in args.only.split(",") if name.strip()}
@@ -113,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.readme:
         if args.quick or args.no_venvs:
             parser.error("--readme needs a full run with venvs (no --quick, no --no-venvs)")
-        readme.update(ROOT / "README.md", sections)
-        print("[bench] updated the performance table in README.md", file=sys.stderr)
+        readme.update(ROOT / "docs" / "performance.md", sections)
+        print("[bench] updated the performance table in docs/performance.md", file=sys.stderr)
     print(f"[bench] wrote {args.out} in {total:.0f} s", file=sys.stderr)
     return 0
 

@@ -7,6 +7,8 @@ Async-only helpers are in ``tests/async_support.py``; suite-wide fixtures in ``t
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import socket
 import sys
 import threading
@@ -20,6 +22,7 @@ from typing import Any
 import anyio
 import anyio.lowlevel
 import httpx
+import pytest
 
 BIG_ID = 2**40 + 7
 """A record id above 2**31: a 32-bit int would overflow."""
@@ -185,6 +188,22 @@ def load_tool(script: Path) -> ModuleType:
     sys.modules[script.stem] = module  # dataclasses and pickling look the module up by name
     spec.loader.exec_module(module)
     return module
+
+
+# Headless Chromium with no first-run, sync, update or background traffic of its own (HTML rendering tests).
+HEADLESS_CHROMIUM = (
+    *("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"),
+    *("--disable-component-update", "--disable-sync"),
+)
+
+
+def chromium() -> str:
+    """Debian's ``chromium`` (``.ci/run`` installs it), or the browser ``CHROMIUM`` names; the test fails without."""
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(candidate) if candidate else None
+        if found:
+            return found
+    pytest.fail("headless Chromium is needed: `apt-get install chromium` (.ci/run does), or set CHROMIUM=/path")
 
 
 @contextmanager

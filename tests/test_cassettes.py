@@ -431,6 +431,49 @@ def test_every_operation_and_an_error_on_a_dated_api_version(case: CaseFactory, 
         assert labelled.parsed.labels == ["Primary"]
 
 
+@pytest.mark.parametrize("version", ["v4", "2026-03", "2026-09"])
+def test_read_and_remove_on_every_api_version(case: CaseFactory, version: str) -> None:
+    """Each read and remove operation once, on each version's path: a record's associations read back, a batch
+    read whose 207 keeps the good record's result, a label archived, the pair archived, re-created and DELETEd."""
+    params = {"api_version": version, "specs": [["HUBSPOT_DEFINED", 279], ["HUBSPOT_DEFINED", 1]]}
+    with (
+        case(f"read_and_remove_{version}", params=params) as c,
+        c.client(api_version=c.params["api_version"]) as client,
+    ):
+        missing = str(c.params["missing_id"])
+        client.associate("contacts", c.from_id, "companies", c.to_id, c.specs)
+        listed = client.with_raw_response.list_associations("contacts", c.from_id, "companies")
+        read = client.with_raw_response.read_batch("contacts", "companies", [c.from_id, missing])
+        labels = client.with_raw_response.archive_labels_batch("contacts", "companies", [(c.from_id, c.to_id, [1])])
+        after_labels = client.list_associations("contacts", c.from_id, "companies")
+        archived = client.archive_batch("contacts", "companies", [(c.from_id, c.to_id)])
+        client.associate_default("contacts", c.from_id, "companies", c.to_id)
+        removed = client.with_raw_response.remove("contacts", c.from_id, "companies", c.to_id)
+        after_remove = client.list_associations("contacts", c.from_id, "companies")
+    objects = "/crm/v4/objects" if version == "v4" else f"/crm/objects/{version}"
+    batches = "/crm/v4/associations" if version == "v4" else f"/crm/associations/{version}"
+    assert [(r.method, r.path) for r in c.cassette.requests][1:6] == [
+        ("GET", f"{objects}/contacts/{c.from_id}/associations/companies"),
+        ("POST", f"{batches}/contacts/companies/batch/read"),
+        ("POST", f"{batches}/contacts/companies/batch/labels/archive"),
+        ("GET", f"{objects}/contacts/{c.from_id}/associations/companies"),
+        ("POST", f"{batches}/contacts/companies/batch/archive"),
+    ]
+    assert listed.status_code == 200 and listed.correlation_id
+    mine = next(item for item in listed.parsed if item.to_object_id == c.to_id)
+    assert 1 in {spec.type_id for spec in mine.association_types}
+    assert read.status_code == 207 and [o.status for o in read.parsed] == [
+        OutcomeStatus.CONFIRMED,
+        OutcomeStatus.FAILED,
+    ]
+    assert labels.status_code == 204 and labels.parsed.all_confirmed and archived.all_confirmed
+    still = next(item for item in after_labels if item.to_object_id == c.to_id)
+    assert {spec.type_id for spec in still.association_types} == {279}  # only the Primary label went
+    assert removed.status_code == 204 and removed.parsed is None
+    assert c.to_id not in {item.to_object_id for item in after_remove}
+    assert c.sleeper.waits == []
+
+
 def test_invalid_object_ids_are_a_400(case: CaseFactory) -> None:
     with case("invalid_object_ids_400") as c, c.client() as client:
         missing = str(c.params["missing_id"])

@@ -7,7 +7,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCANNED = ("overlays", "generated", "tests", "openapi", "tools", "examples", "bench", ".ci")
-TOP_LEVEL = ("Makefile", "pyproject.toml", "generator-config.yml", "redocly.yaml", "README.md", "CHANGELOG.md")
+TOP_LEVEL = (
+    "Makefile",
+    "pyproject.toml",
+    "generator-config.yml",
+    "redocly.yaml",
+    "README.md",
+    "CHANGELOG.md",
+    "CONTRIBUTING.md",
+)
 REFERENCE = re.compile(r"docs/([\w.-]+\.md)(?:`*\s*§\s*([\d.]+)(?:-(\d+))?)?")
 # The notes the docs were written from live outside the repository: a comment citing them cannot be followed.
 OUTSIDE = ("real-api-" + "quirks", "hubspot-" + "facts", "official-" + "ops", "/work/" + "shared")
@@ -63,3 +71,16 @@ def test_the_docs_own_references_resolve() -> None:
             assert (ROOT / "docs" / target).is_file(), f"{doc.name} links {target}"
             if section:
                 assert _has_section((ROOT / "docs" / target).read_text(encoding="utf-8"), section), (doc.name, section)
+
+
+def test_the_top_level_pages_links_resolve() -> None:
+    """README.md and CONTRIBUTING.md link the guides and docs by relative paths (what GitHub shows): each exists."""
+    links = 0
+    for name in ("README.md", "CONTRIBUTING.md"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if re.match(r"\w+:", target):
+                continue  # a URL, not a file of the repository
+            links += 1
+            assert (ROOT / target).exists(), f"{name} links {target}"
+    assert links >= 10

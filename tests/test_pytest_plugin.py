@@ -1,4 +1,4 @@
-"""The pytest plugin: the ``hubspot_emulator`` fixture, the README's example run as is, and pytest without the extra."""
+"""The pytest plugin: the ``hubspot_emulator`` fixture, the testing guide's example run as is, and pytest without the extra."""
 
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from hubspot_associations.emulator import Association
 from hubspot_associations.pytest_plugin import HubSpotEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
-README_MARKER = "<!-- pytest-plugin-example -->"
+GUIDE = ROOT / "docs" / "guides" / "testing.md"
+GUIDE_MARKER = "<!-- pytest-plugin-example -->"
 
 
-def readme_example() -> str:
-    """The python block right after the README's marker."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(re.escape(README_MARKER) + r"\s*```python\n(.*?)```", text, re.DOTALL)
-    assert match, "README lost its pytest plugin example"
+def guide_example() -> str:
+    """The python block right after the testing guide's marker."""
+    text = GUIDE.read_text(encoding="utf-8")
+    match = re.search(re.escape(GUIDE_MARKER) + r"\s*```python\n(.*?)```", text, re.DOTALL)
+    assert match, "docs/guides/testing.md lost its pytest plugin example"
     return match.group(1)
 
 
@@ -35,8 +36,8 @@ def run_pytest(directory: Path, *args: str, prelude: str = "") -> subprocess.Com
     )
 
 
-def test_readme_example_runs_as_written(tmp_path: Path) -> None:
-    (tmp_path / "test_readme_example.py").write_text(readme_example(), encoding="utf-8")
+def test_the_guides_example_runs_as_written(tmp_path: Path) -> None:
+    (tmp_path / "test_guide_example.py").write_text(guide_example(), encoding="utf-8")
 
     result = run_pytest(tmp_path)
 

@@ -52,14 +52,17 @@ def _specs(from_type_id: str, to_type_id: str) -> st.SearchStrategy[list[dict[st
 
 
 def _seeded(case: Case) -> st.SearchStrategy[Case]:
+    if case.method.upper() == "GET":
+        return _seeded_page(case)
     if "toObjectId" not in case.path_parameters:
         return _seeded_batch(case)
     labelled = "objectId" in case.path_parameters
+    with_body = case.method.upper() == "PUT"  # the DELETE of a pair has no body
     from_name, from_id = ("objectType", "objectId") if labelled else ("fromObjectType", "fromObjectId")
 
     def for_pair(pair: tuple[tuple[str, str], tuple[str, str]]) -> st.SearchStrategy[Case]:
         (from_type, from_type_id), (to_type, to_type_id) = pair
-        body = _specs(from_type_id, to_type_id) if labelled else st.just(case.body)
+        body = _specs(from_type_id, to_type_id) if labelled and with_body else st.just(case.body)
 
         def build(values: tuple[str, str, Any]) -> Case:
             source_id, target_id, specs = values
@@ -77,10 +80,29 @@ def _seeded(case: Case) -> st.SearchStrategy[Case]:
     return st.sampled_from(_PAIRS).flatmap(for_pair)
 
 
+def _seeded_page(case: Case) -> st.SearchStrategy[Case]:
+    """A page of a seeded record's associations, with the generated ``after``/``limit`` (if any) kept."""
+
+    def for_pair(pair: tuple[tuple[str, str], tuple[str, str]]) -> st.SearchStrategy[Case]:
+        (from_type, from_type_id), (to_type, _) = pair
+
+        def build(source_id: str) -> Case:
+            case.path_parameters = {"objectType": from_type, "objectId": source_id, "toObjectType": to_type}
+            return case
+
+        return _ids(from_type_id).map(build)
+
+    return st.sampled_from(_PAIRS).flatmap(for_pair)
+
+
 def _seeded_batch(case: Case) -> st.SearchStrategy[Case]:
     """A batch between a seeded pair of types: one to five inputs of seeded ids (as strings or numbers), now and
-    then an unknown id or a record associated with itself; for ``batch/create`` with types as for the PUT."""
-    labelled = case.path.endswith("/batch/create")
+    then an unknown id or a record associated with itself; for ``batch/create`` and ``batch/labels/archive`` with
+    types as for the PUT, for ``batch/read`` ids (as strings), for ``batch/archive`` a list of targets."""
+    labelled = case.path.endswith(("/batch/create", "/batch/labels/archive"))
+    if case.path.endswith("/batch/read"):
+        return _seeded_read(case)
+    archive = case.path.endswith("/batch/archive")
 
     def for_pair(pair: tuple[tuple[str, str], tuple[str, str]]) -> st.SearchStrategy[Case]:
         (from_type, from_type_id), (to_type, to_type_id) = pair
@@ -90,10 +112,25 @@ def _seeded_batch(case: Case) -> st.SearchStrategy[Case]:
         one: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
             {
                 "from": st.builds(lambda i: {"id": i}, source),
-                "to": st.builds(lambda i: {"id": i}, target),
+                "to": st.builds(lambda i: [{"id": i}] if archive else {"id": i}, target),
                 **({"types": _specs(from_type_id, to_type_id)} if labelled else {}),
             }
         )
+
+        def build(inputs: list[Any]) -> Case:
+            case.path_parameters = {"fromObjectType": from_type, "toObjectType": to_type}
+            case.body = {"inputs": inputs}
+            return case
+
+        return st.lists(one, min_size=1, max_size=5).map(build)
+
+    return st.sampled_from(_PAIRS).flatmap(for_pair)
+
+
+def _seeded_read(case: Case) -> st.SearchStrategy[Case]:
+    def for_pair(pair: tuple[tuple[str, str], tuple[str, str]]) -> st.SearchStrategy[Case]:
+        (from_type, from_type_id), (to_type, _) = pair
+        one = st.builds(lambda i: {"id": i}, _ids(from_type_id) | st.just("999"))
 
         def build(inputs: list[Any]) -> Case:
             case.path_parameters = {"fromObjectType": from_type, "toObjectType": to_type}

@@ -1,4 +1,4 @@
-"""A client library for accessing HubSpot CRM Associations v4 (create)"""
+"""A client library for accessing HubSpot CRM Associations v4"""
 
 from typing import TYPE_CHECKING, Any
 

@@ -1,10 +1,11 @@
 """hubspot_associations: create HubSpot CRM v4 associations from Python.
 
->>> from hubspot_associations import HubSpotAssociations, AssociationSpec, AssociationCategory
->>> from hubspot_associations.association_types import CONTACT_TO_COMPANY
->>> with HubSpotAssociations() as client:  # doctest: +SKIP
-...     client.associate_default("contacts", "101", "companies", "202")
-...     client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)
+Examples:
+    >>> from hubspot_associations import HubSpotAssociations, AssociationSpec, AssociationCategory
+    >>> from hubspot_associations.association_types import CONTACT_TO_COMPANY
+    >>> with HubSpotAssociations() as client:  # doctest: +SKIP
+    ...     client.associate_default("contacts", "101", "companies", "202")
+    ...     client.associate("contacts", "101", "companies", "202", CONTACT_TO_COMPANY)
 
 The generated, typed client underneath is ``hubspot_associations_api``; this package adds validation,
 authentication, timeouts, retries, pacing and one tree of typed errors. Of the generated code only the request
@@ -78,6 +79,7 @@ from ._errors import (
     ConflictError,
     HubSpotError,
     NotFoundError,
+    PagingLimitError,
     PermissionDeniedError,
     RateLimitError,
     ResponseTooLargeError,
@@ -87,6 +89,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._response import APIResponse, RateLimitInfo
+from ._results import next_cursor
 from ._validation import InvalidInputError
 from ._version import __version__
 
@@ -98,6 +101,7 @@ if TYPE_CHECKING:
     from ._bulk import AssociationOutcome, AssociationRow
     from ._models import AssociationCategory, AssociationSpec
     from ._oauth import OAuthRefresh, OAuthRefreshError, OAuthTokens
+    from ._readback import RowCheck, RowStatus
     from ._run_failure import RunWideFailure, run_wide_failure
 
 
@@ -113,6 +117,8 @@ _LAZY = {
     "OAuthRefresh": "._oauth",
     "OAuthRefreshError": "._oauth",
     "OAuthTokens": "._oauth",
+    "RowCheck": "._readback",
+    "RowStatus": "._readback",
     "RunWideFailure": "._run_failure",
     "run_wide_failure": "._run_failure",
 }
@@ -187,10 +193,13 @@ __all__ = [
     "OAuthRefreshError",
     "OAuthTokens",
     "OutcomeStatus",
+    "PagingLimitError",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimitInfo",
     "ResponseTooLargeError",
+    "RowCheck",
+    "RowStatus",
     "RunWideFailure",
     "ServerError",
     "StoppedError",
@@ -198,6 +207,7 @@ __all__ = [
     "UnexpectedStatusError",
     "__version__",
     "association_types",
+    "next_cursor",
     "object_types",
     "run_wide_failure",
 ]

@@ -31,8 +31,9 @@ V4_ASSOCIATIONS: Final = "/crm/v4/associations/"
 class ApiVersion:
     """One HubSpot API version: its name and where its two path families live.
 
-    >>> ApiVersion.dated("2026-09").path("/crm/v4/objects/0-1/101/associations/default/0-2/202")
-    '/crm/objects/2026-09/0-1/101/associations/default/0-2/202'
+    Examples:
+        >>> ApiVersion.dated("2026-09").path("/crm/v4/objects/0-1/101/associations/default/0-2/202")
+        '/crm/objects/2026-09/0-1/101/associations/default/0-2/202'
     """
 
     __slots__ = ("name", "prefixes")

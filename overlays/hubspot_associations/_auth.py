@@ -87,8 +87,9 @@ class BearerToken(httpx.Auth):
     """A static token sent as ``Authorization: Bearer ...``: a private-app token (``pat-...``) or an OAuth access
     token you refresh yourself.
 
-    >>> BearerToken("pat-na1-0123456789abcdef")
-    BearerToken(token='pat-...***')
+    Examples:
+        >>> BearerToken("pat-na1-0123456789abcdef")
+        BearerToken(token='pat-...***')
     """
 
     __slots__ = ("_header",)
@@ -115,11 +116,11 @@ class BearerToken(httpx.Auth):
 
     # The base class's wrappers add a generator layer per request; a static token needs none of their machinery.
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Same as :meth:`auth_flow` (no I/O, no locking)."""
+        """Same as ``auth_flow`` (no I/O, no locking)."""
         request.headers["Authorization"] = self._header
         yield request
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Same as :meth:`auth_flow` (no I/O, no locking)."""
+        """Same as ``auth_flow`` (no I/O, no locking)."""
         request.headers["Authorization"] = self._header
         yield request

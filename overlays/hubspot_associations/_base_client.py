@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from hubspot_associations_api.models import LabelsBetweenObjectPair
 
     from ._batch import BatchResult
+    from ._paging import Pager
     from ._shared_pacing import SharedPacer  # imported only when a shared limit is used (it imports redis)
 
 T = TypeVar("T")
@@ -309,6 +310,45 @@ class BaseClient(Generic[HttpT, SleepT]):
         kwargs, parse = OPERATIONS[name].prepare(from_object_type, to_object_type, inputs, self.max_batch_size)
         return self._call(kwargs, timeout, parse)
 
+    def _prepare_remove(
+        self,
+        object_type: str,
+        object_id: str | int,
+        to_object_type: str,
+        to_object_id: str | int,
+        timeout: TimeoutLike,
+    ) -> PreparedCall[None]:
+        from hubspot_associations_api.api.associations import remove_associations as remove_op
+
+        from ._results import parse_no_body
+
+        kwargs = remove_op._get_kwargs(*path_args(object_type, object_id, to_object_type, to_object_id))
+        return self._call(kwargs, timeout, parse_no_body)
+
+    def _pager(
+        self,
+        object_type: str,
+        object_id: str | int,
+        to_object_type: str,
+        limit: int,
+        max_items: int,
+        max_pages: int,
+        timeout: TimeoutLike,
+    ) -> Pager:
+        """The page loop of ``list_associations`` (``_paging.py``), arguments checked before any request."""
+        from ._paging import Pager
+
+        return Pager(
+            self,
+            object_type,
+            object_id,
+            to_object_type,
+            limit=limit,
+            max_items=max_items,
+            max_pages=max_pages,
+            timeout=timeout,
+        )
+
     # -- deciding what an attempt's outcome means ------------------------------------------------------------
 
     # -- the deadline around each attempt and wait (the clients' loops call these in order) -----------------------
@@ -434,7 +474,8 @@ class BaseClient(Generic[HttpT, SleepT]):
         # RecursionError for deep nesting, KeyError/TypeError for wrong shapes, ...), it is not the documented
         # result: one typed error, never the parser's own exception.
         try:
-            return call.parse(response.json())
+            # An empty body (a 204) reaches the parser as None: only the no-body operations accept it.
+            return call.parse(response.json() if response.content else None)
         except Exception as exc:
             error = UnexpectedResponseError.from_response(
                 response,

@@ -24,6 +24,13 @@ is not an object raises ``TypeError``, which ``BaseClient._parse`` turns into :c
 Each operation is one :class:`BatchOperation` in :data:`OPERATIONS`: how its inputs are checked, its request built
 (through the generated ``_get_kwargs``, so the path goes the way every other request's does) and its result items
 read. The next batch operation is a spec change plus one entry here and its public method in ``_client.py``.
+
+Two shapes beyond "a pair in, a pair out" are settings of an entry, read here only:
+
+* ``by_id`` (batch read): an input is one record id, optionally with the cursor of its next page (``(id, after)``);
+  it is held as the pair ``(id, id)`` and a result names it by ``from.id``, so the one reading above applies as is;
+* ``no_body`` (the archives): HubSpot answers ``204`` with no body, which confirms the whole request and so every
+  input; a body, if one ever comes, is read like any batch answer.
 """
 
 from __future__ import annotations
@@ -41,12 +48,17 @@ from ._validation import InvalidInputError, validate_object_id, validate_object_
 from .object_types import object_type_id
 
 if TYPE_CHECKING:
-    from hubspot_associations_api.models import LabelsBetweenObjectPair, PublicDefaultAssociation
+    from hubspot_associations_api.models import (
+        LabelsBetweenObjectPair,
+        PublicAssociationMultiWithLabel,
+        PublicDefaultAssociation,
+    )
 
     from ._models import AssociationSpec
 
 __all__ = [
     "OPERATIONS",
+    "READ_BATCH_LIMIT",
     "BatchInput",
     "BatchOperation",
     "BatchOutcome",
@@ -56,6 +68,9 @@ __all__ = [
 ]
 
 R = TypeVar("R")
+
+READ_BATCH_LIMIT: Final = 1000
+"""The most ids one batch read takes: HubSpot's cap since 2025-02-10 (docs/read-and-remove.md §2)."""
 
 MAX_IDS_PER_ERROR: Final = 16
 """An error item names one or two ids; matching stops after this many that belong to inputs (a hostile item
@@ -76,7 +91,7 @@ class OutcomeStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     """A result names the input's pair: the association exists."""
     FAILED = "failed"
-    """An error item names the input: ``error`` is the :class:`BatchInputError` made from it."""
+    """An error item names the input: ``error`` is the ``BatchInputError`` made from it."""
     UNCONFIRMED = "unconfirmed"
     """Neither: the association may or may not exist (send it again; the operations are idempotent)."""
 
@@ -89,6 +104,8 @@ class BatchInput:
     from_id: str
     to_id: str
     specs: tuple[AssociationSpec, ...] = ()
+    after: str | None = None
+    """For batch read only: the cursor of the record's next page."""
 
 
 @attrs.frozen(slots=True)
@@ -98,10 +115,10 @@ class BatchOutcome(Generic[R]):
     Attributes:
         index: the input's position in what was passed (0-based).
         input: the input, validated.
-        status: :class:`OutcomeStatus`.
+        status: ``OutcomeStatus``.
         results: the result items HubSpot returned for this pair (for the default operation, both directions).
-        error: for a failed input the :class:`BatchInputError` naming it; for an unconfirmed one a
-            :class:`BatchUnconfirmedError` carrying the errors that failed no input; ``None`` when confirmed.
+        error: for a failed input the ``BatchInputError`` naming it; for an unconfirmed one a
+            ``BatchUnconfirmedError`` carrying the errors that failed no input; ``None`` when confirmed.
     """
 
     index: int
@@ -126,10 +143,10 @@ class BatchOutcome(Generic[R]):
 
 @attrs.frozen(slots=True)
 class BatchResult(Generic[R]):
-    """The answer to one batch request: one :class:`BatchOutcome` per input, **in input order**.
+    """The answer to one batch request: one ``BatchOutcome`` per input, **in input order**.
 
     Iterating, ``len()`` and indexing go over the outcomes. ``errors`` holds every ``errors[]`` item of the answer
-    (as :class:`BatchInputError`), ``unattributed`` those that failed no input, ``unmatched_results`` how many result
+    (as ``BatchInputError``), ``unattributed`` those that failed no input, ``unmatched_results`` how many result
     items named no input (or could not be read), ``status`` the body's ``status`` (``COMPLETE``...) when it had one.
     """
 
@@ -179,9 +196,12 @@ class BatchOperation(Generic[R]):
     dict from the two path segments and the inputs; ``item`` reads one result item (``None`` when it is not one)
     and ``pair`` its (from, to) ids; ``direction``, for an operation whose results may name a pair reversed without
     saying so, gives what tells the two directions apart (the association type id).
+
+    ``by_id`` and ``no_body`` are the two other shapes (see the module docstring); ``max_inputs`` is HubSpot's own
+    cap of the operation, which replaces the client's ``max_batch_size`` for it (batch read: 1,000).
     """
 
-    __slots__ = ("argument", "direction", "item", "kwargs", "pair", "with_specs")
+    __slots__ = ("argument", "by_id", "direction", "item", "kwargs", "max_inputs", "no_body", "pair", "with_specs")
 
     def __init__(
         self,
@@ -192,6 +212,9 @@ class BatchOperation(Generic[R]):
         item: Callable[[Any], R],
         pair: Callable[[R], tuple[object, object]],
         direction: Callable[[R], object] | None = None,
+        by_id: bool = False,
+        no_body: bool = False,
+        max_inputs: int | None = None,
     ) -> None:
         self.argument = argument
         self.with_specs = with_specs
@@ -199,9 +222,15 @@ class BatchOperation(Generic[R]):
         self.item = item
         self.pair = pair
         self.direction = direction
+        self.by_id = by_id
+        self.no_body = no_body
+        self.max_inputs = max_inputs
 
     def inputs(self, values: object, limit: int) -> list[BatchInput]:
         """The inputs, validated; raises :class:`InvalidInputError` naming the input before anything is sent."""
+        limit = limit if self.max_inputs is None else self.max_inputs
+        if self.by_id:
+            return _id_inputs(values, self.argument, limit)
         return _inputs(values, self.argument, self.with_specs, limit)
 
     def prepare(
@@ -230,8 +259,10 @@ def _default_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) 
     return op._get_kwargs(from_type, to_type, body=body)
 
 
-def _labelled_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
-    from hubspot_associations_api.api.associations import batch_create as op
+def _labelled_kwargs(
+    from_type: str, to_type: str, inputs: Sequence[BatchInput], *, archive: bool = False
+) -> dict[str, Any]:
+    from hubspot_associations_api.api.associations import batch_archive_labels, batch_create
     from hubspot_associations_api.models import (
         BatchInputPublicAssociationMultiPost,
         PublicAssociationMultiPost,
@@ -246,7 +277,42 @@ def _labelled_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput])
             for i in inputs
         ]
     )
+    if archive:  # batchArchiveLabels takes batchCreate's body
+        return batch_archive_labels._get_kwargs(from_type, to_type, body=body)
+    return batch_create._get_kwargs(from_type, to_type, body=body)
+
+
+def _read_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
+    from hubspot_associations_api.api.associations import batch_read as op
+    from hubspot_associations_api.models import (
+        BatchInputPublicFetchAssociationsBatchRequest,
+        PublicFetchAssociationsBatchRequest,
+    )
+    from hubspot_associations_api.types import UNSET
+
+    body = BatchInputPublicFetchAssociationsBatchRequest(
+        [PublicFetchAssociationsBatchRequest(i.from_id, UNSET if i.after is None else i.after) for i in inputs]
+    )
     return op._get_kwargs(from_type, to_type, body=body)
+
+
+def _archive_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
+    from hubspot_associations_api.api.associations import batch_archive as op
+    from hubspot_associations_api.models import (
+        BatchInputPublicAssociationMultiArchive,
+        PublicAssociationMultiArchive,
+        PublicObjectId,
+    )
+
+    # One input per pair, as given (HubSpot takes a list of ``to`` ids; one each keeps inputs and outcomes 1:1).
+    body = BatchInputPublicAssociationMultiArchive(
+        [PublicAssociationMultiArchive(PublicObjectId(i.from_id), [PublicObjectId(i.to_id)]) for i in inputs]
+    )
+    return op._get_kwargs(from_type, to_type, body=body)
+
+
+def _archive_labels_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
+    return _labelled_kwargs(from_type, to_type, inputs, archive=True)
 
 
 def _default_item(data: Any) -> PublicDefaultAssociation:
@@ -266,6 +332,20 @@ def _labelled_item(data: Any) -> LabelsBetweenObjectPair:
     return parse_labelled(data)
 
 
+def _read_item(data: Any) -> PublicAssociationMultiWithLabel:
+    from ._results import parse_read_item
+
+    return parse_read_item(data)
+
+
+def _no_item(data: Any) -> None:
+    raise TypeError("the archives' answers have no result items")
+
+
+def _no_pair(item: None) -> tuple[object, object]:
+    raise TypeError("the archives' answers have no result items")
+
+
 OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
     "associate_default_batch": BatchOperation["PublicDefaultAssociation"](
         argument="pairs",
@@ -281,6 +361,21 @@ OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
         kwargs=_labelled_kwargs,
         item=_labelled_item,
         pair=lambda item: (item.from_object_id, item.to_object_id),
+    ),
+    "read_batch": BatchOperation["PublicAssociationMultiWithLabel"](
+        argument="ids",
+        with_specs=False,
+        kwargs=_read_kwargs,
+        item=_read_item,
+        pair=lambda item: (item.from_.id, item.from_.id),
+        by_id=True,
+        max_inputs=READ_BATCH_LIMIT,
+    ),
+    "archive_batch": BatchOperation[None](
+        argument="pairs", with_specs=False, kwargs=_archive_kwargs, item=_no_item, pair=_no_pair, no_body=True
+    ),
+    "archive_labels_batch": BatchOperation[None](
+        argument="items", with_specs=True, kwargs=_archive_labels_kwargs, item=_no_item, pair=_no_pair, no_body=True
     ),
 }
 """Each batch operation by the name of its client method."""
@@ -314,6 +409,30 @@ def _inputs(values: object, argument: str, with_specs: bool, limit: int) -> list
         to_id = validate_object_id(value[1], f"{where}.to_id")
         specs = tuple(coerce_specs(value[2], f"{where}.specs")) if with_specs else ()
         inputs.append(BatchInput(from_id, to_id, specs))
+    return inputs
+
+
+def _id_inputs(values: object, argument: str, limit: int) -> list[BatchInput]:
+    """Batch read's inputs: record ids, each alone or as ``(id, after)`` with the cursor of its next page."""
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        raise InvalidInputError(argument, f"expected an iterable of record ids, got {type(values).__name__}")
+    taken = list(itertools.islice(values, limit + 1))
+    if not taken:
+        raise InvalidInputError(argument, "at least one input is required")
+    if len(taken) > limit:
+        raise InvalidInputError(argument, f"more than {limit} ids (HubSpot's cap); split them into several batches")
+    inputs: list[BatchInput] = []
+    for index, value in enumerate(taken):
+        where = f"{argument}[{index}]"
+        after: object = None
+        if isinstance(value, tuple | list):
+            if len(value) != 2:
+                raise InvalidInputError(where, f"expected an id or an (id, after) tuple, got {_short(value)}")
+            value, after = value
+        object_id = validate_object_id(value, where)
+        if after is not None and not (isinstance(after, str) and 0 < len(after) <= 1000 and after.isprintable()):
+            raise InvalidInputError(f"{where}.after", f"expected a cursor string from HubSpot, got {_short(after)}")
+        inputs.append(BatchInput(object_id, object_id, after=after))
     return inputs
 
 
@@ -462,6 +581,8 @@ def read_batch(
     """One :class:`BatchOutcome` per input, in input order, from a batch answer's decoded JSON (see the module
     docstring for the rules). ``same_types``: the batch is between records of one object type. Raises
     ``TypeError`` only when ``data`` is not a JSON object."""
+    if data is None and operation.no_body:  # 204: the request, so each input, is done (module docstring)
+        return BatchResult(tuple(BatchOutcome(n, asked, OutcomeStatus.CONFIRMED) for n, asked in enumerate(inputs)))
     if not isinstance(data, Mapping):
         raise TypeError(f"a batch answer is a JSON object, got {type(data).__name__}")
     index = _Index(inputs)

@@ -10,7 +10,7 @@ DEFAULT_BASE_URL = "https://api.hubapi.com"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """The whole call (every attempt, retry backoff and pacer wait) gets 30 s; each connect at most 5 s of it.
 
-A plain number ``t`` means ``httpx.Timeout(t, connect=min(t, 5))``; an :class:`httpx.Timeout`'s largest finite value
+A plain number ``t`` means ``httpx.Timeout(t, connect=min(t, 5))``; an ``httpx.Timeout``'s largest finite value
 is the call's budget and its fields cap each attempt's connect/read/write/pool waits (see ``_bounds.Deadline``).
 """
 
@@ -90,6 +90,15 @@ batch/create and batch/associate/default; 100 is what HubSpot's own tools send (
 MAX_BATCH_SIZE = 2000
 """The largest ``max_batch_size`` a client accepts: the most any production integration is known to send in one
 batch (docs/batch.md §2); HubSpot may refuse larger batches with a 400."""
+
+PAGE_LIMIT = 500
+"""HubSpot's largest (and default) page of ``listAssociations``."""
+
+DEFAULT_MAX_ITEMS = 100_000
+"""The most associated records one ``list_associations`` keeps unless ``max_items`` says otherwise."""
+
+DEFAULT_MAX_PAGES = 1_000
+"""The most pages one ``list_associations`` follows unless ``max_pages`` says otherwise."""
 
 DEFAULT_CONCURRENCY = 8
 """Rows in flight at once in ``associate_many``. Enough to keep HubSpot's 190-per-10-s budget busy at ~1 s latency;

@@ -18,6 +18,7 @@ Shape (after Stainless SDKs such as openai-python's ``_exceptions.py``)::
       UnexpectedResponseError     a 2xx whose body is not the documented result
         ResponseTooLargeError     any answer whose body is larger than ``max_response_bytes``
       StoppedError                a bulk row left unfinished because the run was stopped
+      PagingLimitError            a paged read beyond its max_items/max_pages, or paging in a circle
       BatchInputError             one input of a batch that an ``errors[]`` item of the answer names
       BatchUnconfirmedError       one input of a batch that the answer neither confirms nor names
 
@@ -53,6 +54,7 @@ __all__ = [
     "ConflictError",
     "HubSpotError",
     "NotFoundError",
+    "PagingLimitError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseTooLargeError",
@@ -83,7 +85,7 @@ class HubSpotError(Exception):
         message: a human-readable description.
         attempts: how many attempts the call made, the one that raised this included (``attempts - 1`` retries),
             set by the client where it raises the error; ``None`` for an error built outside a call (e.g. by
-            :func:`._error_mapping.error_from_response`).
+            ``._error_mapping.error_from_response``).
     """
 
     message: str
@@ -209,8 +211,8 @@ class APIStatusError(_AnswerError):
         json_body: the parsed JSON body, or None when the body was not JSON.
         headers: the response headers with credentials redacted.
         body: the raw response body.
-        response: the :class:`httpx.Response`, when the error was built from one.
-        request: the :class:`httpx.Request`, when known (never shown in ``repr``).
+        response: the ``httpx.Response``, when the error was built from one.
+        request: the ``httpx.Request``, when known (never shown in ``repr``).
     """
 
     category: str | None
@@ -337,7 +339,7 @@ class PermissionDeniedError(APIStatusError):
 
 
 class NotFoundError(APIStatusError):
-    """404. Note that unknown *records* come back as 400 (see :class:`BadRequestError`)."""
+    """404. Note that unknown *records* come back as 400 (see ``BadRequestError``)."""
 
 
 class ConflictError(APIStatusError):
@@ -351,7 +353,7 @@ class RateLimitError(APIStatusError):
         policy_name: body ``policyName`` (``DAILY``, ``TEN_SECONDLY_ROLLING``, ``SECONDLY``...), or None.
         is_daily: the daily cap was hit; waiting seconds will not help (it resets at the account's midnight).
             ``policyName`` decides; without one, the message ("daily limit"). The retry policy asks the same question
-            (:func:`._response.is_daily_limit`), so a daily 429 is never retried.
+            (``._response.is_daily_limit``), so a daily 429 is never retried.
         retry_after: seconds to wait: what the server asked for (``retry-after-ms``, else ``Retry-After`` in
             seconds or as an HTTP-date), read exactly as the retry policy reads it; else
             ``X-HubSpot-RateLimit-Interval-Milliseconds`` / 1000 unless daily; else None. HubSpot documents no
@@ -386,15 +388,15 @@ class UnexpectedStatusError(APIStatusError):
 class UnexpectedResponseError(_AnswerError):
     """HubSpot answered 2xx but the body is not the documented result (not JSON, or the wrong shape).
 
-    Not an :class:`APIStatusError`: the request may well have succeeded, so callers should not treat it as a refusal.
+    Not an ``APIStatusError``: the request may well have succeeded, so callers should not treat it as a refusal.
 
     Attributes:
         status_code: the (2xx) HTTP status.
         correlation_id: the ``X-HubSpot-Correlation-Id`` header, when present.
         headers: the response headers with credentials redacted.
         body: the raw response body.
-        response: the :class:`httpx.Response`.
-        request: the :class:`httpx.Request`, when known (never shown in ``repr``).
+        response: the ``httpx.Response``.
+        request: the ``httpx.Request``, when known (never shown in ``repr``).
     """
 
     body: bytes
@@ -465,6 +467,18 @@ class StoppedError(HubSpotError):
         self.attempts: int | None = attempts  # always an int here; the base class declares the type
 
 
+class PagingLimitError(HubSpotError):
+    """A paged read (``list_associations``) stopped at one of its bounds: more than ``max_items`` associated
+    records, more than ``max_pages`` pages, or a cursor HubSpot had already sent. ``items`` is how many records
+    had been read; nothing read is returned (raise ``max_items`` or read fewer)."""
+
+    items: int
+
+    def __init__(self, message: str, *, items: int = 0) -> None:
+        super().__init__(message)
+        self.items = items
+
+
 class BatchInputError(HubSpotError):
     """One input of a batch that HubSpot refused: made from the ``errors[]`` item of the answer that names it.
 
@@ -474,7 +488,7 @@ class BatchInputError(HubSpotError):
     Attributes:
         category: the item's ``category`` (e.g. ``VALIDATION_ERROR``), when a string.
         sub_category: the item's ``subCategory`` when a string (``crm.associations.INVALID_IDENTIFIER``).
-        context: the item's ``context`` as a dict (string forms parsed, as for :class:`APIStatusError`).
+        context: the item's ``context`` as a dict (string forms parsed, as for ``APIStatusError``).
         ids: the input ids the item names (in ``context`` values, ``id`` or ``message``), as decimal strings.
         item: the item as HubSpot sent it.
     """

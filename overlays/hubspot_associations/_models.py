@@ -41,10 +41,11 @@ def _check_type_id(instance: object, attribute: attrs.Attribute[int], value: obj
 class AssociationSpec:
     """One association type to create: a category and a type id, validated on construction.
 
-    >>> AssociationSpec(AssociationCategory.HUBSPOT_DEFINED, 279)
-    AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279)
-    >>> AssociationSpec("USER_DEFINED", 36).association_category is AssociationCategory.USER_DEFINED
-    True
+    Examples:
+        >>> AssociationSpec(AssociationCategory.HUBSPOT_DEFINED, 279)
+        AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279)
+        >>> AssociationSpec("USER_DEFINED", 36).association_category is AssociationCategory.USER_DEFINED
+        True
     """
 
     association_category: AssociationSpecAssociationCategory = attrs.field(converter=_to_category)

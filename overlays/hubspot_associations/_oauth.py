@@ -83,24 +83,24 @@ class OAuthRefresh(httpx.Auth):
       without refreshing (HubSpot: a 401 is not by itself a reason to refresh).
     * The refresh is a form-encoded ``POST`` to the token endpoint, sent through the same client (so it works with
       any transport), v1 or v3 alike. By default (``token_url=None``) the endpoint follows the client's
-      ``base_url``: :func:`oauth_token_url` of it once a :class:`~hubspot_associations.HubSpotAssociations` (or
+      ``base_url``: ``oauth_token_url`` of it once a ``hubspot_associations.HubSpotAssociations`` (or
       its async twin) adopts this auth, else ``/oauth/v1/token`` at the origin of the request being
       authenticated (a plain ``httpx.Client``). So the secrets go where the API calls go: HubSpot, the emulator,
       or your proxy. A ``token_url`` you name is used as given (a path starting with ``/`` resolves against the
       request's origin); one on another host than ``base_url`` is allowed, and is your decision.
     * A rotated ``refresh_token`` in the response is adopted; ``on_refresh`` is called with the new
-      :class:`OAuthTokens` after every refresh, inside the refresh lock (its exceptions propagate to the request
+      ``OAuthTokens`` after every refresh, inside the refresh lock (its exceptions propagate to the request
       that triggered the refresh).
-    * One refresh at a time: threads share a :class:`threading.Lock`, async tasks an :class:`anyio.Lock` per event
+    * One refresh at a time: threads share a ``threading.Lock``, async tasks an ``anyio.Lock`` per event
       loop (asyncio or trio); callers that waited re-check and reuse a token refreshed meanwhile. (A sync and an
       async client sharing one instance are each serialised, not against each other.)
-    * A refresh refused with a 4xx (bad refresh token, bad client id) raises :class:`OAuthRefreshError` and is
+    * A refresh refused with a 4xx (bad refresh token, bad client id) raises ``OAuthRefreshError`` and is
       remembered: later requests raise it again without hammering the token endpoint, until
-      :meth:`set_tokens` supplies new credentials. 5xx and transport errors are not remembered.
+      ``set_tokens`` supplies new credentials. 5xx and transport errors are not remembered.
 
-    ``clock`` returns Unix time (default :func:`time.time`) so ``expires_at`` can be persisted across processes.
+    ``clock`` returns Unix time (default ``time.time``) so ``expires_at`` can be persisted across processes.
 
-    Example::
+    For example:
 
         auth = OAuthRefresh(client_id, client_secret, refresh_token, on_refresh=save_tokens)
         client = HubSpotAssociations(auth=auth)  # refreshes at https://api.hubapi.com/oauth/v1/token
@@ -204,9 +204,9 @@ class OAuthRefresh(httpx.Auth):
         return state.refresh_at is not None and self._clock() >= state.refresh_at
 
     def follow_base_url(self, base_url: str) -> None:
-        """Refresh at :func:`oauth_token_url` of ``base_url`` (the clients call this; a named ``token_url`` wins).
+        """Refresh at ``oauth_token_url`` of ``base_url`` (the clients call this; a named ``token_url`` wins).
 
-        One instance follows one base URL: a second client with another ``base_url`` raises :class:`ValueError`
+        One instance follows one base URL: a second client with another ``base_url`` raises ``ValueError``
         rather than sending the secrets to the first one's host.
         """
         if self.token_url is not None:
@@ -248,7 +248,7 @@ class OAuthRefresh(httpx.Auth):
         return Scrubber(self.secrets).text(text)
 
     def parse_token_response(self, response: httpx.Response) -> OAuthTokens:
-        """Turn a token-endpoint response into :class:`OAuthTokens`, or raise :class:`OAuthRefreshError`."""
+        """Turn a token-endpoint response into ``OAuthTokens``, or raise ``OAuthRefreshError``."""
         return parse_token_response(
             response, now=self._clock(), refresh_token=self._state.refresh_token, scrub=self._scrub
         )
@@ -329,7 +329,7 @@ class OAuthRefresh(httpx.Auth):
         return step is not request or response.status_code == 401
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """The flow for :class:`httpx.Client` (and for callers driving ``auth_flow`` themselves): one refresh at a
+        """The flow for ``httpx.Client`` (and for callers driving ``auth_flow`` themselves): one refresh at a
         time across threads."""
         request.read()
         flow = self._flow(request)
@@ -358,7 +358,7 @@ class OAuthRefresh(httpx.Auth):
                 self._thread_lock.release()
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """:meth:`auth_flow` itself (no wrapper layer)."""
+        """``auth_flow`` itself (no wrapper layer)."""
         return self.auth_flow(request)
 
     def _async_lock(self) -> anyio.Lock:
@@ -374,7 +374,7 @@ class OAuthRefresh(httpx.Auth):
             return lock
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """The flow for :class:`httpx.AsyncClient`: one refresh at a time across the tasks of an event loop."""
+        """The flow for ``httpx.AsyncClient``: one refresh at a time across the tasks of an event loop."""
         await request.aread()
         flow = self._flow(request)
         held: anyio.Lock | None = None

@@ -27,7 +27,7 @@ __all__ = ["OAuthRefreshError", "OAuthTokens", "aread_capped", "parse_token_resp
 class OAuthTokens:
     """The result of one token refresh, handed to ``on_refresh`` so callers can persist it.
 
-    ``expires_at`` is a Unix time (per the ``clock`` of :class:`OAuthRefresh`), ``None`` if the server sent no
+    ``expires_at`` is a Unix time (per the ``clock`` of ``OAuthRefresh``), ``None`` if the server sent no
     ``expires_in``. Tokens are masked in ``repr``.
     """
 

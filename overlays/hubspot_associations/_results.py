@@ -12,9 +12,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hubspot_associations_api.models import BatchResponsePublicDefaultAssociation
 
 if TYPE_CHECKING:
-    from hubspot_associations_api.models import ErrorContextObject, LabelsBetweenObjectPair
+    from hubspot_associations_api.models import (
+        CollectionResponseMultiAssociatedObjectWithLabel,
+        ErrorContextObject,
+        LabelsBetweenObjectPair,
+        PublicAssociationMultiWithLabel,
+    )
 
-__all__ = ["describe", "parse_default", "parse_labelled"]
+__all__ = [
+    "describe",
+    "next_cursor",
+    "parse_default",
+    "parse_labelled",
+    "parse_no_body",
+    "parse_page",
+    "parse_read_item",
+]
 
 T = TypeVar("T")
 
@@ -74,3 +87,56 @@ def describe(exc: BaseException) -> str:
     except Exception:  # e.g. a RecursionError while formatting a deeply nested value
         text = ""
     return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+
+
+def _check_associated(items: Any) -> None:
+    """Each associated record of a read: a string id, and association types with integer ids."""
+    for item in items:
+        if not isinstance(item.to_object_id, str):
+            raise TypeError("toObjectId must be a string or an integer")
+        for spec in item.association_types:
+            if type(spec.type_id) is not int:
+                raise TypeError("typeId must be an integer")
+            if not isinstance(spec.category, str):
+                raise TypeError("category must be a string")
+
+
+def next_cursor(paging: Any) -> str | None:
+    """``paging.next.after`` when more results remain; ``None`` on the last page. A cursor that is not a
+    non-empty string is not HubSpot's (raises ``TypeError``)."""
+    from hubspot_associations_api.types import Unset
+
+    if isinstance(paging, Unset) or paging is None or isinstance(paging.next_, Unset) or paging.next_ is None:
+        return None
+    after = paging.next_.after
+    if not (isinstance(after, str) and 0 < len(after) <= 1000 and after.isprintable()):
+        raise TypeError("paging.next.after must be a non-empty cursor string")
+    return after
+
+
+def parse_read_item(data: Any) -> PublicAssociationMultiWithLabel:
+    """One result of a batch read: one record's associated records (one page of them)."""
+    from hubspot_associations_api.models import PublicAssociationMultiWithLabel
+
+    parsed = PublicAssociationMultiWithLabel.from_dict(data)
+    if not isinstance(parsed.from_.id, str):
+        raise TypeError("from.id must be a string or an integer")
+    _check_associated(parsed.to)
+    next_cursor(parsed.paging)
+    return parsed
+
+
+def parse_page(data: Any) -> CollectionResponseMultiAssociatedObjectWithLabel:
+    """One page of a record's associations (``listAssociations``)."""
+    from hubspot_associations_api.models import CollectionResponseMultiAssociatedObjectWithLabel
+
+    parsed = CollectionResponseMultiAssociatedObjectWithLabel.from_dict(data)
+    _check_associated(parsed.results)
+    next_cursor(parsed.paging)
+    return parsed
+
+
+def parse_no_body(data: Any) -> None:
+    """A ``204``: no body (``BaseClient._parse`` passes ``None`` for an empty one); anything else is not it."""
+    if data is not None:
+        raise TypeError(f"expected no body, got {type(data).__name__}")

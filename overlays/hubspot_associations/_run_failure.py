@@ -16,7 +16,7 @@ __all__ = ["RunWideFailure", "run_wide_failure"]
 
 
 class RunWideFailure(NamedTuple):
-    """Why every following row would fail the same way, so a bulk run stops sending (see :func:`run_wide_failure`).
+    """Why every following row would fail the same way, so a bulk run stops sending (see ``run_wide_failure``).
 
     Attributes:
         kind: ``AUTHENTICATION`` (401 after any refresh), ``OAUTH_REFRESH`` (the refresh token was refused),

@@ -8,12 +8,13 @@ contact→company type, 1 the *primary* one; 3 is deal→contact, 4 contact→de
 ``USER_DEFINED`` / ``INTEGRATOR_DEFINED`` ids are per portal and can reuse small numbers (1-4, 28...): read them from
 ``GET /crm/v4/associations/{from}/{to}/labels``, never from this module.
 
->>> CONTACT_TO_COMPANY, CONTACT_TO_COMPANY_PRIMARY
-(279, 1)
->>> HUBSPOT_DEFINED["contacts", "companies"]
-DefaultAssociationTypes(default=279, primary=1)
->>> describe(280).name
-'COMPANY_TO_CONTACT'
+Examples:
+    >>> CONTACT_TO_COMPANY, CONTACT_TO_COMPANY_PRIMARY
+    (279, 1)
+    >>> HUBSPOT_DEFINED["contacts", "companies"]
+    DefaultAssociationTypes(default=279, primary=1)
+    >>> describe(280).name
+    'COMPANY_TO_CONTACT'
 """
 
 from __future__ import annotations
@@ -585,8 +586,9 @@ def _plural_name(value: str) -> str:
 def default_type_id(from_type: str, to_type: str) -> int | None:
     """The unlabelled HubSpot-defined type id from ``from_type`` to ``to_type`` (names or type ids), or None.
 
-    >>> default_type_id("deal", "0-1")
-    3
+    Examples:
+        >>> default_type_id("deal", "0-1")
+        3
     """
     entry = HUBSPOT_DEFINED.get((_plural_name(from_type), _plural_name(to_type)))
     return entry.default if entry is not None else None
@@ -595,8 +597,9 @@ def default_type_id(from_type: str, to_type: str) -> int | None:
 def primary_type_id(from_type: str, to_type: str) -> int | None:
     """The primary HubSpot-defined type id from ``from_type`` to ``to_type``, or None where HubSpot has none.
 
-    >>> primary_type_id("contacts", "companies")
-    1
+    Examples:
+        >>> primary_type_id("contacts", "companies")
+        1
     """
     entry = HUBSPOT_DEFINED.get((_plural_name(from_type), _plural_name(to_type)))
     return entry.primary if entry is not None else None
@@ -607,10 +610,11 @@ def describe(type_id: int, from_type: str | None = None, to_type: str | None = N
 
     Only meaningful for category ``HUBSPOT_DEFINED``: user-defined ids are per portal and may collide.
 
-    >>> describe(1, "contacts", "companies").name
-    'CONTACT_TO_COMPANY_PRIMARY'
-    >>> describe(1, "companies", "contacts") is None
-    True
+    Examples:
+        >>> describe(1, "contacts", "companies").name
+        'CONTACT_TO_COMPANY_PRIMARY'
+        >>> describe(1, "companies", "contacts") is None
+        True
     """
     info = _BY_ID.get(type_id)
     if info is None:

@@ -4,7 +4,7 @@ HubSpot accepts several spellings of an object type in a request path (names ``c
 ``0-1``, custom objects as ``2-<n>``, ``p_<name>`` or ``p<portalId>_<name>``), answers with type ids, and echoes
 UPPERCASE singular names in errors (``CONTACT=123``). This module maps between them.
 
-Which spellings :func:`normalize_object_type` accepts (a deliberate trade-off):
+Which spellings ``normalize_object_type`` accepts (a deliberate trade-off):
 
 * a **known standard name**, singular or plural, any case (``Contacts`` → ``contacts``): the table below, from
   HubSpot's "using object APIs" page;
@@ -12,7 +12,7 @@ Which spellings :func:`normalize_object_type` accepts (a deliberate trade-off):
   HubSpot adds standard objects faster than any SDK table, so unknown ``0-<n>`` ids are let through for the server to
   judge;
 * a **custom object name** ``p_<name>`` or ``p<portalId>_<name>``;
-* anything else is rejected with :class:`ValueError` naming close matches. In particular a **bare unknown name**
+* anything else is rejected with ``ValueError`` naming close matches. In particular a **bare unknown name**
   (``cars``) is rejected: since 2025-06-24 HubSpot no longer resolves custom objects by their base name and answers
   "Unable to infer object type from: cars", so such a name is either a typo or a request that would fail anyway.
   Unlisted standard objects can still be reached through their ``0-<n>`` id.
@@ -185,8 +185,9 @@ def normalize_object_type(value: str) -> str:
 
     Known names are lowercased; type ids and custom object names are returned as written.
 
-    >>> normalize_object_type("Contacts"), normalize_object_type("0-1"), normalize_object_type("p_cars")
-    ('contacts', '0-1', 'p_cars')
+    Examples:
+        >>> normalize_object_type("Contacts"), normalize_object_type("0-1"), normalize_object_type("p_cars")
+        ('contacts', '0-1', 'p_cars')
 
     Raises:
         ValueError: not a known name, type id or custom object name (the message suggests close matches).
@@ -231,10 +232,11 @@ def _unknown_name_message(value: str) -> str:
 
 
 def get_object_type(value: str) -> ObjectType | None:
-    """The standard :class:`ObjectType` for a name (any case) or type id, or None (custom, unknown or invalid).
+    """The standard ``ObjectType`` for a name (any case) or type id, or None (custom, unknown or invalid).
 
-    >>> get_object_type("CONTACT") is CONTACTS
-    True
+    Examples:
+        >>> get_object_type("CONTACT") is CONTACTS
+        True
     """
     if not isinstance(value, str):
         return None
@@ -246,8 +248,9 @@ def object_type_id(value: str) -> str | None:
 
     A ``p_<name>`` custom object's ``2-<n>`` id depends on the portal, so it cannot be known offline.
 
-    >>> object_type_id("deals"), object_type_id("2-123"), object_type_id("p_cars")
-    ('0-3', '2-123', None)
+    Examples:
+        >>> object_type_id("deals"), object_type_id("2-123"), object_type_id("p_cars")
+        ('0-3', '2-123', None)
 
     Raises:
         ValueError: ``value`` is not a valid object type.
@@ -293,8 +296,9 @@ def plural(value: str) -> str:
 def from_error_name(name: str) -> ObjectType | None:
     """The object type named in a HubSpot error (``"CONTACT"``, ``"LINE_ITEM"``), or None if unknown.
 
-    >>> from_error_name("LINE_ITEM") is LINE_ITEMS
-    True
+    Examples:
+        >>> from_error_name("LINE_ITEM") is LINE_ITEMS
+        True
     """
     if not isinstance(name, str):
         return None

@@ -35,13 +35,14 @@ class AssociationRow:
     """One association to create. ``specs`` empty means the default (unlabelled) association.
 
     Ids and types are *not* validated here (bad rows become failed outcomes, with the reason, when sent); ``specs``
-    are :class:`AssociationSpec` values, already validated (bare ints become ``HUBSPOT_DEFINED``). ``line`` is
+    are ``AssociationSpec`` values, already validated (bare ints become ``HUBSPOT_DEFINED``). ``line`` is
     where the row came from in an input file, for reports.
 
-    >>> AssociationRow("contacts", 101, "companies", 202).specs
-    ()
-    >>> AssociationRow("contacts", 101, "companies", 202, specs=[279]).specs
-    (AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279),)
+    Examples:
+        >>> AssociationRow("contacts", 101, "companies", 202).specs
+        ()
+        >>> AssociationRow("contacts", 101, "companies", 202, specs=[279]).specs
+        (AssociationSpec(association_category='HUBSPOT_DEFINED', association_type_id=279),)
     """
 
     from_object_type: str
@@ -67,7 +68,7 @@ class AssociationOutcome:
         result: the parsed response of a confirmed row, else None.
         error: the typed error of a failed row, else None.
         attempts: attempts made for this row (0 when validation failed; ``attempts - 1`` retries were absorbed),
-            confirmed or failed: a failed row reads it from its error (:attr:`HubSpotError.attempts`).
+            confirmed or failed: a failed row reads it from its error (``HubSpotError.attempts``).
         correlation_id: HubSpot's request id of the final answer, when there was one.
     """
 
@@ -110,7 +111,7 @@ class AssociationOutcome:
     @property
     def message(self) -> str | None:
         """A human-readable reason for a failed row: ``str(error)``, which names the ids or association types HubSpot
-        says are invalid, when it does (see :class:`BadRequestError`)."""
+        says are invalid, when it does (see ``BadRequestError``)."""
         error = self.error
         return None if error is None else str(error)
 

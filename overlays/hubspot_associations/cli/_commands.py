@@ -1,6 +1,7 @@
 """The ``hubspot-associations`` app: ``--version``, the registration of its commands, and the ``emulator`` command.
 
-``associate`` lives in :mod:`._associate`, ``bulk`` in :mod:`._bulk_command`; exit statuses in :mod:`._output`.
+``associate`` lives in :mod:`._associate`, ``bulk`` in :mod:`._bulk_command`, ``verify`` and ``remove`` in
+:mod:`._readback_command`; exit statuses in :mod:`._output`.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from typer.core import TyperArgument, TyperCommand
 from ._associate import associate, parse_type_option
 from ._bulk_command import bulk, exit_status
 from ._output import EXIT_USAGE, fail
+from ._readback_command import remove, verify
 
 __all__ = ["app", "exit_status", "parse_type_option"]
 
 app: typer.Typer = typer.Typer(
     name="hubspot-associations",
     rich_markup_mode="rich",
-    help="Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator.",
+    help="Create HubSpot CRM associations, one at a time or in bulk; verify or remove them; run an emulator.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -41,7 +43,7 @@ def _main(
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
 ) -> None:
-    """Create HubSpot CRM associations: one at a time, in bulk from a file, or against a local emulator."""
+    """Create HubSpot CRM associations, one at a time or in bulk; verify or remove them; run an emulator."""
 
 
 class _PlainUsage(TyperCommand):
@@ -60,6 +62,8 @@ class _PlainUsage(TyperCommand):
 
 app.command(cls=_PlainUsage)(associate)
 app.command(cls=_PlainUsage)(bulk)
+app.command(cls=_PlainUsage)(verify)
+app.command(cls=_PlainUsage)(remove)
 
 
 @app.command(

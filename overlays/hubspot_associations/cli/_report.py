@@ -117,6 +117,18 @@ class FailureReport:
         status, category = outcome.status_code, outcome.error_category
         self._add(line, fields, status, category, outcome.message or "", outcome.correlation_id, sent=True)
 
+    def add_result(
+        self,
+        line: int,
+        fields: Mapping[str, str],
+        error_category: str,
+        message: str,
+        http_status: int | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
+        """A sent row whose answer was not what it asked for (``verify``: missing; ``remove``: failed)."""
+        self._add(line, fields, http_status, error_category, message, correlation_id, sent=True)
+
     def _add(
         self,
         line: int,

@@ -1,7 +1,9 @@
-"""The Starlette app: association PUTs, batch POSTs, OAuth token refresh and ``/_emulator`` inspection routes."""
+"""The Starlette app: association PUTs, DELETE and paged GET, batch POSTs (create, read, archive), OAuth token refresh
+and ``/_emulator`` inspection and admin routes."""
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -34,6 +36,9 @@ class _TypePair(NamedTuple):
 
 
 Handler = Callable[[Request], Awaitable[Response]]
+Responder = Callable[[Request, TokenGrant, bool, float, str, dict[str, str]], Awaitable[Response]]
+"""What ``_Emulator._serve`` hands an authenticated, paced request to: (request, grant, labelled, started,
+correlation id, headers)."""
 _log = logging.getLogger(__name__)
 
 
@@ -117,7 +122,29 @@ class _Emulator:
         """``POST /crm/v4/associations/{fromObjectType}/{toObjectType}/batch/create``."""
         return await self._serve(request, labelled=True, batch=True)
 
-    async def _serve(self, request: Request, *, labelled: bool, batch: bool) -> Response:
+    async def remove_pair(self, request: Request) -> Response:
+        """``DELETE .../associations/{toObjectType}/{toObjectId}``: every association of the pair, 204."""
+        return await self._serve(request, labelled=False, batch=False, respond=self._remove_pair)
+
+    async def list_page(self, request: Request) -> Response:
+        """``GET .../associations/{toObjectType}?after=&limit=``: one page of a record's associations."""
+        return await self._serve(request, labelled=False, batch=False, respond=self._read_page)
+
+    async def batch_read(self, request: Request) -> Response:
+        """``POST .../batch/read``: each id's associations (one page each), 207 with errors for unknown ids."""
+        return await self._serve(request, labelled=False, batch=True, respond=self._batch_read)
+
+    async def batch_archive(self, request: Request) -> Response:
+        """``POST .../batch/archive``: every association of each pair, 204."""
+        return await self._serve(request, labelled=False, batch=True, respond=self._archive)
+
+    async def batch_archive_labels(self, request: Request) -> Response:
+        """``POST .../batch/labels/archive``: only the given types of each pair, 204."""
+        return await self._serve(request, labelled=True, batch=True, respond=self._archive)
+
+    async def _serve(
+        self, request: Request, *, labelled: bool, batch: bool, respond: Responder | None = None
+    ) -> Response:
         """What every association request goes through: authentication, one unit of quota (a batch too), an
         injected fault, then the operation itself."""
         started = self.state.clock.time()
@@ -141,7 +168,8 @@ class _Emulator:
             return _error(_errors.service_unavailable(), correlation_id, headers)
         if fault == "drop":
             return DroppedResponse(headers)
-        respond = self._batch if batch else self._associate
+        if respond is None:
+            respond = self._batch if batch else self._associate
         response = await respond(request, grant, labelled, started, correlation_id, headers)
         if fault == "drop_after_commit":
             return DroppedResponse(headers)
@@ -328,6 +356,144 @@ class _Emulator:
         status = 207 if answer.errors else 201 if labelled else 200
         return HubSpotJSONResponse(body, status_code=status, headers=headers)
 
+    # -- reading and removing ------------------------------------------------------------------------------------
+
+    def _associated_items(
+        self, from_type: ObjectType, from_id: str, to_type: ObjectType, offset: int, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a record's associated records in HubSpot's shape, and the next page's cursor (an offset)."""
+        pair = (from_type.type_id, to_type.type_id)
+        associated = self.state.associated(pair[0], from_id, pair[1])
+        page = associated[offset : offset + limit]
+        items = [
+            {
+                "toObjectId": int(to_id),
+                "associationTypes": [
+                    {
+                        "category": row.category,
+                        "typeId": row.type_id,
+                        "label": self.catalog.label(*pair, row.category, row.type_id),
+                    }
+                    for row in rows
+                ],
+            }
+            for to_id, rows in page
+        ]
+        after = str(offset + limit) if offset + limit < len(associated) else None
+        return items, after
+
+    async def _read_page(
+        self, request: Request, grant: TokenGrant, labelled: bool, started: float, cid: str, headers: dict[str, str]
+    ) -> Response:
+        params = request.path_params
+        types = self._object_types(params, grant)
+        if not isinstance(types, _TypePair):
+            return _error(types, cid, headers)
+        from_type, to_type = types
+        if not self.catalog.has_record(from_type, params["from_id"]):
+            return _error(_errors.invalid_object_ids([(from_type.error_name, params["from_id"])]), cid, headers)
+        query = request.query_params
+        limit_text, after_text = query.get("limit", str(facts.PAGE_LIMIT)), query.get("after", "0")
+        if not (limit_text.isascii() and limit_text.isdigit() and 0 < int(limit_text[:4]) <= facts.PAGE_LIMIT):
+            return _error(_errors.invalid_query("limit", f"must be between 1 and {facts.PAGE_LIMIT}"), cid, headers)
+        if not (after_text.isascii() and after_text.isdigit() and len(after_text) <= 9):
+            return _error(_errors.invalid_query("after", "is not a paging cursor of this endpoint"), cid, headers)
+        from_id = str(int(params["from_id"]))
+        items, after = self._associated_items(from_type, from_id, to_type, int(after_text), int(limit_text))
+        body: dict[str, Any] = {"results": items}
+        if after is not None:
+            path = request.url.path
+            body["paging"] = {
+                "next": {"after": after, "link": f"{request.base_url}{path.removeprefix('/')}?after={after}"}
+            }
+        return HubSpotJSONResponse(body, headers=headers)
+
+    async def _remove_pair(
+        self, request: Request, grant: TokenGrant, labelled: bool, started: float, cid: str, headers: dict[str, str]
+    ) -> Response:
+        params = request.path_params
+        types = self._object_types(params, grant)
+        if not isinstance(types, _TypePair):
+            return _error(types, cid, headers)
+        from_type, to_type = types
+        invalid = [
+            (object_type.error_name, object_id)
+            for object_type, object_id in ((from_type, params["from_id"]), (to_type, params["to_id"]))
+            if not self.catalog.has_record(object_type, object_id)
+        ]
+        if invalid:
+            return _error(_errors.invalid_object_ids(invalid), cid, headers)
+        pair = (from_type.type_id, str(int(params["from_id"])), to_type.type_id, str(int(params["to_id"])))
+        self.state.remove([pair])
+        return Response(status_code=204, headers=headers)
+
+    async def _batch_read(
+        self, request: Request, grant: TokenGrant, labelled: bool, started: float, cid: str, headers: dict[str, str]
+    ) -> Response:
+        """Each id's first (or ``after``'s) page of associations. An unknown id gets an ``INVALID_IDENTIFIER``
+        item (so the answer is a 207 that keeps the others' results); a record with none gets no result."""
+        types = self._object_types(request.path_params, grant)
+        if not isinstance(types, _TypePair):
+            return _error(types, cid, headers)
+        from_type, to_type = types
+        parsed = _batch.parse_read_inputs(await request.body(), limit=self.config.batch_read_limit)
+        if not isinstance(parsed, list):
+            return _error(parsed, cid, headers)
+        results: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        reported: set[str] = set()
+        for item in parsed:
+            if not self.catalog.has_record(from_type, item.object_id):
+                if item.object_id not in reported:
+                    reported.add(item.object_id)
+                    errors.append(_errors.invalid_identifier(item.object_id))
+                continue
+            from_id = str(int(item.object_id))
+            associated, after = self._associated_items(from_type, from_id, to_type, item.offset, facts.PAGE_LIMIT)
+            if not associated:
+                continue
+            result: dict[str, Any] = {"from": {"id": from_id}, "to": associated}
+            if after is not None:
+                result["paging"] = {"next": {"after": after}}
+            results.append(result)
+        body: dict[str, Any] = {"status": "COMPLETE", "results": results}
+        if errors:
+            body["numErrors"] = len(errors)
+            body["errors"] = errors
+        body["startedAt"] = _iso(started)
+        body["completedAt"] = _iso(self.state.clock.time())
+        return HubSpotJSONResponse(body, status_code=207 if errors else 200, headers=headers)
+
+    async def _archive(
+        self, request: Request, grant: TokenGrant, labelled: bool, started: float, cid: str, headers: dict[str, str]
+    ) -> Response:
+        """``batch/archive`` (every association of each pair) or ``batch/labels/archive`` (the given types): the
+        whole request is checked, then done; HubSpot answers 204 with no body either way."""
+        types = self._object_types(request.path_params, grant)
+        if not isinstance(types, _TypePair):
+            return _error(types, cid, headers)
+        from_type, to_type = types
+        raw = await request.body()
+        limit = self.config.batch_input_limit
+        parsed = (
+            _batch.parse_inputs(raw, labelled=True, limit=limit)
+            if labelled
+            else _batch.parse_archive_inputs(raw, limit=limit)
+        )
+        if not isinstance(parsed, list):
+            return _error(parsed, cid, headers)
+        with_ids = [item for item in parsed if item.from_id.isdigit() and item.to_id.isdigit()]
+        if labelled:
+            for item in with_ids:
+                pair = (from_type.type_id, str(int(item.from_id)), to_type.type_id, str(int(item.to_id)))
+                self.state.remove([pair], item.specs)
+        else:
+            self.state.remove(
+                (from_type.type_id, str(int(item.from_id)), to_type.type_id, str(int(item.to_id))) for item in with_ids
+            )
+        self.state.apply((), batch=True)  # counts the batch request
+        return Response(status_code=204, headers=headers)
+
     # -- OAuth ---------------------------------------------------------------------------------------------------
 
     async def oauth_token(self, request: Request) -> Response:
@@ -376,6 +542,30 @@ class _Emulator:
             for row in self.state.all_associations()
         ]
         return HubSpotJSONResponse(body, headers=_new_correlation()[1])
+
+    async def remove_out_of_band(self, request: Request) -> Response:
+        """``POST /_emulator/associations/remove`` with ``{"associations": [{"fromObjectTypeId", "fromObjectId",
+        "toObjectTypeId", "toObjectId"}]}``: remove those pairs' associations behind the client's back (as another
+        integration or a user in HubSpot's UI would); answers ``{"removed": n}``. Not a HubSpot endpoint."""
+        correlation_id, headers = _new_correlation()
+        try:
+            data = json.loads(await request.body())
+            rows = data["associations"]
+            pairs = [
+                (
+                    str(row["fromObjectTypeId"]),
+                    str(int(row["fromObjectId"])),
+                    str(row["toObjectTypeId"]),
+                    str(int(row["toObjectId"])),
+                )
+                for row in rows
+            ]
+        except (ValueError, KeyError, TypeError, RecursionError):
+            message = (
+                'expected {"associations": [{"fromObjectTypeId", "fromObjectId", "toObjectTypeId", "toObjectId"}]}'
+            )
+            return _error(_errors.admin_bad_request(message), correlation_id, headers)
+        return HubSpotJSONResponse({"removed": self.state.remove(pairs)}, headers=headers)
 
     async def stats(self, request: Request) -> Response:
         """``GET /_emulator/stats``: PUT, batch and grant counters, status counts, association count."""
@@ -443,12 +633,12 @@ def _oauth_error(error: _errors.ErrorBody, correlation_id: str, headers: dict[st
 
 
 def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None = None) -> Starlette:
-    """Build the emulator app; ``app.state.emulator`` is its :class:`EmulatorState`.
+    """Build the emulator app; ``app.state.emulator`` is its ``EmulatorState``.
 
     Pass ``state`` to share or pre-build the store (its config then wins; passing a different ``config`` too is
     an error).
 
-    Example::
+    For example:
 
         app = create_app(EmulatorConfig(seed=1))
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emulator")
@@ -467,6 +657,11 @@ def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None
         (f"{objects}/{{to_type}}/{{to_id}}", emulator.put_labelled, "PUT"),
         (f"{batches}/associate/default", emulator.batch_default, "POST"),
         (f"{batches}/create", emulator.batch_create, "POST"),
+        (f"{objects}/{{to_type}}/{{to_id}}", emulator.remove_pair, "DELETE"),
+        (f"{objects}/{{to_type}}", emulator.list_page, "GET"),
+        (f"{batches}/read", emulator.batch_read, "POST"),
+        (f"{batches}/archive", emulator.batch_archive, "POST"),
+        (f"{batches}/labels/archive", emulator.batch_archive_labels, "POST"),
     ]
     routes = [
         Route(version.path(path), emulator.recorded(_on_version(handler, version)), methods=[method])
@@ -477,6 +672,7 @@ def create_app(config: EmulatorConfig | None = None, state: EmulatorState | None
         Route("/oauth/v1/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/oauth/v3/token", emulator.recorded(emulator.oauth_token), methods=["POST"]),
         Route("/_emulator/associations", emulator.guarded(emulator.list_associations), methods=["GET"]),
+        Route("/_emulator/associations/remove", emulator.guarded(emulator.remove_out_of_band), methods=["POST"]),
         Route("/_emulator/stats", emulator.guarded(emulator.stats), methods=["GET"]),
         Route("/_emulator/reset", emulator.guarded(emulator.reset), methods=["POST"]),
     ]

@@ -27,22 +27,10 @@ class BatchInput(NamedTuple):
 
 def parse_inputs(raw: bytes, *, labelled: bool, limit: int) -> list[BatchInput] | _errors.ErrorBody:
     """The inputs of a batch body, or the whole-request 400."""
-    if not raw.strip():
-        return _errors.no_body()
-    try:
-        data = load_json(raw)
-    except InvalidBody as exc:
-        return exc.error
     model = "BatchInputPublicAssociationMultiPost" if labelled else "BatchInputPublicDefaultAssociationMultiPost"
-    if not isinstance(data, dict):
-        return _errors.invalid_input(1, 1, f"Cannot deserialize value of type `{model}` from {json_kind(data)} value")
-    values = data.get("inputs")
+    values = _inputs_of(raw, model, limit)
     if not isinstance(values, list):
-        return _errors.invalid_input(1, 2, "Missing required creator property 'inputs'")
-    if not values:
-        return _errors.invalid_input(1, 2, "At least one input is required")
-    if len(values) > limit:
-        return _errors.too_many_inputs(len(values), limit)
+        return values
     inputs: list[BatchInput] = []
     for value in values:
         parsed = _input(value, labelled)
@@ -123,4 +111,86 @@ def answer_inputs(
     return Answer(valid, errors)
 
 
-__all__ = ["Answer", "BatchInput", "answer_inputs", "parse_inputs"]
+class ReadInput(NamedTuple):
+    """One input of ``batch/read``: a record id, and the cursor of its next page (an offset, as the emulator
+    writes it) or ``0``."""
+
+    object_id: str
+    offset: int
+
+
+def _inputs_of(raw: bytes, model: str, limit: int) -> list[Any] | _errors.ErrorBody:
+    """The ``inputs`` list of any batch body (``model`` names it in HubSpot's message), or the whole-request 400:
+    no body, invalid JSON, the wrong shape, no inputs, more than ``limit``."""
+    if not raw.strip():
+        return _errors.no_body()
+    try:
+        data = load_json(raw)
+    except InvalidBody as exc:
+        return exc.error
+    if not isinstance(data, dict):
+        return _errors.invalid_input(1, 1, f"Cannot deserialize value of type `{model}` from {json_kind(data)} value")
+    values = data.get("inputs")
+    if not isinstance(values, list):
+        return _errors.invalid_input(1, 2, "Missing required creator property 'inputs'")
+    if not values:
+        return _errors.invalid_input(1, 2, "At least one input is required")
+    if len(values) > limit:
+        return _errors.too_many_inputs(len(values), limit)
+    return values
+
+
+def parse_read_inputs(raw: bytes, *, limit: int) -> list[ReadInput] | _errors.ErrorBody:
+    """The inputs of a ``batch/read`` body (``{"inputs": [{"id", "after"?}]}``), or the whole-request 400."""
+    values = _inputs_of(raw, "BatchInputPublicFetchAssociationsBatchRequest", limit)
+    if not isinstance(values, list):
+        return values
+    inputs: list[ReadInput] = []
+    for value in values:
+        object_id = _record_id(value, "id") if isinstance(value, dict) else _record_id(None, "id")
+        if not isinstance(object_id, str):
+            return object_id
+        after = value.get("after") if isinstance(value, dict) else None
+        if after is None:
+            offset = 0
+        elif isinstance(after, str) and after.isascii() and after.isdigit() and len(after) <= 9:
+            offset = int(after)
+        else:
+            return _errors.invalid_input(1, 2, "Invalid paging cursor 'after'")
+        inputs.append(ReadInput(object_id, offset))
+    return inputs
+
+
+def parse_archive_inputs(raw: bytes, *, limit: int) -> list[BatchInput] | _errors.ErrorBody:
+    """The pairs of a ``batch/archive`` body (``{"inputs": [{"from": {"id"}, "to": [{"id"}...]}]}``), one per
+    ``to`` id, or the whole-request 400."""
+    values = _inputs_of(raw, "BatchInputPublicAssociationMultiArchive", limit)
+    if not isinstance(values, list):
+        return values
+    inputs: list[BatchInput] = []
+    for value in values:
+        if not isinstance(value, dict):
+            return _errors.invalid_input(1, 2, "Cannot construct instance of an input from non-object value")
+        from_id = _record_id(value.get("from"), "from")
+        if not isinstance(from_id, str):
+            return from_id
+        targets = value.get("to")
+        if not isinstance(targets, list) or not targets:
+            return _errors.invalid_input(1, 2, "Missing required creator property 'to'")
+        for target in targets:
+            to_id = _record_id(target, "to")
+            if not isinstance(to_id, str):
+                return to_id
+            inputs.append(BatchInput(from_id, to_id, ()))
+    return inputs
+
+
+__all__ = [
+    "Answer",
+    "BatchInput",
+    "ReadInput",
+    "answer_inputs",
+    "parse_archive_inputs",
+    "parse_inputs",
+    "parse_read_inputs",
+]

@@ -35,7 +35,7 @@ def _check_step(seconds: float) -> float:
 
 
 class SystemClock:
-    """Real time plus an offset that :meth:`advance` grows (thread-safe)."""
+    """Real time plus an offset that ``advance`` grows (thread-safe)."""
 
     def __init__(self) -> None:
         self._offset = 0.0
@@ -54,9 +54,9 @@ class SystemClock:
 
 
 class ManualClock:
-    """A clock that stands still until :meth:`advance` moves it (thread-safe).
+    """A clock that stands still until ``advance`` moves it (thread-safe).
 
-    Example::
+    For example:
 
         clock = ManualClock()
         state = EmulatorState(EmulatorConfig(oauth_token_lifetime_s=1800), clock=clock)

@@ -8,6 +8,7 @@ import attrs
 
 from .._api_versions import API_VERSIONS, ApiVersion, api_version_of
 from ._facts import (
+    BATCH_READ_LIMIT,
     DEFAULT_BATCH_INPUT_LIMIT,
     DEFAULT_DAILY_LIMIT,
     DEFAULT_FAULTS,
@@ -75,16 +76,17 @@ class EmulatorConfig:
     """How the emulated HubSpot portal behaves.
 
     Records are seeded per object type: ``seed_objects["0-1"] = 5000`` creates contacts with ids
-    ``1000001..1005000`` (see :meth:`EmulatorState.object_ids`). Rate limiting uses a rolling window of
+    ``1000001..1005000`` (see ``EmulatorState.object_ids``). Rate limiting uses a rolling window of
     ``rate_window_s`` seconds; ``None`` disables a limit (and its headers). Private-app tokens get the daily-limit
-    headers on every answer, OAuth tokens never. ``faults`` are drawn from :data:`FAULT_KINDS`: ``"500"`` and
+    headers on every answer, OAuth tokens never. ``faults`` are drawn from ``FAULT_KINDS``: ``"500"`` and
     ``"503"`` (HubSpot's JSON errors), ``"502_html"`` and ``"520_html"`` … ``"527_html"`` (Cloudflare's HTML pages),
     ``"drop"`` and ``"drop_after_commit"`` (the connection drops before or after the association is stored).
-    ``batch_input_limit`` is the most inputs a batch request may carry (more: a 400).
+    ``batch_input_limit`` is the most inputs a batch request may carry (more: a 400); ``batch_read_limit`` the
+    most ids one ``batch/read`` may carry (HubSpot's 1,000; more: a 400).
     ``api_versions`` names the HubSpot API versions served (``None``: every version the SDK knows, each on its own
     paths, e.g. ``("2026-09",)`` to prove a client no longer calls v4); a path of another version answers 404.
 
-    Example::
+    For example:
 
         EmulatorConfig(rate_limit=10, rate_window_s=1.0, fault_rate=0.2, faults=("503",), seed=7)
     """
@@ -108,9 +110,10 @@ class EmulatorConfig:
     portal_labels: Mapping[tuple[str, str], tuple[PortalLabel, ...]] = attrs.field(factory=_default_portal_labels)
     default_scopes: frozenset[str] = DEFAULT_SCOPES
     batch_input_limit: int = DEFAULT_BATCH_INPUT_LIMIT
+    batch_read_limit: int = BATCH_READ_LIMIT
     api_versions: tuple[str, ...] | None = attrs.field(default=None, validator=_check_api_versions)
 
     def served_api_versions(self) -> list[ApiVersion]:
-        """The :class:`ApiVersion` of each version served, in the SDK's order (oldest first)."""
+        """The ``ApiVersion`` of each version served, in the SDK's order (oldest first)."""
         names = API_VERSIONS if self.api_versions is None else self.api_versions
         return [API_VERSIONS[name] for name in API_VERSIONS if name in names]

@@ -166,6 +166,20 @@ def service_unavailable() -> ErrorBody:
     return 503, {"status": "error", "message": facts.SERVICE_UNAVAILABLE_MESSAGE, "category": "SERVICE_UNAVAILABLE"}
 
 
+def invalid_query(name: str, detail: str) -> ErrorBody:
+    """400 for a query parameter out of range (``limit`` above 500, a cursor this endpoint never sent)."""
+    return 400, {
+        "status": "error",
+        "message": f"Invalid query parameter '{name}': {detail}",
+        "category": "VALIDATION_ERROR",
+    }
+
+
+def admin_bad_request(detail: str) -> ErrorBody:
+    """400 for a body the emulator's own admin routes cannot read."""
+    return 400, {"status": "error", "message": detail, "category": "VALIDATION_ERROR"}
+
+
 def not_found(path: str) -> ErrorBody:
     """404 for a path the emulator does not serve."""
     return 404, {

@@ -35,6 +35,12 @@ DEFAULT_RATE_WINDOW_S: Final = 10.0
 DEFAULT_DAILY_LIMIT: Final = 1_000_000
 """Requests per day of an Enterprise account (Free/Starter: 250,000)."""
 DEFAULT_BATCH_INPUT_LIMIT: Final = 2000
+
+BATCH_READ_LIMIT: Final = 1000
+"""HubSpot's cap on ``batch/read`` inputs since 2025-02-10 (more: a 400)."""
+
+PAGE_LIMIT: Final = 500
+"""The largest page of a record's associations (``limit``; also each id's page in ``batch/read``)."""
 """Inputs one batch request may carry before a 400. HubSpot documents no limit for batch/create and
 batch/associate/default; 2,000 is the most a production integration is known to send."""
 OAUTH_TOKEN_LIFETIME_S: Final = 1800

@@ -69,9 +69,9 @@ def run_emulator_in_thread(
 ) -> Iterator[RunningEmulator]:
     """Serve an emulator on a free port in a background thread for the duration of the ``with`` block.
 
-    ``clock`` (default: a :class:`SystemClock`) is the emulator's time: move it with ``clock.advance(seconds)``.
+    ``clock`` (default: a ``SystemClock``) is the emulator's time: move it with ``clock.advance(seconds)``.
 
-    Example::
+    For example:
 
         with run_emulator_in_thread(EmulatorConfig(seed=1)) as emulator:
             httpx.put(f"{emulator.base_url}/crm/v4/...", headers={"Authorization": f"Bearer {emulator.token}"})
@@ -107,7 +107,7 @@ def serve(
 ) -> None:
     """Serve the emulator in the foreground until interrupted (Ctrl-C), on ``sock`` if given (already bound).
 
-    ``log_requests`` prints one line per request to stdout (:class:`RequestLog`).
+    ``log_requests`` prints one line per request to stdout (``RequestLog``).
     """
     _quiet_drops()
     app: ASGIApp = create_app(config)

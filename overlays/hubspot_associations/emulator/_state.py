@@ -45,9 +45,9 @@ class EmulatorState:
     """Thread-safe in-memory state of one emulated portal.
 
     Only the directions a client asked for are stored: the reverse association HubSpot creates automatically is
-    reported in responses but not stored, so :meth:`all_associations` holds one row per requested association.
+    reported in responses but not stored, so ``all_associations`` holds one row per requested association.
     Dropped connections are logged with status ``0``. Time (token expiry, rate windows, timestamps) comes from
-    ``clock``: a :class:`SystemClock` unless another :class:`Clock` (e.g. a ``ManualClock``) is given.
+    ``clock``: a ``SystemClock`` unless another ``Clock`` (e.g. a ``ManualClock``) is given.
     """
 
     config: EmulatorConfig
@@ -133,6 +133,48 @@ class EmulatorState:
                 if row not in self._associations:
                     self._associations[row] = None
                     self._by_from.setdefault((row.from_type_id, row.from_id), {})[row] = None
+
+    def associated(self, from_type_id: str, from_id: str, to_type_id: str) -> list[tuple[str, list[Association]]]:
+        """The records of ``to_type_id`` associated from one record, each with its stored associations, in the
+        order they were first associated (what a read answers, page by page)."""
+        grouped: dict[str, list[Association]] = {}
+        with self._lock:
+            for row in self._by_from.get((from_type_id, str(from_id)), ()):
+                if row.to_type_id == to_type_id:
+                    grouped.setdefault(row.to_id, []).append(row)
+        return list(grouped.items())
+
+    def remove(
+        self,
+        pairs: Iterable[tuple[str, str, str, str]],
+        specs: Iterable[tuple[str, int]] | None = None,
+    ) -> int:
+        """Remove the associations between each ``(from_type_id, from_id, to_type_id, to_id)`` pair: all of them,
+        both stored directions (``specs`` ``None``), or only those of ``specs`` from ``from`` to ``to``. Returns how
+        many stored associations went. The out-of-band removal of ``POST /_emulator/associations/remove`` too."""
+        only = None if specs is None else set(specs)
+        removed = 0
+        with self._lock:
+            for from_type_id, from_id, to_type_id, to_id in pairs:
+                sides = [(from_type_id, from_id, to_type_id, to_id)]
+                if only is None:
+                    sides.append((to_type_id, to_id, from_type_id, from_id))
+                for a_type, a_id, b_type, b_id in sides:
+                    stored = self._by_from.get((a_type, a_id))
+                    if not stored:
+                        continue
+                    gone = [
+                        row
+                        for row in stored
+                        if row.to_type_id == b_type
+                        and row.to_id == b_id
+                        and (only is None or (row.category, row.type_id) in only)
+                    ]
+                    for row in gone:
+                        del stored[row]
+                        del self._associations[row]
+                    removed += len(gone)
+        return removed
 
     @property
     def put_count(self) -> int:

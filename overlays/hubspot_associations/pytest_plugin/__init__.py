@@ -7,7 +7,7 @@ for the fixture fails, naming the extra. This module imports nothing from the em
 One emulator per test session serves on a free loopback port (sync and async clients, any event loop); every test
 gets it reset to a fresh configured state: no associations, no issued tokens, full quotas. Configure it per test
 with ``@pytest.mark.hubspot_emulator(**EmulatorConfig fields)`` or at run time with the knobs of
-:class:`HubSpotEmulator`. Example::
+``HubSpotEmulator``. For example:
 
     def test_links_contact_to_company(hubspot_emulator):
         with hubspot_emulator.client() as client:
@@ -40,7 +40,7 @@ class HubSpotEmulator:
 
     * ``base_url``, ``token`` (a private-app style token with every default scope), ``oauth_client_id``,
       ``oauth_client_secret``, ``oauth_refresh_token``, ``oauth_token_url`` (v1 on the emulator);
-    * ``config`` and ``state`` (an :class:`~hubspot_associations.emulator.EmulatorState`: ``all_associations()``,
+    * ``config`` and ``state`` (an ``hubspot_associations.emulator.EmulatorState``: ``all_associations()``,
       ``request_log``, ``counts_by_status``, ``put_count``, ``token_grants``), ``associations()``, ``object_ids()``;
     * knobs: ``configure(**changes)``, ``inject_faults(*kinds, rate=1.0)``, ``clear_faults()``,
       ``set_rate_limit(limit, window_s)``, ``advance(seconds)`` (the emulator's clock), ``expire_token(token)``;
@@ -96,7 +96,7 @@ class HubSpotEmulator:
     # -- knobs ---------------------------------------------------------------------------------------------------
 
     def configure(self, **changes: Any) -> EmulatorConfig:
-        """Change :class:`~hubspot_associations.emulator.EmulatorConfig` fields now; stored data is kept."""
+        """Change ``hubspot_associations.emulator.EmulatorConfig`` fields now; stored data is kept."""
         import attrs
 
         config = attrs.evolve(self.config, **changes)
@@ -128,19 +128,19 @@ class HubSpotEmulator:
     # -- SDK objects ---------------------------------------------------------------------------------------------
 
     def client(self, **kwargs: Any) -> HubSpotAssociations:
-        """A :class:`~hubspot_associations.HubSpotAssociations` for the emulator (``token`` unless ``auth=``)."""
+        """A ``hubspot_associations.HubSpotAssociations`` for the emulator (``token`` unless ``auth=``)."""
         from hubspot_associations import HubSpotAssociations
 
         return HubSpotAssociations(**self._client_arguments(kwargs))
 
     def async_client(self, **kwargs: Any) -> AsyncHubSpotAssociations:
-        """The same as :meth:`client`, for :class:`~hubspot_associations.AsyncHubSpotAssociations`."""
+        """The same as ``client``, for ``hubspot_associations.AsyncHubSpotAssociations``."""
         from hubspot_associations import AsyncHubSpotAssociations
 
         return AsyncHubSpotAssociations(**self._client_arguments(kwargs))
 
     def oauth(self, **kwargs: Any) -> OAuthRefresh:
-        """An :class:`~hubspot_associations.OAuthRefresh` with the emulator's OAuth credentials and token URL."""
+        """An ``hubspot_associations.OAuthRefresh`` with the emulator's OAuth credentials and token URL."""
         from hubspot_associations import OAuthRefresh
 
         arguments: dict[str, Any] = {
@@ -188,7 +188,7 @@ def _hubspot_emulator_session() -> Iterator[tuple[RunningEmulator, SystemClock]]
 def hubspot_emulator(
     request: pytest.FixtureRequest, _hubspot_emulator_session: tuple[RunningEmulator, SystemClock]
 ) -> HubSpotEmulator:
-    """An offline HubSpot (the package's emulator) reset for this test; see :class:`HubSpotEmulator`."""
+    """An offline HubSpot (the package's emulator) reset for this test; see ``HubSpotEmulator``."""
     from hubspot_associations.emulator import EmulatorConfig
 
     running, clock = _hubspot_emulator_session
