@@ -202,11 +202,16 @@ def make_vcr(record_mode: str, origin: str | None = None) -> Any:
 
 class _Sleeper:
     """The clients' ``clock=``/``sleep=`` (see :meth:`Case.client`): records every wait, sleeps only while
-    recording (the emulator and HubSpot pace on real time); replaying, a wait only moves the clock."""
+    recording (the emulator and HubSpot pace on real time); replaying, the clock moves only by the waits, so what
+    a replayed call waits is the same on a busy machine as on an idle one (no real time passes between an answer
+    and the next pacer claim)."""
 
     def __init__(self, real: bool) -> None:
+        import time
+
         self.waits: list[float] = []
         self._real = real
+        self._start = time.monotonic()
 
     def sleep(self, seconds: float) -> None:
         self.waits.append(seconds)
@@ -216,10 +221,11 @@ class _Sleeper:
             time.sleep(seconds)
 
     def monotonic(self) -> float:
-        """The clock the call's deadline reads: recorded (not slept) waits count as time that passed."""
+        """The clock the call's deadline and pacer read: real time while recording; replaying, only the recorded
+        (not slept) waits pass."""
         import time
 
-        return time.monotonic() + (0.0 if self._real else sum(self.waits))
+        return time.monotonic() if self._real else self._start + sum(self.waits)
 
 
 @dataclass

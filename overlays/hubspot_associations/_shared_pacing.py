@@ -12,8 +12,8 @@ interface, same sliding-window-log rule, same answer-based arrival bounds and he
 Every decision is one Lua script (:data:`._shared_redis.SCRIPT`), so it is atomic by construction: Redis runs
 scripts one at a time, and the script reads the clock with ``TIME`` on the server, never a client's clock. A request
 may go at ``at`` once all but ``limit - 1`` of the sends in the log have arrived a window before ``at`` (a send has
-arrived by its answer, or, in flight, by its slot plus the slowest answer any process saw in the last window): never
-more than ``limit`` requests arrive in any window, in whatever order the sends of all processes arrive. What a
+arrived by its answer; one whose answer Redis has not heard of yet counts as arriving up to a window after its slot):
+never more than ``limit`` requests arrive in any window, in whatever order the sends of all processes arrive. What a
 process learns from an answer (its arrival bound, the headers) travels with its next claim, so a request costs one
 round trip to Redis; a 429's hold is written at once.
 

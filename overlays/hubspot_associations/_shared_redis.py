@@ -80,8 +80,8 @@ end
 local server_window = window
 if configured > 0 then window = configured_window end
 local span = math.floor(window * (1 + headroom))
--- The slowest answer any process saw in the last window (each sends its own): in-flight sends of a slow process
--- count as late as that, whoever claims next.
+-- The slowest answer any process saw in the last window (each sends its own): how far before an answered request's
+-- window our sends may have been sent and still counted in it (the others' share, below).
 local shared_lag, lag_at = tonumber(st[5]) or 0, tonumber(st[6]) or 0
 if lag >= shared_lag or now - lag_at > span then
   redis.call('HSET', state, 'lag', int(lag), 'lag_at', int(now))
@@ -92,7 +92,7 @@ if lag > span then lag = span end
 if info_max > 0 and info_used >= 0 then
   local estimate = info_used
   if estimate > 2 then
-    estimate = estimate - redis.call('ZCOUNT', log, '(' .. int(info_at - server_window - lag), int(info_until))
+    estimate = estimate - redis.call('ZCOUNT', log, '(' .. int(info_at - server_window - lag), int(info_at))
   end
   if estimate <= 2 then estimate = 0 end
   if estimate > info_max - 1 then estimate = info_max - 1 end
@@ -121,9 +121,11 @@ if maximum ~= nil then
   local entries = redis.call('ZRANGE', log, 0, -1, 'WITHSCORES')
   local n = #entries / 2
   if n >= allowed then
-    -- Each send has arrived by its answer, or (in flight) by its slot plus the slowest recent answer. The next one
-    -- goes a window after the allowed-th latest of those bounds: any window then holds fewer than allowed others,
-    -- whatever order the sends of all processes arrived in.
+    -- Each send has arrived by its answer. One whose answer Redis has not heard of (in flight, or answered in a
+    -- process that has not claimed since) may still arrive: it counts as arriving up to a window after its slot,
+    -- never by a guess from other requests' speed (the slowest answer so far says nothing of a request stuck on a
+    -- busy machine). The next one goes a window after the allowed-th latest of those bounds: any window then holds
+    -- fewer than allowed others, whatever order the sends of all processes arrived in.
     local members = {}
     for i = 1, n do members[i] = entries[2 * i - 1] end
     local bounds = {}
@@ -132,7 +134,7 @@ if maximum ~= nil then
       local answered = redis.call('HMGET', answers, unpack(members, first, last))
       for i = first, last do
         local slot, done = tonumber(entries[2 * i]), tonumber(answered[i - first + 1])
-        local delay = lag
+        local delay = span
         if done ~= nil then delay = math.min(math.max(done - slot, 0), span) end
         bounds[i] = slot + delay
       end

@@ -59,6 +59,9 @@ def test_many_threads_each_with_its_own_connection_never_exceed_the_limit(redis_
             slot = pacer.claim()
             assert isinstance(slot, SharedSlot)
             mine.append(_redis_time_us(slot))
+            # Answered at once (at its slot, still ahead): the client observes every answer. A send whose answer
+            # Redis never hears of counts as arriving up to a window after its slot (see _shared_redis.SCRIPT).
+            pacer.observe(None, slot)
         with lock:
             times.extend(mine)
 
@@ -69,8 +72,10 @@ def test_many_threads_each_with_its_own_connection_never_exceed_the_limit(redis_
         thread.join()
     assert len(times) == threads * each
     _assert_never_over(times, limit, window)
-    # And the log is dense: 400 claims at 20 per window span about 19 windows (not more: nobody waits for nothing).
-    assert (max(times) - min(times)) / 1_000_000 < (threads * each / limit) * window * 1.05
+    # And the log is dense: 400 claims at 20 per window span about 19 windows. Not much more: only the sends whose
+    # answers are not in Redis yet (up to one per other thread, 15 against a limit of 20) hold a window longer
+    # (measured 21.2 to 22.3 s; 19.5 to 20 s before they were counted that way, and that let a 429 through).
+    assert (max(times) - min(times)) / 1_000_000 < (threads * each / limit) * window * 1.25
 
 
 def test_processes_claiming_at_once_never_exceed_the_limit(redis_server: RedisServer) -> None:

@@ -34,9 +34,9 @@ def test_a_v4_and_a_2026_09_client_draw_on_one_budget(redis_server: RedisServer)
             thread.join(timeout=60)
         log = emulator.state.request_log
     assert ok == {"v4": 25, "2026-09": 25}
-    # Both versions drew on one budget: 10 per 0.5 s for both clients together. Two budgets (no shared_limit) send twice that and
-    # collected 13 429s in a trial run; on a loaded machine one may land on a window's edge (the real clock runs this test).
-    assert emulator.state.counts_by_status[200] == 50 and emulator.state.counts_by_status.get(429, 0) <= 1
+    # Both versions drew on one budget: 10 per 0.5 s for both clients together, not one 429 (two budgets, without
+    # shared_limit, send twice that and collected 13 429s in a trial run).
+    assert emulator.state.counts_by_status == {200: 50}
     assert {path.split("/")[2] for _, path, _ in log} == {"v4", "objects"}  # /crm/v4/... and /crm/objects/2026-09/...
     # One account key, whatever the version (its log, state and answers entries): nothing per version.
     keys = {key.decode() if isinstance(key, bytes) else key for key in redis_server.client().keys(f"{KEY_PREFIX}:*")}
