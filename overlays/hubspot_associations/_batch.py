@@ -116,7 +116,9 @@ class BatchOutcome(Generic[R]):
         index: the input's position in what was passed (0-based).
         input: the input, validated.
         status: ``OutcomeStatus``.
-        results: the result items HubSpot returned for this pair (for the default operation, both directions).
+        results: the result items HubSpot returned for this pair (for the default operation, both directions), as
+            the generated models; built from the answer's JSON when first read (a bulk run that only needs the
+            status never pays for them), from items already checked to be well-formed.
         error: for a failed input the ``BatchInputError`` naming it; for an unconfirmed one a
             ``BatchUnconfirmedError`` carrying the errors that failed no input; ``None`` when confirmed.
     """
@@ -124,8 +126,19 @@ class BatchOutcome(Generic[R]):
     index: int
     input: BatchInput
     status: OutcomeStatus
-    results: tuple[R, ...] = ()
     error: BatchInputError | BatchUnconfirmedError | None = None
+    _found: tuple[Any, ...] = attrs.field(default=(), repr=False, alias="found")
+    _build: Callable[[Any], R] | None = attrs.field(default=None, repr=False, eq=False, alias="build")
+    _built: tuple[R, ...] | None = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    @property
+    def results(self) -> tuple[R, ...]:
+        built = self._built
+        if built is None:
+            build = self._build
+            built = self._found if build is None else tuple(build(raw) for raw in self._found)
+            object.__setattr__(self, "_built", built)  # once: the same objects on every read
+        return built
 
     @property
     def ok(self) -> bool:
@@ -199,9 +212,25 @@ class BatchOperation(Generic[R]):
 
     ``by_id`` and ``no_body`` are the two other shapes (see the module docstring); ``max_inputs`` is HubSpot's own
     cap of the operation, which replaces the client's ``max_batch_size`` for it (batch read: 1,000).
+
+    ``peek``, when given, reads a result item's pair and direction straight from its JSON, returning ``None``
+    exactly when ``item`` would refuse it (``tests/test_batch_reading.py`` checks the two agree on any JSON); the
+    models are then built only when an outcome's ``results`` are read. The bulk engine reads 100 or more result
+    items per request and needs only their ids: building each model would be most of its CPU per row.
     """
 
-    __slots__ = ("argument", "by_id", "direction", "item", "kwargs", "max_inputs", "no_body", "pair", "with_specs")
+    __slots__ = (
+        "argument",
+        "by_id",
+        "direction",
+        "item",
+        "kwargs",
+        "max_inputs",
+        "no_body",
+        "pair",
+        "peek",
+        "with_specs",
+    )
 
     def __init__(
         self,
@@ -215,6 +244,7 @@ class BatchOperation(Generic[R]):
         by_id: bool = False,
         no_body: bool = False,
         max_inputs: int | None = None,
+        peek: Callable[[Any], tuple[object, object, object] | None] | None = None,
     ) -> None:
         self.argument = argument
         self.with_specs = with_specs
@@ -225,6 +255,32 @@ class BatchOperation(Generic[R]):
         self.by_id = by_id
         self.no_body = no_body
         self.max_inputs = max_inputs
+        self.peek = peek
+
+    def read(self, raw: Any) -> tuple[Any, str, str, object] | None:
+        """One result item: what to keep of it (its JSON when ``peek`` vouches for it, else the model), the ids of
+        its pair as the inputs spell them, and its direction (``None`` without one); ``None`` when it is not a
+        result item of this operation."""
+        if type(raw) is not dict and not isinstance(raw, Mapping):  # a JSON object, or not a result item
+            return None
+        peek = self.peek
+        if peek is not None:
+            seen = peek(raw)
+            if seen is None:
+                return None
+            first, second, kind = seen
+            kept: Any = raw
+        else:
+            try:
+                kept = self.item(raw)
+                first, second = self.pair(kept)
+                kind = None if self.direction is None else self.direction(kept)
+            except Exception:  # not a result item (wrong shape, wrong types): it confirms nothing
+                return None
+        source, target = _id(first), _id(second)
+        if source is None or target is None:
+            return None
+        return kept, source, target, kind
 
     def inputs(self, values: object, limit: int) -> list[BatchInput]:
         """The inputs, validated; raises :class:`InvalidInputError` naming the input before anything is sent."""
@@ -240,7 +296,12 @@ class BatchOperation(Generic[R]):
         raises :class:`InvalidInputError` naming the argument or input before anything is sent."""
         from_type = validate_object_type(from_object_type, "from_object_type")
         to_type = validate_object_type(to_object_type, "to_object_type")
-        inputs = self.inputs(values, limit)
+        return self.prepare_checked(from_type, to_type, self.inputs(values, limit))
+
+    def prepare_checked(
+        self, from_type: str, to_type: str, inputs: Sequence[BatchInput]
+    ) -> tuple[dict[str, Any], Callable[[Any], BatchResult[R]]]:
+        """:meth:`prepare` for object types and inputs that are validated already (the bulk engine's rows)."""
         same = (object_type_id(from_type) or from_type) == (object_type_id(to_type) or to_type)
         return self.kwargs(from_type, to_type, inputs), lambda data: read_batch(self, inputs, data, same_types=same)
 
@@ -326,6 +387,41 @@ def _default_item(data: Any) -> PublicDefaultAssociation:
     return item
 
 
+def _default_peek(raw: Any) -> tuple[object, object, object] | None:
+    """:func:`_default_item`'s checks on the JSON (see ``BatchOperation.peek``): ``(from id, to id, type id)``."""
+    spec, source, target = raw.get("associationSpec"), raw.get("from"), raw.get("to")
+    if not (type(spec) is dict and type(source) is dict and type(target) is dict):
+        return None
+    kind = spec.get("associationTypeId")
+    if type(kind) is not int or type(spec.get("associationCategory")) is not str:
+        return None
+    first, second = source.get("id"), target.get("id")
+    if (type(first) is str or type(first) is int) and (type(second) is str or type(second) is int):  # _is_json_id
+        return first, second, kind
+    return None
+
+
+def _is_json_id(value: object) -> bool:
+    return type(value) is str or type(value) is int  # str_from_json keeps a str, makes an int one (never a bool)
+
+
+def _labelled_peek(raw: Any) -> tuple[object, object, object] | None:
+    """:func:`_labelled_item`'s checks on the JSON (see ``BatchOperation.peek``): ``(from id, to id, None)``."""
+    if "entity" in raw and "fromObjectId" not in raw:  # the 2025-09 wrapped shape (``parse_labelled``)
+        raw = raw["entity"]
+        if type(raw) is not dict:
+            return None
+    first, second = raw.get("fromObjectId"), raw.get("toObjectId")
+    if not (_is_json_id(first) and _is_json_id(second)):
+        return None
+    if not (_is_json_id(raw.get("fromObjectTypeId")) and _is_json_id(raw.get("toObjectTypeId"))):
+        return None
+    labels = raw.get("labels")
+    if type(labels) is not list or not all(type(label) is str for label in labels):
+        return None
+    return first, second, None
+
+
 def _labelled_item(data: Any) -> LabelsBetweenObjectPair:
     from ._results import parse_labelled
 
@@ -354,6 +450,7 @@ OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
         item=_default_item,
         pair=lambda item: (item.from_.id, item.to.id),
         direction=lambda item: item.association_spec.association_type_id,
+        peek=_default_peek,
     ),
     "associate_batch": BatchOperation["LabelsBetweenObjectPair"](
         argument="items",
@@ -361,6 +458,7 @@ OPERATIONS: Final[Mapping[str, BatchOperation[Any]]] = {
         kwargs=_labelled_kwargs,
         item=_labelled_item,
         pair=lambda item: (item.from_object_id, item.to_object_id),
+        peek=_labelled_peek,
     ),
     "read_batch": BatchOperation["PublicAssociationMultiWithLabel"](
         argument="ids",
@@ -446,6 +544,8 @@ def _short(value: object) -> str:
 
 def _id(value: object) -> str | None:
     """An id as the inputs spell it (decimal, no leading zeros), from a JSON number or string; else ``None``."""
+    if type(value) is str and 0 < len(value) <= _MAX_ID_DIGITS and value[0] != "0" and value.isdigit():
+        return value if value.isascii() else None  # the usual case, first: one id per result side
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -532,31 +632,30 @@ class _Index:
         return full, [position for key in fresh for position in table[key]]
 
 
-Orient = Callable[[Any, list[int], list[int]], tuple[list[int], list[int], bool]]
+Orient = Callable[[object, list[int], list[int]], tuple[list[int], list[int], bool]]
+Read = tuple[Any, str, str, object]
+"""A result item read (``BatchOperation.read``): what is kept of it, its pair's ids, its direction."""
 
 
-def _orientation(
-    operation: BatchOperation[R], index: _Index, read: list[tuple[R, tuple[str, str]]], same_types: bool
-) -> Orient:
-    """How a result whose pair matches ``forward`` inputs as it is and ``reverse`` inputs reversed is read: the
-    inputs it confirms, those it is only attached to, and whether that is because its direction is unknown."""
-    direction = operation.direction
-    if direction is None:
-        return lambda item, forward, reverse: (forward, [], False)
+def _orientation(operation: BatchOperation[R], index: _Index, read: list[Read], same_types: bool) -> Orient:
+    """How a result of direction ``kind`` whose pair matches ``forward`` inputs as it is and ``reverse`` inputs
+    reversed is read: the inputs it confirms, those it is only attached to, and whether that is because its
+    direction is unknown."""
+    if operation.direction is None:
+        return lambda kind, forward, reverse: (forward, [], False)
     if same_types:  # A -> B and B -> A between one type are the same association
-        return lambda item, forward, reverse: ([*forward, *reverse], [], False)
+        return lambda kind, forward, reverse: ([*forward, *reverse], [], False)
     # Type ids seen only on unambiguous forward results, and only on unambiguous reverse ones.
     forward_kinds: set[object] = set()
     reverse_kinds: set[object] = set()
-    for item, (source, target) in read:
+    for _, source, target, kind in read:
         as_is, flipped = (source, target) in index.by_pair, (target, source) in index.by_pair
         if as_is != flipped:
-            (forward_kinds if as_is else reverse_kinds).add(direction(item))
+            (forward_kinds if as_is else reverse_kinds).add(kind)
 
-    def orient(item: Any, forward: list[int], reverse: list[int]) -> tuple[list[int], list[int], bool]:
+    def orient(kind: object, forward: list[int], reverse: list[int]) -> tuple[list[int], list[int], bool]:
         if not (forward and reverse):
             return forward, reverse, False
-        kind = direction(item)
         # One default type per direction: a type id is the forward one if seen forward or unlike the reverse one.
         is_forward = kind in forward_kinds or bool(reverse_kinds and kind not in reverse_kinds)
         is_reverse = kind in reverse_kinds or bool(forward_kinds and kind not in forward_kinds)
@@ -586,27 +685,24 @@ def read_batch(
     if not isinstance(data, Mapping):
         raise TypeError(f"a batch answer is a JSON object, got {type(data).__name__}")
     index = _Index(inputs)
-    results: list[list[R]] = [[] for _ in inputs]
+    results: list[list[Any]] = [[] for _ in inputs]  # the result items of each input (JSON, or models)
     confirmed = [False] * len(inputs)
     unmatched = 0
-    read: list[tuple[R, tuple[str, str]]] = []
+    read: list[Read] = []
     raw_results = data.get("results")
     for raw in raw_results if isinstance(raw_results, list) else ():
-        try:
-            item = operation.item(raw)
-            source, target = (_id(value) for value in operation.pair(item))
-        except Exception:  # not a result item (wrong shape, wrong types): it confirms nothing
-            source = target = None
-        if source is None or target is None:
+        found = operation.read(raw)
+        if found is None:  # not a result item (wrong shape, wrong types): it confirms nothing
             unmatched += 1
         else:
-            read.append((item, (source, target)))
+            read.append(found)
     orient = _orientation(operation, index, read, same_types)
     maybe = [False] * len(inputs)  # a result may be this input's (which direction it is could not be told)
-    for item, (source, target) in read:
-        forward = index.by_pair.get((source, target), [])
-        reverse = index.by_pair.get((target, source), []) if operation.direction is not None else []
-        confirms, attaches, ambiguous = orient(item, forward, reverse)
+    by_pair, directed, none = index.by_pair, operation.direction is not None, []
+    for item, source, target, kind in read:
+        forward = by_pair.get((source, target), none)
+        reverse = by_pair.get((target, source), none) if directed else none
+        confirms, attaches, ambiguous = orient(kind, forward, reverse)
         for position in confirms:
             confirmed[position] = True
             results[position].append(item)
@@ -631,15 +727,17 @@ def read_batch(
     attributed = {id(error) for error in failures.values()}
     orphans = tuple(error for error in errors if id(error) not in attributed)
     outcomes: list[BatchOutcome[R]] = []
+    build = operation.item if operation.peek is not None else None  # items kept as JSON: models built when read
     for position, asked in enumerate(inputs):
         found = tuple(results[position])
         failure = failures.get(position)
         if failure is not None:
-            outcomes.append(BatchOutcome(position, asked, OutcomeStatus.FAILED, found, failure))
+            status: OutcomeStatus = OutcomeStatus.FAILED
         elif confirmed[position]:
-            outcomes.append(BatchOutcome(position, asked, OutcomeStatus.CONFIRMED, found))
+            status = OutcomeStatus.CONFIRMED
         else:
-            outcomes.append(BatchOutcome(position, asked, OutcomeStatus.UNCONFIRMED, found, _unconfirmed(orphans)))
+            status, failure = OutcomeStatus.UNCONFIRMED, _unconfirmed(orphans)
+        outcomes.append(BatchOutcome(position, asked, status, failure, found=found, build=build))
     status = data.get("status")
     return BatchResult(tuple(outcomes), tuple(errors), orphans, unmatched, status if isinstance(status, str) else None)
 

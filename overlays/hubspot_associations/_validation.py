@@ -122,6 +122,8 @@ def validate_object_id(value: object, argument: str) -> str:
     Raises:
         InvalidInputError: the id is not acceptable.
     """
+    if type(value) is str and 0 < len(value) < 19 and value[0] != "0" and value.isdigit() and value.isascii():
+        return value  # the usual case, first: up to 18 digits is always <= MAX_OBJECT_ID
     if isinstance(value, str):
         if _OBJECT_ID_RE.fullmatch(value) and int(value) <= MAX_OBJECT_ID:
             return value

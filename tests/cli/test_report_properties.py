@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from hubspot_associations._bulk import AssociationOutcome, AssociationRow
 from hubspot_associations._error_mapping import error_from_response
-from hubspot_associations.cli._bulk_run import _fields_of
+from hubspot_associations.cli._input import row_fields
 from hubspot_associations.cli._input import ParsedRow, RowProblem, read_rows
 from hubspot_associations.cli._report import REPORT_COLUMNS, FailureReport, neutralise, restore
 from tests.cli.cli_support import as_read, assert_inert
@@ -64,7 +64,7 @@ def test_every_report_cell_is_inert_and_the_report_reads_back_as_the_same_rows(
                 report.opened(item.line)
         for item in reversed(items):  # answers come back in any order
             if isinstance(item, ParsedRow):
-                report.add_outcome(_refused(item.row, server_text), _fields_of(item.row))
+                report.add_outcome(_refused(item.row, server_text), row_fields(item.row))
         report.close()
         with report_path.open(newline="", encoding="utf-8") as handle:
             written = list(csv.reader(handle))

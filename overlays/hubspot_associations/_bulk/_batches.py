@@ -195,12 +195,7 @@ class Batcher:
 
 def _batch_call(client: BaseClient[Any, Any], key: Key, entries: tuple[Entry, ...]) -> PreparedCall[Any]:
     name, from_type, to_type = key
-    operation = OPERATIONS[name]
-    inputs = [
-        (item.from_id, item.to_id, item.specs) if operation.with_specs else (item.from_id, item.to_id)
-        for _, _, item in entries
-    ]
-    kwargs, parse = operation.prepare(from_type, to_type, inputs, len(inputs))
+    kwargs, parse = OPERATIONS[name].prepare_checked(from_type, to_type, [item for _, _, item in entries])
     return client._call(kwargs, None, parse)
 
 

@@ -32,7 +32,7 @@ from ._bulk_plan import (
     read_selected,
 )
 from ._files import OutputWriteError
-from ._input import InputFileError, InputFormat, InputKind, ParsedRow, RowProblem, row_fingerprint
+from ._input import InputFileError, InputFormat, InputKind, ParsedRow, RowProblem, row_fields, row_fingerprint
 from ._journal import Journal
 from ._progress import SharedLimitNotices, progress_bar, stop_on_signals
 from ._report import FailureReport
@@ -224,21 +224,31 @@ def run_bulk(
                 client, rows_to_send(), concurrency, stop, grace, batch_size_of(client, batch_size), stats
             )
             for decided in answers:
+                # The confirmed rows first, together: one report call, one journal write (the usual case: all).
+                confirmed_now = [outcome for outcome in decided if outcome.error is None]
                 journaled: list[tuple[int, str]] = []
+                if confirmed_now:
+                    lines = [outcome.row.line or 0 for outcome in confirmed_now]
+                    journaled = [(line, row_fingerprint(o.row)) for line, o in zip(lines, confirmed_now)]
+                    try:
+                        report.settled_all(lines)  # may write failures it held back for these rows
+                    except OutputWriteError as exc:  # the report failed, not these rows: still journaled below
+                        could_not_write(exc)
                 for outcome in decided:
                     error = outcome.error
+                    if error is None:
+                        if on_outcome is not None:
+                            on_outcome(outcome)
+                        continue
                     line = outcome.row.line or 0
                     try:
-                        if outcome.ok:
-                            report.settled(line)
-                            journaled.append((line, row_fingerprint(outcome.row)))
-                        elif isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
+                        if isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
                             report.settled(line)
                             counts["stopped"] += 1
                             stopped_unsent += outcome.attempts == 0
                         else:
                             _trip(outcome, stop, stopped_by, blocked)
-                            report.add_outcome(outcome, _fields_of(outcome.row))
+                            report.add_outcome(outcome, row_fields(outcome.row))
                             counts["failed"] += 1
                     except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
                         counts["unrecorded"] += 1
@@ -350,13 +360,3 @@ def run_plan(
     )
 
 
-def _fields_of(row: AssociationRow) -> dict[str, str]:
-    spec = row.specs[0] if row.specs else None
-    return {
-        "from_type": str(row.from_object_type),
-        "from_id": str(row.from_object_id),
-        "to_type": str(row.to_object_type),
-        "to_id": str(row.to_object_id),
-        "type_id": "" if spec is None else str(spec.association_type_id),
-        "category": "" if spec is None else spec.association_category.value,
-    }

@@ -46,6 +46,7 @@ __all__ = [
     "detect_format",
     "detect_input",
     "read_rows",
+    "row_fields",
     "row_fingerprint",
     "row_key",
 ]
@@ -74,13 +75,19 @@ class ParsedRow:
     """A valid row and the fields it was read from (for reports).
 
     ``line`` numbers the row (its line; for a JSON array, its item number: 1 is the first object), and is what the
-    journal and the failure report record; ``source_line`` is the line a JSON array's item starts on.
+    journal and the failure report record; ``source_line`` is the line a JSON array's item starts on. ``fields``
+    given as None means the row's own values are the fields, as written (a CSV row read on the fast path).
     """
 
     line: int
     row: AssociationRow
-    fields: Mapping[str, str]
+    _fields: Mapping[str, str] | None = attrs.field(default=None, alias="fields")
     source_line: int | None = None
+
+    @property
+    def fields(self) -> Mapping[str, str]:
+        """The row's values by column (``from_type``, ``from_id``, ...), for reports."""
+        return row_fields(self.row) if self._fields is None else self._fields
 
     @property
     def where(self) -> str:
@@ -268,8 +275,13 @@ def _read_csv(path: Path, delimiter: str = ",") -> Iterator[ParsedRow | RowProbl
             previous_end = reader.line_num
             seen = False
             is_report = tuple(header) == REPORT_COLUMNS  # our failure report: undo its spreadsheet escaping
+            fast = None if is_report else _FastColumns.of(columns)
             for record in reader:
                 start, previous_end = previous_end + 1, reader.line_num
+                if fast is not None and (row := fast.row(record, start)) is not None:
+                    seen = True
+                    yield ParsedRow(start, row)
+                    continue
                 if not any(cell.strip() for cell in record):
                     continue  # blank lines are not rows
                 seen = True
@@ -295,6 +307,65 @@ def _read_csv(path: Path, delimiter: str = ",") -> Iterator[ParsedRow | RowProbl
             raise InputFileError(f"malformed CSV: {exc}{span}", line=start) from None
     if not seen:
         raise InputFileError(f"{path.name} has a header but no rows: add one row per association below it")
+
+
+class _FastColumns:
+    """The usual CSV row, read without building its fields: a default association whose object types are written
+    as we would send them (``contacts``, ``0-1``) and whose ids are plain digits. :meth:`row` gives None for
+    anything else, which then takes the full path (:func:`_parse`: same result, or the exact problem); so this is
+    only faster, never different (``tests/test_bulk_input.py`` checks both paths agree on any row)."""
+
+    __slots__ = ("count", "ids", "optional", "types")
+
+    def __init__(self, count: int, types: tuple[int, int], ids: tuple[int, int], optional: tuple[int, ...]) -> None:
+        self.count, self.types, self.ids, self.optional = count, types, ids, optional
+
+    @classmethod
+    def of(cls, columns: list[str]) -> _FastColumns | None:
+        """For a header of our columns only (each once: an unknown column is kept in reports, so not fast)."""
+        if not set(columns) <= {*REQUIRED_FIELDS, *OPTIONAL_FIELDS} or len(set(columns)) != len(columns):
+            return None
+        at = {name: index for index, name in enumerate(columns)}
+        optional = tuple(at[name] for name in OPTIONAL_FIELDS if name in at)
+        return cls(len(columns), (at["from_type"], at["to_type"]), (at["from_id"], at["to_id"]), optional)
+
+    def row(self, record: list[str], line: int) -> AssociationRow | None:
+        if len(record) != self.count:
+            return None
+        from_type, to_type = record[self.types[0]], record[self.types[1]]
+        from_id, to_id = record[self.ids[0]], record[self.ids[1]]
+        if not (_is_sendable_type(from_type) and _is_sendable_type(to_type)):
+            return None
+        if not (_is_plain_id(from_id) and _is_plain_id(to_id)) or any(record[index] for index in self.optional):
+            return None
+        return AssociationRow(from_type, from_id, to_type, to_id, line=line)
+
+
+def _is_plain_id(cell: str) -> bool:
+    """An id :func:`validate_object_id` returns as it is (up to 18 digits: always within range)."""
+    return 0 < len(cell) < 19 and cell[0] != "0" and cell.isdigit() and cell.isascii()
+
+
+@functools.lru_cache(maxsize=1024)  # a file names a few object types, on every row
+def _is_sendable_type(cell: str) -> bool:
+    """An object type :func:`validate_object_type` returns as it is."""
+    try:
+        return validate_object_type(cell, "from_type") == cell
+    except InvalidInputError:
+        return False
+
+
+def row_fields(row: AssociationRow) -> dict[str, str]:
+    """A row's values by column, as an input file's fields (for reports)."""
+    spec = row.specs[0] if row.specs else None
+    return {
+        "from_type": str(row.from_object_type),
+        "from_id": str(row.from_object_id),
+        "to_type": str(row.to_object_type),
+        "to_id": str(row.to_object_id),
+        "type_id": "" if spec is None else str(spec.association_type_id),
+        "category": "" if spec is None else spec.association_category.value,
+    }
 
 
 def _read_jsonl(path: Path) -> Iterator[ParsedRow | RowProblem]:
@@ -476,15 +547,18 @@ def _json_problem(exc: ValueError | RecursionError) -> str:
 
 
 def _parse(line: int, fields: dict[str, str]) -> ParsedRow | RowProblem:
-    missing = [name for name in REQUIRED_FIELDS if not fields.get(name)]
-    if missing:
+    get = fields.get
+    from_type, from_id, to_type, to_id = get("from_type"), get("from_id"), get("to_type"), get("to_id")
+    if not (from_type and from_id and to_type and to_id):
+        missing = [name for name in REQUIRED_FIELDS if not get(name)]
         return RowProblem(line, f"missing value(s) for {', '.join(missing)}: fill them in, or delete the row", fields)
     try:
-        from_type = validate_object_type(fields["from_type"], "from_type")
-        from_id = validate_object_id(fields["from_id"], "from_id")
-        to_type = validate_object_type(fields["to_type"], "to_type")
-        to_id = validate_object_id(fields["to_id"], "to_id")
-        specs = _specs(fields.get("type_id", ""), fields.get("category", ""))
+        from_type = validate_object_type(from_type, "from_type")
+        from_id = validate_object_id(from_id, "from_id")
+        to_type = validate_object_type(to_type, "to_type")
+        to_id = validate_object_id(to_id, "to_id")
+        type_id, category = get("type_id"), get("category")
+        specs = _specs(type_id or "", category or "") if type_id or category else ()
     except InvalidInputError as exc:
         return RowProblem(line, str(exc), fields)
     return ParsedRow(line, AssociationRow(from_type, from_id, to_type, to_id, specs, line=line), fields)
@@ -511,7 +585,15 @@ def row_key(row: AssociationRow) -> int:
     Object types compare by type id (``contacts`` and ``0-1`` are one). 128 bits, so two different rows of any
     file never share a key by chance (a shared key means a row is not sent: it must be a real duplicate).
     """
-    types = [object_type_id(str(t)) or str(t).lower() for t in (row.from_object_type, row.to_object_type)]
-    specs = sorted(f"{s.association_category.value}:{s.association_type_id}" for s in row.specs)
-    text = "|".join([types[0], str(row.from_object_id), types[1], str(row.to_object_id), *specs])
+    specs = sorted(f"{s.association_category.value}:{s.association_type_id}" for s in row.specs) if row.specs else ()
+    text = "|".join(
+        [_type_key(row.from_object_type), str(row.from_object_id), _type_key(row.to_object_type), str(row.to_object_id)]
+    )
+    if specs:
+        text = "|".join([text, *specs])
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=16).digest())
+
+
+@functools.lru_cache(maxsize=1024)  # a file names a few object types on every row
+def _type_key(value: object) -> str:
+    return object_type_id(str(value)) or str(value).lower()

@@ -90,6 +90,12 @@ def _checksum(line: int, fingerprint: str) -> str:
     return f"{zlib.crc32(f'{line} {fingerprint}'.encode()):08x}"
 
 
+def _entry(line: int, fingerprint: str) -> str:
+    """One journal line: ``<line> <fingerprint> <checksum>``."""
+    text = f"{line} {fingerprint}"
+    return f"{text} {zlib.crc32(text.encode()):08x}\n"
+
+
 def load_journal(path: Path) -> dict[int, str]:
     """Read the confirmed rows of a journal: ``{input line: row fingerprint}``; a torn last line is skipped.
 
@@ -184,7 +190,7 @@ class Journal:
         if not rows:
             return
         try:
-            self._handle.write("".join(f"{line} {fp} {_checksum(line, fp)}\n" for line, fp in rows))
+            self._handle.write("".join([_entry(line, fp) for line, fp in rows]))
             self._handle.flush()
             self._unsynced += len(rows)
             if self._unsynced >= self._fsync_every and time.monotonic() - self._synced_at >= FSYNC_INTERVAL_S:

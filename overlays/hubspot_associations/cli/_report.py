@@ -25,7 +25,7 @@ import collections
 import csv
 import heapq
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -99,8 +99,12 @@ class FailureReport:
 
     def settled(self, line: int) -> None:
         """Sent row ``line`` ended without a report line (confirmed, or stopped before its answer)."""
+        self.settled_all((line,))
+
+    def settled_all(self, lines: Iterable[int]) -> None:
+        """:meth:`settled` for the rows of one answer, under one lock."""
         with self._lock:
-            self._settled.add(line)
+            self._settled.update(lines)
             self._drain()
 
     def add_problem(self, line: int, message: str, fields: Mapping[str, str], extra: Sequence[str] = ()) -> None:
