@@ -371,3 +371,95 @@ def test_deeply_nested_context_is_walked_without_recursion() -> None:
         deep = [deep]
     result = read_batch(LABELLED, inputs_of((5, 6)), {"errors": [{"message": "deep", "context": {"id": deep}}]})
     assert statuses(result) == [UNCONFIRMED]  # beyond the depth that is looked at: names nothing
+
+
+# -- reading result items from their JSON (``BatchOperation.peek``) agrees with building the models -------------
+
+_JSON_SCALAR = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 10**20), st.floats(allow_nan=False), st.text(max_size=4)
+)
+_ID = st.one_of(st.integers(-1, 10**20), st.sampled_from(["101", "0101", "7", "", " 5", "1e3", "٣"]), _JSON_SCALAR)
+_CATEGORY = st.one_of(st.sampled_from(["HUBSPOT_DEFINED", "USER_DEFINED", "NEW_KIND"]), _JSON_SCALAR)
+
+
+def _object(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[Any]:
+    """A JSON object with any subset of ``fields`` (and maybe an unknown key), or a JSON scalar in its place."""
+    return st.one_of(st.fixed_dictionaries({}, optional={**fields, "extra": _JSON_SCALAR}), _JSON_SCALAR)
+
+
+_DEFAULT_ITEM = _object(
+    {
+        "from": _object({"id": _ID}),
+        "to": _object({"id": _ID}),
+        "associationSpec": _object({"associationCategory": _CATEGORY, "associationTypeId": _ID}),
+    }
+)
+
+
+def _without_peek(operation: Any) -> Any:
+    from hubspot_associations._batch import BatchOperation
+
+    return BatchOperation(
+        argument=operation.argument,
+        with_specs=operation.with_specs,
+        kwargs=operation.kwargs,
+        item=operation.item,
+        pair=operation.pair,
+        direction=operation.direction,
+    )
+
+
+_VALID = {
+    "default": lambda: default_result("101", 202, 279),
+    "labelled": lambda: pair_result(101, 202),
+    "wrapped": lambda: {"entity": pair_result(101, "202")},
+}
+
+
+def _mutate(raw: Any, path: tuple[str, ...], value: object, delete: bool) -> Any:
+    """``raw`` with the value at ``path`` (a key path into its objects) replaced or deleted."""
+    if not path:
+        return value
+    holder = raw
+    for key in path[:-1]:
+        holder = holder.get(key) if isinstance(holder, dict) else None
+    if isinstance(holder, dict):
+        if delete:
+            holder.pop(path[-1], None)
+        else:
+            holder[path[-1]] = value
+    return raw
+
+
+def _paths(raw: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            found += _paths(value, (*prefix, key))
+    return found
+
+
+@BOUNDED
+@given(st.sampled_from(sorted(_VALID)), st.data())
+def test_a_result_item_read_from_its_json_reads_as_its_model_would(name: str, data: st.DataObject) -> None:
+    raw = _VALID[name]()
+    for _ in range(data.draw(st.integers(0, 2))):  # a well-formed item, with up to two values changed or missing
+        path = data.draw(st.sampled_from(_paths(raw)))
+        value = data.draw(st.one_of(_ID, _CATEGORY, _DEFAULT_ITEM, st.lists(st.text(max_size=2), max_size=2)))
+        raw = _mutate(raw, path, value, data.draw(st.booleans()))
+    operation = DEFAULT if name == "default" else LABELLED
+    fast, slow = operation.read(raw), _without_peek(operation).read(raw)
+    assert (fast is None) == (slow is None), (raw, fast, slow)
+    if fast is not None and slow is not None:
+        assert fast[1:] == slow[1:]  # the same pair (as the inputs spell it) and direction
+        model = operation.item(fast[0])  # built later, when an outcome's results are read: it never fails then
+        assert operation.pair(model) == operation.pair(slow[0])
+
+
+def test_results_are_built_once_when_read() -> None:
+    inputs = [BatchInput("101", "202")]
+    answer = {"results": [default_result(101, 202, 279), default_result(202, 101, 280)]}
+    outcome = read_batch(DEFAULT, inputs, answer)[0]
+    first = outcome.results
+    assert [item.association_spec.association_type_id for item in first] == [279, 280]
+    assert outcome.results is first  # the same models on every read

@@ -698,7 +698,8 @@ def read_batch(
             read.append(found)
     orient = _orientation(operation, index, read, same_types)
     maybe = [False] * len(inputs)  # a result may be this input's (which direction it is could not be told)
-    by_pair, directed, none = index.by_pair, operation.direction is not None, []
+    by_pair, directed = index.by_pair, operation.direction is not None
+    none: list[int] = []
     for item, source, target, kind in read:
         forward = by_pair.get((source, target), none)
         reverse = by_pair.get((target, source), none) if directed else none
@@ -730,16 +731,16 @@ def read_batch(
     build = operation.item if operation.peek is not None else None  # items kept as JSON: models built when read
     for position, asked in enumerate(inputs):
         found = tuple(results[position])
-        failure = failures.get(position)
-        if failure is not None:
-            status: OutcomeStatus = OutcomeStatus.FAILED
+        reason: BatchInputError | BatchUnconfirmedError | None = failures.get(position)
+        if reason is not None:
+            status = OutcomeStatus.FAILED
         elif confirmed[position]:
             status = OutcomeStatus.CONFIRMED
         else:
-            status, failure = OutcomeStatus.UNCONFIRMED, _unconfirmed(orphans)
-        outcomes.append(BatchOutcome(position, asked, status, failure, found=found, build=build))
-    status = data.get("status")
-    return BatchResult(tuple(outcomes), tuple(errors), orphans, unmatched, status if isinstance(status, str) else None)
+            status, reason = OutcomeStatus.UNCONFIRMED, _unconfirmed(orphans)
+        outcomes.append(BatchOutcome(position, asked, status, reason, found=found, build=build))
+    said = data.get("status")
+    return BatchResult(tuple(outcomes), tuple(errors), orphans, unmatched, said if isinstance(said, str) else None)
 
 
 def _unconfirmed(orphans: tuple[BatchInputError, ...]) -> BatchUnconfirmedError:

@@ -306,3 +306,76 @@ def test_any_file_reads_as_rows_or_one_input_file_error(
         assert str(exc)
     else:
         assert all(isinstance(item, ParsedRow | RowProblem) for item in items)
+
+
+# -- the fast path for the usual CSV row reads exactly as the full one -------------------------------------------
+
+_CELL = {
+    "type": st.sampled_from(["contacts", "Contacts", " contacts", "0-1", "companies", "p_cars", "bogus", "", "2-7"]),
+    "id": st.one_of(
+        st.integers(1, 10**19).map(str), st.sampled_from(["0", "007", " 5", "5 ", "", "x", "١٢", "9" * 18, "9" * 19])
+    ),
+    "type_id": st.sampled_from(["", "", "279", " ", "x"]),
+    "category": st.sampled_from(["", "", "USER_DEFINED", " "]),
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=st.permutations(["from_type", "from_id", "to_type", "to_id", "type_id", "category", "note"]).map(
+        lambda names: [name for name in names if name in ("from_type", "from_id", "to_type", "to_id")] + names[4:]
+    ),
+    rows=st.lists(
+        st.fixed_dictionaries(
+            {
+                "from_type": _CELL["type"],
+                "from_id": _CELL["id"],
+                "to_type": _CELL["type"],
+                "to_id": _CELL["id"],
+                "type_id": _CELL["type_id"],
+                "category": _CELL["category"],
+                "note": st.sampled_from(["", "n"]),
+            }
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    drop=st.integers(0, 3),
+)
+def test_the_fast_csv_path_reads_every_row_as_the_full_path(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    header: list[str],
+    rows: list[dict[str, str]],
+    drop: int,
+) -> None:
+    from hubspot_associations.cli import _input
+
+    columns = header[: len(header) - drop] if drop and len(header) - drop >= 4 else header
+    path = tmp_path_factory.mktemp("fast") / "rows.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows([[row[name] for name in columns] for row in rows])
+
+    def seen(items: list[ParsedRow | RowProblem]) -> list[tuple[object, ...]]:
+        out: list[tuple[object, ...]] = []
+        for item in items:
+            if isinstance(item, ParsedRow):
+                fields = {name: item.fields.get(name, "") for name in (*COLUMNS, "note")}
+                out.append(("row", item.line, item.row, fields))
+            else:
+                out.append(("problem", item.line, item.message, dict(item.fields), item.extra))
+        return out
+
+    def read() -> object:
+        try:
+            return seen(list(read_rows(path)))
+        except InputFileError as exc:  # e.g. only blank rows: the same refusal either way
+            return str(exc)
+
+    fast = read()
+    with monkeypatch.context() as patch:
+        patch.setattr(_input._FastColumns, "of", classmethod(lambda cls, columns: None))
+        full = read()
+    assert fast == full

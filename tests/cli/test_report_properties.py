@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 from hubspot_associations._bulk import AssociationOutcome, AssociationRow
 from hubspot_associations._error_mapping import error_from_response
-from hubspot_associations.cli._input import row_fields
-from hubspot_associations.cli._input import ParsedRow, RowProblem, read_rows
+from hubspot_associations.cli._input import ParsedRow, RowProblem, read_rows, row_fields
 from hubspot_associations.cli._report import REPORT_COLUMNS, FailureReport, neutralise, restore
 from tests.cli.cli_support import as_read, assert_inert
 from tests.support import hubspot_error

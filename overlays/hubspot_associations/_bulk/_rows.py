@@ -30,7 +30,7 @@ labelled pair), or, for a row a batch confirmed, its :class:`BatchOutcome` (the 
 
 def _specs(value: Iterable[AssociationSpec | int] | AssociationSpec | int) -> tuple[AssociationSpec, ...]:
     if type(value) is tuple and all(type(spec) is AssociationSpec for spec in value):
-        return value  # type: ignore[return-value]  # specs already validated (an input file's rows): kept as they are
+        return value  # specs already validated (an input file's rows): kept as they are
     return tuple(coerce_specs(value, allow_empty=True))
 
 

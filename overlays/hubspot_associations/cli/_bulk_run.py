@@ -229,7 +229,7 @@ def run_bulk(
                 journaled: list[tuple[int, str]] = []
                 if confirmed_now:
                     lines = [outcome.row.line or 0 for outcome in confirmed_now]
-                    journaled = [(line, row_fingerprint(o.row)) for line, o in zip(lines, confirmed_now)]
+                    journaled = [(line, row_fingerprint(o.row)) for line, o in zip(lines, confirmed_now, strict=True)]
                     try:
                         report.settled_all(lines)  # may write failures it held back for these rows
                     except OutputWriteError as exc:  # the report failed, not these rows: still journaled below
@@ -358,5 +358,3 @@ def run_plan(
         shard=plan.shard,
         duplicates=plan.check.duplicates,
     )
-
-
