@@ -9,6 +9,7 @@ error, and hostile answers (huge, deep, naming nothing) stay inside the ``HubSpo
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -409,7 +410,7 @@ def _without_peek(operation: Any) -> Any:
     )
 
 
-_VALID = {
+_VALID: dict[str, Callable[[], Any]] = {
     "default": lambda: default_result("101", 202, 279),
     "labelled": lambda: pair_result(101, 202),
     "wrapped": lambda: {"entity": pair_result(101, "202")},
