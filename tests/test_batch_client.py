@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hubspot_associations import (
     MAX_BATCH_SIZE,
@@ -27,6 +29,7 @@ from hubspot_associations import (
     ResponseTooLargeError,
     UnexpectedResponseError,
 )
+from hubspot_associations._batch import BatchInput
 from tests.support import BIG_ID, FakeClock, Server, clock_seams, default_result, hubspot_error, pair_result
 
 TOKEN = "pat-na1-SECRET-11111111-2222-3333-4444-555555555555"
@@ -222,3 +225,45 @@ async def test_async_bad_input_is_refused_before_anything_is_sent() -> None:
     with pytest.raises(InvalidInputError):
         await make_async(server, max_batch_size=1).associate_batch("contacts", "companies", ITEMS)
     assert server.calls == 0
+
+
+# -- the create operations' request bodies, built in wire form, are what the generated models give ---------------
+
+_SPEC = st.builds(
+    AssociationSpec,
+    st.sampled_from(["HUBSPOT_DEFINED", "USER_DEFINED", "INTEGRATOR_DEFINED", "WORK"]),
+    st.integers(1, 2**31 - 1),
+)
+_INPUT = st.builds(
+    BatchInput,
+    st.integers(1, 2**63 - 1).map(str),
+    st.integers(1, 2**63 - 1).map(str),
+    st.lists(_SPEC, min_size=1, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_INPUT, min_size=1, max_size=5))
+def test_batch_bodies_in_wire_form_are_the_generated_models_bodies(inputs: list[BatchInput]) -> None:
+    from hubspot_associations._batch import _default_body, _labelled_body
+    from hubspot_associations_api.models import (
+        BatchInputPublicAssociationMultiPost,
+        BatchInputPublicDefaultAssociationMultiPost,
+        PublicAssociationMultiPost,
+        PublicDefaultAssociationMultiPost,
+        PublicObjectId,
+    )
+
+    default = BatchInputPublicDefaultAssociationMultiPost(
+        [PublicDefaultAssociationMultiPost(PublicObjectId(i.from_id), PublicObjectId(i.to_id)) for i in inputs]
+    )
+    labelled = BatchInputPublicAssociationMultiPost(
+        [
+            PublicAssociationMultiPost(
+                PublicObjectId(i.from_id), PublicObjectId(i.to_id), [spec.to_wire() for spec in i.specs]
+            )
+            for i in inputs
+        ]
+    )
+    assert json.dumps(_default_body(inputs)) == json.dumps(default.to_dict())
+    assert json.dumps(_labelled_body(inputs)) == json.dumps(labelled.to_dict())

@@ -134,18 +134,37 @@ class Unit:
     entries: tuple[Entry, ...]
 
 
+_TYPES: dict[str, str] = {}
+"""Object types already validated (as written -> as sent): a run names a few, on every row."""
+_MAX_TYPES = 1024
+
+
+def _object_type(value: object, argument: str) -> str:
+    known = _TYPES.get(value) if type(value) is str else None
+    if known is None:
+        known = validate_object_type(value, argument)
+        if len(_TYPES) < _MAX_TYPES:
+            _TYPES[value] = known  # type: ignore[index]  # a str: validate_object_type refuses anything else
+    return known
+
+
+def _object_id(value: object, argument: str) -> str:
+    if type(value) is str and 0 < len(value) < 19 and value[0] != "0" and value.isdigit() and value.isascii():
+        return value  # validate_object_id's own first case, without the call: one per id of every row
+    return validate_object_id(value, argument)
+
+
 def _entry(index: int, row: object) -> tuple[Key, Entry]:
     """A row checked for a batch (raises :class:`InvalidInputError`, as its single PUT would)."""
     if not isinstance(row, AssociationRow):
         raise InvalidInputError("row", f"expected an AssociationRow, got {type(row).__name__}")
-    from_type = validate_object_type(row.from_object_type, "from_object_type")
-    to_type = validate_object_type(row.to_object_type, "to_object_type")
+    from_type = _object_type(row.from_object_type, "from_object_type")
+    to_type = _object_type(row.to_object_type, "to_object_type")
+    specs = row.specs
     item = BatchInput(
-        validate_object_id(row.from_object_id, "from_object_id"),
-        validate_object_id(row.to_object_id, "to_object_id"),
-        row.specs,
+        _object_id(row.from_object_id, "from_object_id"), _object_id(row.to_object_id, "to_object_id"), specs
     )
-    name = "associate_default_batch" if row.is_default else "associate_batch"
+    name = "associate_batch" if specs else "associate_default_batch"
     return (name, from_type, to_type), (index, row, item)
 
 
