@@ -22,6 +22,8 @@ from hubspot_associations.cli._input import (
     canonical_column,
     detect_input,
     read_rows,
+    row_key,
+    scan_rows,
 )
 from tests.cli.cli_support import Cli, write
 
@@ -374,8 +376,27 @@ def test_the_fast_csv_path_reads_every_row_as_the_full_path(
         except InputFileError as exc:  # e.g. only blank rows: the same refusal either way
             return str(exc)
 
-    fast = read()
+    def scanned() -> object:  # the first pass's reading: a row as (line, its key), without building it
+        try:
+            return [
+                item
+                if isinstance(item, tuple)
+                else (item.line, row_key(item.row))
+                if isinstance(item, ParsedRow)
+                else seen([item])[0]
+                for item in scan_rows(path, None)
+            ]
+        except InputFileError as exc:
+            return str(exc)
+
+    def keyed(full: object) -> object:  # the full reading, seen as scanned() sees it
+        if not isinstance(full, list):
+            return full
+        return [(item[1], row_key(item[2])) if item[0] == "row" else item for item in full]
+
+    fast, keys = read(), scanned()
     with monkeypatch.context() as patch:
         patch.setattr(_input._FastColumns, "of", classmethod(lambda cls, columns: None))
         full = read()
     assert fast == full
+    assert keys == keyed(full)

@@ -19,11 +19,13 @@ from ._input import (
     InputFormat,
     InputKind,
     ParsedRow,
+    RowKey,
     RowProblem,
     detect_input,
     read_rows,
     row_fingerprint,
     row_key,
+    scan_rows,
 )
 from ._journal import JournalError, JournalMismatchError, is_journal, load_journal
 from ._report import is_report
@@ -97,16 +99,21 @@ def check_file(
     duplicates: dict[int, int] = {}
     notes: list[str] = []
     untracked_after: int | None = None
-    for position, item in enumerate(read_rows(path, input_format)):
+    for position, item in enumerate(scan_rows(path, input_format, confirmed)):
         mine = shard is None or shard.owns(position)
         earlier = None
-        if isinstance(item, ParsedRow):
-            key = row_key(item.row)
+        if isinstance(item, tuple):  # the usual row, read for its key only (not a journal's: those come whole)
+            line, key = item
+        elif isinstance(item, ParsedRow):
+            line, key = item.line, row_key(item.row)
+        else:
+            line, key = item.line, None
+        if key is not None:
             earlier = first_lines.get(key)
             if earlier is None and len(first_lines) < tracked:
-                first_lines[key] = item.line if mine else -item.line
+                first_lines[key] = line if mine else -line
             elif earlier is None and untracked_after is None:
-                untracked_after = item.line - 1
+                untracked_after = line - 1
         if not mine:
             continue
         rows += 1
@@ -115,10 +122,12 @@ def check_file(
             if len(problems) < keep_problems:
                 problems.append(item)
             continue
-        if earlier is not None and item.line not in confirmed:
-            duplicates[item.line] = earlier
+        if earlier is not None and line not in confirmed:
+            duplicates[line] = earlier
             if len(notes) < keep_problems:
                 notes.append(_duplicate_note(item, earlier))
+            continue
+        if isinstance(item, tuple):
             continue
         expected = confirmed.get(item.line)
         if expected is not None:
@@ -134,10 +143,13 @@ def check_file(
     return CheckResult(rows, problems, problem_count, matched, duplicates, notes, untracked_after)
 
 
-def _duplicate_note(item: ParsedRow, earlier: int) -> str:
-    unit = "line" if item.source_line is None else "item"
+def _duplicate_note(item: ParsedRow | RowKey, earlier: int) -> str:
+    if isinstance(item, tuple):
+        where, unit = f"line {item[0]}", "line"
+    else:
+        where, unit = item.where, ("line" if item.source_line is None else "item")
     sender = f"as {unit} {earlier}" if earlier > 0 else "by the shard that holds it"
-    return f"{item.where}: duplicate of {unit} {abs(earlier)}: not sent again (sent once, {sender})"
+    return f"{where}: duplicate of {unit} {abs(earlier)}: not sent again (sent once, {sender})"
 
 
 class BulkSetupError(Exception):

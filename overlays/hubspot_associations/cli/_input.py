@@ -22,9 +22,9 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import attrs
 
@@ -41,6 +41,7 @@ __all__ = [
     "InputFormat",
     "InputKind",
     "ParsedRow",
+    "RowKey",
     "RowProblem",
     "canonical_column",
     "detect_format",
@@ -49,6 +50,7 @@ __all__ = [
     "row_fields",
     "row_fingerprint",
     "row_key",
+    "scan_rows",
 ]
 
 REQUIRED_FIELDS = ("from_type", "from_id", "to_type", "to_id")
@@ -128,8 +130,24 @@ def read_rows(path: Path, input_format: InputKind | InputFormat | None = None) -
     """
     kind = input_format if isinstance(input_format, InputKind) else detect_input(path, input_format)
     if kind.format == "csv":
-        return _read_csv(path, kind.delimiter)
+        return cast("Iterator[ParsedRow | RowProblem]", _read_csv(path, kind.delimiter))  # no keys_for: no RowKey
     return _read_json_array(path) if kind.format == "json_array" else _read_jsonl(path)
+
+
+RowKey = tuple[int, int]
+"""A row read for its key only: ``(line, row_key)``."""
+
+
+def scan_rows(
+    path: Path, input_format: InputKind | InputFormat | None, whole: Collection[int] = ()
+) -> Iterator[RowKey | ParsedRow | RowProblem]:
+    """:func:`read_rows` for a first pass that needs only each row's :func:`row_key`: the usual CSV row (see
+    :class:`_FastColumns`) comes as ``(line, key)``, without building the row; the rows of the lines in ``whole``
+    (a journal's, to check their fingerprints) and every other row come as :func:`read_rows` gives them."""
+    kind = input_format if isinstance(input_format, InputKind) else detect_input(path, input_format)
+    if kind.format == "csv":
+        return _read_csv(path, kind.delimiter, keys_for=whole)
+    return read_rows(path, kind)
 
 
 # -- what kind of file: sniffed from its first bytes ------------------------------------------------------------
@@ -250,7 +268,10 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
             ) from None
 
 
-def _read_csv(path: Path, delimiter: str = ",") -> Iterator[ParsedRow | RowProblem]:
+def _read_csv(
+    path: Path, delimiter: str = ",", keys_for: Collection[int] | None = None
+) -> Iterator[RowKey | ParsedRow | RowProblem]:
+    # keys_for: None, rows as read_rows gives them; else the usual rows as (line, key) but for these lines.
     with path.open("rb") as handle:
         reader = csv.reader(_decoded_lines(handle), delimiter=delimiter)
         previous_end = 0  # the last line of the previous record: a record (quoted newlines) may span lines
@@ -278,10 +299,17 @@ def _read_csv(path: Path, delimiter: str = ",") -> Iterator[ParsedRow | RowProbl
             fast = None if is_report else _FastColumns.of(columns)
             for record in reader:
                 start, previous_end = previous_end + 1, reader.line_num
-                if fast is not None and (row := fast.row(record, start)) is not None:
-                    seen = True
-                    yield ParsedRow(start, row)
-                    continue
+                if fast is not None:
+                    if keys_for is not None and start not in keys_for:
+                        key = fast.key(record)
+                        if key is not None:
+                            seen = True
+                            yield start, key
+                            continue
+                    elif (row := fast.row(record, start)) is not None:
+                        seen = True
+                        yield ParsedRow(start, row)
+                        continue
                 if not any(cell.strip() for cell in record):
                     continue  # blank lines are not rows
                 seen = True
@@ -329,7 +357,8 @@ class _FastColumns:
         optional = tuple(at[name] for name in OPTIONAL_FIELDS if name in at)
         return cls(len(columns), (at["from_type"], at["to_type"]), (at["from_id"], at["to_id"]), optional)
 
-    def row(self, record: list[str], line: int) -> AssociationRow | None:
+    def values(self, record: list[str]) -> tuple[str, str, str, str] | None:
+        """The row's (from type, from id, to type, to id), when it is a usual row."""
         if len(record) != self.count:
             return None
         from_type, to_type = record[self.types[0]], record[self.types[1]]
@@ -338,7 +367,16 @@ class _FastColumns:
             return None
         if not (_is_plain_id(from_id) and _is_plain_id(to_id)) or any(record[index] for index in self.optional):
             return None
-        return AssociationRow(from_type, from_id, to_type, to_id, line=line)
+        return from_type, from_id, to_type, to_id
+
+    def row(self, record: list[str], line: int) -> AssociationRow | None:
+        values = self.values(record)
+        return None if values is None else AssociationRow(*values, line=line)
+
+    def key(self, record: list[str]) -> int | None:
+        """:func:`row_key` of the row :meth:`row` would give (None when it gives none)."""
+        values = self.values(record)
+        return None if values is None else _key(values[0], values[1], values[2], values[3], ())
 
 
 def _is_plain_id(cell: str) -> bool:
@@ -586,11 +624,11 @@ def row_key(row: AssociationRow) -> int:
     file never share a key by chance (a shared key means a row is not sent: it must be a real duplicate).
     """
     specs = sorted(f"{s.association_category.value}:{s.association_type_id}" for s in row.specs) if row.specs else ()
-    text = "|".join(
-        [_type_key(row.from_object_type), str(row.from_object_id), _type_key(row.to_object_type), str(row.to_object_id)]
-    )
-    if specs:
-        text = "|".join([text, *specs])
+    return _key(row.from_object_type, row.from_object_id, row.to_object_type, row.to_object_id, specs)
+
+
+def _key(from_type: object, from_id: object, to_type: object, to_id: object, specs: Iterable[str]) -> int:
+    text = "|".join([_type_key(from_type), str(from_id), _type_key(to_type), str(to_id), *specs])
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=16).digest())
 
 
