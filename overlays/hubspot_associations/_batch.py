@@ -566,7 +566,7 @@ def _short(value: object) -> str:
 def _id(value: object) -> str | None:
     """An id as the inputs spell it (decimal, no leading zeros), from a JSON number or string; else ``None``."""
     if type(value) is str and 0 < len(value) <= _MAX_ID_DIGITS and value[0] != "0" and value.isdigit():
-        return value if value.isascii() else None  # the usual case, first: one id per result side
+        return value if value.isascii() else None  # the usual case, first: two ids per result item
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -759,7 +759,7 @@ def read_batch(
             status = OutcomeStatus.CONFIRMED
         else:
             status, reason = OutcomeStatus.UNCONFIRMED, _unconfirmed(orphans)
-        outcomes.append(BatchOutcome(position, asked, status, reason, found=found, build=build))
+        outcomes.append(BatchOutcome(position, asked, status, reason, found, build))
     said = data.get("status")
     return BatchResult(tuple(outcomes), tuple(errors), orphans, unmatched, said if isinstance(said, str) else None)
 
