@@ -400,3 +400,55 @@ def test_the_fast_csv_path_reads_every_row_as_the_full_path(
         full = read()
     assert fast == full
     assert keys == keyed(full)
+
+
+# -- CSV lines read and decoded a block at a time, as they would be line by line ---------------------------------
+
+
+def _lines_one_by_one(data: bytes, limit: int) -> list[str]:
+    """The reading :func:`_input._decoded_lines` replaces: ``readline`` and ``decode``, one line at a time."""
+    import io
+
+    lines, handle, number = [], io.BytesIO(data), 0
+    while raw := handle.readline(limit + 1):
+        number += 1
+        if len(raw) > limit:
+            raise InputFileError(f"line longer than {limit // (1 << 20)} MiB (is this a bulk input file?)", line=number)
+        try:
+            lines.append(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line): save or export the file as UTF-8",
+                line=number,
+            ) from None
+    return lines
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(
+        st.sampled_from(
+            [b"a", b",", b"\n", b"\r\n", b"\r", b"\xef\xbb\xbf", b"\xc3\xa9", b"\xff", b"\xc3", b"xyz" * 5]
+        ),
+        max_size=60,
+    ).map(b"".join),
+    block=st.integers(1, 40),
+    limit=st.integers(8, 80),
+)
+def test_lines_read_a_block_at_a_time_are_the_lines_read_one_by_one(data: bytes, block: int, limit: int) -> None:
+    import io
+
+    from hubspot_associations.cli import _input
+
+    def outcome(read: Callable[[], list[str]]) -> object:
+        try:
+            return read()
+        except InputFileError as exc:
+            return ("refused", str(exc))
+
+    expected = outcome(lambda: _lines_one_by_one(data, limit))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_input, "_BLOCK", min(block, limit))  # a block is never longer than the longest line
+        patch.setattr(_input, "MAX_LINE_BYTES", limit)
+        got = outcome(lambda: list(_input._decoded_lines(io.BytesIO(data))))
+    assert got == expected

@@ -249,23 +249,80 @@ def _raw_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes]]:
     while raw := handle.readline(MAX_LINE_BYTES + 1):
         number += 1
         if len(raw) > MAX_LINE_BYTES:
-            raise InputFileError(
-                f"line longer than {MAX_LINE_BYTES // (1 << 20)} MiB (is this a bulk input file?)", line=number
-            )
+            raise _too_long(number)
         yield number, raw
 
 
+def _too_long(number: int) -> InputFileError:
+    return InputFileError(
+        f"line longer than {MAX_LINE_BYTES // (1 << 20)} MiB (is this a bulk input file?)", line=number
+    )
+
+
+_BLOCK = 1 << 16
+"""How much of a CSV file is read and decoded at a time (less than :data:`MAX_LINE_BYTES`)."""
+
+
 def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
-    # Decoded one line at a time (not by a text wrapper reading ahead), so a decoding error names its own line.
-    # utf-8-sig on the first line: spreadsheets often start CSV files with a byte-order mark.
-    for number, raw in _raw_lines(handle):
+    """The file's lines as :func:`_raw_lines` gives them (split at ``\\n``, each kept whole with its end), decoded.
+
+    Read and decoded a block at a time (one ``read`` and one ``decode`` for ~1,000 rows, not one each per row); a
+    block that does not decode is decoded again line by line, so the error names its own line, as it would
+    reading line by line. utf-8-sig for the first block: spreadsheets often start CSV files with a byte-order mark.
+    """
+    number = 0  # lines yielded
+    rest = b""  # the start of a line whose end is not read yet
+    while True:
+        block = handle.read(_BLOCK)
+        data = rest + block if rest else block
+        if not data:
+            return
+        end = data.rfind(b"\n") + 1 if block else len(data)  # at the end of the file, a last line without its \n
+        if not end:
+            if len(data) > MAX_LINE_BYTES:  # no line end in sight: refused before it is held whole
+                raise _too_long(number + 1)
+            rest = data
+            continue
+        rest = data[end:]
+        whole = data[:end]
+        first_end = whole.find(b"\n") + 1 or end
+        if first_end > MAX_LINE_BYTES:  # only the first line can be that long: the others fit in one block
+            raise _too_long(number + 1)
         try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            text = whole.decode("utf-8-sig" if number == 0 else "utf-8")
+        except UnicodeDecodeError:
+            _undecodable(whole, number)
+            raise
+        lines = text.split("\n")
+        last = lines.pop()  # "" after a final \n; else the file's last line, which has none
+        number += len(lines)
+        yield from [line + "\n" for line in lines]
+        if not whole.endswith(b"\n"):
+            number += 1
+            yield last
+        if not block:
+            return
+        if len(rest) > MAX_LINE_BYTES:
+            raise _too_long(number + 1)
+
+
+def _undecodable(whole: bytes, number: int) -> None:
+    """Raise the decoding error of the first line of ``whole`` (lines after ``number``) that is not UTF-8."""
+    for offset, raw in enumerate(_split_keep(whole), start=1):
+        try:
+            raw.decode("utf-8-sig" if number + offset == 1 else "utf-8")
         except UnicodeDecodeError as exc:
             raise InputFileError(
                 f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line): save or export the file as UTF-8",
-                line=number,
+                line=number + offset,
             ) from None
+
+
+def _split_keep(data: bytes) -> list[bytes]:
+    """``data`` split after each ``\\n`` (as ``readline`` splits), each piece keeping it."""
+    pieces = data.split(b"\n")
+    last = pieces.pop()
+    return [piece + b"\n" for piece in pieces] + ([last] if last else [])
 
 
 def _read_csv(
@@ -612,7 +669,9 @@ def _specs(type_id: str, category: str) -> tuple[AssociationSpec, ...]:
 
 def row_fingerprint(row: AssociationRow) -> str:
     """A short, stable hash of what a row asks for (not where it is), so a journal can tell if the input changed."""
-    specs = ",".join(f"{s.association_category.value}:{s.association_type_id}" for s in row.specs)
+    specs = (
+        ",".join([f"{s.association_category.value}:{s.association_type_id}" for s in row.specs]) if row.specs else ""
+    )
     text = f"{row.from_object_type}|{row.from_object_id}|{row.to_object_type}|{row.to_object_id}|{specs}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
