@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import anyio
@@ -470,3 +471,53 @@ def test_outcome_lists_hand_over_each_answers_rows_together() -> None:
     for decided in lists:
         results = {type(outcome.result) for outcome in decided if outcome.ok}
         assert len(decided) == 1 or results == {BatchOutcome}  # rows sent alone come one by one
+
+
+def test_on_send_announces_each_units_rows_before_any_of_them_is_sent() -> None:
+    # What the CLI journals as in flight: every row is announced once, with its unit, before the unit's first
+    # request, and a later request of the unit (a half after a whole-batch 400, a row sent alone) carries only rows
+    # announced already.
+    from hubspot_associations._bulk import outcome_lists
+
+    fates = ["ok"] * 130
+    fates[5] = fates[90] = "lost"
+    fates[30] = "poison"
+    fates[70] = "bad"
+    server = FakeHubSpot(fates, [])
+    lock = threading.Lock()
+    announced: Counter[str] = Counter()
+    early: list[str] = []  # rows on the wire before they were announced
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/batch/create"):
+            ids = [item["from"]["id"] for item in json.loads(request.content)["inputs"]]
+        else:
+            ids = [request.url.path.split("/")[5]]
+        with lock:
+            early.extend(from_id for from_id in ids if not announced[from_id])
+        return server(request)
+
+    def on_send(rows: Sequence[AssociationRow]) -> None:
+        with lock:
+            announced.update(str(row.from_object_id) for row in rows)
+
+    with HubSpotAssociations("pat-test", http_client=httpx.Client(transport=httpx.MockTransport(transport))) as client:
+        lists = list(outcome_lists(client, _rows(130), 3, None, 1.0, 40, None, on_send))
+    _check([outcome for decided in lists for outcome in decided], fates, server)
+    assert early == []
+    assert announced == Counter(str(1000 + n) for n in range(130))  # each row once, however often it was sent
+    assert server.requests > 4  # halves and rows sent alone happened
+
+
+def test_an_on_send_that_raises_ends_the_run_before_its_unit_is_sent() -> None:
+    from hubspot_associations._bulk import outcome_lists
+
+    server = FakeHubSpot(["ok"] * 10, [])
+
+    def on_send(rows: Sequence[AssociationRow]) -> None:
+        raise OSError(28, "No space left on device")
+
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    with HubSpotAssociations("pat-test", http_client=http) as client, pytest.raises(OSError, match="No space left"):
+        list(outcome_lists(client, _rows(10), 4, None, 1.0, 5, None, on_send))
+    assert server.requests == 0
