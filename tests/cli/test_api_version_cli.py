@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 from examples.demo import BAD_ROWS, write_sample_csv
 from hubspot_associations.cli import app
 from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
-from tests.cli.cli_support import Cli, write
+from tests.cli.cli_support import Cli, confirmed_entries, write
 
 ROWS = 200  # of the demo's sample file (four kinds of row), plus its BAD_ROWS naming records that do not exist
 
 
 def _journal_lines(path: Path) -> dict[int, str]:
-    entries = (line.split() for line in path.read_text(encoding="utf-8").splitlines()[1:])
+    entries = (line.split() for line in confirmed_entries(path))
     return {int(line): fingerprint for line, fingerprint, _ in entries}
 
 
