@@ -117,3 +117,39 @@ def test_a_read_back_that_fails_sends_the_rows_again_and_says_so_once(tmp_path: 
     by_line = dict(zip(ROWS, pairs, strict=True))
     assert accepted == Counter({by_line[line]: 1 for line in (2, 3, 4, 5, 6, 7, 8)})  # idempotent: harmless
     assert read_journal(tmp_path / "rows.csv.journal").confirmed.keys() == set(ROWS)
+
+
+def test_a_stop_before_the_read_back_sends_nothing_and_says_nothing(cli: Cli, tmp_path: Path) -> None:
+    # Ctrl-C while reading back: the read ends at once (no request), no row is taken as found, no failure is claimed.
+    from rich.console import Console
+
+    from hubspot_associations import HubSpotAssociations
+    from hubspot_associations.cli._bulk_run import _read_back
+
+    path, _ = _files(cli.emulator, tmp_path)
+    rows = [item for item in read_rows(path, None) if isinstance(item, ParsedRow) and item.line in (2, 3, 4)]
+    stop = threading.Event()
+    stop.set()
+    console = Console(record=True, width=200)
+    before = len(cli.emulator.state.request_log)
+    client = HubSpotAssociations(cli.emulator.token, base_url=cli.emulator.base_url)
+    with client, Journal(tmp_path / "other.journal") as journal:
+        assert _read_back(client, journal, rows, stop, console) == {}
+    assert len(cli.emulator.state.request_log) == before
+    assert console.export_text() == ""
+
+
+def test_a_v2_journal_resumes_and_becomes_v3(cli: Cli, tmp_path: Path) -> None:
+    path, _ = _files(cli.emulator, tmp_path)
+    parsed = [item for item in read_rows(path, None) if isinstance(item, ParsedRow)]
+    # As an earlier version left it: confirmed entries only (line 9's and line 2's), no in-flight entries.
+    journal = tmp_path / "rows.csv.journal"
+    with Journal(journal, "restart") as writer:
+        writer.record_all([(item.line, row_fingerprint(item.row)) for item in parsed if item.line in (2, 9)])
+    journal.write_bytes(journal.read_bytes().replace(b"journal v3", b"journal v2", 1))
+    result = cli("bulk", str(path), "--resume", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["skipped_already_confirmed"], summary["confirmed"], summary["in_flight_found"]) == (2, 6, 0)
+    assert journal.read_text().startswith("# hubspot-associations journal v3\n")
+    assert read_journal(journal).confirmed.keys() == set(ROWS)
