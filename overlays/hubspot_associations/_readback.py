@@ -256,14 +256,18 @@ def run_sync(
     work: _Work,
     stop: threading.Event | None = None,
 ) -> Iterator[RowCheck]:
-    """Drive ``work`` over ``rows`` a chunk at a time with the sync client's batch methods (as the public methods
-    send them); once ``stop`` is set, a call (or its wait for the pacer or a retry) ends with ``StoppedError``."""
+    """Drive ``work`` over ``rows`` a chunk at a time with the sync client's batch methods; with a ``stop`` (the
+    CLI's read-back on resume), the same requests go through ``client._send`` with it, so once it is set a call (or
+    its wait for the pacer or a retry) ends at once with ``StoppedError``."""
     for chunk in _chunks(rows, size):
         job = work(chunk)
         while (call := job.next_call()) is not None:
             try:
-                prepared = client._prepare_batch(call.method, call.from_type, call.to_type, call.inputs, None)
-                job.answer(client._send(prepared, stop).parsed)
+                if stop is None:
+                    job.answer(getattr(client, call.method)(call.from_type, call.to_type, call.inputs))
+                else:
+                    prepared = client._prepare_batch(call.method, call.from_type, call.to_type, call.inputs, None)
+                    job.answer(client._send(prepared, stop).parsed)
             except HubSpotError as exc:
                 job.answer(exc)
         yield from job.checks()
