@@ -22,6 +22,7 @@ from hubspot_associations.cli._journal import (
     load_journal,
     read_journal,
 )
+from tests.cli.cli_support import FullDisk
 
 ENTRIES = {2: "0123456789abcdef", 3: "fedcba9876543210", 1234: "00ff00ff00ff00ff"}
 V2_HEADER = b"# hubspot-associations journal v2\n"
@@ -261,3 +262,24 @@ def test_any_bytes_after_the_header_are_entries_damage_or_a_torn_tail(garbage: b
             assert "line " in str(exc) and "--restart" in str(exc)
             return
         assert isinstance(state, JournalState)
+
+
+def test_no_entry_follows_a_torn_one_whichever_kind_tore(tmp_path: Path) -> None:
+    # The disk fills in the middle of an in-flight entry (a worker's) or a confirmed one (the main thread's): every
+    # later write, of either kind, raises and writes nothing, so the torn line stays the last (and is ignored).
+    for kind in ("in flight", "confirmed"):
+        path = tmp_path / f"{kind}.journal"
+        with Journal(path) as writer:
+            writer.record_in_flight([2])
+            writer._handle = FullDisk(writer._handle, room=5)  # type: ignore[assignment]
+            with pytest.raises(OutputWriteError, match="No space left"):
+                if kind == "in flight":
+                    writer.record_in_flight([3, 4, 5])
+                else:
+                    writer.record_all([(2, ENTRIES[2])])
+            with pytest.raises(OutputWriteError, match="No space left"):
+                writer.record_in_flight([6])
+            with pytest.raises(OutputWriteError, match="No space left"):
+                writer.record_all([(3, ENTRIES[3])])
+        assert not path.read_bytes().endswith(b"\n")  # the torn piece, and nothing after it
+        assert read_journal(path) == JournalState({}, frozenset({2}))

@@ -54,7 +54,13 @@ def bulk(
             help="CSV with a header (separated by commas, semicolons or tabs), JSON Lines, or a JSON array.",
         ),
     ],
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run from its journal (rows left on the wire are read back first).",
+        ),
+    ] = False,
     restart: Annotated[bool, typer.Option("--restart", help="Discard an existing journal and start over.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report problems; send nothing.")] = (
         False

@@ -102,7 +102,8 @@ class BulkSummary:
     """Rows the resumed journal had in flight (sent without an answer journaled) that reading back found in HubSpot:
     journaled confirmed without being sent again (counted in ``skipped``: an earlier run's request created them)."""
     in_flight_resent: int = 0
-    """Rows the resumed journal had in flight that reading back did not find (or could not read): sent again."""
+    """Rows the resumed journal had in flight that reading back did not find (or could not read): sent again with
+    the other rows (unless the run stops first: they stay in flight, and the next ``--resume`` reads them back)."""
 
     @property
     def rows_per_request(self) -> float:

@@ -252,11 +252,11 @@ class Journal:
 
         Raises :class:`~._files.OutputWriteError` if it cannot be written, and for every entry after that one.
         """
-        if self._failed is not None:
-            raise self._failed
         if not rows:
             return
-        with self._lock:
+        with self._lock:  # checked under the lock: no entry follows a torn one, whichever thread wrote it
+            if self._failed is not None:
+                raise self._failed
             try:
                 self._handle.write("".join(f"{line} {fp} {_checksum(line, fp)}\n" for line, fp in rows))
                 self._handle.flush()
@@ -279,8 +279,6 @@ class Journal:
         self._record_list(_FAILED, lines)
 
     def _record_list(self, kind: str, lines: Iterable[int]) -> None:
-        if self._failed is not None:
-            raise self._failed
         numbers = [str(line) for line in lines]
         entries = []
         for start in range(0, len(numbers), MAX_LINES_PER_ENTRY):
@@ -289,6 +287,8 @@ class Journal:
         if not entries:
             return
         with self._lock:
+            if self._failed is not None:
+                raise self._failed
             if self._handle.closed:
                 return
             try:
