@@ -473,17 +473,22 @@ def test_outcome_lists_hand_over_each_answers_rows_together() -> None:
         assert len(decided) == 1 or results == {BatchOutcome}  # rows sent alone come one by one
 
 
-def test_on_send_announces_each_units_rows_before_any_of_them_is_sent() -> None:
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(FATES), min_size=1, max_size=40),
+    st.lists(st.sampled_from(HICCUPS), max_size=8),
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=1, max_value=3),
+)
+def test_on_send_announces_each_units_rows_before_any_of_them_is_sent(
+    fates: list[str], hiccups: list[str], batch_size: int, concurrency: int
+) -> None:
     # What the CLI journals as in flight: every row is announced once, with its unit, before the unit's first
-    # request, and a later request of the unit (a half after a whole-batch 400, a row sent alone) carries only rows
-    # announced already.
+    # request, and every later request of the unit (a retry, a half after a whole-batch 400, a row sent alone)
+    # carries only rows announced already.
     from hubspot_associations._bulk import outcome_lists
 
-    fates = ["ok"] * 130
-    fates[5] = fates[90] = "lost"
-    fates[30] = "poison"
-    fates[70] = "bad"
-    server = FakeHubSpot(fates, [])
+    server = FakeHubSpot(fates, hiccups)
     lock = threading.Lock()
     announced: Counter[str] = Counter()
     early: list[str] = []  # rows on the wire before they were announced
@@ -501,12 +506,13 @@ def test_on_send_announces_each_units_rows_before_any_of_them_is_sent() -> None:
         with lock:
             announced.update(str(row.from_object_id) for row in rows)
 
-    with HubSpotAssociations("pat-test", http_client=httpx.Client(transport=httpx.MockTransport(transport))) as client:
-        lists = list(outcome_lists(client, _rows(130), 3, None, 1.0, 40, None, on_send))
+    http = httpx.Client(transport=httpx.MockTransport(transport))
+    seams = clock_seams(FakeClock())
+    with HubSpotAssociations("pat-test", http_client=http, max_batch_size=12, **seams) as client:
+        lists = list(outcome_lists(client, _rows(len(fates)), concurrency, None, 1.0, batch_size, None, on_send))
     _check([outcome for decided in lists for outcome in decided], fates, server)
     assert early == []
-    assert announced == Counter(str(1000 + n) for n in range(130))  # each row once, however often it was sent
-    assert server.requests > 4  # halves and rows sent alone happened
+    assert announced == Counter(str(1000 + n) for n in range(len(fates)))  # once each, however often it was sent
 
 
 def test_an_on_send_that_raises_ends_the_run_before_its_unit_is_sent() -> None:
