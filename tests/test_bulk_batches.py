@@ -143,13 +143,16 @@ def _check(outcomes: list[AssociationOutcome], fates: list[str], server: FakeHub
     assert server.resent_after_confirmed == [], "a row HubSpot confirmed was sent again"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.sampled_from(FATES), min_size=1, max_size=40),
-    st.lists(st.sampled_from(HICCUPS), max_size=8),
-    st.integers(min_value=1, max_value=12),
-    st.integers(min_value=1, max_value=3),
+RUNS = (
+    st.lists(st.sampled_from(FATES), min_size=1, max_size=40),  # each row's fate
+    st.lists(st.sampled_from(HICCUPS), max_size=8),  # each request's hiccup, in turn
+    st.integers(min_value=1, max_value=12),  # batch size
+    st.integers(min_value=1, max_value=3),  # concurrency
 )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(*RUNS)
 def test_every_row_gets_its_exact_outcome_whatever_the_answers(
     fates: list[str], hiccups: list[str], batch_size: int, concurrency: int
 ) -> None:
@@ -474,12 +477,7 @@ def test_outcome_lists_hand_over_each_answers_rows_together() -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.sampled_from(FATES), min_size=1, max_size=40),
-    st.lists(st.sampled_from(HICCUPS), max_size=8),
-    st.integers(min_value=1, max_value=12),
-    st.integers(min_value=1, max_value=3),
-)
+@given(*RUNS)
 def test_on_send_announces_each_units_rows_before_any_of_them_is_sent(
     fates: list[str], hiccups: list[str], batch_size: int, concurrency: int
 ) -> None:

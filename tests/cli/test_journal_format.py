@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,27 +46,33 @@ def test_round_trip_and_creation_never_overwrites(journal: Path) -> None:
     assert load_journal(journal) == ENTRIES
 
 
-def test_every_single_bit_flip_is_damage_or_only_drops_the_last_entry(journal: Path) -> None:
-    original = journal.read_bytes()
-    header = len(HEADER)
+def _each_bit_flip(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Writes each single-bit flip of the file at ``path`` in turn; yields the flipped byte's offset and the data."""
+    original = path.read_bytes()
     for offset in range(len(original)):
         for bit in range(8):
             data = bytearray(original)
             data[offset] ^= 1 << bit
-            journal.write_bytes(bytes(data))
-            try:
-                loaded = load_journal(journal)
-            except JournalDamagedError:
-                continue
-            except JournalError:
-                assert offset < header  # only a flipped header makes it "not a journal"
-                continue
-            if data.startswith(V2_HEADER):  # v3 -> v2: read as v2 (confirmed entries only), the same rows
-                assert loaded == ENTRIES
-                continue
-            # Undetected only when the flip hit the very last newline: a torn last entry, sent again on resume.
-            assert offset == len(original) - 1, (offset, bit, loaded)
-            assert loaded == dict(list(ENTRIES.items())[:-1])
+            path.write_bytes(bytes(data))
+            yield offset, bytes(data)
+
+
+def test_every_single_bit_flip_is_damage_or_only_drops_the_last_entry(journal: Path) -> None:
+    last = len(journal.read_bytes()) - 1
+    for offset, data in _each_bit_flip(journal):
+        try:
+            loaded = load_journal(journal)
+        except JournalDamagedError:
+            continue
+        except JournalError:
+            assert offset < len(HEADER)  # only a flipped header makes it "not a journal"
+            continue
+        if data.startswith(V2_HEADER):  # v3 -> v2: read as v2 (confirmed entries only), the same rows
+            assert loaded == ENTRIES
+            continue
+        # Undetected only when the flip hit the very last newline: a torn last entry, sent again on resume.
+        assert offset == last, (offset, loaded)
+        assert loaded == dict(list(ENTRIES.items())[:-1])
 
 
 def test_restart_replaces_and_resume_cuts_a_torn_tail(journal: Path) -> None:
@@ -151,19 +158,15 @@ def test_every_single_bit_flip_of_an_in_flight_journal_is_damage_or_only_drops_t
         writer.record_in_flight([2, 3])
         writer.record_failed([3])
         writer.record_in_flight([40, 41])
-    original = path.read_bytes()
+    last = len(path.read_bytes()) - 1
     assert read_journal(path) == JournalState({}, frozenset({2, 40, 41}))
-    for offset in range(len(original)):
-        for bit in range(8):
-            data = bytearray(original)
-            data[offset] ^= 1 << bit
-            path.write_bytes(bytes(data))
-            try:
-                loaded = read_journal(path)
-            except JournalError:
-                continue  # damage (a v2 header with in-flight entries is damage too), or "not a journal"
-            assert offset == len(original) - 1, (offset, bit, loaded)
-            assert loaded == JournalState({}, frozenset({2}))  # the torn last entry counts as not written
+    for offset, _ in _each_bit_flip(path):
+        try:
+            loaded = read_journal(path)
+        except JournalError:
+            continue  # damage (a v2 header with in-flight entries is damage too), or "not a journal"
+        assert offset == last, (offset, loaded)
+        assert loaded == JournalState({}, frozenset({2}))  # the torn last entry counts as not written
 
 
 @pytest.mark.parametrize(
