@@ -183,5 +183,5 @@ bench-shared-window: $(VENV)/.installed ## Issue 24's scenarios: a bulk run on a
 	$(PYTHON) -m bench.shared_window --scale 10
 
 .PHONY: bench-shared-limit
-bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
+bench-shared-limit: $(VENV)/.installed ## 4 shard processes on batches of 100, one Redis budget vs 4 own pacers (needs redis-server; ~40 s)
 	$(PYTHON) -m bench.shared_limit
