@@ -87,7 +87,7 @@ RUNTIME_TESTS := tests/test_client.py tests/test_async_client.py tests/test_http
 	tests/test_bounds_properties.py tests/test_errors.py tests/test_response.py tests/test_policy.py \
 	tests/test_properties.py tests/test_pacing.py tests/test_logging.py tests/test_generated.py \
 	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py \
-	tests/test_readback_properties.py
+	tests/test_readback_properties.py tests/test_error_depth.py
 VENV_PIP = PIP_DISABLE_PIP_VERSION_CHECK=1 $(1)/bin/python -m pip install --quiet
 
 .venv-lowest/.installed: pyproject.toml tools/dependency_bounds.py
