@@ -122,26 +122,15 @@ def clamp_json_depth(value: Any, levels: int = MAX_JSON_DEPTH) -> Any:
     nothing is that deep (no copy: the common case costs one walk); otherwise copies only the containers on the way
     to what was cut. It never recurses deeper than ``levels``, so it is safe on any depth ``json`` can parse.
     """
-    if isinstance(value, dict):
-        if levels <= 0:
-            return TOO_DEEP
-        changed: dict[Any, Any] | None = None
-        for key, item in value.items():
-            kept = clamp_json_depth(item, levels - 1) if isinstance(item, dict | list) else item
-            if kept is not item:
-                if changed is None:
-                    changed = dict(value)
-                changed[key] = kept
-        return value if changed is None else changed
-    if isinstance(value, list):
-        if levels <= 0:
-            return TOO_DEEP
-        copied: list[Any] | None = None
-        for index, item in enumerate(value):
-            kept = clamp_json_depth(item, levels - 1) if isinstance(item, dict | list) else item
-            if kept is not item:
-                if copied is None:
-                    copied = list(value)
-                copied[index] = kept
-        return value if copied is None else copied
-    return value
+    if not isinstance(value, dict | list):
+        return value
+    if levels <= 0:
+        return TOO_DEEP
+    copied: Any = None
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        kept = clamp_json_depth(item, levels - 1)
+        if kept is not item:
+            if copied is None:
+                copied = value.copy()
+            copied[key] = kept
+    return value if copied is None else copied
