@@ -517,8 +517,8 @@ class BatchInputError(HubSpotError):
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> BatchInputError:
-        """The error of one ``errors[]`` item, whatever its fields hold (kept to ``MAX_JSON_DEPTH`` levels, as an
-        error body is: see :func:`._clamps.clamp_json_depth`). Never raises."""
+        """The error of one ``errors[]`` item, whatever its fields hold (its JSON kept to 32 levels of nesting, as
+        an error body's is). Never raises."""
         from ._error_body import normalize_context
 
         item = clamp_json_depth(item)

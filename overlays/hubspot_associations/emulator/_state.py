@@ -132,7 +132,7 @@ class EmulatorState:
 
     def apply(self, rows: Iterable[Association], *, batch: bool = False) -> None:
         """Store associations idempotently and count one applied PUT (or, with ``batch``, one batch request) and
-        the distinct record pairs it applied (see :attr:`applied_pairs`)."""
+        the distinct record pairs it applied (see `applied_pairs`)."""
         pairs: set[tuple[str, str, str, str]] = set()
         with self._lock:
             if batch:
