@@ -134,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         status = run("bulk", ["bulk", str(sample), "--concurrency", "16"], env)
         bulk_seconds = time.monotonic() - bulk_started
         after = stats(base_url)
-        journal = (Path(str(sample) + ".journal")).read_text().splitlines()[1:]
+        # The journal's confirmed entries (its ">" and "-" lines list requests in flight and failed rows).
+        lines = Path(str(sample) + ".journal").read_text().splitlines()[1:]
+        journal = [line for line in lines if not line.startswith((">", "-"))]
         report = sample.with_name(sample.stem + ".failures.csv")
         failed = 0
         if report.exists():

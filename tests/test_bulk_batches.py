@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import anyio
@@ -142,13 +143,16 @@ def _check(outcomes: list[AssociationOutcome], fates: list[str], server: FakeHub
     assert server.resent_after_confirmed == [], "a row HubSpot confirmed was sent again"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.sampled_from(FATES), min_size=1, max_size=40),
-    st.lists(st.sampled_from(HICCUPS), max_size=8),
-    st.integers(min_value=1, max_value=12),
-    st.integers(min_value=1, max_value=3),
+RUNS = (
+    st.lists(st.sampled_from(FATES), min_size=1, max_size=40),  # each row's fate
+    st.lists(st.sampled_from(HICCUPS), max_size=8),  # each request's hiccup, in turn
+    st.integers(min_value=1, max_value=12),  # batch size
+    st.integers(min_value=1, max_value=3),  # concurrency
 )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(*RUNS)
 def test_every_row_gets_its_exact_outcome_whatever_the_answers(
     fates: list[str], hiccups: list[str], batch_size: int, concurrency: int
 ) -> None:
@@ -470,3 +474,54 @@ def test_outcome_lists_hand_over_each_answers_rows_together() -> None:
     for decided in lists:
         results = {type(outcome.result) for outcome in decided if outcome.ok}
         assert len(decided) == 1 or results == {BatchOutcome}  # rows sent alone come one by one
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(*RUNS)
+def test_on_send_announces_each_units_rows_before_any_of_them_is_sent(
+    fates: list[str], hiccups: list[str], batch_size: int, concurrency: int
+) -> None:
+    # What the CLI journals as in flight: every row is announced once, with its unit, before the unit's first
+    # request, and every later request of the unit (a retry, a half after a whole-batch 400, a row sent alone)
+    # carries only rows announced already.
+    from hubspot_associations._bulk import outcome_lists
+
+    server = FakeHubSpot(fates, hiccups)
+    lock = threading.Lock()
+    announced: Counter[str] = Counter()
+    early: list[str] = []  # rows on the wire before they were announced
+
+    def transport(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/batch/create"):
+            ids = [item["from"]["id"] for item in json.loads(request.content)["inputs"]]
+        else:
+            ids = [request.url.path.split("/")[5]]
+        with lock:
+            early.extend(from_id for from_id in ids if not announced[from_id])
+        return server(request)
+
+    def on_send(rows: Sequence[AssociationRow]) -> None:
+        with lock:
+            announced.update(str(row.from_object_id) for row in rows)
+
+    http = httpx.Client(transport=httpx.MockTransport(transport))
+    seams = clock_seams(FakeClock())
+    with HubSpotAssociations("pat-test", http_client=http, max_batch_size=12, **seams) as client:
+        lists = list(outcome_lists(client, _rows(len(fates)), concurrency, None, 1.0, batch_size, None, on_send))
+    _check([outcome for decided in lists for outcome in decided], fates, server)
+    assert early == []
+    assert announced == Counter(str(1000 + n) for n in range(len(fates)))  # once each, however often it was sent
+
+
+def test_an_on_send_that_raises_ends_the_run_before_its_unit_is_sent() -> None:
+    from hubspot_associations._bulk import outcome_lists
+
+    server = FakeHubSpot(["ok"] * 10, [])
+
+    def on_send(rows: Sequence[AssociationRow]) -> None:
+        raise OSError(28, "No space left on device")
+
+    http = httpx.Client(transport=httpx.MockTransport(server))
+    with HubSpotAssociations("pat-test", http_client=http) as client, pytest.raises(OSError, match="No space left"):
+        list(outcome_lists(client, _rows(10), 4, None, 1.0, 5, None, on_send))
+    assert server.requests == 0

@@ -34,6 +34,8 @@ import attrs
 from ._errors import APIStatusError, BatchInputError, HubSpotError, ResponseTooLargeError
 
 if TYPE_CHECKING:
+    import threading
+
     from ._batch import BatchResult
     from ._bulk import AssociationRow
     from ._client import AsyncHubSpotAssociations, HubSpotAssociations
@@ -247,13 +249,25 @@ class _Removal:
 _Work = Callable[[list["AssociationRow"]], "_Verification | _Removal"]
 
 
-def run_sync(client: HubSpotAssociations, rows: Iterable[AssociationRow], size: int, work: _Work) -> Iterator[RowCheck]:
-    """Drive ``work`` over ``rows`` a chunk at a time with the sync client's batch methods."""
+def run_sync(
+    client: HubSpotAssociations,
+    rows: Iterable[AssociationRow],
+    size: int,
+    work: _Work,
+    stop: threading.Event | None = None,
+) -> Iterator[RowCheck]:
+    """Drive ``work`` over ``rows`` a chunk at a time with the sync client's batch methods; with a ``stop`` (the
+    CLI's read-back on resume), the same requests go through ``client._send`` with it, so once it is set a call (or
+    its wait for the pacer or a retry) ends at once with ``StoppedError``."""
     for chunk in _chunks(rows, size):
         job = work(chunk)
         while (call := job.next_call()) is not None:
             try:
-                job.answer(getattr(client, call.method)(call.from_type, call.to_type, call.inputs))
+                if stop is None:
+                    job.answer(getattr(client, call.method)(call.from_type, call.to_type, call.inputs))
+                else:
+                    prepared = client._prepare_batch(call.method, call.from_type, call.to_type, call.inputs, None)
+                    job.answer(client._send(prepared, stop).parsed)
             except HubSpotError as exc:
                 job.answer(exc)
         yield from job.checks()

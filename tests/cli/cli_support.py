@@ -32,6 +32,13 @@ class Cli:
         return self.runner.invoke(app, [*args, *extra], catch_exceptions=False)
 
 
+def confirmed_entries(journal: Path) -> list[str]:
+    """A bulk journal's confirmed entries (``<line> <fingerprint> <crc>``, with their newline; a torn last one too):
+    its lines but the header and the in-flight (``>``) and failed (``-``) entries."""
+    lines = journal.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+    return [line for line in lines if not line.startswith((">", "-"))]
+
+
 def run_against(base_url: str, *args: str) -> Result:
     """Run the Typer app against a stand-in for HubSpot at ``base_url`` (any token)."""
     command = [*args, "--base-url", base_url, "--token", "pat-na1-test"]

@@ -13,13 +13,13 @@ from typer.testing import CliRunner
 from examples.demo import BAD_ROWS, write_sample_csv
 from hubspot_associations.cli import app
 from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
-from tests.cli.cli_support import Cli, write
+from tests.cli.cli_support import Cli, confirmed_entries, write
 
 ROWS = 200  # of the demo's sample file (four kinds of row), plus its BAD_ROWS naming records that do not exist
 
 
 def _journal_lines(path: Path) -> dict[int, str]:
-    entries = (line.split() for line in path.read_text(encoding="utf-8").splitlines()[1:])
+    entries = (line.split() for line in confirmed_entries(path))
     return {int(line): fingerprint for line, fingerprint, _ in entries}
 
 
@@ -104,7 +104,11 @@ def test_a_journal_written_under_v4_resumes_under_2026_09(tmp_path: Path) -> Non
     assert len(confirmed) == json.loads(first.stdout)["confirmed"] == 12
     with run_emulator_in_thread(EmulatorConfig(rate_limit=None, api_versions=("2026-09",))) as new:
         second = Cli(new)("bulk", str(path), "--json", "--resume", "--api-version", "2026-09", "--batch-size", "1")
-        sent = [p for _, p, _ in new.state.request_log]
+        log = [p for _, p, _ in new.state.request_log]
+    # A row the stop caught after it was journaled in flight (its request never left) is read back first, there too.
+    reads = [p for p in log if p.endswith("/batch/read")]
+    assert len(reads) <= 1 and all(p.startswith("/crm/associations/2026-09/") for p in reads)
+    sent = [p for p in log if p not in reads]
     assert second.exit_code == 0, second.output
     summary = json.loads(second.stdout)
     assert (summary["skipped_already_confirmed"], summary["confirmed"], summary["failed"]) == (12, 28, 0)

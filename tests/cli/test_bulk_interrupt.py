@@ -17,8 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hubspot_associations.cli._journal import HEADER as JOURNAL_HEADER
 from hubspot_associations.emulator import EmulatorConfig, RunningEmulator, run_emulator_in_thread
-from tests.cli.cli_support import Cli, write
+from tests.cli.cli_support import Cli, confirmed_entries, write
 
 ROWS = 60
 ANSWERED = 20  # requests the proxy forwards before it starts to hang
@@ -80,9 +81,8 @@ def emulator() -> Iterator[RunningEmulator]:
 
 
 def _journaled(journal: Path) -> set[int]:
-    lines = journal.read_text().splitlines()
-    assert lines[0] == "# hubspot-associations journal v2"
-    return {int(line.split()[0]) for line in lines[1:]}
+    assert journal.read_text().startswith(JOURNAL_HEADER)
+    return {int(line.split()[0]) for line in confirmed_entries(journal)}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
@@ -135,11 +135,16 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
     before = len(emulator.state.request_log)
     resumed = Cli(emulator)("bulk", str(path), "--resume", "--json", "--batch-size", "1")
     assert resumed.exit_code == 0, resumed.output
-    assert json.loads(resumed.stdout)["skipped_already_confirmed"] == ANSWERED
+    again = json.loads(resumed.stdout)
+    assert again["skipped_already_confirmed"] == ANSWERED
+    # The hanging requests never reached HubSpot: read back (one batch read), not found, sent again.
+    assert (again["in_flight_found"], again["in_flight_resent"]) == (0, 4 * batch)
     # Nothing lost: every row exists once; nothing sent twice: no journaled row was sent by the resume.
     stored = Counter((a.from_id, a.to_id) for a in emulator.state.all_associations())
     assert stored == Counter({(c, k): 1 for c, k in zip(contacts, companies, strict=True)})
-    resumed_paths = {p for _, p, _ in emulator.state.request_log[before:]}
+    read = "/crm/v4/associations/contacts/companies/batch/read"
+    assert [p for _, p, _ in emulator.state.request_log[before:]].count(read) == 1
+    resumed_paths = {p for _, p, _ in emulator.state.request_log[before:]} - {read}
     journaled_paths = {
         f"/crm/v4/objects/contacts/{contacts[line - 2]}/associations/default/companies/{companies[line - 2]}"
         for line in confirmed

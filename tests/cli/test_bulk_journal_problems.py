@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hubspot_associations.cli._journal import load_journal
 from tests.cli.cli_support import Cli, write
 
 HEADER = "from_type,from_id,to_type,to_id\n"
@@ -70,7 +71,7 @@ def test_a_changed_input_is_still_called_that(cli: Cli, done: tuple[Path, Path])
 
 def test_a_damaged_header_or_another_file(cli: Cli, done: tuple[Path, Path]) -> None:
     path, journal = done
-    journal.write_bytes(journal.read_bytes().replace(b"journal v2", b"journal v7", 1))
+    journal.write_bytes(journal.read_bytes().replace(b"journal v3", b"journal v7", 1))
     code, message = _resume(cli, path)
     assert code == 2 and "line 1" in message and "damaged header" in message and "--restart" in message
 
@@ -79,18 +80,26 @@ def test_a_torn_last_line_is_not_damage(cli: Cli, done: tuple[Path, Path]) -> No
     path, journal = done
     lines = journal.read_bytes().splitlines(keepends=True)
     journal.write_bytes(b"".join(lines[:-1]) + lines[-1][:7])  # killed mid-write of the last entry
+    before = len(cli.emulator.state.request_log)
     resumed = cli("bulk", str(path), "--resume", "--json")
     assert resumed.exit_code == 0, resumed.output
-    assert json.loads(resumed.stdout)["confirmed"] == 1
-    assert len(journal.read_text().splitlines()) == 11  # the torn piece was cut, the row journaled again
+    summary = json.loads(resumed.stdout)
+    # Its row was in flight (sent, the answer not journaled): read back, found, journaled again without a resend.
+    assert (summary["confirmed"], summary["in_flight_found"], summary["in_flight_resent"]) == (0, 1, 0)
+    assert [p for _, p, _ in cli.emulator.state.request_log[before:]] == [
+        "/crm/v4/associations/contacts/companies/batch/read"
+    ]
+    assert len(load_journal(journal)) == 10  # the torn piece was cut, the row journaled again
+    assert journal.read_bytes().count(b"\n") == len(journal.read_bytes().splitlines())
 
 
 def test_a_long_last_line_is_damage_not_a_torn_entry(cli: Cli, done: tuple[Path, Path]) -> None:
     # A torn write is shorter than an entry; 20 MiB without a newline is something else, found without reading it all.
     path, journal = done
+    last = journal.read_bytes().count(b"\n") + 1
     journal.write_bytes(journal.read_bytes() + b"x" * (20 << 20))
     code, message = _resume(cli, path)
-    assert code == 2 and "line 12 is not an entry" in message and "damaged" in message and "--restart" in message
+    assert code == 2 and f"line {last} is not an entry" in message and "damaged" in message and "--restart" in message
 
 
 def test_a_huge_file_without_newlines_at_the_journal_path_is_not_a_journal(cli: Cli, done: tuple[Path, Path]) -> None:

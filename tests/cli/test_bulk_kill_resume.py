@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
-from tests.cli.cli_support import Cli, write
+from tests.cli.cli_support import Cli, confirmed_entries, write
 
 ROWS = 400
 
@@ -22,7 +23,7 @@ def _journaled(journal: Path) -> dict[int, str]:
     if not journal.exists():
         return {}
     entries = {}
-    for text in journal.read_text().splitlines(keepends=True)[1:]:
+    for text in confirmed_entries(journal):
         if text.endswith("\n"):
             line, fingerprint, _checksum = text.split()
             entries[int(line)] = fingerprint
@@ -67,7 +68,10 @@ def test_sigkill_then_resume_sends_no_confirmed_row_again(tmp_path: Path) -> Non
             process.kill()
             process.wait(timeout=10)
         assert process.returncode == -signal.SIGKILL
-        time.sleep(0.3)  # let the requests the dead process left in flight reach the server
+        settled = -1  # let the requests the dead process left in flight reach the server (a loaded machine: longer)
+        while settled != len(emulator.state.request_log):
+            settled = len(emulator.state.request_log)
+            time.sleep(0.3)
         before_resume = len(emulator.state.request_log)
         confirmed_before = _journaled(journal)
         assert 100 <= len(confirmed_before) < ROWS
@@ -85,7 +89,10 @@ def test_sigkill_then_resume_sends_no_confirmed_row_again(tmp_path: Path) -> Non
     # ... and each of them was accepted exactly once overall (5xx answers are not acceptances).
     accepted = Counter(p for _, p, status in log if 200 <= status < 300)
     assert all(accepted[paths[line]] == 1 for line in confirmed_before)
-    # Rows not journaled before the kill were sent by the resume (at most --concurrency of them twice overall).
+    # Rows not journaled before the kill were sent by the resume, except those in flight that HubSpot had accepted:
+    # read back, not sent again (at most one batch, here one row, is accepted twice for the kill).
     assert all(accepted[p] >= 1 for p in paths.values())
-    assert sum(1 for p in paths.values() if accepted[p] > 1) <= 8
+    assert sum(1 for p in paths.values() if accepted[p] > 1) <= 1
+    summary = json.loads(result.stdout)
+    assert summary["in_flight_found"] + summary["in_flight_resent"] >= 1
     assert len(_journaled(journal)) == ROWS

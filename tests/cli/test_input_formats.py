@@ -23,7 +23,7 @@ from hubspot_associations.cli._input import (
     detect_input,
     read_rows,
 )
-from tests.cli.cli_support import Cli, write
+from tests.cli.cli_support import Cli, confirmed_entries, write
 
 COLUMNS = ("from_type", "from_id", "to_type", "to_id", "type_id", "category")
 CAMEL = dict(
@@ -230,7 +230,7 @@ def test_duplicates_are_sent_once_counted_and_stay_counted_on_resume(cli: Cli, t
     assert (summary["rows"], summary["confirmed"], summary["duplicates"], summary["not_attempted"]) == (5, 3, 2, 0)
     assert "2 rows repeat an earlier row: not sent again (--dry-run lists them)" in " ".join(result.stderr.split())
     assert cli.emulator.state.put_count == 3
-    journaled = [line.split()[0] for line in (tmp_path / "rows.csv.journal").read_text().splitlines()[1:]]
+    journaled = [line.split()[0] for line in confirmed_entries(tmp_path / "rows.csv.journal")]
     assert sorted(journaled) == ["2", "3", "6"]
     again = json.loads(cli("bulk", str(path), "--json", "--resume", "--no-progress", "--batch-size", "1").stdout)
     assert (again["rows"], again["skipped_already_confirmed"], again["duplicates"]) == (5, 3, 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .._errors import HubSpotError
@@ -25,9 +25,13 @@ def _run_unit(
     state: RunState,
     halt: threading.Event,
     emit: Callable[[list[AssociationOutcome]], None],
+    on_send: Callable[[Sequence[AssociationRow]], None] | None = None,
 ) -> None:
     """Drive one unit's steps (``_batches.unit_steps``): each request through the client, queued behind the others
-    (its budget starts when it may be sent), each decided outcome to ``emit``."""
+    (its budget starts when it may be sent), each decided outcome to ``emit``; ``on_send`` first gets the unit's
+    rows (every later request of the unit, a half or a row sent alone, carries some of them)."""
+    if on_send is not None:
+        on_send([row for _, row, _ in unit.entries])
     steps = unit_steps(client, unit, state)
     answer: Answer | None = None
     while True:
@@ -76,9 +80,14 @@ def outcome_lists(
     grace: float,
     batch_size: int = 1,
     stats: BulkStats | None = None,
+    on_send: Callable[[Sequence[AssociationRow]], None] | None = None,
 ) -> Generator[list[AssociationOutcome], None, None]:
     """:func:`associate_many_sync`, yielding the outcomes one answer decided as one non-empty list (all the rows of
-    a batch answer, or one row), for callers that write them in one go (the CLI's journal: one write per answer)."""
+    a batch answer, or one row), for callers that write them in one go (the CLI's journal: one write per answer).
+
+    ``on_send``, if given, is called in the worker thread with the rows of each unit (a batch, or one row) before
+    its first request is sent, and the request waits for it (the CLI journals them in flight); it must be
+    thread-safe, and what it raises ends the run like the rows iterable failing does."""
     # The threaded twin of the async run (_session): ``concurrency`` worker threads share the rows iterator and the
     # batcher (under a lock) and hand outcomes over a queue; a worker takes a unit (a batch, or one row) only with a
     # free slot (2 x ``concurrency``), freed when the caller has had the unit's last outcome. The first unit goes
@@ -135,7 +144,7 @@ def outcome_lists(
                 if isinstance(item, AssociationOutcome):
                     outcomes.put(([item], True))
                 else:
-                    _run_unit(client, item, state, halt, emit)
+                    _run_unit(client, item, state, halt, emit, on_send)
                     outcomes.put(([], True))
                 gate.wait()
         except Exception as error:  # a programming error or the caller's iterable failing: raised to the caller

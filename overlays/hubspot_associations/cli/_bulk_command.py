@@ -55,7 +55,13 @@ def bulk(
             help="CSV with a header (separated by commas, semicolons or tabs), JSON Lines, or a JSON array.",
         ),
     ],
-    resume: Annotated[bool, typer.Option("--resume", help="Continue an interrupted run from its journal.")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run from its journal (rows left on the wire are read back first).",
+        ),
+    ] = False,
     restart: Annotated[bool, typer.Option("--restart", help="Discard an existing journal and start over.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report problems; send nothing.")] = (
         False
@@ -251,6 +257,13 @@ def _print_summary(file: Path, summary: BulkSummary, json_output: bool) -> None:
         f"{plural(summary.retries, 'retry', 'retries')} absorbed; {summary.seconds:.1f} s; "
         f"{plural(summary.requests, 'request', 'requests')} ({summary.rows_per_request:.1f} rows per request)"
     )
+    if summary.in_flight_found or summary.in_flight_resent:
+        out.print(
+            f"In flight when the last run stopped: "
+            f"{plural(summary.in_flight_found + summary.in_flight_resent, 'row', 'rows')}, read back first: "
+            f"{summary.in_flight_found} found in HubSpot (journaled, not sent again), {summary.in_flight_resent} "
+            "sent again"
+        )
     if summary.stopped_by is not None:
         out.print(f"[red]Stopped sending:[/] {escape(summary.stopped_by)}")
     for pair in summary.blocked_pairs:

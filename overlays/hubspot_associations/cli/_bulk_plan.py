@@ -8,7 +8,7 @@ duplicates (about 150 bytes per distinct row, for the first :data:`DUPLICATES_TR
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -25,7 +25,7 @@ from ._input import (
     row_fingerprint,
     row_key,
 )
-from ._journal import JournalError, JournalMismatchError, is_journal, load_journal
+from ._journal import JournalError, JournalMismatchError, is_journal, read_journal
 from ._report import is_report
 from ._sharding import Shard
 
@@ -74,6 +74,8 @@ class CheckResult:
     duplicate_notes: list[str] = attrs.field(factory=list)
     untracked_after: int | None = None
     """The line after which rows were no longer remembered for duplicates (:data:`DUPLICATES_TRACKED`), if any."""
+    in_flight: tuple[ParsedRow, ...] = ()
+    """The rows to send that the journal had in flight when its run ended (read back before they are sent again)."""
 
 
 def check_file(
@@ -84,9 +86,10 @@ def check_file(
     keep_problems: int = 1000,
     shard: Shard | None = None,
     tracked: int = DUPLICATES_TRACKED,
+    in_flight: Collection[int] = frozenset(),
 ) -> CheckResult:
-    """Count and validate every row, find duplicates; raise :class:`JournalMismatchError` if ``confirmed`` is not
-    from this file.
+    """Count and validate every row, find duplicates, keep the rows to send whose lines are ``in_flight``; raise
+    :class:`JournalMismatchError` if ``confirmed`` is not from this file.
 
     With a ``shard``, every row of the file is read (a duplicate's first occurrence may be another shard's row:
     then that shard sends it), and only the shard's rows are counted and checked.
@@ -97,6 +100,7 @@ def check_file(
     duplicates: dict[int, int] = {}
     notes: list[str] = []
     untracked_after: int | None = None
+    sent_before: list[ParsedRow] = []
     for position, item in enumerate(read_rows(path, input_format)):
         mine = shard is None or shard.owns(position)
         earlier = None
@@ -121,7 +125,9 @@ def check_file(
                 notes.append(_duplicate_note(item, earlier))
             continue
         expected = confirmed.get(item.line)
-        if expected is not None:
+        if expected is None and in_flight and item.line in in_flight:
+            sent_before.append(item)
+        elif expected is not None:
             if expected != row_fingerprint(item.row):
                 raise JournalMismatchError(
                     f"line {item.line} of {path.name} is not the row the journal confirmed: the file changed since"
@@ -131,7 +137,7 @@ def check_file(
         raise JournalMismatchError(
             f"the journal confirms {len(confirmed)} rows but only {matched} of them are in {path.name}"
         )
-    return CheckResult(rows, problems, problem_count, matched, duplicates, notes, untracked_after)
+    return CheckResult(rows, problems, problem_count, matched, duplicates, notes, untracked_after, tuple(sent_before))
 
 
 def _duplicate_note(item: ParsedRow, earlier: int) -> str:
@@ -193,6 +199,7 @@ def plan_bulk(
     except OSError as exc:
         raise BulkSetupError(f"{file}: cannot be read ({exc.strerror or exc})") from None
     confirmed: dict[int, str] = {}
+    in_flight: frozenset[int] = frozenset()
     mode = "new"
     notes: list[str] = [f"Reading {file.name} as {kind.describe()}."]
     if not dry_run:
@@ -207,13 +214,14 @@ def plan_bulk(
         elif exists:
             mode = "resume"
             try:
-                confirmed = load_journal(journal_path)
+                state = read_journal(journal_path)
             except JournalError as exc:
                 raise BulkSetupError(str(exc)) from None
+            confirmed, in_flight = state.confirmed, state.in_flight
         elif resume:
             notes.append(f"No journal at {journal_path}: starting from the first row.")
     try:
-        check = check_file(file, kind, confirmed, shard=shard)
+        check = check_file(file, kind, confirmed, shard=shard, in_flight=in_flight)
     except InputFileError as exc:
         raise BulkSetupError(f"{file}: {exc}") from None
     except JournalMismatchError as exc:
