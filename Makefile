@@ -87,7 +87,7 @@ RUNTIME_TESTS := tests/test_client.py tests/test_async_client.py tests/test_http
 	tests/test_bounds_properties.py tests/test_errors.py tests/test_response.py tests/test_policy.py \
 	tests/test_properties.py tests/test_pacing.py tests/test_logging.py tests/test_generated.py \
 	tests/test_hostile_headers.py tests/test_tls.py tests/test_batch_client.py tests/test_batch_reading.py \
-	tests/test_readback_properties.py
+	tests/test_readback_properties.py tests/test_error_depth.py
 VENV_PIP = PIP_DISABLE_PIP_VERSION_CHECK=1 $(1)/bin/python -m pip install --quiet
 
 .venv-lowest/.installed: pyproject.toml tools/dependency_bounds.py
@@ -183,5 +183,5 @@ bench-shared-window: $(VENV)/.installed ## Issue 24's scenarios: a bulk run on a
 	$(PYTHON) -m bench.shared_window --scale 10
 
 .PHONY: bench-shared-limit
-bench-shared-limit: $(VENV)/.installed ## 4 shard processes on one Redis budget vs 4 own pacers (needs redis-server)
+bench-shared-limit: $(VENV)/.installed ## 4 shard processes on batches of 100, one Redis budget vs 4 own pacers (needs redis-server; ~40 s)
 	$(PYTHON) -m bench.shared_limit

@@ -1,20 +1,23 @@
-"""Bounds on every number the client adopts from a server (rate-limit headers, waits, token lifetimes).
+"""Bounds on every number the client adopts from a server (rate-limit headers, waits, token lifetimes), and on the
+depth of the JSON it keeps.
 
 The ranges live in ``_constants.py`` and are explained in docs/rate-limits.md. A value outside its range is clamped
 into it; a negative, non-numeric or non-finite one is ignored (treated as absent), never obeyed. Each function is
 applied where a value is adopted (the pacer, the retry policy, ``RateLimitError``, the OAuth refresh), so the
-parsers stay faithful to what the server sent.
+parsers stay faithful to what the server sent. :func:`clamp_json_depth` is applied where JSON a server sent is
+kept on an error (``_response.parse_json``, ``BatchInputError.from_item``).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._constants import (
     DAILY_LIMIT_RANGE,
+    MAX_JSON_DEPTH,
     MAX_WAIT,
     RATE_LIMIT_INTERVAL_MS_RANGE,
     RATE_LIMIT_MAX_RANGE,
@@ -25,7 +28,17 @@ from ._constants import (
 if TYPE_CHECKING:
     from ._response import RateLimitInfo
 
-__all__ = ["clamp_rate_limit", "clamp_retry_after", "clamp_token_lifetime", "clamp_wait"]
+__all__ = [
+    "TOO_DEEP",
+    "clamp_json_depth",
+    "clamp_rate_limit",
+    "clamp_retry_after",
+    "clamp_token_lifetime",
+    "clamp_wait",
+]
+
+TOO_DEEP = f"(nested deeper than {MAX_JSON_DEPTH} levels: not kept)"
+"""What :func:`clamp_json_depth` puts in place of an object or array nested too deep."""
 
 
 def _finite_non_negative(value: float | int | None) -> float | None:
@@ -100,3 +113,24 @@ def clamp_token_lifetime(seconds: float | None) -> float | None:
         return None
     low, high = TOKEN_LIFETIME_RANGE
     return min(max(number, low), high)
+
+
+def clamp_json_depth(value: Any, levels: int = MAX_JSON_DEPTH) -> Any:
+    """Decoded JSON with every object or array below ``levels`` levels of nesting replaced by :data:`TOO_DEEP`.
+
+    The top-level value is level 1: ``clamp_json_depth([[1]], 1) == [TOO_DEEP]``. Returns ``value`` itself when
+    nothing is that deep (no copy: the common case costs one walk); otherwise copies only the containers on the way
+    to what was cut. It never recurses deeper than ``levels``, so it is safe on any depth ``json`` can parse.
+    """
+    if not isinstance(value, dict | list):
+        return value
+    if levels <= 0:
+        return TOO_DEEP
+    copied: Any = None
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        kept = clamp_json_depth(item, levels - 1)
+        if kept is not item:
+            if copied is None:
+                copied = value.copy()
+            copied[key] = kept
+    return value if copied is None else copied

@@ -54,6 +54,12 @@ RETRY_AFTER_RANGE = (0.0, MAX_RETRY_DELAY)
 TOKEN_LIFETIME_RANGE = (10.0, 86_400.0)
 """An OAuth ``expires_in`` in seconds: HubSpot's access tokens live 30 minutes (6 hours before 2020)."""
 
+MAX_JSON_DEPTH = 32
+"""Levels of nesting the SDK keeps of JSON a server sent (an error's ``json_body``, ``context``, ``errors``, a batch
+error item): HubSpot's error bodies nest 5 deep (``{"errors": [{"context": {"id": [...]}}]}``). Deeper values are
+replaced, so that pickling, ``copy.deepcopy`` and logging an error stay far from Python's recursion limit (a ~900-deep
+body, which ``json`` still parses, made both raise ``RecursionError``)."""
+
 DEFAULT_REFRESH_MARGIN = 60.0
 """Refresh an OAuth access token this long before it expires, or at half its lifetime if that comes later."""
 

@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 
 from . import _response
-from ._clamps import clamp_rate_limit, clamp_wait
+from ._clamps import clamp_json_depth, clamp_rate_limit, clamp_wait
 from ._secrets import redact_headers
 
 __all__ = [
@@ -517,8 +517,11 @@ class BatchInputError(HubSpotError):
 
     @classmethod
     def from_item(cls, item: Mapping[str, Any]) -> BatchInputError:
-        """The error of one ``errors[]`` item, whatever its fields hold. Never raises."""
+        """The error of one ``errors[]`` item, whatever its fields hold (its JSON kept to 32 levels of nesting, as
+        an error body's is). Never raises."""
         from ._error_body import normalize_context
+
+        item = clamp_json_depth(item)
 
         def text(key: str) -> str | None:
             value = item.get(key)

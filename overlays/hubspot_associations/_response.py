@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
+from ._clamps import clamp_json_depth
 from ._constants import (
     HEADER_CORRELATION_ID,
     HEADER_RATE_LIMIT_DAILY,
@@ -308,12 +309,13 @@ def parse_json(body: bytes | str) -> tuple[Any, bool]:
     """``(value, True)`` when ``body`` is JSON, else ``(None, False)``; never raises.
 
     Invalid UTF-8 is replaced, not fatal; nesting too deep for the parser and numbers too long to convert count as
-    "not JSON" (``json`` raises ``RecursionError`` and ``ValueError`` for them).
+    "not JSON" (``json`` raises ``RecursionError`` and ``ValueError`` for them). What it parses is kept to
+    ``MAX_JSON_DEPTH`` levels (:func:`._clamps.clamp_json_depth`): errors keep it, and must pickle and copy.
     """
     stripped = text_of(body).lstrip("\ufeff").strip()
     if not stripped:
         return None, False
     try:
-        return json.loads(stripped), True
+        return clamp_json_depth(json.loads(stripped)), True
     except (ValueError, RecursionError, MemoryError):
         return None, False

@@ -15,7 +15,8 @@ may go at ``at`` once all but ``limit - 1`` of the sends in the log have arrived
 arrived by its answer; one whose answer Redis has not heard of yet counts as arriving up to a window after its slot):
 never more than ``limit`` requests arrive in any window, in whatever order the sends of all processes arrive. What a
 process learns from an answer (its arrival bound, the headers) travels with its next claim, so a request costs one
-round trip to Redis; a 429's hold is written at once.
+round trip to Redis; a 429's hold is written at once, and the answers still unwritten when the client closes are
+written then (a process whose run is over claims no more).
 
 The ``limits`` library's Redis moving-window strategy was the starting point; it is not used because it stamps
 entries with the *client's* ``time.time()``, only answers "yes/no now" (no reservation of a future slot, so callers
@@ -161,15 +162,30 @@ class SharedPacer:
         return self.claim().wait
 
     def close(self) -> None:
-        """Close the Redis connections opened from a URL (a client passed in is the caller's to close)."""
+        """Write the answers not yet in Redis (:meth:`_has_news`), then close the Redis connections opened from a
+        URL (a client passed in is the caller's to close)."""
+        if self._has_news() and not hasattr(self._connection, "__aenter__"):  # an async one is written by aclose
+            self._flush_sync()
         if self._owns_connection:
             self._connection.close()
 
     async def aclose(self) -> None:
         """:meth:`close` for a ``redis.asyncio.Redis`` (off asyncio it never connected: nothing to close)."""
-        if self._owns_connection and self._on_asyncio(warn=False):
+        if not self._on_asyncio(warn=False):
+            return
+        if self._has_news():
+            await self._aflush_now()
+        if self._owns_connection:
             result = self._connection.aclose()  # type: ignore[union-attr]
             await result
+
+    def _has_news(self) -> bool:
+        """Whether this process learnt something Redis does not know yet. Answers travel with the next claim; a
+        process that stops claiming (its run is over) must write its last ones when it closes, or every other
+        process counts those sends as arriving up to a window after their slots, and loses their share of the
+        budget for a window (measured: the end of each shard of ``bench/shared_limit.py``)."""
+        with self._lock:
+            return bool(self._answers or self._info or self._hold_until)
 
     # -- talking to Redis ---------------------------------------------------------------------------------------
 
@@ -329,6 +345,9 @@ class SharedPacer:
         """Write a pending 429 hold now (async client, after each answer; costs nothing otherwise)."""
         if not self._hold_until or not self._on_asyncio():
             return
+        await self._aflush_now()
+
+    async def _aflush_now(self) -> None:
         import asyncio
 
         keys = self._keys()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hubspot_associations.emulator import Association, EmulatorConfig, EmulatorState, create_app
 from tests.emulator.emulator_support import (
@@ -172,6 +175,7 @@ async def test_inspection_routes_need_no_auth_and_reset(client: httpx.AsyncClien
     assert stats == {
         "put_count": 2,
         "batch_count": 0,
+        "applied_pairs": 2,
         "token_grants": 0,
         "counts_by_status": {"200": 2, "400": 1},
         "unique_associations": 1,
@@ -224,3 +228,37 @@ def test_create_app_exposes_state_and_rejects_conflicting_config() -> None:
     assert isinstance(create_app().state.emulator, EmulatorState)
     with pytest.raises(ValueError, match="either config"):
         create_app(EmulatorConfig(), state)
+
+
+_rows = st.builds(
+    Association,
+    st.sampled_from(["0-1", "0-2"]),
+    st.sampled_from(["1", "2"]),
+    st.sampled_from(["0-1", "0-2"]),
+    st.sampled_from(["1", "2"]),
+    st.just("HUBSPOT_DEFINED"),
+    st.sampled_from([1, 279]),
+)
+_pairs = st.tuples(*[st.sampled_from(choices) for choices in (["0-1", "0-2"], ["1", "2"]) * 2])
+_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("apply"), st.lists(_rows, max_size=4)),
+        st.tuples(st.just("remove"), st.lists(_pairs, max_size=2), st.none() | st.just([("HUBSPOT_DEFINED", 1)])),
+    ),
+    max_size=12,
+)
+
+
+@given(_steps)
+def test_stats_counts_kept_as_associations_change_match_a_recount(steps: list[tuple[Any, ...]]) -> None:
+    state = EmulatorState(EmulatorConfig())
+    sent: list[tuple[str, str, str, str]] = []
+    for step in steps:
+        if step[0] == "apply":
+            state.apply(step[1], batch=True)
+            sent += list({row[:4] for row in step[1]})
+        else:
+            state.remove(step[1], step[2])
+        stored = state.all_associations()
+        assert state.association_counts() == (len(stored), len({row[:4] for row in stored}))
+    assert state.applied_pairs == len(sent)  # each request's distinct pairs, repeats across requests included

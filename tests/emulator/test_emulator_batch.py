@@ -107,6 +107,7 @@ async def test_a_batch_is_one_request_against_the_limit_and_idempotent(emulator_
         assert [first.status_code, second.status_code, third.status_code] == [201, 201, 429]
         assert first.headers["X-HubSpot-RateLimit-Remaining"] == "1"
         assert len(state.all_associations()) == 50 and state.batch_count == 2
+        assert state.applied_pairs == 100  # each pair applied by both accepted batches
 
 
 async def test_faults_apply_to_batches(emulator_client: ClientFactory) -> None:

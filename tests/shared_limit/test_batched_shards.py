@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench._servers import emulator_process
+from bench.shared_limit import run_once, write_csv
 from hubspot_associations.emulator import EmulatorConfig, run_emulator_in_thread
 from tests.shared_limit.redis_support import RedisServer
 
@@ -36,3 +38,20 @@ def test_two_batched_shards_on_one_shared_limit_get_no_429_and_confirm_every_row
     assert counts.get(429, 0) == 0 and sum(summary["requests"] for summary in summaries) == sum(counts.values())
     assert sum(counts.values()) <= 32  # 15 batches a shard (plus a short last one each at most)
     assert len({(a.from_id, a.to_id) for a in stored}) == rows
+
+
+def test_four_batched_shards_sync_and_async_store_and_confirm_every_row_once(tmp_path: Path) -> None:
+    # bench/shared_limit.py's run at a small scale: 2 CLI shards and 2 associate_many shards, batches of 100, 100
+    # requests against 50 a second; the emulator counts every pair it applied, repeats included.
+    limit, window, rows = 50, 1.0, 10_000
+    path = write_csv(tmp_path / "rows.csv", rows)
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        with emulator_process(limit, window) as base_url:
+            shared = run_once(base_url, path, rows, limit, window, server.url, 100)
+    finally:
+        server.stop()
+    assert shared.exit_codes == [0, 0, 0, 0] and shared.served_429 == 0, shared.fallbacks
+    assert shared.applied_pairs == shared.unique_pairs == rows and shared.exact
+    assert shared.requests == rows // 100  # a batch is one request: full batches, none split or resent

@@ -88,8 +88,10 @@ def test_four_processes_on_one_shared_limit_get_no_429_and_send_every_row_once(t
     server.start()
     try:
         with emulator_process(limit, window) as base_url:
-            shared = run_once(base_url, path, rows, limit, window, server.url)
-            baseline = run_once(base_url, path, rows, limit, window, None)
+            # One request per row (250 requests, five windows): the batched run is tests/shared_limit/
+            # test_batched_shards.py and bench/shared_limit.py.
+            shared = run_once(base_url, path, rows, limit, window, server.url, 1)
+            baseline = run_once(base_url, path, rows, limit, window, None, 1)
     finally:
         server.stop()
     assert SHARDS == 4 and shared.exit_codes == [0, 0, 0, 0]

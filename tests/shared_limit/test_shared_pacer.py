@@ -254,3 +254,31 @@ def test_hostile_headers_and_waits_are_clamped_before_they_reach_redis(redis_ser
     assert int(state[b"window"]) == RATE_LIMIT_INTERVAL_MS_RANGE[1] * 1000
     seconds, micros = redis_server.client().time()
     assert int(state[b"not_before"]) - (seconds * 1_000_000 + micros) <= MAX_WAIT * 1_000_000
+
+
+def test_a_process_that_closes_writes_its_last_answers_so_others_wait_one_window_not_two(
+    redis_server: RedisServer,
+) -> None:
+    limit, window = 3, 1.0
+    finished = SharedPacer(redis_server.connection(), lambda: KEY, limit, window)
+    slots = [finished.claim() for _ in range(limit)]  # three workers' sends, in flight together
+    assert all(isinstance(slot, SharedSlot) and slot.wait == 0.0 for slot in slots)
+    for slot in slots:
+        finished.observe(None, slot)  # answered; Redis would learn it with this process's next claim...
+    finished.close()  # ...but its run is over: there is none
+    wait = SharedPacer(redis_server.connection(), lambda: KEY, limit, window).claim().wait
+    # A window (+0.5 %) after the answers. Unwritten, they would count as arriving up to a window after their slots,
+    # and the next send would wait two windows (measured: the end of each shard in bench/shared_limit.py).
+    assert 0.9 < wait <= window * 1.005
+
+
+async def test_an_async_process_that_closes_writes_its_last_answers(redis_server: RedisServer) -> None:
+    limit, window = 3, 1.0
+    finished = SharedPacer(connect_async(redis_server.url), lambda: KEY, limit, window, owns_connection=True)
+    slots = [await finished.aclaim() for _ in range(limit)]
+    assert all(isinstance(slot, SharedSlot) and slot.wait == 0.0 for slot in slots)
+    for slot in slots:
+        finished.observe(None, slot)
+    await finished.aclose()
+    wait = SharedPacer(redis_server.connection(), lambda: KEY, limit, window).claim().wait
+    assert 0.9 < wait <= window * 1.005

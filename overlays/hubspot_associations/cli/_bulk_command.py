@@ -25,7 +25,8 @@ from ._connection import (
     build_client,
 )
 from ._files import OutputWriteError
-from ._input import InputFileError, InputFormat
+from ._input import InputFileError
+from ._input_option import parse_input_format
 from ._output import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -142,7 +143,7 @@ def bulk(
     try:
         plan = plan_bulk(
             file,
-            _input_format(input_format),
+            parse_input_format(input_format),
             journal_path=journal,
             report_path=report,
             resume=resume,
@@ -202,17 +203,6 @@ def exit_status(summary: BulkSummary) -> int:
     if summary.stopped_by is not None or summary.blocked_pairs:
         return EXIT_STOPPED
     return 0 if summary.ok else EXIT_FAILED
-
-
-def _input_format(value: str | None) -> InputFormat | None:
-    if value is None:
-        return None
-    lowered = value.lower()
-    if lowered == "csv":
-        return "csv"
-    if lowered in ("json", "jsonl", "ndjson"):
-        return "jsonl"
-    raise typer.BadParameter(f"expected csv or json, got {value!r}", param_hint="--format")
 
 
 def _print_duplicates(err: Console, file: Path, check: CheckResult, *, listed: bool) -> None:

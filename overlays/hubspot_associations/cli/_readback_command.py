@@ -22,7 +22,6 @@ import typer
 from .._api_versions import DEFAULT_API_VERSION
 from .._constants import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES
 from .._run_failure import run_wide_failure
-from ._bulk_command import _input_format
 from ._bulk_plan import BulkPlan, BulkSetupError, check_file, plan_bulk, read_selected
 from ._connection import (
     ApiVersionOption,
@@ -38,6 +37,7 @@ from ._connection import (
 )
 from ._files import OutputWriteError
 from ._input import InputFileError, ParsedRow, RowProblem, row_fingerprint
+from ._input_option import parse_input_format
 from ._journal import Journal, JournalError, load_journal
 from ._output import (
     EXIT_FAILED,
@@ -131,7 +131,7 @@ def _plan(
     try:
         return plan_bulk(
             file,
-            _input_format(fmt),
+            parse_input_format(fmt),
             journal_path=journal or file.with_name(f"{file.name}.{what}.journal"),
             report_path=report or file.with_name(f"{file.stem}.{what}.csv"),
             resume=resume,

@@ -569,14 +569,15 @@ class _Emulator:
 
     async def stats(self, request: Request) -> Response:
         """``GET /_emulator/stats``: PUT, batch and grant counters, status counts, association count."""
-        rows = self.state.all_associations()
+        associations, pairs = self.state.association_counts()
         body = {
             "put_count": self.state.put_count,
             "batch_count": self.state.batch_count,
+            "applied_pairs": self.state.applied_pairs,
             "token_grants": self.state.token_grants,
             "counts_by_status": {str(status): n for status, n in sorted(self.state.counts_by_status.items())},
-            "unique_associations": len(rows),
-            "unique_pairs": len({(r.from_type_id, r.from_id, r.to_type_id, r.to_id) for r in rows}),
+            "unique_associations": associations,
+            "unique_pairs": pairs,
         }
         return HubSpotJSONResponse(body, headers=_new_correlation()[1])
 

@@ -66,9 +66,11 @@ class EmulatorState:
 
     def _init_mutable(self) -> None:
         self._associations: dict[Association, None] = {}
+        self._per_pair: Counter[tuple[str, str, str, str]] = Counter()  # stored associations of each record pair
         self._by_from: dict[tuple[str, str], dict[Association, None]] = {}
         self._put_count = 0
         self._batch_count = 0
+        self._applied_pairs = 0
         self._token_grants = 0
         self._request_log: deque[tuple[str, str, int]] = deque(maxlen=_REQUEST_LOG_SIZE)
         self._counts: Counter[int] = Counter()
@@ -122,17 +124,29 @@ class EmulatorState:
         with self._lock:
             return list(self._associations)
 
+    def association_counts(self) -> tuple[int, int]:
+        """How many associations are stored, and between how many distinct record pairs (kept as they change:
+        ``GET /_emulator/stats`` is polled during benchmarks and must not cost a pass over every association)."""
+        with self._lock:
+            return len(self._associations), len(self._per_pair)
+
     def apply(self, rows: Iterable[Association], *, batch: bool = False) -> None:
-        """Store associations idempotently and count one applied PUT (or, with ``batch``, one batch request)."""
+        """Store associations idempotently and count one applied PUT (or, with ``batch``, one batch request) and
+        the distinct record pairs it applied (see `applied_pairs`)."""
+        pairs: set[tuple[str, str, str, str]] = set()
         with self._lock:
             if batch:
                 self._batch_count += 1
             else:
                 self._put_count += 1
             for row in rows:
+                pair = (row.from_type_id, row.from_id, row.to_type_id, row.to_id)
+                pairs.add(pair)
                 if row not in self._associations:
                     self._associations[row] = None
                     self._by_from.setdefault((row.from_type_id, row.from_id), {})[row] = None
+                    self._per_pair[pair] += 1
+            self._applied_pairs += len(pairs)
 
     def associated(self, from_type_id: str, from_id: str, to_type_id: str) -> list[tuple[str, list[Association]]]:
         """The records of ``to_type_id`` associated from one record, each with its stored associations, in the
@@ -173,6 +187,10 @@ class EmulatorState:
                     for row in gone:
                         del stored[row]
                         del self._associations[row]
+                        pair = (row.from_type_id, row.from_id, row.to_type_id, row.to_id)
+                        self._per_pair[pair] -= 1
+                        if not self._per_pair[pair]:
+                            del self._per_pair[pair]
                     removed += len(gone)
         return removed
 
@@ -181,6 +199,13 @@ class EmulatorState:
         """How many association PUTs were applied, repeats included."""
         with self._lock:
             return self._put_count
+
+    @property
+    def applied_pairs(self) -> int:
+        """How many record pairs the applied PUTs and batches stored, each request's distinct pairs counted, repeats
+        across requests included: equal to the distinct pairs stored exactly when no pair was sent twice."""
+        with self._lock:
+            return self._applied_pairs
 
     @property
     def batch_count(self) -> int:
