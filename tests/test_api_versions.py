@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 import yaml
@@ -311,6 +312,37 @@ def test_the_emulator_serves_every_operation_and_its_errors_on_every_version(
         ("PUT", f"{objects}/contacts/{contact}/associations/default/companies/9999999999", 400),
         ("PUT", f"{objects}/contacts/{contact}/associations/companies/{company}", 400),
     ]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_record_with_itself_is_a_bad_request_on_both_puts_on_every_version(
+    emulator: RunningEmulator, version: str
+) -> None:
+    """The emulator's 400 for a self-association (our reading, docs/emulator.md) is a ``BadRequestError`` whose
+    ``str()`` carries HubSpot's batch message, sent once (a 400 is never retried), sync and async alike."""
+    contact = emulator.state.object_ids("0-1")[1]
+    message = f"400 VALIDATION_ERROR: Object {contact} cannot be associated to itself ({contact})"
+    start = len(emulator.state.request_log)
+    errors: list[BadRequestError] = []
+    with HubSpotAssociations(emulator.token, base_url=emulator.base_url, api_version=version) as client:
+        with pytest.raises(BadRequestError) as default:
+            client.associate_default("contacts", contact, "contacts", contact)
+        with pytest.raises(BadRequestError) as labelled:
+            client.associate("contacts", contact, "contact", contact, AssociationSpec("HUBSPOT_DEFINED", 449))
+        errors += [default.value, labelled.value]
+
+    async def main() -> None:
+        async with AsyncHubSpotAssociations(emulator.token, base_url=emulator.base_url, api_version=version) as aio:
+            with pytest.raises(BadRequestError) as info:
+                await aio.associate_default("0-1", contact, "contacts", contact)
+            errors.append(info.value)
+
+    anyio.run(main)
+    for error in errors:
+        assert str(error).startswith(f"{message} (correlation id ")
+        assert error.category == "VALIDATION_ERROR" and error.attempts == 1
+    assert [status for _method, _path, status in _paths_since(emulator, start)] == [400, 400, 400]
+    assert not [a for a in emulator.state.all_associations() if (a.from_type_id, a.from_id) == (a.to_type_id, a.to_id)]
 
 
 def test_a_missing_scope_is_typed_alike_on_a_dated_version() -> None:

@@ -51,6 +51,39 @@ def test_a_batched_run_reports_requests_and_every_bad_row_with_its_reason(cli: C
     assert "9 requests (27.8 rows per request)" in text.stdout, text.stdout
 
 
+@pytest.mark.parametrize("batch_size", ["1", "100"])
+def test_a_self_association_fails_with_hubspots_reason_alone_or_batched(
+    cli: Cli, tmp_path: Path, batch_size: str
+) -> None:
+    # A batch refuses it with an errors[] item, the single PUTs (--batch-size 1) with a 400 carrying the same
+    # message (the emulator's reading of HubSpot: docs/emulator.md). Either way the same row fails the same way.
+    contact, other = cli.emulator.state.object_ids("0-1")[:2]
+    company, parent = cli.emulator.state.object_ids("0-2")[:2]
+    rows = [  # batched, each self-association shares its request with a good row (a row alone goes by PUT)
+        f"contacts,{contact},companies,{company},,\n",
+        f"contacts,{contact},contacts,{contact},,\n",  # default association, line 3
+        f"contacts,{contact},contacts,{other},,\n",
+        f"companies,{company},companies,{company},13,HUBSPOT_DEFINED\n",  # labelled (Parent Company), line 5
+        f"companies,{company},companies,{parent},13,HUBSPOT_DEFINED\n",
+    ]
+    path = write(tmp_path / "rows.csv", "from_type,from_id,to_type,to_id,type_id,category\n" + "".join(rows))
+    result = cli("bulk", str(path), "--batch-size", batch_size, "--json")
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["confirmed"], summary["failed"], summary["not_attempted"]) == (3, 2, 0)
+    assert summary["requests"] == (5 if batch_size == "1" else 3)
+    with (tmp_path / "rows.failures.csv").open(newline="") as handle:
+        report = {int(row["line"]): row for row in csv.DictReader(handle)}
+    for line, record in ((3, contact), (5, company)):
+        assert report[line]["error_category"] == "VALIDATION_ERROR" and report[line]["correlation_id"]
+        assert f"VALIDATION_ERROR: Object {record} cannot be associated to itself ({record})" in report[line]["message"]
+        # The PUT's own answer is a 400; a batch item comes in the batch's 207, with no status of its own.
+        assert report[line]["http_status"] == ("400" if batch_size == "1" else "")
+    assert set(report) == {3, 5}
+    stored = cli.emulator.state.all_associations()
+    assert len(stored) == 3 and all((a.from_type_id, a.from_id) != (a.to_type_id, a.to_id) for a in stored)
+
+
 def _count_acceptances(state: object) -> Counter[tuple[str, str]]:
     """Count every association the emulator stores (batch or PUT), by pair: a row accepted twice was sent twice."""
     accepted: Counter[tuple[str, str]] = Counter()

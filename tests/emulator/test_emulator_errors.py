@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from hubspot_associations import API_VERSIONS
 from hubspot_associations.emulator import EmulatorConfig
 from tests.emulator.emulator_support import AUTH, COMPANY, CONTACT, DEAL, ClientFactory, default_url, labelled_url
 
@@ -186,3 +187,34 @@ async def test_pair_without_default_type_is_400(emulator_client: ClientFactory) 
 
         assert response.status_code == 400
         assert response.json()["message"] == "There is no default association type from DEAL to CARS"
+
+
+@pytest.mark.parametrize("version", list(API_VERSIONS))
+@pytest.mark.parametrize(
+    ("labelled", "from_type", "from_id", "to_type", "to_id"),
+    [
+        (False, "contacts", CONTACT, "contacts", CONTACT),
+        (False, "contact", CONTACT, "0-1", f"00{CONTACT}"),  # the same record in other spellings
+        (True, "contacts", CONTACT, "contacts", CONTACT),
+        (True, "0-2", COMPANY, "company", COMPANY),
+    ],
+)
+async def test_single_puts_refuse_a_record_with_itself_as_the_batch_does(
+    emulator_client: ClientFactory, version: str, labelled: bool, from_type: str, from_id: str, to_type: str, to_id: str
+) -> None:
+    # Our reading (docs/emulator.md): HubSpot documents no single-PUT answer; this is the batch item's real message.
+    url = (labelled_url if labelled else default_url)(from_type, from_id, to_type, to_id)
+    specs = [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 449 if from_type == "contacts" else 13}]
+    async with emulator_client() as (client, state):
+        response = await client.put(API_VERSIONS[version].path(url), headers=AUTH, json=specs if labelled else None)
+
+        assert response.status_code == 400
+        body = assert_correlated(response)
+        record = str(int(from_id))
+        assert body == {
+            "status": "error",
+            "message": f"Object {record} cannot be associated to itself ({record})",
+            "correlationId": body["correlationId"],
+            "category": "VALIDATION_ERROR",
+        }
+        assert state.all_associations() == [] and state.put_count == 0

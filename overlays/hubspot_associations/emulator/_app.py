@@ -231,6 +231,8 @@ class _Emulator:
         if invalid:
             return _error(_errors.invalid_object_ids(invalid), correlation_id, headers)
         from_id, to_id = str(int(from_id)), str(int(to_id))
+        if from_type.type_id == to_type.type_id and from_id == to_id:
+            return _error(_errors.self_association_refused(from_id), correlation_id, headers)
         if labelled:
             return self._labelled(request, from_type, from_id, to_type, to_id, specs, correlation_id, headers)
         return self._default(from_type, from_id, to_type, to_id, started, correlation_id, headers)

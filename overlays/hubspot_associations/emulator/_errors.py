@@ -134,6 +134,12 @@ def self_association(object_id: str) -> dict[str, Any]:
     }
 
 
+def self_association_refused(object_id: str) -> ErrorBody:
+    """400 for a single ``PUT`` of a record with itself: the batch item's body and message. Our reading, not
+    confirmed by HubSpot (``docs/emulator.md``)."""
+    return 400, self_association(object_id)
+
+
 def invalid_association_type_item(category: str, type_id: int) -> dict[str, Any]:
     """A batch ``errors[]`` item for an association type unknown for the pair: it names the spec, no record id."""
     return {
