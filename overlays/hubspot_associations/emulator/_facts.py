@@ -88,7 +88,8 @@ TOO_MANY_INPUTS_MESSAGE: Final = "Batch input of {count} inputs exceeds the limi
 INVALID_IDENTIFIER_MESSAGE: Final = "{object_id} is not a valid ID"
 INVALID_IDENTIFIER_SUB_CATEGORY: Final = "crm.associations.INVALID_IDENTIFIER"
 SELF_ASSOCIATION_MESSAGE: Final = "Object {object_id} cannot be associated to itself ({object_id})"
-"""A batch item for a record associated with itself: sent without ``context``."""
+"""A batch item for a record associated with itself: sent without ``context``. The single PUTs' 400 for it reuses
+the message (our reading, unconfirmed: ``docs/emulator.md``)."""
 RATE_LIMIT_MESSAGE: Final = "You have reached your {policy} limit."
 """``{policy}`` is the lowercase policy name: ``daily``, ``ten_secondly_rolling``."""
 RATE_LIMIT_GROUPS: Final[Mapping[str, str]] = MappingProxyType(
