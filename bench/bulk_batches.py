@@ -104,6 +104,7 @@ def run_cli(emulator: Emulator, path: Path, batch_size: int) -> dict[str, float]
         "confirmed": float(summary["confirmed"]),
         "failed": float(summary["failed"]),
         "not_attempted": float(summary["not_attempted"]),
+        "duplicates": float(summary["duplicates"]),
     }
 
 
@@ -244,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{batched['run']:.1f} s (wall {batched['wall']:.1f} s)",
                 f"{batched['requests']:.0f}",
                 f"{batched['http_429']:.0f}",
-                f"{batched['confirmed']:.0f} / {batched['failed']:.0f} (of {bad} bad)",
+                f"{batched['confirmed']:.0f} / {batched['failed']:.0f} (of {bad} bad; "
+                f"{batched['duplicates']:.0f} repeats of them sent once)",
                 f"{cpu:.1f} s ({cpu_per_row:.0f} µs/row)",
                 f"{ratio:.2f}x of ideal {ideal:.1f} s",
             ]

@@ -161,11 +161,23 @@ class SharedPacer:
         """:meth:`claim` a slot and return only its wait."""
         return self.claim().wait
 
-    def close(self) -> None:
-        """Write the answers not yet in Redis (:meth:`_has_news`), then close the Redis connections opened from a
-        URL (a client passed in is the caller's to close)."""
-        if self._has_news() and not hasattr(self._connection, "__aenter__"):  # an async one is written by aclose
+    def write_news(self) -> None:
+        """Write the answers not yet in Redis (:meth:`_has_news`) now, not with this process's next claim: at the
+        end of a run (``associate_many``'s, and :meth:`close`), so the other processes count its last requests from
+        their answers, not as arriving up to a window after their slots. A sync connection only (an async one:
+        :meth:`awrite_news`)."""
+        if self._has_news() and not hasattr(self._connection, "__aenter__"):
             self._flush_sync()
+
+    async def awrite_news(self) -> None:
+        """:meth:`write_news` for a ``redis.asyncio.Redis`` (off asyncio it never connected: nothing to write)."""
+        if self._has_news() and self._on_asyncio(warn=False):
+            await self._aflush_now()
+
+    def close(self) -> None:
+        """Write the answers not yet in Redis (:meth:`write_news`), then close the Redis connections opened from a
+        URL (a client passed in is the caller's to close)."""
+        self.write_news()  # an async connection's are written by aclose
         if self._owns_connection:
             self._connection.close()
 
@@ -173,8 +185,7 @@ class SharedPacer:
         """:meth:`close` for a ``redis.asyncio.Redis`` (off asyncio it never connected: nothing to close)."""
         if not self._on_asyncio(warn=False):
             return
-        if self._has_news():
-            await self._aflush_now()
+        await self.awrite_news()
         if self._owns_connection:
             result = self._connection.aclose()  # type: ignore[union-attr]
             await result

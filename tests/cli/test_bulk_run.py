@@ -39,3 +39,25 @@ def test_plan_refuses_before_writing_anything(tmp_path: Path) -> None:
     with pytest.raises(BulkSetupError, match="is the input file itself"):
         plan_bulk(path, None, journal_path=path, restart=True)
     assert path.read_text() == TEXT and sorted(p.name for p in tmp_path.iterdir()) == ["rows.csv"]
+
+
+def test_rows_confirmed_before_are_counted_as_such_when_a_resumed_run_stops_early(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "rows.csv", TEXT)
+    plan = plan_bulk(path, None)
+    with HubSpotAssociations(emulator.token, base_url=emulator.base_url) as client:
+        assert run_plan(client, plan, console=Console(quiet=True)).confirmed == 12
+    journal = plan.journal_path
+    header, *entries = journal.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [entry for entry in entries if entry[0].isdigit() and int(entry.split()[0]) >= 11]  # lines 11-13
+    journal.write_text(header + "".join(kept), encoding="utf-8")
+    resumed = plan_bulk(path, None, resume=True)
+    assert resumed.check.already_confirmed == 3
+    # A refused token stops the run at its first request, before the reading reaches the last rows.
+    with HubSpotAssociations("pat-na1-00000000-0000-0000-0000-000000000000", base_url=emulator.base_url) as client:
+        summary = run_plan(client, resumed, batch_size=1, console=Console(quiet=True))
+    assert summary.stopped_by is not None and summary.failed >= 1
+    assert summary.skipped == 3  # confirmed by the earlier run: not "not attempted", wherever the run stopped
+    parts = summary.confirmed + summary.failed + summary.skipped + summary.not_attempted + summary.unfinished
+    assert parts + summary.duplicates == 12

@@ -174,3 +174,23 @@ def test_on_trio_the_async_client_paces_locally_with_one_warning(
         "pacing in this process only"
     ]
     assert redis_server.client().keys("*") == []  # nothing reached Redis
+
+
+async def test_a_bulk_run_writes_its_last_answers_to_redis_when_it_ends_not_with_a_later_claim(
+    redis_server: RedisServer,
+) -> None:
+    # The clients stay open after their runs (a long-lived service): the other processes must still learn when the
+    # run's last requests were answered, not count them as arriving up to a window after their slots.
+    config = EmulatorConfig(rate_limit=10, rate_window_s=1.0, tokens={TOKEN: EmulatorConfig().default_scopes})
+    with run_emulator_in_thread(config) as emulator:
+        sync = HubSpotAssociations(TOKEN, base_url=emulator.base_url, shared_limit=redis_server.url)
+        assert sum(o.ok for o in sync.associate_many(_rows(4), concurrency=2, batch_size=1)) == 4
+        assert isinstance(sync.pacer, SharedPacer) and not sync.pacer._has_news()
+        connection = redis.asyncio.Redis.from_url(redis_server.url)
+        async_ = AsyncHubSpotAssociations(TOKEN, base_url=emulator.base_url, shared_limit=connection)
+        async with async_.associate_many(_rows(4, 4), concurrency=2, batch_size=1) as outcomes:
+            assert sum([outcome.ok async for outcome in outcomes]) == 4
+        assert isinstance(async_.pacer, SharedPacer) and not async_.pacer._has_news()
+        sync.close()
+        await async_.close()
+        await connection.aclose()

@@ -172,7 +172,7 @@ async def _session(
     send, receive = anyio.create_memory_object_stream[_Item](concurrency)
     body_error: BaseException | None = None
     try:
-        async with anyio.create_task_group() as group:
+        async with _news_written(client), anyio.create_task_group() as group:
             group.start_soon(_produce, client, rows, concurrency, send, stop, grace, state)
             try:
                 with receive:
@@ -188,6 +188,20 @@ async def _session(
         if body_error is not None and group_error.exceptions == (body_error,):
             raise body_error from None
         raise
+
+
+@asynccontextmanager
+async def _news_written(client: AsyncHubSpotAssociations) -> AsyncIterator[None]:
+    """At the end of the run, however it ends, the shared limit's last answers reach the other processes now
+    (``SharedPacer.awrite_news``: bounded by its own timeout, shielded from a cancellation in progress)."""
+    try:
+        yield
+    finally:
+        if client._shared_pacer is not None:
+            import anyio
+
+            with anyio.CancelScope(shield=True):
+                await client._shared_pacer.awrite_news()
 
 
 async def _produce(

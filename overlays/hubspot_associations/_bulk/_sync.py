@@ -208,3 +208,5 @@ def outcome_lists(
         for thread in threads:
             if thread.is_alive():
                 thread.join(timeout=max(end - time.monotonic(), 0.0))
+        if client._shared_pacer is not None:  # the run's last answers reach the other processes now
+            client._shared_pacer.write_news()

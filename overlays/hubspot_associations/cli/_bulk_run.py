@@ -171,9 +171,7 @@ def run_bulk(
     started = time.monotonic()
     journal = Journal(journal_path, journal_mode)  # OutputWriteError here: nothing is sent yet
     report = FailureReport(report_path)
-    counts = dict.fromkeys(
-        ("ok", "failed", "problems", "skipped", "duplicates", "pulled", "blocked", "stopped", "unrecorded"), 0
-    )
+    counts = dict.fromkeys(("ok", "failed", "problems", "duplicates", "pulled", "blocked", "stopped", "unrecorded"), 0)
     repeats = duplicates or {}
     stopped_unsent = 0
     stop = threading.Event()
@@ -209,11 +207,16 @@ def run_bulk(
             confirmed = {**confirmed, **found} if found else confirmed
             # Rows confirmed by an earlier run are done from the start: they never count in the rate or the ETA.
             task = progress.add_task(
-                path.name, total=total, completed=len(confirmed), ok=len(confirmed), failed=0, pending=total
+                path.name,
+                total=total,
+                completed=len(confirmed),
+                ok=len(confirmed),
+                failed=0,
+                pending=total - len(confirmed),
             )
 
             def advance(rows: int = 1) -> None:
-                ok, failed = counts["ok"] + counts["skipped"], counts["failed"] + counts["problems"]
+                ok, failed = counts["ok"] + len(confirmed), counts["failed"] + counts["problems"]
                 done = ok + failed + counts["duplicates"] + counts["blocked"] + counts["stopped"] + counts["unrecorded"]
                 pending = total - done
                 progress.update(task, advance=rows, ok=ok, failed=failed, pending=pending)
@@ -231,8 +234,8 @@ def run_bulk(
                             counts["problems"] += 1
                             advance()
                             report.add_problem(item.line, item.message, item.fields, item.extra)
-                        elif item.line in confirmed:
-                            counts["skipped"] += 1
+                        elif item.line in confirmed:  # counted from the start (skipped), wherever a stop comes
+                            continue
                         elif item.line in repeats:  # sent once, as the line it repeats
                             counts["duplicates"] += 1
                             advance()
@@ -309,7 +312,9 @@ def run_bulk(
         could_not_write(exc)
         report_kept = False
     stopped_by[:0] = halted
-    reached = counts["skipped"] + counts["duplicates"] + counts["problems"] + counts["blocked"] + counts["pulled"]
+    # Rows an earlier run confirmed are done, whether or not the reading got to them before a stop.
+    skipped = len(confirmed)
+    reached = skipped + counts["duplicates"] + counts["problems"] + counts["blocked"] + counts["pulled"]
     # Pulled rows without an outcome were still on the wire when the grace period ended.
     answered = counts["ok"] + counts["failed"] + counts["stopped"] + counts["unrecorded"]
     on_the_wire = counts["pulled"] - answered
@@ -317,7 +322,7 @@ def run_bulk(
         rows=total,
         confirmed=counts["ok"],
         failed=counts["failed"] + counts["problems"],
-        skipped=counts["skipped"],
+        skipped=skipped,
         retries=stats.retries,
         seconds=time.monotonic() - started,
         interrupted=interrupted.is_set(),
