@@ -290,9 +290,9 @@ def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
             raise _too_long(number + 1)
         try:
             text = whole.decode("utf-8-sig" if number == 0 else "utf-8")
-        except UnicodeDecodeError:
-            _undecodable(whole, number)
-            raise
+        except UnicodeDecodeError as exc:
+            _undecodable(whole, number)  # raises for the line at fault: one always is (a \n ends any UTF-8 sequence)
+            raise InputFileError(f"not UTF-8 text ({exc.reason})", line=number + 1) from None
         lines = text.split("\n")
         last = lines.pop()  # "" after a final \n; else the file's last line, which has none
         number += len(lines)
