@@ -148,12 +148,6 @@ def _object_type(value: object, argument: str) -> str:
     return known
 
 
-def _object_id(value: object, argument: str) -> str:
-    if type(value) is str and 0 < len(value) < 19 and value[0] != "0" and value.isdigit() and value.isascii():
-        return value  # validate_object_id's own first case, without the call: one per id of every row
-    return validate_object_id(value, argument)
-
-
 def _entry(index: int, row: object) -> tuple[Key, Entry]:
     """A row checked for a batch (raises :class:`InvalidInputError`, as its single PUT would)."""
     if not isinstance(row, AssociationRow):
@@ -162,7 +156,9 @@ def _entry(index: int, row: object) -> tuple[Key, Entry]:
     to_type = _object_type(row.to_object_type, "to_object_type")
     specs = row.specs
     item = BatchInput(
-        _object_id(row.from_object_id, "from_object_id"), _object_id(row.to_object_id, "to_object_id"), specs
+        validate_object_id(row.from_object_id, "from_object_id"),
+        validate_object_id(row.to_object_id, "to_object_id"),
+        specs,
     )
     name = "associate_batch" if specs else "associate_default_batch"
     return (name, from_type, to_type), (index, row, item)

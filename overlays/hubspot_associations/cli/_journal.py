@@ -116,18 +116,19 @@ def is_journal(path: Path) -> bool:
     return first_line_is(path, _ANY_VERSION)
 
 
+def _crc(text: str | bytes) -> str:
+    """The checksum that ends every journal entry: CRC-32 of what precedes it, 8 hex digits."""
+    return f"{zlib.crc32(text if isinstance(text, bytes) else text.encode()):08x}"
+
+
 def _checksum(line: int, fingerprint: str) -> str:
-    return f"{zlib.crc32(f'{line} {fingerprint}'.encode()):08x}"
+    return _crc(f"{line} {fingerprint}")
 
 
 def _entry(line: int, fingerprint: str) -> str:
-    """One journal line: ``<line> <fingerprint> <checksum>``."""
+    """One confirmed entry: ``<line> <fingerprint> <checksum>``."""
     text = f"{line} {fingerprint}"
-    return f"{text} {zlib.crc32(text.encode()):08x}\n"
-
-
-def _list_checksum(text: str | bytes) -> str:
-    return f"{zlib.crc32(text if isinstance(text, bytes) else text.encode()):08x}"
+    return f"{text} {_crc(text)}\n"
 
 
 @attrs.frozen
@@ -180,7 +181,7 @@ def read_journal(path: Path) -> JournalState:
                 what = "is not UTF-8 text" if not _is_utf8(raw) else f"is not an entry: {_show(raw)}"
                 raise JournalDamagedError(f"journal {path}, line {number} {what}: the journal is damaged; {_WAY_OUT}")
             if listed is not None:
-                if _list_checksum(listed[1]) != listed[2].decode():
+                if _crc(listed[1]) != listed[2].decode():
                     raise _mismatch(path, number)
                 _in_flight(pending, listed[1])
                 continue
@@ -289,7 +290,7 @@ class Journal:
         entries = []
         for start in range(0, len(numbers), MAX_LINES_PER_ENTRY):
             text = f"{kind} {','.join(numbers[start : start + MAX_LINES_PER_ENTRY])}"
-            entries.append(f"{text} {_list_checksum(text)}\n")
+            entries.append(f"{text} {_crc(text)}\n")
         if not entries:
             return
         with self._lock:
