@@ -2,6 +2,9 @@
 
 Each scenario measures one "Done when" of the issue and prints the ratio to its target (below 1.00x: met):
 
+Every runner sends one row a request (``--batch-size 1``, ``batch_size=1``): these are pacing scenarios, counted in
+requests; at the default batches of 100 each would be a handful of requests and measure nothing.
+
 CLI times are the run's own (``seconds`` of its ``--json`` summary): the process start-up and the plan's pass over
 the file come on top, printed alongside, and are not scaled.
 
@@ -107,7 +110,7 @@ class Bench:
 
     def cli(self, path: Path, *extra: str) -> subprocess.Popen[str]:
         cmd = [sys.executable, "-m", "hubspot_associations.cli", "bulk", str(path), "--json", "--no-progress"]
-        cmd += ["--base-url", self.base_url, "--token", TOKEN, *extra]
+        cmd += ["--base-url", self.base_url, "--token", TOKEN, "--batch-size", "1", *extra]
         env = {**os.environ, "HUBSPOT_ASSOCIATIONS_LOG": "error"}
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
