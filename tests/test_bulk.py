@@ -275,7 +275,8 @@ async def test_async_a_cancelled_consumer_stops_every_worker() -> None:
     async with _async_client(server) as client:
         async with anyio.create_task_group() as group:  # the consumer is cancelled while it waits for an outcome
             group.start_soon(consume, client)
-            await _until(lambda: server.started == 5)
+            # Both fast outcomes have reached the consumer (not merely been answered) and the three slow rows are held.
+            await _until(lambda: len(seen) == 2 and server.started == 5)
             group.cancel_scope.cancel()
         started = server.started
         server.release.set()
