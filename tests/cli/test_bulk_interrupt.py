@@ -80,6 +80,20 @@ def emulator() -> Iterator[RunningEmulator]:
         yield running
 
 
+def _start_in_the_foreground(command: list[str]) -> subprocess.Popen[str]:
+    """Start the CLI as a shell starts a command in the foreground: SIGINT at its default, whatever pytest inherited.
+    A shell starts a background job (``make check &``, a CI step run that way) with SIGINT ignored; an ignored signal
+    stays ignored across exec, and Python then installs no KeyboardInterrupt, so the Ctrl-C sent below would be
+    lost. A handled signal is reset to its default in the child: the test's SIGINT is the user's Ctrl-C again."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
+        )
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
+
+
 def _journaled(journal: Path) -> set[int]:
     assert journal.read_text().startswith(JOURNAL_HEADER)
     return {int(line.split()[0]) for line in confirmed_entries(journal)}
@@ -109,9 +123,7 @@ def test_a_signal_stops_a_hanging_run_promptly_and_resume_finishes_it(
             "--batch-size",
             str(batch),
         ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
-        )
+        process = _start_in_the_foreground(command)
         try:
             deadline = time.monotonic() + 20
             while proxy.hanging < 4:  # every worker has a request hanging on the wire
@@ -158,7 +170,7 @@ def test_ctrl_c_during_a_hanging_associate_exits_130_without_a_traceback(emulato
     with _HangingProxy(emulator.base_url, 0) as proxy:
         command = [sys.executable, "-m", "hubspot_associations.cli", "associate", "contacts", "1000001"]
         command += ["companies", "2000001", "--base-url", proxy.base_url, "--token", emulator.token]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = _start_in_the_foreground(command)
         try:
             deadline = time.monotonic() + 20
             while proxy.hanging < 1:
