@@ -203,12 +203,12 @@ def test_redis_down_falls_back_with_one_warning_and_rejoins(
 
 
 def test_a_redis_that_does_not_answer_is_down_too(redis_server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
-    pacer = SharedPacer(redis_server.connection(), lambda: KEY, 3, 1.0)
+    pacer = SharedPacer(redis_server.connection(patient=False), lambda: KEY, 3, 1.0)
     assert isinstance(pacer.claim(), SharedSlot)
     redis_server.pause()
     try:
         with caplog.at_level(logging.WARNING, logger="hubspot_associations"):
-            slot = pacer.claim()  # bounded by the 0.1 s socket timeout, then local
+            slot = pacer.claim()  # bounded by the SDK's socket timeout (REDIS_TIMEOUT), then local
         assert not isinstance(slot, SharedSlot)
         assert "TimeoutError" in caplog.records[0].getMessage()
     finally:
