@@ -36,6 +36,7 @@ Two shapes beyond "a pair in, a pair out" are settings of an entry, read here on
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -83,6 +84,7 @@ _ID_IN_TEXT: Final = re.compile(r"(?<![\w.\-])[0-9]{1,25}(?![\w.\-])")
 # A spec in text, as HubSpot writes it: ``USER_DEFINED=3``. Not ``CONTACT=38374264688`` (an object id).
 _SPEC_IN_TEXT: Final = re.compile(r"\b([A-Z][A-Z_]*_DEFINED|WORK)=([0-9]{1,10})\b")
 _MAX_ID_DIGITS: Final = 19
+_ID_LIMIT: Final = 10**_MAX_ID_DIGITS
 
 
 class OutcomeStatus(enum.StrEnum):
@@ -565,12 +567,14 @@ def _short(value: object) -> str:
 
 def _id(value: object) -> str | None:
     """An id as the inputs spell it (decimal, no leading zeros), from a JSON number or string; else ``None``."""
+    if type(value) is int:  # HubSpot's (docs/batch.md §1), first: two ids per result item
+        return str(value) if 0 < value < _ID_LIMIT else None
     if type(value) is str and 0 < len(value) <= _MAX_ID_DIGITS and value[0] != "0" and value.isdigit():
-        return value if value.isascii() else None  # the usual case, first: two ids per result item
+        return value if value.isascii() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value) if 0 < value < 10**_MAX_ID_DIGITS else None
+        return str(value) if 0 < value < _ID_LIMIT else None
     if isinstance(value, str) and 0 < len(value) <= _MAX_ID_DIGITS + 6 and value.isascii() and value.isdigit():
         stripped = value.lstrip("0")
         return stripped if 0 < len(stripped) <= _MAX_ID_DIGITS else None
@@ -620,23 +624,36 @@ def _named(item: Mapping[str, Any], known_ids: Mapping[str, object]) -> tuple[li
 
 
 class _Index:
-    """The inputs by pair, by id and by spec, for matching an answer to them in linear time."""
+    """The inputs by pair, by id and by spec, for matching an answer to them in linear time (by id and by spec are
+    built when an error item is read: most answers have none)."""
 
     def __init__(self, inputs: Sequence[BatchInput]) -> None:
+        self._inputs = inputs
         self.by_pair: dict[tuple[str, str], list[int]] = {}
-        self.by_id: dict[str, list[int]] = {}
-        self.by_spec: dict[tuple[str, int], list[int]] = {}
         for index, item in enumerate(inputs):
             self.by_pair.setdefault((item.from_id, item.to_id), []).append(index)
-            self.by_id.setdefault(item.from_id, []).append(index)
-            if item.to_id != item.from_id:
-                self.by_id.setdefault(item.to_id, []).append(index)
-            for spec in item.specs:
-                key = (spec.association_category.value, spec.association_type_id)
-                self.by_spec.setdefault(key, []).append(index)
-
+        # Whether some input's reverse pair is an input too (a self-association is its own reverse): only then may
+        # a result match inputs both as it is and reversed (``_orientation``).
+        self.mirrored = any((target, source) in self.by_pair for source, target in self.by_pair)
         # What has been matched already: each pair, id and spec is looked up once, however many errors name it.
         self._done: set[object] = set()
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, list[int]]:
+        by_id: dict[str, list[int]] = {}
+        for index, item in enumerate(self._inputs):
+            by_id.setdefault(item.from_id, []).append(index)
+            if item.to_id != item.from_id:
+                by_id.setdefault(item.to_id, []).append(index)
+        return by_id
+
+    @functools.cached_property
+    def by_spec(self) -> dict[tuple[str, int], list[int]]:
+        by_spec: dict[tuple[str, int], list[int]] = {}
+        for index, item in enumerate(self._inputs):
+            for spec in item.specs:
+                by_spec.setdefault((spec.association_category.value, spec.association_type_id), []).append(index)
+        return by_spec
 
     def named(self, ids: list[str], specs: list[tuple[str, int]]) -> tuple[bool, list[int]]:
         """For an error item naming ``ids`` and ``specs``: whether it names inputs beyond doubt (both ids, or a
@@ -666,6 +683,8 @@ def _orientation(operation: BatchOperation[R], index: _Index, read: list[Read], 
         return lambda kind, forward, reverse: (forward, [], False)
     if same_types:  # A -> B and B -> A between one type are the same association
         return lambda kind, forward, reverse: ([*forward, *reverse], [], False)
+    if not index.mirrored:  # no result matches inputs both ways: its direction is never in doubt
+        return lambda kind, forward, reverse: (forward, reverse, False)
     # Type ids seen only on unambiguous forward results, and only on unambiguous reverse ones.
     forward_kinds: set[object] = set()
     reverse_kinds: set[object] = set()
@@ -711,8 +730,14 @@ def read_batch(
     unmatched = 0
     read: list[Read] = []
     raw_results = data.get("results")
+    peek = operation.peek
     for raw in raw_results if isinstance(raw_results, list) else ():
-        found = operation.read(raw)
+        if peek is not None and type(raw) is dict:  # BatchOperation.read's usual case, inline: two items a row
+            seen = peek(raw)
+            source, target = (_id(seen[0]), _id(seen[1])) if seen is not None else (None, None)
+            found = None if source is None or target is None else (raw, source, target, seen[2])  # type: ignore[index]
+        else:
+            found = operation.read(raw)
         if found is None:  # not a result item (wrong shape, wrong types): it confirms nothing
             unmatched += 1
         else:
