@@ -738,14 +738,8 @@ def read_batch(
     unmatched = 0
     read: list[Read] = []
     raw_results = data.get("results")
-    peek = operation.peek
     for raw in raw_results if isinstance(raw_results, list) else ():
-        if peek is not None and type(raw) is dict:  # BatchOperation.read's usual case, inline: two items a row
-            seen = peek(raw)
-            source, target = (_id(seen[0]), _id(seen[1])) if seen is not None else (None, None)
-            found = None if source is None or target is None else (raw, source, target, seen[2])  # type: ignore[index]
-        else:
-            found = operation.read(raw)
+        found = operation.read(raw)
         if found is None:  # not a result item (wrong shape, wrong types): it confirms nothing
             unmatched += 1
         else:
