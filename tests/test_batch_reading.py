@@ -23,6 +23,7 @@ from hubspot_associations import (
     HubSpotError,
     InvalidInputError,
     OutcomeStatus,
+    _batch,
 )
 from hubspot_associations._batch import OPERATIONS, BatchInput, BatchResult, read_batch
 from tests.support import default_result, pair_result
@@ -351,6 +352,46 @@ def test_any_answer_accounts_for_every_input_and_confirms_only_what_it_names(
         assert outcome.error is None
     for outcome in result.failed + result.unconfirmed:
         assert isinstance(outcome.error, HubSpotError)
+
+
+@st.composite
+def default_answer(draw: st.DrawFn) -> tuple[list[BatchInput], Any]:
+    """Inputs over a few ids and a default answer naming their pairs either way round (or none), any type ids."""
+    pairs = draw(st.lists(st.tuples(st.integers(1, 6), st.integers(1, 6)), min_size=1, max_size=12))
+    inputs = [BatchInput(str(a), str(b)) for a, b in pairs]
+    named = st.sampled_from(pairs).flatmap(lambda pair: st.sampled_from([pair, pair[::-1]]))
+    result = st.builds(
+        lambda pair, kind, how: default_result(how(pair[0]), how(pair[1]), kind),
+        named,
+        st.sampled_from([279, 280]),
+        spelled,
+    )
+    return inputs, {
+        "results": draw(st.lists(result, max_size=20)),
+        "errors": draw(st.lists(st.builds(invalid_id, st.integers(1, 6)), max_size=2)),
+    }
+
+
+@BOUNDED
+@given(default_answer() | any_answer(), st.booleans())
+def test_a_batch_without_mirrored_pairs_reads_as_the_full_orientation_would(
+    case: tuple[list[BatchInput], Any], same_types: bool
+) -> None:
+    # read_batch skips learning each direction's type id when no input's reverse is an input: the same outcomes.
+    inputs, body = case
+    fast = read_batch(DEFAULT, inputs, body, same_types=same_types)
+    original = _batch._Index.__init__
+
+    def as_if_mirrored(index: Any, inputs: Any) -> None:
+        original(index, inputs)
+        index.mirrored = True
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_batch._Index, "__init__", as_if_mirrored)
+        full = read_batch(DEFAULT, inputs, body, same_types=same_types)
+    assert [(o.status, o.error and str(o.error), o.results) for o in fast] == [
+        (o.status, o.error and str(o.error), o.results) for o in full
+    ]
 
 
 # -- hostile answers --------------------------------------------------------------------------------------------

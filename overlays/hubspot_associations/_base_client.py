@@ -261,8 +261,13 @@ class BaseClient(Generic[HttpT, SleepT]):
             urls = self._urls = UrlBuilder(self.base_url)
         # The generated operations name v4 paths; this is the one place they move to the client's API version.
         path = self._api_version.path(kwargs["url"])
-        request = self._http.build_request(
-            kwargs["method"], urls.url(path), params=kwargs.get("params"), json=json, headers=headers
+        request = self._http.build_request(  # "content": a body encoded already (_batch._encoded)
+            kwargs["method"],
+            urls.url(path),
+            params=kwargs.get("params"),
+            json=json,
+            headers=headers,
+            content=kwargs.get("content"),
         )
         if not self._owns_http:  # our own pool sends it by default (see __init__)
             request.headers["Accept-Encoding"] = ACCEPT_ENCODING

@@ -36,6 +36,7 @@ Two shapes beyond "a pair in, a pair out" are settings of an entry, read here on
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -83,6 +84,7 @@ _ID_IN_TEXT: Final = re.compile(r"(?<![\w.\-])[0-9]{1,25}(?![\w.\-])")
 # A spec in text, as HubSpot writes it: ``USER_DEFINED=3``. Not ``CONTACT=38374264688`` (an object id).
 _SPEC_IN_TEXT: Final = re.compile(r"\b([A-Z][A-Z_]*_DEFINED|WORK)=([0-9]{1,10})\b")
 _MAX_ID_DIGITS: Final = 19
+_ID_LIMIT: Final = 10**_MAX_ID_DIGITS
 
 
 class OutcomeStatus(enum.StrEnum):
@@ -306,51 +308,61 @@ class BatchOperation(Generic[R]):
         return self.kwargs(from_type, to_type, inputs), lambda data: read_batch(self, inputs, data, same_types=same)
 
 
-class _Body:
-    """A request body already in its wire form, for a generated ``_get_kwargs`` (which calls ``body.to_dict()``).
+class _Encoded:
+    """What a generated ``_get_kwargs`` takes as the body of a create operation, whose JSON is encoded here instead.
 
-    The two create operations carry 100 or more inputs per request: building a generated model per input and
-    turning it back into a dict was more CPU per row than the rest of the request. Their wire form is built here
-    instead; ``tests/test_batch_client.py`` checks it equals what the generated models give, for any inputs, so a
-    regenerated spec that changes the shape fails there.
+    The two create operations carry 100 or more inputs per request: building a generated model per input, turning
+    it into a dict and JSON-encoding that was more CPU per row than the rest of the request. Their bytes are
+    written here from the validated inputs (ids are ASCII digits, categories enum values, type ids integers:
+    nothing to escape), and sent as httpx's ``content`` (``_encoded``). ``tests/test_batch_client.py`` checks the
+    bytes decode to what the generated models give, for any inputs, so a regenerated spec that changes the shape
+    fails there.
     """
 
-    __slots__ = ("wire",)
-
-    def __init__(self, wire: dict[str, Any]) -> None:
-        self.wire = wire
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.wire
+    def to_dict(self) -> None:  # the generated code puts it under "json"; _encoded replaces it
+        return None
 
 
-def _default_body(inputs: Sequence[BatchInput]) -> dict[str, Any]:
-    return {"inputs": [{"from": {"id": i.from_id}, "to": {"id": i.to_id}} for i in inputs]}
+_ENCODED = _Encoded()
 
 
-def _labelled_body(inputs: Sequence[BatchInput]) -> dict[str, Any]:
-    return {
-        "inputs": [
-            {
-                "from": {"id": i.from_id},
-                "to": {"id": i.to_id},
-                "types": [
-                    {
-                        "associationCategory": spec.association_category.value,
-                        "associationTypeId": spec.association_type_id,
-                    }
-                    for spec in i.specs
-                ],
-            }
-            for i in inputs
-        ]
-    }
+def _encoded(kwargs: dict[str, Any], content: bytes) -> dict[str, Any]:
+    del kwargs["json"]
+    kwargs["content"] = content  # with the generated Content-Type header: application/json
+    return kwargs
+
+
+def _pair_json(item: BatchInput) -> str:
+    if not (item.from_id.isdigit() and item.to_id.isdigit() and item.from_id.isascii() and item.to_id.isascii()):
+        raise ValueError(f"not validated ids: {item.from_id!r} -> {item.to_id!r}")  # BatchInput is public
+    return f'"from":{{"id":"{item.from_id}"}},"to":{{"id":"{item.to_id}"}}'
+
+
+def _default_body(inputs: Sequence[BatchInput]) -> bytes:
+    return ('{"inputs":[{' + "},{".join([_pair_json(i) for i in inputs]) + "}]}").encode()
+
+
+def _labelled_body(inputs: Sequence[BatchInput]) -> bytes:
+    items = [
+        _pair_json(i)
+        + ',"types":['
+        + ",".join(
+            [
+                f'{{"associationCategory":"{spec.association_category.value}",'
+                f'"associationTypeId":{int(spec.association_type_id)}}}'
+                for spec in i.specs
+            ]
+        )
+        + "]"
+        for i in inputs
+    ]
+    return ('{"inputs":[{' + "},{".join(items) + "}]}").encode()
 
 
 def _default_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
     from hubspot_associations_api.api.associations import batch_associate_default as op
 
-    return op._get_kwargs(from_type, to_type, body=_Body(_default_body(inputs)))  # type: ignore[arg-type]
+    return _encoded(op._get_kwargs(from_type, to_type, body=_ENCODED), _default_body(inputs))  # type: ignore[arg-type]
 
 
 def _labelled_kwargs(
@@ -358,10 +370,8 @@ def _labelled_kwargs(
 ) -> dict[str, Any]:
     from hubspot_associations_api.api.associations import batch_archive_labels, batch_create
 
-    body: Any = _Body(_labelled_body(inputs))
-    if archive:  # batchArchiveLabels takes batchCreate's body
-        return batch_archive_labels._get_kwargs(from_type, to_type, body=body)
-    return batch_create._get_kwargs(from_type, to_type, body=body)
+    op: Any = batch_archive_labels if archive else batch_create  # batchArchiveLabels takes batchCreate's body
+    return _encoded(op._get_kwargs(from_type, to_type, body=_ENCODED), _labelled_body(inputs))
 
 
 def _read_kwargs(from_type: str, to_type: str, inputs: Sequence[BatchInput]) -> dict[str, Any]:
@@ -565,12 +575,14 @@ def _short(value: object) -> str:
 
 def _id(value: object) -> str | None:
     """An id as the inputs spell it (decimal, no leading zeros), from a JSON number or string; else ``None``."""
+    if type(value) is int:  # HubSpot's (docs/batch.md §1), first: two ids per result item
+        return str(value) if 0 < value < _ID_LIMIT else None
     if type(value) is str and 0 < len(value) <= _MAX_ID_DIGITS and value[0] != "0" and value.isdigit():
-        return value if value.isascii() else None  # the usual case, first: two ids per result item
+        return value if value.isascii() else None
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return str(value) if 0 < value < 10**_MAX_ID_DIGITS else None
+        return str(value) if 0 < value < _ID_LIMIT else None
     if isinstance(value, str) and 0 < len(value) <= _MAX_ID_DIGITS + 6 and value.isascii() and value.isdigit():
         stripped = value.lstrip("0")
         return stripped if 0 < len(stripped) <= _MAX_ID_DIGITS else None
@@ -620,23 +632,36 @@ def _named(item: Mapping[str, Any], known_ids: Mapping[str, object]) -> tuple[li
 
 
 class _Index:
-    """The inputs by pair, by id and by spec, for matching an answer to them in linear time."""
+    """The inputs by pair, by id and by spec, for matching an answer to them in linear time (by id and by spec are
+    built when an error item is read: most answers have none)."""
 
     def __init__(self, inputs: Sequence[BatchInput]) -> None:
+        self._inputs = inputs
         self.by_pair: dict[tuple[str, str], list[int]] = {}
-        self.by_id: dict[str, list[int]] = {}
-        self.by_spec: dict[tuple[str, int], list[int]] = {}
         for index, item in enumerate(inputs):
             self.by_pair.setdefault((item.from_id, item.to_id), []).append(index)
-            self.by_id.setdefault(item.from_id, []).append(index)
-            if item.to_id != item.from_id:
-                self.by_id.setdefault(item.to_id, []).append(index)
-            for spec in item.specs:
-                key = (spec.association_category.value, spec.association_type_id)
-                self.by_spec.setdefault(key, []).append(index)
-
+        # Whether some input's reverse pair is an input too (a self-association is its own reverse): only then may
+        # a result match inputs both as it is and reversed (``_orientation``).
+        self.mirrored = any((target, source) in self.by_pair for source, target in self.by_pair)
         # What has been matched already: each pair, id and spec is looked up once, however many errors name it.
         self._done: set[object] = set()
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, list[int]]:
+        by_id: dict[str, list[int]] = {}
+        for index, item in enumerate(self._inputs):
+            by_id.setdefault(item.from_id, []).append(index)
+            if item.to_id != item.from_id:
+                by_id.setdefault(item.to_id, []).append(index)
+        return by_id
+
+    @functools.cached_property
+    def by_spec(self) -> dict[tuple[str, int], list[int]]:
+        by_spec: dict[tuple[str, int], list[int]] = {}
+        for index, item in enumerate(self._inputs):
+            for spec in item.specs:
+                by_spec.setdefault((spec.association_category.value, spec.association_type_id), []).append(index)
+        return by_spec
 
     def named(self, ids: list[str], specs: list[tuple[str, int]]) -> tuple[bool, list[int]]:
         """For an error item naming ``ids`` and ``specs``: whether it names inputs beyond doubt (both ids, or a
@@ -666,6 +691,8 @@ def _orientation(operation: BatchOperation[R], index: _Index, read: list[Read], 
         return lambda kind, forward, reverse: (forward, [], False)
     if same_types:  # A -> B and B -> A between one type are the same association
         return lambda kind, forward, reverse: ([*forward, *reverse], [], False)
+    if not index.mirrored:  # no result matches inputs both ways: its direction is never in doubt
+        return lambda kind, forward, reverse: (forward, reverse, False)
     # Type ids seen only on unambiguous forward results, and only on unambiguous reverse ones.
     forward_kinds: set[object] = set()
     reverse_kinds: set[object] = set()

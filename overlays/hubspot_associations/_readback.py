@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import attrs
 
+from ._bulk._batches import BulkStats, tally
 from ._errors import APIStatusError, BatchInputError, HubSpotError, ResponseTooLargeError
 
 if TYPE_CHECKING:
@@ -255,21 +256,28 @@ def run_sync(
     size: int,
     work: _Work,
     stop: threading.Event | None = None,
+    stats: BulkStats | None = None,
 ) -> Iterator[RowCheck]:
     """Drive ``work`` over ``rows`` a chunk at a time with the sync client's batch methods; with a ``stop`` (the
     CLI's read-back on resume), the same requests go through ``client._send`` with it, so once it is set a call (or
-    its wait for the pacer or a retry) ends at once with ``StoppedError``."""
+    its wait for the pacer or a retry) ends at once with ``StoppedError``, and ``stats`` counts them."""
     for chunk in _chunks(rows, size):
         job = work(chunk)
         while (call := job.next_call()) is not None:
+            answer: object = None
             try:
                 if stop is None:
                     job.answer(getattr(client, call.method)(call.from_type, call.to_type, call.inputs))
                 else:
                     prepared = client._prepare_batch(call.method, call.from_type, call.to_type, call.inputs, None)
-                    job.answer(client._send(prepared, stop).parsed)
+                    response = client._send(prepared, stop)
+                    answer = response
+                    job.answer(response.parsed)
             except HubSpotError as exc:
+                answer = exc
                 job.answer(exc)
+            if stats is not None:
+                tally(stats, answer, batch=True)
         yield from job.checks()
 
 

@@ -80,6 +80,7 @@ def test_rows_in_flight_that_hubspot_has_are_journaled_not_sent_again(cli: Cli, 
     # One read for the six rows in flight (one object pair), before anything is sent.
     log = [request_path for _, request_path, _ in cli.emulator.state.request_log[before:]]
     assert log[0] == READ and log.count(READ) == 1
+    assert summary["requests"] == len(log)  # the read counts as a request sent
     # Sent: the rows HubSpot did not have (6 lacked its label), and line 8; never the rows read back or journaled.
     by_line = dict(zip(ROWS, pairs, strict=True))
     assert accepted == Counter({by_line[line]: 1 for line in (4, 6, 7, 8)})
@@ -123,7 +124,7 @@ def test_a_stop_before_the_read_back_sends_nothing_and_says_nothing(cli: Cli, tm
     # Ctrl-C while reading back: the read ends at once (no request), no row is taken as found, no failure is claimed.
     from rich.console import Console
 
-    from hubspot_associations import HubSpotAssociations
+    from hubspot_associations import BulkStats, HubSpotAssociations
     from hubspot_associations.cli._bulk_run import _read_back
 
     path, _ = _files(cli.emulator, tmp_path)
@@ -133,9 +134,11 @@ def test_a_stop_before_the_read_back_sends_nothing_and_says_nothing(cli: Cli, tm
     console = Console(record=True, width=200)
     before = len(cli.emulator.state.request_log)
     client = HubSpotAssociations(cli.emulator.token, base_url=cli.emulator.base_url)
+    stats = BulkStats()
     with client, Journal(tmp_path / "other.journal") as journal:
-        assert _read_back(client, journal, rows, stop, console) == {}
+        assert _read_back(client, journal, rows, stop, console, stats) == {}
     assert len(cli.emulator.state.request_log) == before
+    assert stats.requests == 0  # a call stopped before its first attempt was not sent
     assert console.export_text() == ""
 
 

@@ -86,6 +86,16 @@ class BulkStats:
     cap_note: str | None = None
 
 
+def tally(stats: BulkStats, answer: object, *, batch: bool, alone: bool = False) -> None:
+    """Count one request's answer (an ``APIResponse`` or the error it ended in) in ``stats``: its attempts, retries
+    included; nothing for one that never left (a ``StoppedError`` with no attempt)."""
+    attempts = getattr(answer, "attempts", None) or 0
+    stats.requests += attempts
+    stats.retries += max(attempts - 1, 0)
+    stats.batches += bool(batch and attempts)
+    stats.resent_alone += alone
+
+
 class RunState:
     """The run-wide batching state the workers share: the batch size in use and the counts (under a lock)."""
 
@@ -99,12 +109,8 @@ class RunState:
         return self.stats.batch_size
 
     def count(self, answer: Answer | None, *, batch: bool, alone: bool) -> None:
-        attempts = getattr(answer, "attempts", None)
         with self.lock:
-            self.stats.requests += attempts or 0
-            self.stats.retries += max((attempts or 0) - 1, 0)
-            self.stats.batches += bool(batch and attempts)
-            self.stats.resent_alone += alone
+            tally(self.stats, answer, batch=batch, alone=alone)
 
     def split(self) -> None:
         with self.lock:

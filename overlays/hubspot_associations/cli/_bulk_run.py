@@ -201,7 +201,7 @@ def run_bulk(
     try:
         with journal, progress_bar(console, show_progress) as progress, stop_on_signals(stop, console) as interrupted:
             try:
-                found = _read_back(client, journal, in_flight, stop, console)
+                found = _read_back(client, journal, in_flight, stop, console, stats)
             except OutputWriteError as exc:  # not journaled: the next --resume reads them back again
                 could_not_write(exc)
             confirmed = {**confirmed, **found} if found else confirmed
@@ -347,11 +347,12 @@ def _read_back(
     rows: Sequence[ParsedRow],
     stop: threading.Event,
     console: Console,
+    stats: BulkStats,
 ) -> dict[int, str]:
     """Read back the rows an earlier run had in flight (``batch/read``, <= 1,000 ids a request, through the client's
-    pacer and retries; a stop ends it at once): journal those HubSpot has (a labelled row: with all its types) as
-    confirmed and return them (``{line: fingerprint}``); the others are sent as usual. A read that fails leaves
-    its rows to be sent again (idempotent), said once."""
+    pacer and retries, counted in ``stats``; a stop ends it at once): journal those HubSpot has (a labelled row:
+    with all its types) as confirmed and return them (``{line: fingerprint}``); the others are sent as usual. A
+    read that fails leaves its rows to be sent again (idempotent), said once."""
     if not rows:
         return {}
     from .._batch import READ_BATCH_LIMIT
@@ -361,7 +362,7 @@ def _read_back(
     found: dict[int, str] = {}
     trouble: str | None = None
     try:
-        checks = run_sync(client, (parsed.row for parsed in rows), READ_BATCH_LIMIT, verifier(True), stop)
+        checks = run_sync(client, (parsed.row for parsed in rows), READ_BATCH_LIMIT, verifier(True), stop, stats)
         for parsed, check in zip(rows, checks, strict=True):
             if check.status is RowStatus.PRESENT:
                 found[parsed.line] = row_fingerprint(parsed.row)
