@@ -67,7 +67,7 @@ class RedisServer:
                 try:
                     client.ping()
                     return
-                except redis.ConnectionError:
+                except (redis.ConnectionError, redis.TimeoutError):  # not listening yet, or slow (a loaded machine)
                     if self._proc.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError("redis-server did not start") from None
                     time.sleep(0.02)
