@@ -99,19 +99,19 @@ def test_the_reference_renders_docstrings_as_markdown(site: Path) -> None:
     assert problems == []
 
 
-# Hosts headless Chromium contacts on its own, whatever page it shows (seen in this test's recordings).
+# Hosts headless Chromium contacts on its own, whatever page it shows (seen in this test's recordings), and the two
+# families its services live in: clients<N>.google.com and *.clients.google.com (updates, variations, push/GCM
+# registration: android.clients.google.com showed up in 1 full run of 3 under load), *.gvt1.com (downloads). No page
+# loads assets from either.
+CHROMIUM_OWN_FAMILIES = re.compile(r"(^|\.)clients\d*\.google\.com$|\.gvt1\.com$")
 CHROMIUM_OWN_HOSTS = frozenset(
     {
         "accounts.google.com",
-        "clients1.google.com",
-        "clients2.google.com",
         "content-autofill.googleapis.com",
         "optimizationguide-pa.googleapis.com",
         "safebrowsingohttpgateway.googleapis.com",
         "update.googleapis.com",
         "www.google.com",
-        "redirector.gvt1.com",
-        "edgedl.me.gvt1.com",
     }
 )
 
@@ -186,6 +186,7 @@ def test_chromium_renders_every_reference_page_offline(
     control = tmp_path / "control.html"
     control.write_text('<!DOCTYPE html><img src="https://assets.example.test/x.png">', encoding="utf-8")
     from_pages = {_target(request) for request in requests}
-    assert from_pages - CHROMIUM_OWN_HOSTS == set(), "the reference pages loaded something from the network"
+    foreign = {host for host in from_pages - CHROMIUM_OWN_HOSTS if not CHROMIUM_OWN_FAMILIES.search(host)}
+    assert foreign == set(), "the reference pages loaded something from the network"
     _render(control, tmp_path / "control", port)
     assert "assets.example.test" in {_target(request) for request in requests}
