@@ -454,13 +454,42 @@ def test_sync_the_first_row_goes_alone_so_a_run_wide_failure_stops_after_one_req
 
     stop = threading.Event()
     seen = []
-    with _sync_client(unauthorized) as client:
+    # On a FakeClock the solo phase lasts until the first outcome, however slow the machine.
+    with _sync_client(unauthorized, **clock_seams(FakeClock())) as client:
         for outcome in client.associate_many(iter(_CountingRows(200)), concurrency=8, stop=stop):
             seen.append(outcome)
             failure = run_wide_failure(outcome.error)
             assert failure is not None and failure.kind == "AUTHENTICATION" and not failure.object_pair_only
             stop.set()
     assert len(seen) == 1 and len(sent) == 1
+
+
+def test_sync_a_first_row_slower_than_a_second_lets_the_other_workers_start() -> None:
+    clock = FakeClock()
+    first_held, started = threading.Event(), threading.Semaphore(0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        started.release()
+        if request.url.path.endswith("/1/associations/default/companies/2"):  # the first row: held for a while
+            first_held.set()
+            assert release.wait(10)
+        return _handler(request)
+
+    release = threading.Event()
+    rows = [AssociationRow("contacts", n, "companies", n + 1) for n in range(1, 40, 2)]
+    with _sync_client(handler, **clock_seams(clock)) as client:
+        run = client.associate_many(iter(rows), concurrency=4)
+        first = threading.Thread(target=lambda: outcomes.extend(run), daemon=True)
+        outcomes: list[AssociationOutcome] = []
+        first.start()
+        assert first_held.wait(10) and started.acquire(timeout=10)
+        # Alone while the first row is out, for longer than _SOLO_S of real time: the client's clock decides.
+        assert not started.acquire(timeout=1.5)
+        clock.now += 1.0  # _SOLO_S later, the first row still out: the others start without it
+        assert started.acquire(timeout=10)
+        release.set()
+        first.join(10)
+    assert sorted(o.index for o in outcomes) == list(range(len(rows))) and all(o.ok for o in outcomes)
 
 
 @pytest.mark.parametrize(

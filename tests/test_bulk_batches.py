@@ -230,7 +230,8 @@ def test_a_wrong_token_costs_one_request_and_the_run_stops() -> None:
 
     stop = threading.Event()
     seen: list[AssociationOutcome] = []
-    with HubSpotAssociations("pat-wrong", http_client=httpx.Client(transport=httpx.MockTransport(refused))) as client:
+    http = httpx.Client(transport=httpx.MockTransport(refused))
+    with HubSpotAssociations("pat-wrong", http_client=http, **clock_seams(FakeClock())) as client:  # solo till answered
         for outcome in client.associate_many(_rows(450), concurrency=4, batch_size=100, stop=stop):
             seen.append(outcome)
             if run_wide_failure(outcome.error) is not None:

@@ -158,7 +158,8 @@ def outcome_lists(
         gate.set()
     threads[0].start()
     waiting = threads[1:]  # started with the first outcome, or after _SOLO_S if the first row takes longer
-    solo_until = time.monotonic() + _SOLO_S
+    clock = client._clock  # the solo phase on the client's clock (a test's FakeClock holds it until an outcome)
+    solo_until = clock() + _SOLO_S
     deadline: float | None = None  # set once stopping: when to stop waiting for requests on the wire
     try:
         running = concurrency
@@ -167,7 +168,7 @@ def outcome_lists(
             if stopping and deadline is None:
                 halt.set()
                 deadline = time.monotonic() + grace
-            if waiting and (stopping or time.monotonic() >= solo_until):
+            if waiting and (stopping or clock() >= solo_until):
                 gate.set()
                 if stopping:
                     running -= len(waiting)  # never started
@@ -179,7 +180,7 @@ def outcome_lists(
                 if deadline is not None:
                     item = outcomes.get(timeout=max(deadline - time.monotonic(), 0.0))
                 elif waiting:
-                    item = outcomes.get(timeout=max(min(solo_until - time.monotonic(), _POLL_S), 0.0))
+                    item = outcomes.get(timeout=max(min(solo_until - clock(), _POLL_S), 0.0))
                 elif stop is not None:
                     item = outcomes.get(timeout=_POLL_S)
                 else:
@@ -198,7 +199,7 @@ def outcome_lists(
                     yield decided
                 if unit_done:
                     free.release()
-            solo_until = min(solo_until, time.monotonic())  # the first outcome is in: the others may start
+            solo_until = min(solo_until, clock())  # the first outcome is in: the others may start
     finally:
         # Finished, or closed early (break, an exception, Ctrl-C): nothing new starts, no retry waits on.
         halt.set()
