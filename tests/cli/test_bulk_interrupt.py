@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -182,3 +183,25 @@ def test_ctrl_c_during_a_hanging_associate_exits_130_without_a_traceback(emulato
             process.kill()
             process.wait()
     assert process.returncode == 130 and "Traceback" not in stderr and "interrupted" in stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_a_signal_ignored_when_the_run_starts_stays_ignored() -> None:
+    # A run started with SIGINT ignored (`nohup`, a shell's background job): Ctrl-C in the terminal is not for it,
+    # as Python's own KeyboardInterrupt leaves it; SIGTERM still stops it.
+    from rich.console import Console
+
+    from hubspot_associations.cli._progress import stop_on_signals
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        stop = threading.Event()
+        with stop_on_signals(stop, Console(file=io.StringIO())) as interrupted:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGINT)  # a handler would run before the next line (main thread)
+            assert not interrupted.is_set() and not stop.is_set()
+            os.kill(os.getpid(), signal.SIGTERM)
+            assert interrupted.wait(5) and stop.is_set()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

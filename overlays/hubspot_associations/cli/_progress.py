@@ -83,7 +83,8 @@ class SharedLimitNotices:
 
 @contextlib.contextmanager
 def stop_on_signals(stop: threading.Event, console: Console) -> Iterator[threading.Event]:
-    """SIGINT/SIGTERM set ``stop`` (the run winds down); a second SIGINT raises KeyboardInterrupt at once."""
+    """SIGINT/SIGTERM set ``stop`` (the run winds down); a second SIGINT raises KeyboardInterrupt at once. A signal
+    ignored when the process started stays ignored."""
     interrupted = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield interrupted
@@ -96,7 +97,12 @@ def stop_on_signals(stop: threading.Event, console: Console) -> Iterator[threadi
         stop.set()
         console.print("[yellow]Interrupted: no new rows are sent; waiting a moment for requests on the wire...[/]")
 
-    previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM)}
+    # A signal the process was started with ignored (``nohup``, a background job's SIGINT) stays ignored, as
+    # Python's own KeyboardInterrupt does: Ctrl-C in the terminal is not meant for it.
+    ignored = {signum for signum in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(signum) is signal.SIG_IGN}
+    previous = {
+        signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM) if signum not in ignored
+    }
     try:
         yield interrupted
     finally:
