@@ -99,9 +99,10 @@ def stop_on_signals(stop: threading.Event, console: Console) -> Iterator[threadi
 
     # A signal the process was started with ignored (``nohup``, a background job's SIGINT) stays ignored, as
     # Python's own KeyboardInterrupt does: Ctrl-C in the terminal is not meant for it.
-    ignored = {signum for signum in (signal.SIGINT, signal.SIGTERM) if signal.getsignal(signum) is signal.SIG_IGN}
     previous = {
-        signum: signal.signal(signum, handle) for signum in (signal.SIGINT, signal.SIGTERM) if signum not in ignored
+        signum: signal.signal(signum, handle)
+        for signum in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(signum) is not signal.SIG_IGN
     }
     try:
         yield interrupted
