@@ -40,18 +40,15 @@ def test_two_batched_shards_on_one_shared_limit_get_no_429_and_confirm_every_row
     assert len({(a.from_id, a.to_id) for a in stored}) == rows
 
 
-def test_four_batched_shards_sync_and_async_store_and_confirm_every_row_once(tmp_path: Path) -> None:
+def test_four_batched_shards_sync_and_async_store_and_confirm_every_row_once(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
     # bench/shared_limit.py's run at a small scale: 2 CLI shards and 2 associate_many shards, batches of 100, 100
     # requests against 50 a second; the emulator counts every pair it applied, repeats included.
     limit, window, rows = 50, 1.0, 10_000
     path = write_csv(tmp_path / "rows.csv", rows)
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        with emulator_process(limit, window) as base_url:
-            shared = run_once(base_url, path, rows, limit, window, server.url, 100)
-    finally:
-        server.stop()
+    with emulator_process(limit, window) as base_url:
+        shared = run_once(base_url, path, rows, limit, window, redis_server.url, 100)
     assert shared.exit_codes == [0, 0, 0, 0] and shared.served_429 == 0, shared.fallbacks
     assert shared.applied_pairs == shared.unique_pairs == rows and shared.exact
     assert shared.requests == rows // 100  # a batch is one request: full batches, none split or resent

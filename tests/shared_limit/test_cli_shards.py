@@ -81,19 +81,16 @@ def test_shards_split_the_file_each_with_its_own_journal_report_and_resume(
     assert code == 2 and "--resume" in err  # its journal exists: resume or restart, as without shards
 
 
-def test_four_processes_on_one_shared_limit_get_no_429_and_send_every_row_once(tmp_path: Path) -> None:
+def test_four_processes_on_one_shared_limit_get_no_429_and_send_every_row_once(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
     limit, window, rows = 50, 1.0, 250
     path = write_csv(tmp_path / "rows.csv", rows)
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        with emulator_process(limit, window) as base_url:
-            # One request per row (250 requests, five windows): the batched run is tests/shared_limit/
-            # test_batched_shards.py and bench/shared_limit.py.
-            shared = run_once(base_url, path, rows, limit, window, server.url, 1)
-            baseline = run_once(base_url, path, rows, limit, window, None, 1)
-    finally:
-        server.stop()
+    with emulator_process(limit, window) as base_url:
+        # One request per row (250 requests, five windows): the batched run is tests/shared_limit/
+        # test_batched_shards.py and bench/shared_limit.py.
+        shared = run_once(base_url, path, rows, limit, window, redis_server.url, 1)
+        baseline = run_once(base_url, path, rows, limit, window, None, 1)
     assert SHARDS == 4 and shared.exit_codes == [0, 0, 0, 0]
     assert shared.served_429 == 0, shared.fallbacks
     assert shared.exact  # every row stored once, confirmed by exactly one shard
