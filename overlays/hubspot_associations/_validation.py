@@ -24,6 +24,7 @@ __all__ = [
     "MAX_ASSOCIATION_TYPE_ID",
     "MAX_OBJECT_ID",
     "InvalidInputError",
+    "is_plain_id",
     "parse_rate_limit",
     "require_non_empty",
     "validate_category",
@@ -110,6 +111,12 @@ def _object_type_problem(value: str) -> str | None:
     return None
 
 
+def is_plain_id(value: str) -> bool:
+    """A string :func:`validate_object_id` returns as it is, checked the quick way: 1-18 ASCII digits, no leading
+    zero (always <= ``MAX_OBJECT_ID``). The usual id, in a file or a call; False says nothing about the others."""
+    return 0 < len(value) < 19 and value[0] != "0" and value.isdigit() and value.isascii()
+
+
 def validate_object_id(value: object, argument: str) -> str:
     """Return a record id as a decimal string.
 
@@ -122,8 +129,8 @@ def validate_object_id(value: object, argument: str) -> str:
     Raises:
         InvalidInputError: the id is not acceptable.
     """
-    if type(value) is str and 0 < len(value) < 19 and value[0] != "0" and value.isdigit() and value.isascii():
-        return value  # the usual case, first: up to 18 digits is always <= MAX_OBJECT_ID
+    if type(value) is str and is_plain_id(value):
+        return value  # the usual case, first
     if isinstance(value, str):
         if _OBJECT_ID_RE.fullmatch(value) and int(value) <= MAX_OBJECT_ID:
             return value

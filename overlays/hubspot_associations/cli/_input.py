@@ -30,7 +30,7 @@ import attrs
 
 from .._bulk import AssociationRow
 from .._models import AssociationSpec, spec_from_text
-from .._validation import InvalidInputError, validate_object_id, validate_object_type
+from .._validation import InvalidInputError, is_plain_id, validate_object_id, validate_object_type
 from ..object_types import object_type_id
 from ._report import REPORT_COLUMNS, restore
 
@@ -423,20 +423,7 @@ class _FastColumns:
                 return None
         from_type, to_type = record[self.types[0]], record[self.types[1]]
         from_id, to_id = record[self.ids[0]], record[self.ids[1]]
-        # Ids validate_object_id returns as they are (up to 18 digits: always within range), checked inline: four
-        # ids per row over the two passes.
-        if (
-            0 < len(from_id) < 19
-            and 0 < len(to_id) < 19
-            and from_id[0] != "0"
-            and to_id[0] != "0"
-            and from_id.isdigit()
-            and to_id.isdigit()
-            and from_id.isascii()
-            and to_id.isascii()
-            and _is_sendable_type(from_type)
-            and _is_sendable_type(to_type)
-        ):
+        if is_plain_id(from_id) and is_plain_id(to_id) and _is_sendable_type(from_type) and _is_sendable_type(to_type):
             return from_type, from_id, to_type, to_id
         return None
 
