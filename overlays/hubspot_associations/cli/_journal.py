@@ -259,20 +259,8 @@ class Journal:
 
         Raises :class:`~._files.OutputWriteError` if it cannot be written, and for every entry after that one.
         """
-        if not rows:
-            return
-        with self._lock:  # checked under the lock: no entry follows a torn one, whichever thread wrote it
-            if self._failed is not None:
-                raise self._failed
-            try:
-                self._handle.write("".join([_entry(line, fp) for line, fp in rows]))
-                self._handle.flush()
-                self._unsynced += len(rows)
-                if self._unsynced >= self._fsync_every and time.monotonic() - self._synced_at >= FSYNC_INTERVAL_S:
-                    self._sync()
-            except OSError as exc:
-                self._failed = OutputWriteError("journal", self.path, exc)
-                raise self._failed from None
+        if rows:
+            self._write("".join([_entry(line, fp) for line, fp in rows]), confirmed=len(rows))
 
     def record_in_flight(self, lines: Iterable[int]) -> None:
         """Record that the rows at ``lines`` (one request's) are about to be sent: one write and flush, from any
@@ -291,16 +279,25 @@ class Journal:
         for start in range(0, len(numbers), MAX_LINES_PER_ENTRY):
             text = f"{kind} {','.join(numbers[start : start + MAX_LINES_PER_ENTRY])}"
             entries.append(f"{text} {_crc(text)}\n")
-        if not entries:
-            return
-        with self._lock:
+        if entries:
+            self._write("".join(entries))
+
+    def _write(self, text: str, *, confirmed: int = 0) -> None:
+        """Write and flush ``text`` (entries), from any thread; ``confirmed``: how many confirmed entries it holds
+        (they count towards the next fsync). Entries of rows in flight or failed come after :meth:`close` only
+        from workers still winding down: nothing more is sent, so they are dropped."""
+        with self._lock:  # checked under the lock: no entry follows a torn one, whichever thread wrote it
             if self._failed is not None:
                 raise self._failed
-            if self._handle.closed:
+            if not confirmed and self._handle.closed:
                 return
             try:
-                self._handle.write("".join(entries))
+                self._handle.write(text)
                 self._handle.flush()
+                if confirmed:
+                    self._unsynced += confirmed
+                    if self._unsynced >= self._fsync_every and time.monotonic() - self._synced_at >= FSYNC_INTERVAL_S:
+                        self._sync()
             except OSError as exc:
                 self._failed = OutputWriteError("journal", self.path, exc)
                 raise self._failed from None
