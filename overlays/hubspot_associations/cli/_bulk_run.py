@@ -268,24 +268,21 @@ def run_bulk(
                         could_not_write(exc)
                 for outcome in decided:
                     error = outcome.error
-                    if error is None:
-                        if on_outcome is not None:
-                            on_outcome(outcome)
-                        continue
-                    line = outcome.row.line or 0
-                    try:
-                        if isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
-                            report.settled(line)
-                            counts["stopped"] += 1
-                            stopped_unsent += outcome.attempts == 0
-                        else:
-                            _trip(outcome, stop, stopped_by, blocked)
-                            report.add_outcome(outcome, row_fields(outcome.row))
-                            counts["failed"] += 1
-                            failed.append(line)
-                    except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
-                        counts["unrecorded"] += 1
-                        could_not_write(exc)
+                    if error is not None:
+                        line = outcome.row.line or 0
+                        try:
+                            if isinstance(error, StoppedError):  # not journaled, not a failure: --resume sends it
+                                report.settled(line)
+                                counts["stopped"] += 1
+                                stopped_unsent += outcome.attempts == 0
+                            else:
+                                _trip(outcome, stop, stopped_by, blocked)
+                                report.add_outcome(outcome, row_fields(outcome.row))
+                                counts["failed"] += 1
+                                failed.append(line)
+                        except OutputWriteError as exc:  # neither journaled nor reported: --resume sends it again
+                            counts["unrecorded"] += 1
+                            could_not_write(exc)
                     if on_outcome is not None:
                         on_outcome(outcome)
                 try:
